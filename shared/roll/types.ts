@@ -1,0 +1,51 @@
+import type { BallotStatus, VoteMethod } from '../domain.js';
+
+/**
+ * One issued ballot, normalised from any roll layout (station, nc-sbe, ga-sos, generic).
+ * Strings are trimmed; absent values are null, never ''. Dates are ISO 8601 (YYYY-MM-DD,
+ * or a full timestamp for issuedAt when the source has one).
+ */
+export interface RollRow {
+  /** The station's ballot key: the file's ballot ID, or derived (NC: voter + send date). */
+  ballotId: string;
+  electionId: string;
+  /** Statewide voter ID (NC: NCID; GA: registration number, zero padding kept). */
+  voterId: string;
+  /** A second voter number a label may carry (NC: county voter_reg_num). */
+  altVoterId: string | null;
+  /** Return-envelope IMb: mailer ID (6 or 9 digits) and serial (9 or 6 digits). */
+  imbMailerId: string | null;
+  imbSerial: string | null;
+  lastName: string;
+  firstName: string;
+  middleName: string | null;
+  suffix: string | null;
+  dob: string | null;
+  resAddress: string | null;
+  resCity: string | null;
+  resZip: string | null;
+  mailAddress: string | null;
+  mailCity: string | null;
+  mailState: string | null;
+  mailZip: string | null;
+  precinct: string | null;
+  ballotStyle: string | null;
+  /** County or jurisdiction name as the source spells it. */
+  jurisdiction: string | null;
+  issuedAt: string | null;
+  status: BallotStatus;
+  voteMethod: VoteMethod;
+  votedOtherMethod: boolean;
+  /** A return the state already recorded (NC ballot_rtn_dt, GA Ballot Return Date). */
+  stateReturnedAt: string | null;
+  /** The source's own status words, kept verbatim for the history view. */
+  sourceStatus: string | null;
+}
+
+export const ROLL_FORMATS = ['station', 'nc-sbe', 'ga-sos'] as const;
+export type RollFormat = (typeof ROLL_FORMATS)[number];
+
+/** One parsed line of a roll file: a row, or a rejection with its reason. */
+export type RollRecord =
+  | { readonly rowNo: number; readonly ok: true; readonly row: RollRow }
+  | { readonly rowNo: number; readonly ok: false; readonly error: string; readonly raw: string };
