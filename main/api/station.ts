@@ -1,0 +1,66 @@
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import type { ApiEvent, EventName, EventPayload } from '../../shared/api/events.js';
+import { Auth } from '../auth/auth.js';
+import { Intake } from '../intake/intake.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Everything the API serves from: the store, the intake pipeline, operators, and the event
+ * bus that pushes verdicts and progress to every window. One per running station.
+ */
+export class Station {
+  readonly auth: Auth;
+  readonly uploadsDir: string;
+  private readonly bus = new EventEmitter();
+  private faultMessage: string | null = null;
+  private intakeCache: Intake | null = null;
+
+  constructor(
+    readonly store: Store,
+    readonly clock: () => Date = () => new Date(),
+    uploadsDir?: string,
+  ) {
+    this.auth = new Auth(store, clock);
+    this.uploadsDir = uploadsDir ?? path.join(path.dirname(store.path), 'uploads');
+    this.bus.setMaxListeners(100);
+  }
+
+  /** The station name: configured, else the host name (a fresh station still works). */
+  get stationName(): string {
+    return this.store.config.get('station') ?? os.hostname();
+  }
+
+  intake(): Intake {
+    const name = this.stationName;
+    if (!this.intakeCache || this.intakeCache.station !== name) this.intakeCache = new Intake(this.store, name, this.clock);
+    return this.intakeCache;
+  }
+
+  get fault(): string | null {
+    return this.faultMessage;
+  }
+
+  /** Enters or clears the fault state; scanning stops loudly while a fault is set. */
+  setFault(message: string | null): void {
+    if (message === this.faultMessage) return;
+    this.faultMessage = message;
+    this.emit('stationFault', { fault: message });
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.bus.emit('event', { event, payload } satisfies ApiEvent<E>);
+  }
+
+  subscribe(listener: (e: ApiEvent) => void): () => void {
+    this.bus.on('event', listener);
+    return () => this.bus.off('event', listener);
+  }
+
+  ensureUploadsDir(): string {
+    fs.mkdirSync(this.uploadsDir, { recursive: true, mode: 0o700 });
+    return this.uploadsDir;
+  }
+}

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildHandlers } from '../../api/handlers/index.js';
+import { Router } from '../../api/router.js';
+import { serve } from '../../api/serve.js';
+import { Station } from '../../api/station.js';
+import { openStore, parse, UsageError, type Io } from '../context.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** dist/main/cli/commands → dist/renderer */
+export const RENDERER_DIR = path.resolve(here, '..', '..', '..', 'renderer');
+
+export async function serveCommand(io: Io, args: string[]): Promise<number> {
+  const { values } = parse(args, { port: { type: 'string' } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535');
+  const store = openStore(io, values.db);
+  const station = new Station(store);
+  const router = new Router(station, buildHandlers());
+  const server = await serve(router, { port, rendererDir: io.env['INTAKE_RENDERER_DIR'] ?? RENDERER_DIR });
+  io.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, db: store.path })}\n`);
+  io.stderr.write(`Ballot Intake Station is serving on 127.0.0.1 only. Open:\n  ${server.url}\n(Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  store.close();
+  return 0;
+}

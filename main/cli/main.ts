@@ -1,0 +1,89 @@
+import { StoreOpenError } from '../store/db.js';
+import { auditCommand } from './commands/audit.js';
+import { decodeCommand, encodeCommand } from './commands/barcode.js';
+import { batchCommand } from './commands/batch.js';
+import { configCommand } from './commands/config.js';
+import { receiptsCommand } from './commands/receipts.js';
+import { rollCommand } from './commands/roll.js';
+import { scanCommand } from './commands/scan.js';
+import { serveCommand } from './commands/serve.js';
+import { CommandError, UsageError, type Io } from './context.js';
+
+export const HELP = `intake — Ballot Intake Station command line
+
+Usage: intake <command> [options]        (every command takes --db PATH; default: $INTAKE_DB,
+                                           else the per-user app-data folder)
+Roll
+  roll import FILE --format station|nc-sbe|ga-sos [--map SRC=FIELD,...] [--election ID] [--encoding utf8|latin1|cp1252]
+  roll stats
+  roll find [--name "LAST[, FIRST]"] [--dob YYYY-MM-DD] [--voter-id ID] [--ballot-id ID] [--address TEXT]
+Barcodes
+  decode [TEXT]                    one JSON result; without TEXT, one per stdin line (NDJSON)
+  encode imb TRACKING [ROUTING]    prints the 65-bar FADT string
+Intake
+  scan --station NAME --operator NAME [--scanner NAME] [--keyed]
+                                   scans from stdin, one per line; one NDJSON verdict per scan,
+                                   printed only after its record is on disk
+  scan undo SEQ --reason TEXT --operator NAME
+Batches and receipts
+  batch open | close [BATCH] [--hand-count N] | list [--status open|closed] | show BATCH
+  receipts export --format csv|json [--out FILE] [--batch BATCH]
+Station
+  config get [KEY] | set KEY VALUE | list
+  audit verify                     exits 1 and names the first broken link of a tampered log
+App
+  serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
+
+Environment: INTAKE_DB (database file), INTAKE_OPERATOR (default operator name).
+Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.`;
+
+type Command = (io: Io, args: string[]) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  roll: rollCommand,
+  decode: decodeCommand,
+  encode: encodeCommand,
+  scan: scanCommand,
+  config: configCommand,
+  batch: batchCommand,
+  receipts: receiptsCommand,
+  audit: auditCommand,
+  serve: serveCommand,
+};
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${HELP}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`intake: unknown command ${name}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  try {
+    return await command(io, args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`intake ${name}: ${e.message}\n(see intake --help)\n`);
+      return 2;
+    }
+    if (e instanceof CommandError || e instanceof StoreOpenError) {
+      io.stderr.write(`intake ${name}: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as Error;
+    // Known, user-facing failures of the services (a bad roll file, …) carry their own class names.
+    if (err.name === 'RollFileError' || err.name === 'IntakeError') {
+      io.stderr.write(`intake ${name}: ${err.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`intake ${name}: unexpected error: ${err.stack ?? err.message}\n`);
+    return 1;
+  }
+}

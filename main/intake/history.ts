@@ -1,0 +1,39 @@
+import type { Store } from '../store/store.js';
+
+export interface HistoryEvent {
+  at: string;
+  event: 'issued' | 'roll-change' | 'scan' | 'undo';
+  detail: string;
+  verdict?: string;
+  seq?: number;
+  batchId?: string | null;
+  by?: string;
+}
+
+/** A ballot's whole story for a phone inquiry: issued, re-imported changes, scans, undos. */
+export function ballotHistory(store: Store, ballotId: string): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  const ballot = store.scans.byBallotId.get(ballotId);
+  if (ballot) {
+    const imp = store.roll.importOf(ballot.import_id);
+    events.push({
+      at: ballot.issued_at ?? imp?.finishedAt ?? '',
+      event: 'issued',
+      detail: `issued${ballot.issued_at ? '' : ' (no issue date in the roll)'}; in roll since ${imp?.finishedAt ?? '?'}`,
+    });
+  }
+  for (const c of store.roll.changesOf(ballotId)) {
+    const changed = Object.keys(c.after).filter((k) => JSON.stringify(c.after[k]) !== JSON.stringify(c.before[k]));
+    // Personal fields (DOB, addresses) are named but not shown: this text may be read aloud or logged.
+    events.push({ at: c.at, event: 'roll-change', detail: `roll re-import changed ${changed.join(', ')}` + statusNote(c.before, c.after) });
+  }
+  for (const s of store.scans.ofBallot(ballotId)) {
+    events.push({ at: s.scannedAt, event: 'scan', verdict: s.verdict, seq: s.seq, batchId: s.batchId, by: s.operator, detail: `${s.verdict} at ${s.station}: ${s.reason}` });
+    if (s.undo) events.push({ at: s.undo.at, event: 'undo', seq: s.seq, by: s.undo.operator, detail: `scan ${s.seq} undone: ${s.undo.reason}` });
+  }
+  return events.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+function statusNote(before: Record<string, unknown>, after: Record<string, unknown>): string {
+  return before['status'] !== after['status'] ? ` (status ${String(before['status'])} → ${String(after['status'])})` : '';
+}

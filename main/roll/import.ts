@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RollFormat } from '../../shared/roll/types.js';
+import type { Store } from '../store/store.js';
+import { readRoll, type RollReadOptions } from './read.js';
+import { RejectsWriter } from './rejects.js';
+
+export interface ImportSummary {
+  read: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  rejectsFile: string | null;
+}
+
+export interface ImportProgress {
+  phase: 'reading' | 'merging' | 'done';
+  bytes: number;
+  totalBytes: number | null;
+  rows: number;
+  rowsPerSecond: number;
+}
+
+export interface ImportOptions {
+  format: RollFormat;
+  map?: Record<string, string>;
+  electionId?: string;
+  encoding?: RollReadOptions['encoding'];
+  operator: string;
+  onProgress?: (p: ImportProgress) => void;
+  /** Rows staged per short transaction: large enough to be fast, small enough that scans interleave. */
+  chunkRows?: number;
+  /** Where rejected rows go; default `<input>.rejects.csv` beside a file input. */
+  rejectsFile?: string;
+}
+
+/** `<input>.rejects.csv` beside the input, where the clerk expects to find it. */
+export function rejectsPathFor(file: string): string {
+  const ext = path.extname(file);
+  return path.join(path.dirname(file), `${path.basename(file, ext)}.rejects.csv`);
+}
+
+/**
+ * Streams a roll file into the store: read and validate row by row, stage in chunks, then
+ * merge in one transaction. Nothing reaches the roll unless the whole file was read; a
+ * failure anywhere (unreadable file, bad header, I/O error, crash) leaves the roll as it was.
+ */
+export async function importRoll(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const file = typeof source === 'string' ? source : (opts.rejectsFile ?? 'stream');
+  const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
+  // A stale rejects file from an earlier run would mislead; this run writes its own.
+  fs.rmSync(rejectsFile, { force: true });
+  const rejects = new RejectsWriter(rejectsFile);
+  const staging = store.rollStaging();
+  const chunkRows = opts.chunkRows ?? 20_000;
+  let read = 0;
+  let lastBytes = 0;
+  let totalBytes: number | null = null;
+  const rate = () => read / Math.max((performance.now() - started) / 1000, 0.001);
+  const flush = () => {
+    for (const d of staging.flush())
+      rejects.add(d.rowNo, `duplicate ballot ID ${d.ballotId} (first at row ${d.firstRowNo})`, d.ballotId);
+  };
+  try {
+    const readOpts: RollReadOptions = {
+      format: opts.format,
+      ...(opts.map ? { map: opts.map } : {}),
+      ...(opts.electionId ? { electionId: opts.electionId } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      onProgress: (p) => {
+        lastBytes = p.bytes;
+        totalBytes = p.totalBytes;
+        opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
+      },
+    };
+    for await (const rec of readRoll(source, readOpts)) {
+      read += 1;
+      if (rec.ok) staging.add(rec.rowNo, rec.row);
+      else rejects.add(rec.rowNo, rec.error, rec.raw);
+      if (staging.pendingCount >= chunkRows) flush();
+    }
+    flush();
+    opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
+    await rejects.close();
+    const rejected = rejects.count;
+    const finishedAt = new Date().toISOString();
+    const meta = {
+      startedAt, finishedAt, file: path.resolve(file), format: opts.format, operator: opts.operator, read, rejected,
+      rejectsFile: rejected > 0 ? rejectsFile : null,
+    };
+    const counts = store.roll.commitImport(staging, meta, (importId, c) => {
+      store.audit.append(
+        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, read, rejected, ...c } },
+        finishedAt,
+      );
+    });
+    opts.onProgress?.({ phase: 'done', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
+    return { read, imported: counts.imported, updated: counts.updated, unchanged: counts.unchanged, rejected, rejectsFile: meta.rejectsFile };
+  } catch (e) {
+    await rejects.close().catch(() => undefined);
+    throw e;
+  } finally {
+    staging.dispose();
+  }
+}

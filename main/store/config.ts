@@ -1,0 +1,48 @@
+import { configSchemas, CONFIG_DEFAULTS, type ConfigKey, type ConfigValues } from '../../shared/config.js';
+import type { AuditLog } from './audit.js';
+import type { Db } from './db.js';
+
+/** Station settings as JSON values in the `config` table; every change is audited. */
+export class ConfigStore {
+  private readonly getStmt;
+  private readonly setStmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {
+    this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM config WHERE key = ?');
+    this.setStmt = db.prepare(
+      `INSERT INTO config (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    );
+  }
+
+  get<K extends ConfigKey>(key: K): ConfigValues[K] | undefined {
+    const row = this.getStmt.get(key);
+    if (!row) return CONFIG_DEFAULTS[key] as ConfigValues[K] | undefined;
+    const parsed = configSchemas[key].safeParse(JSON.parse(row.value));
+    // A value that no longer validates (edited by hand) is treated as unset, not trusted.
+    return parsed.success ? (parsed.data as ConfigValues[K]) : undefined;
+  }
+
+  all(): Partial<ConfigValues> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(configSchemas) as ConfigKey[]) {
+      const v = this.get(key);
+      if (v !== undefined) out[key] = v;
+    }
+    return out as Partial<ConfigValues>;
+  }
+
+  set<K extends ConfigKey>(key: K, value: ConfigValues[K], actor: string, at: string): void {
+    const parsed = configSchemas[key].parse(value);
+    this.db
+      .transaction(() => {
+        const before = this.get(key) ?? null;
+        this.setStmt.run(key, JSON.stringify(parsed), at, actor);
+        this.audit.append({ actor, action: 'config.set', entity: 'config', entityId: key, before: { value: before }, after: { value: parsed } }, at);
+      })
+      .immediate();
+  }
+}

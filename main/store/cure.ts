@@ -1,0 +1,229 @@
+import type { CureCode, CureState, Verdict } from '../../shared/domain.js';
+import type { AuditLog } from './audit.js';
+import type { Db } from './db.js';
+
+export interface CureCase {
+  caseId: number;
+  ballotId: string;
+  scanSeq: number | null;
+  voterId: string | null;
+  codes: CureCode[];
+  state: CureState;
+  profile: string;
+  deadline: string | null;
+  notifyBy: string | null;
+  openedAt: string;
+  openedBy: string;
+  updatedAt: string;
+}
+
+interface CaseRow {
+  case_id: number; ballot_id: string; scan_seq: number | null; voter_id: string | null; codes: string; state: CureState;
+  profile: string; deadline: string | null; notify_by: string | null; opened_at: string; opened_by: string; updated_at: string;
+}
+
+function toCase(r: CaseRow): CureCase {
+  return {
+    caseId: r.case_id, ballotId: r.ballot_id, scanSeq: r.scan_seq, voterId: r.voter_id, codes: JSON.parse(r.codes) as CureCode[],
+    state: r.state, profile: r.profile, deadline: r.deadline, notifyBy: r.notify_by, openedAt: r.opened_at, openedBy: r.opened_by,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface CureStep {
+  at: string;
+  actor: string;
+  fromState: CureState | null;
+  toState: CureState;
+  reason: string;
+  detail: unknown;
+}
+
+export interface QueueFilter {
+  kind?: 'problem' | 'cure';
+  verdict?: Verdict;
+  cureCode?: CureCode;
+  state?: CureState;
+  /** Only items older than this instant. */
+  olderThan?: string;
+  /** Only cure cases due before this instant. */
+  dueBefore?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface QueueItem {
+  kind: 'problem' | 'cure';
+  /** scan seq for a problem, case id for a cure case. */
+  id: number;
+  ballotId: string | null;
+  voterName: string | null;
+  precinct: string | null;
+  verdict: Verdict | null;
+  state: string;
+  codes: CureCode[];
+  at: string;
+  deadline: string | null;
+  raw: string | null;
+}
+
+export interface NoticeRow {
+  notice_id: number; case_id: number; channel: 'mail' | 'email' | 'text' | 'phone'; language: string; recipient: string | null;
+  message_id: string; status: 'queued' | 'sending' | 'sent' | 'failed'; attempts: number; last_error: string | null; queued_at: string; sent_at: string | null;
+}
+
+const PROBLEM_VERDICTS = "('DUPLICATE','UNKNOWN','SUPERSEDED','CANCELLED','ALREADY_VOTED','WRONG_ELECTION','WRONG_JURISDICTION','LATE','UNREADABLE')";
+
+/** Cure cases, their steps, problem resolutions and the notice outbox. */
+export class CureStore {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
+
+  get(caseId: number): CureCase | undefined {
+    const r = this.db.prepare<[number], CaseRow>('SELECT * FROM cure_cases WHERE case_id = ?').get(caseId);
+    return r ? toCase(r) : undefined;
+  }
+
+  openCaseOf(ballotId: string): CureCase | undefined {
+    const r = this.db.prepare<[string], CaseRow>("SELECT * FROM cure_cases WHERE ballot_id = ? AND state NOT IN ('ACCEPTED','REJECTED')").get(ballotId);
+    return r ? toCase(r) : undefined;
+  }
+
+  casesOf(ballotId: string): CureCase[] {
+    return this.db.prepare<[string], CaseRow>('SELECT * FROM cure_cases WHERE ballot_id = ? ORDER BY case_id').all(ballotId).map(toCase);
+  }
+
+  openWithin(c: Omit<CureCase, 'caseId' | 'state' | 'updatedAt'>, reason: string): CureCase {
+    const id = Number(
+      this.db
+        .prepare(
+          `INSERT INTO cure_cases (ballot_id, scan_seq, voter_id, codes, state, profile, deadline, notify_by, opened_at, opened_by, updated_at)
+           VALUES (?, ?, ?, ?, 'FLAGGED', ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(c.ballotId, c.scanSeq, c.voterId, JSON.stringify(c.codes), c.profile, c.deadline, c.notifyBy, c.openedAt, c.openedBy, c.openedAt).lastInsertRowid,
+    );
+    this.step(id, null, 'FLAGGED', c.openedBy, reason, { codes: c.codes }, c.openedAt);
+    const opened = this.get(id);
+    if (!opened) throw new Error(`cure case ${id} vanished`);
+    this.audit.append({ actor: c.openedBy, action: 'cure.flag', entity: 'cure_case', entityId: String(id), before: null, after: { ballotId: c.ballotId, codes: c.codes, deadline: c.deadline } }, c.openedAt);
+    return opened;
+  }
+
+  addCodesWithin(existing: CureCase, codes: CureCode[], actor: string, reason: string, at: string): CureCase {
+    const merged = [...new Set([...existing.codes, ...codes])];
+    this.db.prepare('UPDATE cure_cases SET codes = ?, updated_at = ? WHERE case_id = ?').run(JSON.stringify(merged), at, existing.caseId);
+    this.step(existing.caseId, existing.state, existing.state, actor, reason, { added: codes }, at);
+    this.audit.append({ actor, action: 'cure.flag', entity: 'cure_case', entityId: String(existing.caseId), before: { codes: existing.codes }, after: { ballotId: existing.ballotId, codes: merged } }, at);
+    return { ...existing, codes: merged, updatedAt: at };
+  }
+
+  transitionWithin(c: CureCase, to: CureState, actor: string, reason: string, detail: unknown, at: string): CureCase {
+    const n = this.db.prepare('UPDATE cure_cases SET state = ?, updated_at = ? WHERE case_id = ? AND state = ?').run(to, at, c.caseId, c.state).changes;
+    if (n !== 1) throw new Error(`cure case ${c.caseId} changed under us (expected ${c.state})`);
+    this.step(c.caseId, c.state, to, actor, reason, detail, at);
+    this.audit.append({ actor, action: 'cure.transition', entity: 'cure_case', entityId: String(c.caseId), before: { state: c.state }, after: { ballotId: c.ballotId, state: to, reason } }, at);
+    return { ...c, state: to, updatedAt: at };
+  }
+
+  private step(caseId: number, from: CureState | null, to: CureState, actor: string, reason: string, detail: unknown, at: string): void {
+    this.db
+      .prepare('INSERT INTO cure_steps (case_id, at, actor, from_state, to_state, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(caseId, at, actor, from, to, reason, detail === undefined ? null : JSON.stringify(detail));
+  }
+
+  steps(caseId: number): CureStep[] {
+    return this.db
+      .prepare<[number], { at: string; actor: string; from_state: CureState | null; to_state: CureState; reason: string; detail: string | null }>(
+        'SELECT at, actor, from_state, to_state, reason, detail FROM cure_steps WHERE case_id = ? ORDER BY id',
+      )
+      .all(caseId)
+      .map((r) => ({ at: r.at, actor: r.actor, fromState: r.from_state, toState: r.to_state, reason: r.reason, detail: r.detail ? (JSON.parse(r.detail) as unknown) : null }));
+  }
+
+  /** Open cases whose cure deadline has passed. */
+  overdue(now: string): CureCase[] {
+    return this.db
+      .prepare<[string], CaseRow>("SELECT * FROM cure_cases WHERE state IN ('FLAGGED','NOTICE_SENT','CURE_RECEIVED') AND deadline IS NOT NULL AND deadline < ? ORDER BY deadline")
+      .all(now)
+      .map(toCase);
+  }
+
+  list(filter: { state?: CureState; ballotId?: string } = {}): CureCase[] {
+    return this.db
+      .prepare<[string | null, string | null], CaseRow>('SELECT * FROM cure_cases WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR ballot_id = ?2) ORDER BY case_id')
+      .all(filter.state ?? null, filter.ballotId ?? null)
+      .map(toCase);
+  }
+
+  codeCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.db.prepare<[], { code: string; n: number }>('SELECT j.value AS code, count(*) AS n FROM cure_cases, json_each(cure_cases.codes) j GROUP BY j.value').all()) out[r.code] = r.n;
+    return out;
+  }
+
+  resolveProblemWithin(seq: number, resolution: string, actor: string, reason: string, at: string): void {
+    this.db.prepare('INSERT INTO problem_resolutions (scan_seq, resolution, at, actor, reason) VALUES (?, ?, ?, ?, ?)').run(seq, resolution, at, actor, reason);
+    this.audit.append({ actor, action: 'problem.resolve', entity: 'scan', entityId: String(seq), before: null, after: { resolution, reason } }, at);
+  }
+
+  resolutionOf(seq: number): { resolution: string; at: string; actor: string; reason: string } | undefined {
+    return this.db.prepare<[number], { resolution: string; at: string; actor: string; reason: string }>('SELECT resolution, at, actor, reason FROM problem_resolutions WHERE scan_seq = ?').get(seq);
+  }
+
+  /**
+   * The supervisor's queue: unresolved problem scans (not undone) and open cure cases, oldest
+   * first, filtered and paged in SQL so 100,000 items never cross the wire at once.
+   */
+  queue(f: QueueFilter): { total: number; items: QueueItem[] } {
+    const problems = `SELECT 'problem' AS kind, s.seq AS id, s.ballot_id AS ballotId, s.verdict AS verdict, s.verdict AS state,
+        '[]' AS codes, s.scanned_at AS at, NULL AS deadline, s.raw AS raw
+      FROM scans s WHERE s.verdict IN ${PROBLEM_VERDICTS}
+        AND NOT EXISTS (SELECT 1 FROM problem_resolutions p WHERE p.scan_seq = s.seq)
+        AND NOT EXISTS (SELECT 1 FROM scan_undos u WHERE u.scan_seq = s.seq)`;
+    const cures = `SELECT 'cure' AS kind, c.case_id AS id, c.ballot_id AS ballotId, NULL AS verdict, c.state AS state,
+        c.codes AS codes, c.opened_at AS at, c.deadline AS deadline, NULL AS raw
+      FROM cure_cases c WHERE c.state NOT IN ('ACCEPTED','REJECTED')`;
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (f.kind) (where.push('q.kind = ?'), args.push(f.kind));
+    if (f.verdict) (where.push('q.verdict = ?'), args.push(f.verdict));
+    if (f.state) (where.push('q.state = ?'), args.push(f.state));
+    if (f.cureCode) (where.push('EXISTS (SELECT 1 FROM json_each(q.codes) j WHERE j.value = ?)'), args.push(f.cureCode));
+    if (f.olderThan) (where.push('q.at < ?'), args.push(f.olderThan));
+    if (f.dueBefore) (where.push('q.deadline IS NOT NULL AND q.deadline < ?'), args.push(f.dueBefore));
+    const from = `FROM (${problems} UNION ALL ${cures}) q`;
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n ${from} ${whereSql}`).get(...args) ?? { n: 0 }).n;
+    const rows = this.db
+      .prepare<(string | number)[], Omit<QueueItem, 'codes'> & { codes: string }>(
+        `SELECT q.*, CASE WHEN b.ballot_id IS NULL THEN NULL ELSE b.first_name || ' ' || b.last_name END AS voterName, b.precinct
+         ${from} LEFT JOIN ballots b ON b.ballot_id = q.ballotId ${whereSql} ORDER BY q.at, q.kind, q.id LIMIT ? OFFSET ?`,
+      )
+      .all(...args, f.limit, f.offset);
+    return { total, items: rows.map((r) => ({ ...r, codes: JSON.parse(r.codes) as CureCode[] })) };
+  }
+
+  enqueueNoticeWithin(caseId: number, channel: NoticeRow['channel'], language: string, recipient: string | null, messageId: string, at: string): number {
+    return Number(
+      this.db
+        .prepare("INSERT INTO notice_outbox (case_id, channel, language, recipient, message_id, status, queued_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)")
+        .run(caseId, channel, language, recipient, messageId, at).lastInsertRowid,
+    );
+  }
+
+  noticesToSend(channel: NoticeRow['channel']): NoticeRow[] {
+    return this.db.prepare<[string], NoticeRow>("SELECT * FROM notice_outbox WHERE channel = ? AND status IN ('queued','sending') ORDER BY notice_id").all(channel);
+  }
+
+  markNotice(noticeId: number, status: NoticeRow['status'], error: string | null, at: string): void {
+    this.db
+      .prepare('UPDATE notice_outbox SET status = ?, attempts = attempts + (? = \'sending\'), last_error = ?, sent_at = CASE WHEN ? = \'sent\' THEN ? ELSE sent_at END WHERE notice_id = ?')
+      .run(status, status, error, status, at, noticeId);
+  }
+
+  noticesOf(caseId: number): NoticeRow[] {
+    return this.db.prepare<[number], NoticeRow>('SELECT * FROM notice_outbox WHERE case_id = ? ORDER BY notice_id').all(caseId);
+  }
+}

@@ -1,0 +1,120 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+export type Db = Database.Database;
+
+/** Raised when the database cannot be used at all; the message is shown to the clerk as is. */
+export class StoreOpenError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'folder-missing' | 'read-only' | 'locked' | 'corrupt' | 'too-new' | 'open-failed',
+  ) {
+    super(message);
+    this.name = 'StoreOpenError';
+  }
+}
+
+/** The platform's per-user app-data folder, shared by the Electron app and the CLI. */
+export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
+  const home = os.homedir();
+  const dir =
+    process.platform === 'win32'
+      ? path.join(env['APPDATA'] ?? path.join(home, 'AppData', 'Roaming'), 'Ballot Intake Station')
+      : process.platform === 'darwin'
+        ? path.join(home, 'Library', 'Application Support', 'Ballot Intake Station')
+        : path.join(env['XDG_DATA_HOME'] ?? path.join(home, '.local', 'share'), 'ballot-intake-station');
+  return path.join(dir, 'intake.db');
+}
+
+export interface OpenOptions {
+  /** Create the parent folder if missing (true for the default location only). */
+  createFolder?: boolean;
+  readonly?: boolean;
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Opens the station database with the settings receipts depend on: WAL, synchronous=FULL (a
+ * verdict is shown only after its commit reached the disk), foreign keys, a busy timeout for
+ * a second process (the CLI beside the app), then brings the schema forward.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) {
+    if (options.createFolder) fs.mkdirSync(dir, { recursive: true });
+    else throw new StoreOpenError(`database folder ${dir} does not exist`, 'folder-missing');
+  }
+  if (!options.readonly) {
+    try {
+      fs.accessSync(dir, fs.constants.W_OK);
+    } catch {
+      throw new StoreOpenError(`database folder ${dir} is read-only: receipts cannot be recorded`, 'read-only');
+    }
+  }
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (e) {
+    throw new StoreOpenError(`cannot open database ${file}: ${(e as Error).message}`, 'open-failed');
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new StoreOpenError(`database ${file} refused WAL mode (${String(mode)})`, 'open-failed');
+    }
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536'); // 64 MiB page cache: the memory bound of a state-sized roll
+    db.pragma('temp_store = FILE');
+    if (!options.readonly) migrate(db, options.migrations ?? MIGRATIONS);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof StoreOpenError) throw e;
+    throw classifyOpenError(file, e as Error);
+  }
+}
+
+function classifyOpenError(file: string, e: Error): StoreOpenError {
+  const code = (e as { code?: string }).code ?? '';
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return new StoreOpenError(`database ${file} is corrupt or not a station database (${e.message})`, 'corrupt');
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
+    return new StoreOpenError(`database ${file} is locked by another program (${e.message})`, 'locked');
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN')
+    return new StoreOpenError(`database ${file} cannot be written (${e.message})`, 'read-only');
+  return new StoreOpenError(`cannot open database ${file}: ${e.message}`, 'open-failed');
+}
+
+export function schemaVersion(db: Db): number {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!exists) return 0;
+  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/** Applies every migration newer than the database, each in its own transaction. */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
+  const current = schemaVersion(db);
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest)
+    throw new StoreOpenError(
+      `database schema version ${current} is newer than this program understands (${latest}): use a newer station`,
+      'too-new',
+    );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+  return schemaVersion(db);
+}

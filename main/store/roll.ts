@@ -1,0 +1,323 @@
+import type { RollRow } from '../../shared/roll/types.js';
+import type { Db } from './db.js';
+
+/** A ballot as stored, in the shape the rest of the station uses. */
+export interface BallotRecord extends RollRow {
+  importId: number;
+  updatedImportId: number;
+}
+
+const COLUMNS = [
+  'ballot_id', 'election_id', 'voter_id', 'alt_voter_id', 'imb_mailer_id', 'imb_serial', 'last_name', 'first_name',
+  'middle_name', 'suffix', 'dob', 'res_address', 'res_city', 'res_zip', 'mail_address', 'mail_city', 'mail_state',
+  'mail_zip', 'precinct', 'ballot_style', 'jurisdiction', 'issued_at', 'status', 'vote_method', 'voted_other_method',
+  'state_returned_at', 'source_status',
+] as const;
+/** Columns a re-import may change (everything but the key). */
+const DATA_COLUMNS = COLUMNS.filter((c) => c !== 'ballot_id');
+const SECONDARY_INDEXES: Record<string, string> = {
+  ballots_voter: 'CREATE INDEX IF NOT EXISTS ballots_voter ON ballots(voter_id, election_id)',
+  ballots_alt_voter: 'CREATE INDEX IF NOT EXISTS ballots_alt_voter ON ballots(alt_voter_id) WHERE alt_voter_id IS NOT NULL',
+  ballots_imb: 'CREATE INDEX IF NOT EXISTS ballots_imb ON ballots(imb_serial, imb_mailer_id) WHERE imb_serial IS NOT NULL',
+  ballots_name: 'CREATE INDEX IF NOT EXISTS ballots_name ON ballots(last_name COLLATE NOCASE, first_name COLLATE NOCASE)',
+};
+
+type RowValues = (string | number | null)[];
+
+function toValues(r: RollRow): RowValues {
+  return [
+    r.ballotId, r.electionId, r.voterId, r.altVoterId, r.imbMailerId, r.imbSerial, r.lastName, r.firstName,
+    r.middleName, r.suffix, r.dob, r.resAddress, r.resCity, r.resZip, r.mailAddress, r.mailCity, r.mailState,
+    r.mailZip, r.precinct, r.ballotStyle, r.jurisdiction, r.issuedAt, r.status, r.voteMethod, r.votedOtherMethod ? 1 : 0,
+    r.stateReturnedAt, r.sourceStatus,
+  ];
+}
+
+export interface BallotRow {
+  id: number;
+  ballot_id: string; election_id: string; voter_id: string; alt_voter_id: string | null;
+  imb_mailer_id: string | null; imb_serial: string | null; last_name: string; first_name: string;
+  middle_name: string | null; suffix: string | null; dob: string | null; res_address: string | null;
+  res_city: string | null; res_zip: string | null; mail_address: string | null; mail_city: string | null;
+  mail_state: string | null; mail_zip: string | null; precinct: string | null; ballot_style: string | null;
+  jurisdiction: string | null; issued_at: string | null; status: 'ISSUED' | 'CANCELLED';
+  vote_method: 'MAIL' | 'IN_PERSON'; voted_other_method: 0 | 1; state_returned_at: string | null;
+  source_status: string | null; import_id: number; updated_import_id: number;
+}
+
+export function toBallotRecord(b: BallotRow): BallotRecord {
+  return {
+    ballotId: b.ballot_id, electionId: b.election_id, voterId: b.voter_id, altVoterId: b.alt_voter_id,
+    imbMailerId: b.imb_mailer_id, imbSerial: b.imb_serial, lastName: b.last_name, firstName: b.first_name,
+    middleName: b.middle_name, suffix: b.suffix, dob: b.dob, resAddress: b.res_address, resCity: b.res_city,
+    resZip: b.res_zip, mailAddress: b.mail_address, mailCity: b.mail_city, mailState: b.mail_state,
+    mailZip: b.mail_zip, precinct: b.precinct, ballotStyle: b.ballot_style, jurisdiction: b.jurisdiction,
+    issuedAt: b.issued_at, status: b.status, voteMethod: b.vote_method, votedOtherMethod: b.voted_other_method === 1,
+    stateReturnedAt: b.state_returned_at, sourceStatus: b.source_status, importId: b.import_id,
+    updatedImportId: b.updated_import_id,
+  };
+}
+
+export interface MergeCounts {
+  imported: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * A roll import in two phases. Rows are first staged in a connection-private TEMP table in
+ * short transactions (scans keep flowing between them); then one transaction merges the
+ * stage into `ballots`. A failure before or during the merge leaves the roll as it was.
+ */
+export class RollStaging {
+  private readonly insert;
+  private readonly firstRowOf;
+  private pending: { rowNo: number; values: RowValues }[] = [];
+  staged = 0;
+
+  constructor(private readonly db: Db) {
+    db.exec(`DROP TABLE IF EXISTS temp.roll_stage;
+      CREATE TEMP TABLE roll_stage (row_no INTEGER NOT NULL, ${COLUMNS.map((c) => `${c} ANY`).join(', ')},
+        PRIMARY KEY (ballot_id)) WITHOUT ROWID`);
+    this.insert = db.prepare(
+      `INSERT INTO temp.roll_stage (row_no, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT(ballot_id) DO NOTHING`,
+    );
+    this.firstRowOf = db.prepare<[string], { row_no: number }>('SELECT row_no FROM temp.roll_stage WHERE ballot_id = ?');
+  }
+
+  /**
+   * Queues a row; returns the row number of an earlier row with the same ballot ID when the
+   * file repeats a key (the caller rejects the later row), checked when the chunk is flushed.
+   */
+  add(rowNo: number, row: RollRow): void {
+    this.pending.push({ rowNo, values: toValues(row) });
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Writes queued rows in one short transaction; returns the rows whose key was already staged. */
+  flush(): { rowNo: number; ballotId: string; firstRowNo: number }[] {
+    const dupes: { rowNo: number; ballotId: string; firstRowNo: number }[] = [];
+    const rows = this.pending;
+    this.pending = [];
+    this.db.transaction(() => {
+      for (const { rowNo, values } of rows) {
+        if (this.insert.run(rowNo, ...values).changes === 0) {
+          const ballotId = String(values[0]);
+          dupes.push({ rowNo, ballotId, firstRowNo: this.firstRowOf.get(ballotId)?.row_no ?? 0 });
+        } else this.staged += 1;
+      }
+    })();
+    return dupes;
+  }
+
+  /**
+   * Merges the stage into the roll in one transaction: new ballots are inserted, changed ones
+   * updated (their old values kept in ballot_changes), identical ones left alone. Receipts
+   * live in other tables and are never touched. On an empty roll the secondary indexes are
+   * dropped and built once afterwards, which is several times faster at state scale.
+   */
+  /** Must run inside the caller's write transaction (which also records the import). */
+  merge(importId: number): MergeCounts {
+    if (!this.db.inTransaction) throw new Error('roll merge outside a transaction');
+    const changed = DATA_COLUMNS.map((c) => `b.${c}`).join(', ');
+    const staged = DATA_COLUMNS.map((c) => `s.${c}`).join(', ');
+    return this.mergeInto(importId, changed, staged);
+  }
+
+  private mergeInto(importId: number, changed: string, staged: string): MergeCounts {
+    {
+      const empty = this.db.prepare('SELECT 1 FROM ballots LIMIT 1').get() === undefined;
+      if (empty) {
+        for (const name of Object.keys(SECONDARY_INDEXES)) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+        const n = this.db
+          .prepare(
+            `INSERT INTO ballots (${COLUMNS.join(', ')}, import_id, updated_import_id)
+             SELECT ${COLUMNS.join(', ')}, ?, ? FROM temp.roll_stage ORDER BY ballot_id`,
+          )
+          .run(importId, importId).changes;
+        for (const sql of Object.values(SECONDARY_INDEXES)) this.db.exec(sql);
+        return { imported: n, updated: 0, unchanged: 0 };
+      }
+      const counts = this.db
+        .prepare<[], { total: number; existing: number; updated: number }>(
+          `SELECT count(*) AS total, count(b.id) AS existing,
+                  coalesce(sum(b.id IS NOT NULL AND (${changed}) IS NOT (${staged})), 0) AS updated
+           FROM temp.roll_stage s LEFT JOIN ballots b ON b.ballot_id = s.ballot_id`,
+        )
+        .get() ?? { total: 0, existing: 0, updated: 0 };
+      const json = (alias: string) => `json_object(${DATA_COLUMNS.map((c) => `'${c}', ${alias}.${c}`).join(', ')})`;
+      this.db
+        .prepare(
+          `INSERT INTO ballot_changes (ballot_id, import_id, before, after)
+           SELECT s.ballot_id, ?, ${json('b')}, ${json('s')}
+           FROM temp.roll_stage s JOIN ballots b ON b.ballot_id = s.ballot_id
+           WHERE (${changed}) IS NOT (${staged})`,
+        )
+        .run(importId);
+      this.db
+        .prepare(
+          `INSERT INTO ballots (${COLUMNS.join(', ')}, import_id, updated_import_id)
+           SELECT ${COLUMNS.join(', ')}, ?, ? FROM temp.roll_stage WHERE true
+           ON CONFLICT(ballot_id) DO UPDATE SET ${DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')},
+             updated_import_id = excluded.updated_import_id
+           WHERE (${DATA_COLUMNS.map((c) => `ballots.${c}`).join(', ')}) IS NOT (${DATA_COLUMNS.map((c) => `excluded.${c}`).join(', ')})`,
+        )
+        .run(importId, importId);
+      return { imported: counts.total - counts.existing, updated: counts.updated, unchanged: counts.existing - counts.updated };
+    }
+  }
+
+  dispose(): void {
+    this.pending = [];
+    this.db.exec('DROP TABLE IF EXISTS temp.roll_stage');
+  }
+}
+
+export interface ImportMeta {
+  startedAt: string;
+  finishedAt: string;
+  file: string;
+  format: string;
+  operator: string;
+  read: number;
+  rejected: number;
+  rejectsFile: string | null;
+}
+
+export interface RollQuery {
+  name?: string;
+  dob?: string;
+  voterId?: string;
+  ballotId?: string;
+  address?: string;
+  limit?: number;
+}
+
+export interface RollStats {
+  ballots: number;
+  voters: number;
+  elections: { electionId: string; ballots: number }[];
+  byStatus: Record<string, number>;
+  inPerson: number;
+  withImb: number;
+  imports: number;
+  lastImport: { importId: number; finishedAt: string; file: string; format: string } | null;
+}
+
+/** Roll queries: stats, the phone-inquiry search, a ballot's roll history. */
+export class RollStore {
+  constructor(private readonly db: Db) {}
+
+  /** Records the import and merges the stage, all in one transaction. */
+  commitImport(staging: RollStaging, meta: ImportMeta, onMerged: (importId: number, counts: MergeCounts) => void): MergeCounts & { importId: number } {
+    return this.db
+      .transaction(() => {
+        const importId = Number(
+          this.db
+            .prepare(
+              `INSERT INTO roll_imports (started_at, finished_at, file, format, operator, read, imported, updated, unchanged, rejected, rejects_file)
+               VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)`,
+            )
+            .run(meta.startedAt, meta.finishedAt, meta.file, meta.format, meta.operator, meta.read, meta.rejected, meta.rejectsFile).lastInsertRowid,
+        );
+        const counts = staging.merge(importId);
+        this.db.prepare('UPDATE roll_imports SET imported = ?, updated = ?, unchanged = ? WHERE import_id = ?').run(counts.imported, counts.updated, counts.unchanged, importId);
+        onMerged(importId, counts);
+        return { ...counts, importId };
+      })
+      .immediate();
+  }
+
+  stats(): RollStats {
+    const one = <T>(sql: string): T => this.db.prepare<[], T>(sql).get() as T;
+    const byStatus: Record<string, number> = {};
+    for (const r of this.db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM ballots GROUP BY status').all())
+      byStatus[r.status] = r.n;
+    const last = this.db
+      .prepare<[], { importId: number; finishedAt: string; file: string; format: string }>(
+        'SELECT import_id AS importId, finished_at AS finishedAt, file, format FROM roll_imports ORDER BY import_id DESC LIMIT 1',
+      )
+      .get();
+    return {
+      ballots: one<{ n: number }>('SELECT count(*) AS n FROM ballots').n,
+      voters: one<{ n: number }>('SELECT count(DISTINCT voter_id) AS n FROM ballots').n,
+      elections: this.db
+        .prepare<[], { electionId: string; ballots: number }>('SELECT election_id AS electionId, count(*) AS ballots FROM ballots GROUP BY election_id ORDER BY election_id')
+        .all(),
+      byStatus,
+      inPerson: one<{ n: number }>("SELECT count(*) AS n FROM ballots WHERE vote_method = 'IN_PERSON'").n,
+      withImb: one<{ n: number }>('SELECT count(*) AS n FROM ballots WHERE imb_serial IS NOT NULL').n,
+      imports: one<{ n: number }>('SELECT count(*) AS n FROM roll_imports').n,
+      lastImport: last ?? null,
+    };
+  }
+
+  /**
+   * The phone-inquiry search. Name is "LAST" or "LAST, FIRST" (prefixes, any case); every given
+   * criterion must match. Returns whole voters: all their ballots, newest first.
+   */
+  find(q: RollQuery): BallotRow[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.ballotId) {
+      where.push('ballot_id = ?');
+      args.push(q.ballotId.trim());
+    }
+    if (q.voterId) {
+      where.push('(voter_id = ? OR alt_voter_id = ?)');
+      args.push(q.voterId.trim(), q.voterId.trim());
+    }
+    if (q.name) {
+      const [last, first] = q.name.split(',').map((s) => s.trim());
+      where.push("last_name LIKE ? ESCAPE '\\' COLLATE NOCASE");
+      args.push(likePrefix(last ?? ''));
+      if (first) {
+        where.push("first_name LIKE ? ESCAPE '\\' COLLATE NOCASE");
+        args.push(likePrefix(first));
+      }
+    }
+    if (q.dob) {
+      where.push('dob = ?');
+      args.push(q.dob.trim());
+    }
+    if (q.address) {
+      where.push("(res_address LIKE ? ESCAPE '\\' COLLATE NOCASE OR mail_address LIKE ? ESCAPE '\\' COLLATE NOCASE)");
+      args.push(`%${escapeLike(q.address.trim())}%`, `%${escapeLike(q.address.trim())}%`);
+    }
+    if (where.length === 0) return [];
+    const limit = Math.min(q.limit ?? 50, 500);
+    // Find the voters first, then return every ballot of each (the reissue history).
+    return this.db
+      .prepare<(string | number)[], BallotRow>(
+        `SELECT * FROM ballots WHERE voter_id IN (SELECT DISTINCT voter_id FROM ballots WHERE ${where.join(' AND ')} LIMIT ?)
+         ORDER BY last_name, first_name, voter_id, coalesce(issued_at, '') DESC, id DESC`,
+      )
+      .all(...args, limit);
+  }
+
+  changesOf(ballotId: string): { importId: number; before: Record<string, unknown>; after: Record<string, unknown>; at: string }[] {
+    return this.db
+      .prepare<[string], { importId: number; before: string; after: string; at: string }>(
+        `SELECT c.import_id AS importId, c.before, c.after, i.finished_at AS at FROM ballot_changes c
+         JOIN roll_imports i ON i.import_id = c.import_id WHERE c.ballot_id = ? ORDER BY c.id`,
+      )
+      .all(ballotId)
+      .map((r) => ({ importId: r.importId, at: r.at, before: JSON.parse(r.before) as Record<string, unknown>, after: JSON.parse(r.after) as Record<string, unknown> }));
+  }
+
+  importOf(importId: number): { finishedAt: string; file: string } | undefined {
+    return this.db.prepare<[number], { finishedAt: string; file: string }>('SELECT finished_at AS finishedAt, file FROM roll_imports WHERE import_id = ?').get(importId);
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function likePrefix(s: string): string {
+  return `${escapeLike(s)}%`;
+}

@@ -1,0 +1,84 @@
+import { AuditLog, canonicalJson, type AuditVerdict } from './audit.js';
+import { BatchStore } from './batches.js';
+import { ConfigStore } from './config.js';
+import { openDatabase, type Db, type OpenOptions } from './db.js';
+import { CureStore } from './cure.js';
+import { OperatorStore } from './operators.js';
+import { RollStaging, RollStore } from './roll.js';
+import { ScanStore } from './scans.js';
+
+/**
+ * The station's one store: every SQL statement of the program lives in main/store/.
+ * Table groups have their own classes; this facade owns the connection and its lifetime.
+ */
+export class Store {
+  readonly audit: AuditLog;
+  readonly config: ConfigStore;
+  readonly batches: BatchStore;
+  readonly scans: ScanStore;
+  readonly roll: RollStore;
+  readonly operators: OperatorStore;
+  readonly cure: CureStore;
+
+  private constructor(
+    readonly db: Db,
+    readonly path: string,
+  ) {
+    this.audit = new AuditLog(db);
+    this.config = new ConfigStore(db, this.audit);
+    this.batches = new BatchStore(db, this.audit);
+    this.scans = new ScanStore(db);
+    this.roll = new RollStore(db);
+    this.operators = new OperatorStore(db, this.audit);
+    this.cure = new CureStore(db, this.audit);
+  }
+
+  static open(file: string, options: OpenOptions = {}): Store {
+    return new Store(openDatabase(file, options), file);
+  }
+
+  /** A write transaction that takes the write lock at once (no upgrade deadlocks). */
+  write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  rollStaging(): RollStaging {
+    return new RollStaging(this.db);
+  }
+
+  /**
+   * Verifies the audit chain, then that every scan still reads exactly as its audit entry
+   * recorded it (so editing a receipt row, not only the log, is caught).
+   */
+  verifyAudit(): AuditVerdict & { scansChecked: number } {
+    const chain = this.audit.verify();
+    if (!chain.ok) return { ...chain, scansChecked: 0 };
+    const entries = this.db.prepare<[], { seq: number; entity_id: string; after: string }>(
+      "SELECT seq, entity_id, after FROM audit_log WHERE action = 'scan.record' ORDER BY seq",
+    );
+    const recorded = new Map<number, { auditSeq: number; after: string }>();
+    for (const e of entries.iterate()) recorded.set(Number(e.entity_id), { auditSeq: e.seq, after: e.after });
+    let checked = 0;
+    for (const scan of this.scans.iterate()) {
+      const entry = recorded.get(scan.seq);
+      if (!entry) return { ok: false, count: chain.count, brokenAt: 0, reason: `scan ${scan.seq} has no audit entry`, scansChecked: checked };
+      if (canonicalJson(scan) !== entry.after)
+        return { ok: false, count: chain.count, brokenAt: entry.auditSeq, reason: `scan ${scan.seq} differs from its audit entry ${entry.auditSeq}`, scansChecked: checked };
+      recorded.delete(scan.seq);
+      checked += 1;
+    }
+    const missing = recorded.keys().next();
+    if (!missing.done) return { ok: false, count: chain.count, brokenAt: 0, reason: `scan ${missing.value} is in the audit log but missing from the scans table`, scansChecked: checked };
+    return { ...chain, scansChecked: checked };
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // another connection holds the WAL; SQLite checkpoints later
+    }
+    this.db.close();
+  }
+}

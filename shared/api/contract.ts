@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import type { MethodSpec } from './define.js';
+import { batchMethods, intakeMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
+
+/**
+ * The whole API between the UI and main, declared once. Each group lives in its own file
+ * under methods/; a typo in a method name or a field is a compile error on both sides.
+ */
+export const contract = {
+  ...sessionMethods,
+  ...intakeMethods,
+  ...batchMethods,
+  ...rollMethods,
+  ...settingsMethods,
+} as const satisfies Record<string, MethodSpec>;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
+export type Output<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}

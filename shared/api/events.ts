@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { scanOutcomeSchema } from './schemas.js';
+
+/** Push events from main to every signed-in window, through the same transports as calls. */
+export const eventSchemas = {
+  verdict: scanOutcomeSchema,
+  scannerStatus: z.object({
+    scannerId: z.string(),
+    name: z.string().optional(),
+    state: z.enum(['connecting', 'connected', 'disconnected', 'error']),
+    reason: z.string().optional(),
+    at: z.string(),
+  }),
+  importProgress: z.object({ phase: z.enum(['reading', 'merging', 'done', 'failed']), bytes: z.number(), totalBytes: z.number().nullable(), rows: z.number(), rowsPerSecond: z.number(), error: z.string().optional() }),
+  syncProgress: z.object({ batchId: z.string().nullable(), state: z.string(), sent: z.number(), total: z.number(), message: z.string().optional() }),
+  /** The station cannot record (disk full, database read-only or locked…): scanning must stop, loudly. */
+  stationFault: z.object({ fault: z.string().nullable() }),
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+export interface ApiEvent<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayload<E>;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { labelRuleSchema } from './barcode/label.js';
+
+/**
+ * The station's settings, stored in its database so the app and the CLI agree. Each key has
+ * its own schema; `intake config set KEY VALUE` parses VALUE as JSON when it can, else as text.
+ */
+const isoInstant = z.iso.datetime({ offset: true });
+const isoDate = z.iso.date();
+
+export const configSchemas = {
+  station: z.string().trim().min(1).max(64),
+  election: z.string().trim().min(1).max(64),
+  electionName: z.string().trim().min(1).max(200),
+  electionDate: isoDate,
+  receiptDeadline: isoInstant,
+  jurisdiction: z.string().trim().min(1).max(100),
+  batchSize: z.number().int().min(1).max(100_000),
+  labelRule: labelRuleSchema.nullable(),
+  imbMailerIds: z.array(z.string().regex(/^([0-8]\d{5}|9\d{8})$/, 'a mailer ID is 6 digits (first 0-8) or 9 digits (first 9)')),
+  stateProfile: z.string().trim().min(2).max(20),
+  syncUrl: z.url(),
+  syncChunkSize: z.number().int().min(1).max(100_000),
+  backupDir: z.string().min(1),
+  idleLockMinutes: z.number().int().min(1).max(240),
+} as const;
+
+export type ConfigKey = keyof typeof configSchemas;
+export type ConfigValues = { [K in ConfigKey]: z.infer<(typeof configSchemas)[K]> };
+
+export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
+  batchSize: 250,
+  labelRule: null,
+  imbMailerIds: [],
+  stateProfile: 'generic',
+  syncChunkSize: 500,
+  idleLockMinutes: 10,
+};
+
+export function isConfigKey(key: string): key is ConfigKey {
+  return Object.hasOwn(configSchemas, key);
+}
+
+/** Parses a command-line value: JSON if it parses as JSON, else the raw text. */
+export function parseConfigText(key: ConfigKey, text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  let candidate: unknown = text;
+  try {
+    candidate = JSON.parse(text);
+  } catch {
+    // plain text, e.g. a station name
+  }
+  const schema = configSchemas[key] as z.ZodType;
+  let parsed = schema.safeParse(candidate);
+  if (!parsed.success && typeof candidate !== 'string') parsed = schema.safeParse(text);
+  if (!parsed.success) return { ok: false, error: `${key}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };
+  return { ok: true, value: parsed.data };
+}
