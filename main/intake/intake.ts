@@ -109,7 +109,10 @@ export class Intake {
         const count = this.store.batches.toBatch(batchRow).count;
         batch = { batchId: batchRow.batch_id, number: batchRow.number, count };
         const size = config.get('batchSize') ?? 250;
-        if (count >= size) closedBatch = this.store.batches.closeWithin(batchRow, 'size', null, 'system', at);
+        if (count >= size) {
+          closedBatch = this.store.batches.closeWithin(batchRow, 'size', null, 'system', at);
+          this.store.sync.enqueueWithin(closedBatch.batchId, at);
+        }
       }
       return {
         ...record,
@@ -188,7 +191,12 @@ export class Intake {
       const at = this.clock().toISOString();
       const row = ref === null ? this.store.batches.openRow(this.station) : this.store.batches.resolve(ref, this.station);
       if (!row) throw new IntakeError(ref === null ? `station ${this.station} has no open batch` : `no batch ${ref}`);
-      if (row.status === 'OPEN') return this.store.batches.closeWithin(row, 'supervisor', handCount, operator, at);
+      if (row.status === 'OPEN') {
+        const closed = this.store.batches.closeWithin(row, 'supervisor', handCount, operator, at);
+        // Queued for the state in the same transaction: a closed batch is never forgotten.
+        this.store.sync.enqueueWithin(closed.batchId, at);
+        return closed;
+      }
       if (handCount === null) throw new IntakeError(`batch ${row.number} is already closed; give --hand-count to record the count`);
       return this.store.batches.reconcileWithin(row, handCount, operator, at);
     });

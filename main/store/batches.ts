@@ -140,10 +140,10 @@ export class BatchStore {
 
   list(filter: { status?: 'OPEN' | 'CLOSED'; station?: string } = {}): Batch[] {
     const rows = this.db
-      .prepare<[string | null, string | null], BatchRow>(
-        `SELECT * FROM batches WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR station = ?2) ORDER BY opened_at, number`,
+      .prepare<[{ status: string | null; station: string | null }], BatchRow>(
+        `SELECT * FROM batches WHERE (@status IS NULL OR status = @status) AND (@station IS NULL OR station = @station) ORDER BY opened_at, number`,
       )
-      .all(filter.status ?? null, filter.station ?? null);
+      .all({ status: filter.status ?? null, station: filter.station ?? null });
     return rows.map((r) => this.toBatch(r));
   }
 }

@@ -152,8 +152,8 @@ export class CureStore {
 
   list(filter: { state?: CureState; ballotId?: string } = {}): CureCase[] {
     return this.db
-      .prepare<[string | null, string | null], CaseRow>('SELECT * FROM cure_cases WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR ballot_id = ?2) ORDER BY case_id')
-      .all(filter.state ?? null, filter.ballotId ?? null)
+      .prepare<[{ state: string | null; ballot: string | null }], CaseRow>('SELECT * FROM cure_cases WHERE (@state IS NULL OR state = @state) AND (@ballot IS NULL OR ballot_id = @ballot) ORDER BY case_id')
+      .all({ state: filter.state ?? null, ballot: filter.ballotId ?? null })
       .map(toCase);
   }
 

@@ -76,8 +76,9 @@ export class RollStaging {
   staged = 0;
 
   constructor(private readonly db: Db) {
+    // TEXT affinity on purpose: an untyped column would turn '000000042' into 42.
     db.exec(`DROP TABLE IF EXISTS temp.roll_stage;
-      CREATE TEMP TABLE roll_stage (row_no INTEGER NOT NULL, ${COLUMNS.map((c) => `${c} ANY`).join(', ')},
+      CREATE TEMP TABLE roll_stage (row_no INTEGER NOT NULL, ${COLUMNS.map((c) => `${c} ${c === 'voted_other_method' ? 'INTEGER' : 'TEXT'}`).join(', ')},
         PRIMARY KEY (ballot_id)) WITHOUT ROWID`);
     this.insert = db.prepare(
       `INSERT INTO temp.roll_stage (row_no, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})

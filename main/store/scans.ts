@@ -68,15 +68,15 @@ export class ScanStore {
     this.byBallotId = db.prepare<[string], BallotRow>('SELECT * FROM ballots WHERE ballot_id = ?');
     this.byImb = db.prepare<[string, string], BallotRow>('SELECT * FROM ballots WHERE imb_serial = ? AND imb_mailer_id = ?');
     // "Current" = the MAIL ballot issued last; ties broken by roll order.
-    this.currentOfVoter = db.prepare<[string, string, string | null], BallotRow>(
-      `SELECT * FROM ballots WHERE (voter_id = ?1 OR alt_voter_id = ?2) AND vote_method = 'MAIL'
-         AND (?3 IS NULL OR election_id = ?3)
+    this.currentOfVoter = db.prepare<[{ voter: string; election: string | null }], BallotRow>(
+      `SELECT * FROM ballots WHERE (voter_id = @voter OR alt_voter_id = @voter) AND vote_method = 'MAIL'
+         AND (@election IS NULL OR election_id = @election)
        ORDER BY coalesce(issued_at, '') DESC, id DESC LIMIT 1`,
     );
-    this.newer = db.prepare<[string, string, number, string], { ballot_id: string; issued_at: string | null }>(
+    this.newer = db.prepare<[{ voter: string; election: string; id: number; issued: string }], { ballot_id: string; issued_at: string | null }>(
       `SELECT ballot_id, issued_at FROM ballots
-       WHERE voter_id = ?1 AND election_id = ?2 AND vote_method = 'MAIL' AND id <> ?3
-         AND (coalesce(issued_at, '') > ?4 OR (coalesce(issued_at, '') = ?4 AND id > ?3))
+       WHERE voter_id = @voter AND election_id = @election AND vote_method = 'MAIL' AND id <> @id
+         AND (coalesce(issued_at, '') > @issued OR (coalesce(issued_at, '') = @issued AND id > @id))
        ORDER BY coalesce(issued_at, '') DESC LIMIT 1`,
     );
     this.inPerson = db.prepare<[string, string], { one: number }>(
@@ -97,11 +97,11 @@ export class ScanStore {
   }
 
   currentBallotOfVoter(voterId: string, electionId: string | null): BallotRow | undefined {
-    return this.currentOfVoter.get(voterId, voterId, electionId);
+    return this.currentOfVoter.get({ voter: voterId, election: electionId });
   }
 
   newerBallot(b: BallotRow): { ballotId: string; issuedAt: string | null } | null {
-    const row = this.newer.get(b.voter_id, b.election_id, b.id, b.issued_at ?? '');
+    const row = this.newer.get({ voter: b.voter_id, election: b.election_id, id: b.id, issued: b.issued_at ?? '' });
     return row ? { ballotId: row.ballot_id, issuedAt: row.issued_at } : null;
   }
 
@@ -145,10 +145,10 @@ export class ScanStore {
 
   /** Every scan in order, for export and audit cross-checks (streamed, never all in memory). */
   *iterate(filter: { batchId?: string; since?: number } = {}): Generator<ScanRecord> {
-    const stmt = this.db.prepare<[string | null, number], ScanRow>(
-      'SELECT * FROM scans WHERE (?1 IS NULL OR batch_id = ?1) AND seq > ?2 ORDER BY seq',
+    const stmt = this.db.prepare<[{ batch: string | null; since: number }], ScanRow>(
+      'SELECT * FROM scans WHERE (@batch IS NULL OR batch_id = @batch) AND seq > @since ORDER BY seq',
     );
-    for (const row of stmt.iterate(filter.batchId ?? null, filter.since ?? 0)) yield toScanRecord(row);
+    for (const row of stmt.iterate({ batch: filter.batchId ?? null, since: filter.since ?? 0 })) yield toScanRecord(row);
   }
 
   /** Every scan of a ballot with its undo, oldest first (the phone-inquiry history). */
@@ -167,8 +167,8 @@ export class ScanStore {
 
   recent(station: string | null, limit: number): ScanRecord[] {
     return this.db
-      .prepare<[string | null, number], ScanRow>('SELECT * FROM scans WHERE (?1 IS NULL OR station = ?1) ORDER BY seq DESC LIMIT ?2')
-      .all(station, limit)
+      .prepare<[{ station: string | null; limit: number }], ScanRow>('SELECT * FROM scans WHERE (@station IS NULL OR station = @station) ORDER BY seq DESC LIMIT @limit')
+      .all({ station, limit })
       .map(toScanRecord);
   }
 }
@@ -191,13 +191,13 @@ export interface ReceiptExportRow {
 
 /** Current receipts (not undone), oldest first; streamed for exports of any size. */
 export function* iterateReceipts(db: Db, batchId: string | null): Generator<ReceiptExportRow> {
-  const stmt = db.prepare<[string | null], ReceiptExportRow>(
+  const stmt = db.prepare<[{ batch: string | null }], ReceiptExportRow>(
     `SELECT s.seq, r.ballot_id AS ballotId, s.voter_id AS voterId, b.last_name AS lastName, b.first_name AS firstName,
        b.precinct, s.verdict, s.scanned_at AS scannedAt, s.station, s.operator, s.scanner, s.batch_id AS batchId,
        t.number AS batchNumber
      FROM receipts r JOIN scans s ON s.seq = r.scan_seq
      LEFT JOIN ballots b ON b.ballot_id = r.ballot_id LEFT JOIN batches t ON t.batch_id = s.batch_id
-     WHERE (?1 IS NULL OR s.batch_id = ?1) ORDER BY s.seq`,
+     WHERE (@batch IS NULL OR s.batch_id = @batch) ORDER BY s.seq`,
   );
-  yield* stmt.iterate(batchId);
+  yield* stmt.iterate({ batch: batchId });
 }

@@ -6,6 +6,7 @@ import { CureStore } from './cure.js';
 import { OperatorStore } from './operators.js';
 import { RollStaging, RollStore } from './roll.js';
 import { ScanStore } from './scans.js';
+import { SyncStore } from './sync.js';
 
 /**
  * The station's one store: every SQL statement of the program lives in main/store/.
@@ -19,6 +20,7 @@ export class Store {
   readonly roll: RollStore;
   readonly operators: OperatorStore;
   readonly cure: CureStore;
+  readonly sync: SyncStore;
 
   private constructor(
     readonly db: Db,
@@ -31,6 +33,7 @@ export class Store {
     this.roll = new RollStore(db);
     this.operators = new OperatorStore(db, this.audit);
     this.cure = new CureStore(db, this.audit);
+    this.sync = new SyncStore(db, this.audit);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {

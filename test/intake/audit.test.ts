@@ -6,9 +6,9 @@ let t: ReturnType<typeof tempStore>;
 
 beforeEach(() => {
   t = tempStore();
-  seedRoll(t.store, Array.from({ length: 6 }, (_, i) => rollRow({ ballotId: `B${i}`, voterId: `V${i}` })));
+  seedRoll(t.store, Array.from({ length: 6 }, (_, i) => rollRow({ ballotId: `BT-0${i}`, voterId: `V${i}` })));
   const intake = new Intake(t.store, 'ST1');
-  for (const raw of ['B0', 'B1', 'B2', 'B1', 'NOPE']) intake.scan({ raw, operator: 'alice' });
+  for (const raw of ['BT-00', 'BT-01', 'BT-02', 'BT-01', 'NOPE']) intake.scan({ raw, operator: 'alice' });
 });
 afterEach(() => t.cleanup());
 

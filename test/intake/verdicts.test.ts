@@ -21,7 +21,7 @@ beforeEach(() => {
   t.store.config.set('election', 'E2026', 'test', at);
   t.store.config.set('receiptDeadline', '2026-11-03T19:30:00-05:00', 'test', at);
   seedRoll(t.store, [
-    rollRow({ ballotId: 'B-1', voterId: 'V-1', lastName: 'SMITH', firstName: 'ANA', precinct: 'P-07' }),
+    rollRow({ ballotId: 'B-0001', voterId: 'V-1', lastName: 'SMITH', firstName: 'ANA', precinct: 'P-07' }),
     rollRow({ ballotId: 'B-IMB', voterId: 'V-2', imbMailerId: '123456', imbSerial: '000000042' }),
     rollRow({ ballotId: 'B-OLD', voterId: 'V-3', issuedAt: '2026-09-20' }),
     rollRow({ ballotId: 'B-NEW', voterId: 'V-3', issuedAt: '2026-10-05' }),
@@ -40,7 +40,7 @@ const scan = (raw: string, operator = 'alice') => new Intake(t.store, 'ST1', clo
 
 describe('verdicts', () => {
   it('accepts an issued, current ballot by its label, with voter name and precinct', () => {
-    const o = scan('B-1');
+    const o = scan('B-0001');
     expect(o.verdict).toBe('ACCEPTED');
     expect(o.voter).toEqual({ name: 'ANA SMITH', precinct: 'P-07' });
     expect(o.batch?.count).toBe(1);
@@ -57,10 +57,10 @@ describe('verdicts', () => {
   });
 
   it('calls a second scan DUPLICATE and says when, where, who and which batch — also after a restart', () => {
-    const first = scan('B-1', 'alice');
+    const first = scan('B-0001', 'alice');
     now = new Date('2026-10-20T16:00:00Z');
     t.reopen();
-    const dup = scan('B-1', 'bob');
+    const dup = scan('B-0001', 'bob');
     expect(dup.verdict).toBe('DUPLICATE');
     expect(dup.duplicate).toMatchObject({ seq: first.seq, station: 'ST1', operator: 'alice', scannedAt: first.scannedAt, batchNumber: 1 });
     expect(dup.batchId).toBeNull();
@@ -85,16 +85,16 @@ describe('verdicts', () => {
   });
 
   it('refuses an IMb of a foreign mailer ID when the office lists its own', () => {
-    t.store.config.set('imbMailerIds', ['999999'], 'test', now.toISOString());
+    t.store.config.set('imbMailerIds', ['987654321'], 'test', now.toISOString());
     expect(scan(bars('00040123456000000042')).verdict).toBe('WRONG_JURISDICTION');
   });
 
   it('marks a scan after the receipt deadline LATE, a receipt but not in a batch', () => {
     now = new Date('2026-11-04T01:00:00Z');
-    const o = scan('B-1');
+    const o = scan('B-0001');
     expect(o.verdict).toBe('LATE');
     expect(o.batchId).toBeNull();
-    expect(scan('B-1').verdict).toBe('DUPLICATE');
+    expect(scan('B-0001').verdict).toBe('DUPLICATE');
   });
 
   it('gives UNREADABLE for garbage and for an IMb whose CRC fails, and still records them', () => {
@@ -121,18 +121,18 @@ describe('verdicts', () => {
   });
 
   it('has the record on disk when the verdict comes back (a second connection sees it)', () => {
-    const o = scan('B-1');
+    const o = scan('B-0001');
     const other = new Database(t.dbPath, { readonly: true });
     try {
       const row = other.prepare('SELECT verdict, raw FROM scans WHERE seq = ?').get(o.seq);
-      expect(row).toEqual({ verdict: 'ACCEPTED', raw: 'B-1' });
+      expect(row).toEqual({ verdict: 'ACCEPTED', raw: 'B-0001' });
     } finally {
       other.close();
     }
   });
 
   it('leaves exactly one record per scan, whatever the verdict', () => {
-    const raws = ['B-1', 'B-1', 'junk\u0002', 'B-NOPE', 'B-OLD', 'B-CXL', 'B-2024'];
+    const raws = ['B-0001', 'B-0001', 'junk\u0002', 'B-NOPE', 'B-OLD', 'B-CXL', 'B-2024'];
     for (const r of raws) scan(r);
     const n = t.store.db.prepare('SELECT count(*) AS n FROM scans').get() as { n: number };
     expect(n.n).toBe(raws.length);

@@ -1,0 +1,137 @@
+import { canMove, isOpen, needsSupervisor } from '../../shared/cure/lifecycle.js';
+import { cureDeadline, notifyBy } from '../../shared/cure/deadline.js';
+import type { StateProfile } from '../../shared/cure/profile.js';
+import type { CureCode, CureState, Role } from '../../shared/domain.js';
+import type { CureCase } from '../store/cure.js';
+import type { Store } from '../store/store.js';
+import { loadProfile } from './profiles.js';
+
+export class CureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CureError';
+  }
+}
+
+export interface Actor {
+  name: string;
+  role: Role;
+}
+
+/** Resolutions a supervisor can give a problem scan, by verdict. */
+export const PROBLEM_RESOLUTIONS = {
+  LATE: ['accept-postmark', 'reject-late'],
+  DUPLICATE: ['set-aside-duplicate'],
+  SUPERSEDED: ['void'],
+  CANCELLED: ['void', 'forward'],
+  ALREADY_VOTED: ['void', 'refer'],
+  UNKNOWN: ['forward', 'return-to-sender', 'rescanned'],
+  WRONG_ELECTION: ['forward', 'return-to-sender'],
+  WRONG_JURISDICTION: ['forward'],
+  UNREADABLE: ['rescanned', 'keyed'],
+} as const;
+
+/**
+ * The cure workflow over the store: flags open cases with deadlines from the state profile;
+ * every move is checked against the lifecycle and the actor's role, and appended with who,
+ * when and why (cure_steps and the audit log, in one transaction).
+ */
+export class CureService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  profile(): StateProfile {
+    const code = this.store.config.get('stateProfile') ?? 'generic';
+    const p = loadProfile(code);
+    if (!p.ok) throw new CureError(`state profile ${code}: ${p.error}`);
+    return p.value;
+  }
+
+  /** Flags a received envelope (by its scan, or the ballot's current receipt) and opens or extends its case. */
+  flag(target: { scanSeq?: number; ballotId?: string }, codes: CureCode[], actor: Actor, reason: string): CureCase {
+    if (codes.length === 0) throw new CureError('at least one cure code is required');
+    const profile = this.profile();
+    const unknown = codes.filter((c) => !(c in profile.cureCodes));
+    if (unknown.length > 0) throw new CureError(`${unknown.join(', ')} does not apply under the ${profile.name} profile`);
+    return this.store.write(() => {
+      const at = this.clock().toISOString();
+      const scan = this.receiptScan(target);
+      const existing = this.store.cure.openCaseOf(scan.ballotId);
+      if (existing) return this.store.cure.addCodesWithin(existing, codes, actor.name, reason, at);
+      const electionDate = this.store.config.get('electionDate');
+      return this.store.cure.openWithin(
+        {
+          ballotId: scan.ballotId,
+          scanSeq: scan.seq,
+          voterId: scan.voterId,
+          codes,
+          profile: profile.code,
+          deadline: electionDate ? cureDeadline(profile, electionDate) : null,
+          notifyBy: electionDate ? notifyBy(profile, electionDate, at) : null,
+          openedAt: at,
+          openedBy: actor.name,
+        },
+        reason,
+      );
+    });
+  }
+
+  private receiptScan(target: { scanSeq?: number; ballotId?: string }): { seq: number; ballotId: string; voterId: string | null } {
+    if (target.scanSeq !== undefined) {
+      const s = this.store.scans.get(target.scanSeq);
+      if (!s) throw new CureError(`no scan ${target.scanSeq}`);
+      if (!s.ballotId || !this.store.scans.isReceipt(s.seq))
+        throw new CureError(`scan ${s.seq} (${s.verdict}) is not a receipt: only a received envelope can be flagged for cure`);
+      return { seq: s.seq, ballotId: s.ballotId, voterId: s.voterId };
+    }
+    if (target.ballotId) {
+      const r = this.store.scans.receipt(target.ballotId);
+      if (!r) throw new CureError(`ballot ${target.ballotId} has no receipt: scan the envelope first`);
+      return { seq: r.seq, ballotId: target.ballotId, voterId: this.store.scans.get(r.seq)?.voterId ?? null };
+    }
+    throw new CureError('give a scan or a ballot to flag');
+  }
+
+  move(caseId: number, to: CureState, actor: Actor, reason: string, detail: unknown = null): CureCase {
+    if (!reason.trim()) throw new CureError('every cure step needs a reason');
+    if (needsSupervisor(to) && actor.role !== 'supervisor') throw new CureError(`only a supervisor can move a case to ${to}`);
+    return this.store.write(() => {
+      const c = this.store.cure.get(caseId);
+      if (!c) throw new CureError(`no cure case ${caseId}`);
+      if (!canMove(c.state, to)) throw new CureError(`case ${caseId} is ${c.state}: it cannot move to ${to}`);
+      return this.store.cure.transitionWithin(c, to, actor.name, reason.trim(), detail, this.clock().toISOString());
+    });
+  }
+
+  /** Moves every open case past its deadline to NOT_CURED; returns them. */
+  expire(actor: Actor): CureCase[] {
+    const now = this.clock().toISOString();
+    return this.store.write(() =>
+      this.store.cure
+        .overdue(now)
+        .filter((c) => canMove(c.state, 'NOT_CURED'))
+        .map((c) => this.store.cure.transitionWithin(c, 'NOT_CURED', actor.name, `cure deadline ${c.deadline ?? ''} passed`, null, now)),
+    );
+  }
+
+  resolveProblem(seq: number, resolution: string, actor: Actor, reason: string): void {
+    if (actor.role !== 'supervisor') throw new CureError('only a supervisor resolves problem ballots');
+    if (!reason.trim()) throw new CureError('a resolution needs a reason');
+    this.store.write(() => {
+      const s = this.store.scans.get(seq);
+      if (!s) throw new CureError(`no scan ${seq}`);
+      if (s.verdict === 'ACCEPTED') throw new CureError(`scan ${seq} was accepted: nothing to resolve`);
+      const allowed: readonly string[] = PROBLEM_RESOLUTIONS[s.verdict];
+      if (!allowed.includes(resolution)) throw new CureError(`a ${s.verdict} scan is resolved as ${allowed.join(' or ')}, not ${resolution}`);
+      const prior = this.store.cure.resolutionOf(seq);
+      if (prior) throw new CureError(`scan ${seq} was already resolved (${prior.resolution}) by ${prior.actor}`);
+      this.store.cure.resolveProblemWithin(seq, resolution, actor.name, reason.trim(), this.clock().toISOString());
+    });
+  }
+
+  isOpen(c: CureCase): boolean {
+    return isOpen(c.state);
+  }
+}

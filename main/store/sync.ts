@@ -1,0 +1,130 @@
+import type { AuditLog } from './audit.js';
+import type { Db } from './db.js';
+
+export type SyncStatus = 'pending' | 'sending' | 'acknowledged' | 'rejected';
+
+export interface OutboxRow {
+  batch_id: string;
+  status: SyncStatus;
+  queued_at: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  ack: string | null;
+  errors: string | null;
+  acknowledged_at: string | null;
+  target: string | null;
+}
+
+export interface SyncItem {
+  batchId: string;
+  batchNumber: number | null;
+  station: string | null;
+  status: SyncStatus;
+  queuedAt: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  ack: string | null;
+  errors: unknown;
+  acknowledgedAt: string | null;
+  target: string | null;
+}
+
+/** The sync outbox: closed batches queued for the state, and each chunk's key and ack. */
+export class SyncStore {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Queues a closed batch (inside the close transaction); a second call is a no-op. */
+  enqueueWithin(batchId: string, at: string): void {
+    const n = this.db.prepare("INSERT INTO sync_outbox (batch_id, status, queued_at) VALUES (?, 'pending', ?) ON CONFLICT DO NOTHING").run(batchId, at).changes;
+    if (n > 0) this.audit.append({ actor: 'system', action: 'sync.queue', entity: 'batch', entityId: batchId, before: null, after: { status: 'pending' } }, at);
+  }
+
+  get(batchId: string): OutboxRow | undefined {
+    return this.db.prepare<[string], OutboxRow>('SELECT * FROM sync_outbox WHERE batch_id = ?').get(batchId);
+  }
+
+  /** Batches that still need sending, oldest first ('sending' ones were interrupted by a crash). */
+  due(now: string): OutboxRow[] {
+    return this.db
+      .prepare<[string], OutboxRow>("SELECT * FROM sync_outbox WHERE status IN ('pending','sending') AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY queued_at, batch_id")
+      .all(now);
+  }
+
+  unfinished(): OutboxRow[] {
+    return this.db.prepare<[], OutboxRow>("SELECT * FROM sync_outbox WHERE status IN ('pending','sending') ORDER BY queued_at, batch_id").all();
+  }
+
+  markSending(batchId: string, target: string, at: string): void {
+    this.db.transaction(() => {
+      const before = this.get(batchId);
+      this.db.prepare("UPDATE sync_outbox SET status = 'sending', attempts = attempts + 1, target = ? WHERE batch_id = ? AND status IN ('pending','sending')").run(target, batchId);
+      if (before?.status === 'pending') this.audit.append({ actor: 'system', action: 'sync.sending', entity: 'batch', entityId: batchId, before: { status: 'pending' }, after: { status: 'sending', target } }, at);
+    }).immediate();
+  }
+
+  retryLater(batchId: string, error: string, nextAt: string): void {
+    this.db.prepare("UPDATE sync_outbox SET last_error = ?, next_attempt_at = ? WHERE batch_id = ? AND status = 'sending'").run(error, nextAt, batchId);
+  }
+
+  chunk(batchId: string, index: number): { idempotency_key: string; ack: string | null; chunk_count: number } | undefined {
+    return this.db.prepare<[string, number], { idempotency_key: string; ack: string | null; chunk_count: number }>('SELECT idempotency_key, ack, chunk_count FROM sync_chunks WHERE batch_id = ? AND chunk_index = ?').get(batchId, index);
+  }
+
+  /** The key of each chunk is fixed the first time it is planned and never changes. */
+  planChunk(batchId: string, index: number, count: number, key: string): void {
+    this.db.prepare('INSERT INTO sync_chunks (batch_id, chunk_index, chunk_count, idempotency_key) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(batchId, index, count, key);
+  }
+
+  ackChunk(batchId: string, index: number, ack: string, at: string): void {
+    this.db.prepare('UPDATE sync_chunks SET ack = ?, acknowledged_at = ? WHERE batch_id = ? AND chunk_index = ? AND ack IS NULL').run(ack, at, batchId, index);
+  }
+
+  acknowledge(batchId: string, ack: string, at: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE sync_outbox SET status = 'acknowledged', ack = ?, acknowledged_at = ?, last_error = NULL, next_attempt_at = NULL WHERE batch_id = ? AND status = 'sending'").run(ack, at, batchId);
+      this.audit.append({ actor: 'system', action: 'sync.acknowledged', entity: 'batch', entityId: batchId, before: { status: 'sending' }, after: { status: 'acknowledged', ack } }, at);
+    }).immediate();
+  }
+
+  reject(batchId: string, errors: unknown, at: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE sync_outbox SET status = 'rejected', errors = ?, last_error = ? WHERE batch_id = ? AND status = 'sending'").run(JSON.stringify(errors), 'rejected by the state: see errors', batchId);
+      this.audit.append({ actor: 'system', action: 'sync.rejected', entity: 'batch', entityId: batchId, before: { status: 'sending' }, after: { status: 'rejected', errors } }, at);
+    }).immediate();
+  }
+
+  /** A supervisor re-queues a rejected batch after fixing what the state complained about. */
+  requeue(batchId: string, actor: string, reason: string, at: string): void {
+    this.db.transaction(() => {
+      const n = this.db.prepare("UPDATE sync_outbox SET status = 'pending', errors = NULL, last_error = NULL, next_attempt_at = NULL WHERE batch_id = ? AND status = 'rejected'").run(batchId).changes;
+      if (n !== 1) throw new Error(`batch ${batchId} is not rejected`);
+      // A corrected batch is a different body: it needs new keys, or the state answers 409.
+      this.db.prepare('DELETE FROM sync_chunks WHERE batch_id = ? AND ack IS NULL').run(batchId);
+      this.audit.append({ actor, action: 'sync.requeue', entity: 'batch', entityId: batchId, before: { status: 'rejected' }, after: { status: 'pending', reason } }, at);
+    }).immediate();
+  }
+
+  list(): SyncItem[] {
+    return this.db
+      .prepare<[], OutboxRow & { number: number | null; station: string | null }>('SELECT o.*, b.number, b.station FROM sync_outbox o LEFT JOIN batches b ON b.batch_id = o.batch_id ORDER BY o.queued_at, o.batch_id')
+      .all()
+      .map((r) => ({
+        batchId: r.batch_id, batchNumber: r.number, station: r.station, status: r.status, queuedAt: r.queued_at, attempts: r.attempts,
+        nextAttemptAt: r.next_attempt_at, lastError: r.last_error, ack: r.ack, errors: r.errors ? (JSON.parse(r.errors) as unknown) : null,
+        acknowledgedAt: r.acknowledged_at, target: r.target,
+      }));
+  }
+
+  cursor(name: string): string | null {
+    return this.db.prepare<[string], { cursor: string }>('SELECT cursor FROM sync_cursors WHERE name = ?').get(name)?.cursor ?? null;
+  }
+
+  setCursorWithin(name: string, cursor: string, at: string): void {
+    this.db.prepare('INSERT INTO sync_cursors (name, cursor, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at').run(name, cursor, at);
+  }
+}
