@@ -59,8 +59,13 @@ export class CureService {
       const at = this.clock().toISOString();
       const scan = this.receiptScan(target);
       const existing = this.store.cure.openCaseOf(scan.ballotId);
-      if (existing) return this.store.cure.addCodesWithin(existing, codes, actor.name, reason, at);
       const electionDate = this.store.config.get('electionDate');
+      if (existing) {
+        // A new code may close earlier (Arizona's missing signature): the deadline follows the codes.
+        const merged = [...new Set([...existing.codes, ...codes])];
+        const deadline = electionDate ? cureDeadline(profile, electionDate, merged) : existing.deadline;
+        return this.store.cure.addCodesWithin(existing, codes, deadline, actor.name, reason, at);
+      }
       return this.store.cure.openWithin(
         {
           ballotId: scan.ballotId,
@@ -68,7 +73,7 @@ export class CureService {
           voterId: scan.voterId,
           codes,
           profile: profile.code,
-          deadline: electionDate ? cureDeadline(profile, electionDate) : null,
+          deadline: electionDate ? cureDeadline(profile, electionDate, codes) : null,
           notifyBy: electionDate ? notifyBy(profile, electionDate, at) : null,
           openedAt: at,
           openedBy: actor.name,

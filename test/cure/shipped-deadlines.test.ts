@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { cureDeadline, notifyBy, receiptDeadline } from '../../shared/cure/deadline.js';
+import { shippedProfile } from './fixtures.js';
+
+/**
+ * Every shipped profile for the 2024 general (Tue 2024-11-05) and the 2026 general
+ * (Tue 2026-11-03). Both elections fall after the November DST change (2024-11-03,
+ * 2026-11-01), so every deadline below is in standard time: EST UTC-5, MST UTC-7 (Phoenix
+ * all year), PST UTC-8. Veterans Day: Mon 2024-11-11, Wed 2026-11-11.
+ */
+const CASES: Array<[code: string, election: string, cure: string, receipt: string, why: string]> = [
+  // NC: 5 p.m. the day before the county canvass (10th day): canvass Fri Nov 15 → Thu Nov 14 17:00 EST.
+  [
+    'NC',
+    '2024-11-05',
+    '2024-11-14T22:00:00.000Z',
+    '2024-11-06T00:30:00.000Z',
+    'receipt 19:30 EST on election day',
+  ],
+  // NC 2026: canvass Fri Nov 13 → Thu Nov 12 17:00 EST.
+  ['NC', '2026-11-03', '2026-11-12T22:00:00.000Z', '2026-11-04T00:30:00.000Z', ''],
+  // CO: 8 days after → Wed Nov 13 23:59 MST = Nov 14 06:59Z; receipt 19:00 MST.
+  ['CO', '2024-11-05', '2024-11-14T06:59:00.000Z', '2024-11-06T02:00:00.000Z', ''],
+  // CO 2026: Wed Nov 11 (Veterans Day: calendar days ignore it) 23:59 MST.
+  ['CO', '2026-11-03', '2026-11-12T06:59:00.000Z', '2026-11-04T02:00:00.000Z', ''],
+  // CA: certification day 28 = Tue Dec 3; two days before = Sun Dec 1 17:00 PST = Dec 2 01:00Z.
+  // Receipt: postmarked by election day, received by day 7 (Tue Nov 12) 23:59 PST.
+  ['CA', '2024-11-05', '2024-12-02T01:00:00.000Z', '2024-11-13T07:59:00.000Z', ''],
+  // CA 2026: certification Tue Dec 1 → Sun Nov 29 17:00 PST; receipt Tue Nov 10 23:59 PST.
+  ['CA', '2026-11-03', '2026-11-30T01:00:00.000Z', '2026-11-11T07:59:00.000Z', ''],
+  // WA: certification day 21 = Tue Nov 26 → Mon Nov 25 17:00 PST; last receipt the same instant.
+  ['WA', '2024-11-05', '2024-11-26T01:00:00.000Z', '2024-11-26T01:00:00.000Z', ''],
+  // WA 2026: certification Tue Nov 24 → Mon Nov 23 17:00 PST.
+  ['WA', '2026-11-03', '2026-11-24T01:00:00.000Z', '2026-11-24T01:00:00.000Z', ''],
+  // AZ: 5 calendar days → Sun Nov 10 17:00 MST = 00:00Z Nov 11 (a UTC day boundary); receipt 19:00 MST.
+  ['AZ', '2024-11-05', '2024-11-11T00:00:00.000Z', '2024-11-06T02:00:00.000Z', ''],
+  // AZ 2026: Sun Nov 8 17:00 MST.
+  ['AZ', '2026-11-03', '2026-11-09T00:00:00.000Z', '2026-11-04T02:00:00.000Z', ''],
+  // GA: 3 days after → Fri Nov 8 17:00 EST; receipt 19:00 EST.
+  ['GA', '2024-11-05', '2024-11-08T22:00:00.000Z', '2024-11-06T00:00:00.000Z', ''],
+  // GA 2026: Fri Nov 6 17:00 EST.
+  ['GA', '2026-11-03', '2026-11-06T22:00:00.000Z', '2026-11-04T00:00:00.000Z', ''],
+  // PA: provisional ballot by 8 p.m. on election day; receipt 8 p.m. too.
+  ['PA', '2024-11-05', '2024-11-06T01:00:00.000Z', '2024-11-06T01:00:00.000Z', ''],
+  ['PA', '2026-11-03', '2026-11-04T01:00:00.000Z', '2026-11-04T01:00:00.000Z', ''],
+  // generic: 5th business day: Wed 6, Thu 7, Fri 8, (weekend, Veterans Day Mon 11), Tue 12, Wed 13 → 17:00 EST.
+  ['generic', '2024-11-05', '2024-11-13T22:00:00.000Z', '2024-11-06T00:00:00.000Z', ''],
+  // generic 2026: Wed 4, Thu 5, Fri 6, (weekend), Mon 9, Tue 10 → 17:00 EST (Veterans Day Wed 11 is after).
+  ['generic', '2026-11-03', '2026-11-10T22:00:00.000Z', '2026-11-04T00:00:00.000Z', ''],
+];
+
+describe('shipped profiles: 2024 and 2026 general elections', () => {
+  it.each(CASES)('%s %s: cure by %s, receipt by %s', (code, election, cure, receipt) => {
+    const p = shippedProfile(code);
+    expect(cureDeadline(p, election)).toBe(cure);
+    expect(receiptDeadline(p, election)).toBe(receipt);
+  });
+
+  it('applies per-code deadlines: Arizona missing signature at 7 p.m. on election day', () => {
+    const az = shippedProfile('AZ');
+    // 19:00 MST on Nov 5 = 02:00Z Nov 6.
+    expect(cureDeadline(az, '2024-11-05', ['NO_VOTER_SIGNATURE'])).toBe('2024-11-06T02:00:00.000Z');
+    expect(cureDeadline(az, '2024-11-05', ['SIGNATURE_MISMATCH'])).toBe('2024-11-11T00:00:00.000Z');
+  });
+
+  it('applies per-code deadlines: Pennsylvania missing ID until the sixth day after', () => {
+    // Mon Nov 11 23:59 EST = Nov 12 04:59Z, later than the election-day deadline.
+    expect(cureDeadline(shippedProfile('PA'), '2024-11-05', ['ID_REQUIRED'])).toBe(
+      '2024-11-12T04:59:00.000Z',
+    );
+  });
+
+  it('Phoenix and Denver agree in November and differ in summer', () => {
+    const az = shippedProfile('AZ');
+    const co = shippedProfile('CO');
+    // Both at UTC-7 in November: a 19:00 election-day close is the same instant.
+    expect(receiptDeadline(az, '2024-11-05')).toBe(receiptDeadline(co, '2024-11-05'));
+    // In an August primary Denver is on MDT (UTC-6): its 19:00 comes an hour before Phoenix's.
+    expect(receiptDeadline(co, '2024-08-06')).toBe('2024-08-07T01:00:00.000Z');
+    expect(receiptDeadline(az, '2024-08-06')).toBe('2024-08-07T02:00:00.000Z');
+  });
+
+  it('notice periods: Colorado (3 days, capped at E+2), Washington (3 business days), North Carolina (1 business day)', () => {
+    // CO, flagged Mon Nov 4 11:00 MST: Nov 7 23:59 MST (cap E+2 is the same day).
+    expect(notifyBy(shippedProfile('CO'), '2024-11-05', '2024-11-04T18:00:00Z')).toBe(
+      '2024-11-08T06:59:00.000Z',
+    );
+    // WA, flagged Fri Nov 8 10:00 PST: Tue 12, Wed 13, Thu 14 → 23:59 PST.
+    expect(notifyBy(shippedProfile('WA'), '2024-11-05', '2024-11-08T18:00:00Z')).toBe(
+      '2024-11-15T07:59:00.000Z',
+    );
+    // NC, flagged Fri Nov 8 10:00 EST: next business day Tue Nov 12 (Veterans Day) → 23:59 EST.
+    expect(notifyBy(shippedProfile('NC'), '2024-11-05', '2024-11-08T15:00:00Z')).toBe(
+      '2024-11-13T04:59:00.000Z',
+    );
+    expect(notifyBy(shippedProfile('GA'), '2024-11-05', '2024-11-08T15:00:00Z')).toBeNull();
+  });
+
+  it('Washington counts its day after Thanksgiving as a holiday', () => {
+    // Flagged Wed Nov 27, 2024: Thu 28 Thanksgiving, Fri 29 Native American heritage day → Mon Dec 2, 3, 4.
+    expect(notifyBy(shippedProfile('WA'), '2024-11-05', '2024-11-27T18:00:00Z')).toBe(
+      '2024-12-05T07:59:00.000Z',
+    );
+  });
+});
