@@ -40,7 +40,7 @@ if (format !== 'station' && format !== 'nc-sbe') throw new Error('--format must 
 const rand = rng(Number(values.seed));
 const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)] as T;
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
-const out = values.out ? fs.createWriteStream(values.out) : process.stdout;
+const out: NodeJS.WritableStream = values.out ? fs.createWriteStream(values.out) : process.stdout;
 // NC's file is cp1252 as published; latin1 has the same bytes for every character we write.
 const ENCODING: BufferEncoding = format === 'nc-sbe' ? 'latin1' : 'utf8';
 const MAILER = '314159'; // one office, one mailer ID (first digit 0–8: a 6-digit ID with 9-digit serials)
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     }
   }
   if (buffer) out.write(buffer, ENCODING);
-  if (out !== process.stdout) await new Promise<void>((r) => out.end(() => r()));
+  if (values.out) await new Promise<void>((r) => out.end(() => r()));
 }
 
 function csv(s: string): string {

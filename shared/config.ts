@@ -23,6 +23,19 @@ export const configSchemas = {
   syncChunkSize: z.number().int().min(1).max(100_000),
   backupDir: z.string().min(1),
   idleLockMinutes: z.number().int().min(1).max(240),
+  officeName: z.string().trim().min(1).max(200),
+  officeAddress: z.array(z.string().trim().min(1).max(200)).min(1).max(5),
+  officePhone: z.string().trim().min(1).max(50),
+  officeEmail: z.email(),
+  officeWebsite: z.url(),
+  smtp: z.object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    secure: z.boolean(),
+    from: z.string().min(3),
+    user: z.string().optional(),
+    pass: z.string().optional(),
+  }),
 } as const;
 
 export type ConfigKey = keyof typeof configSchemas;

@@ -53,7 +53,7 @@ export class Router {
       if (spec.writes && this.station.fault) throw new ApiCallError('station-fault', `the station is stopped: ${this.station.fault}`);
       if (session.operator) session.lastActivity = Date.now();
       const handler = this.handlers[method] as Handler<MethodName>;
-      const value = await handler(this.station, session, parsed.data as never);
+      const value = await handler(this.station, session, parsed.data);
       return { ok: true, value: spec.output.parse(value) };
     } catch (e) {
       return { ok: false, error: this.toError(e) };
@@ -91,7 +91,8 @@ export class Router {
       return { code: 'station-fault', message };
     }
     if (err.code === 'SQLITE_BUSY') return { code: 'failed', message: 'the database is busy with another program (an import or a second station): try again' };
-    if (err.name === 'RollFileError') return { code: 'failed', message: err.message };
+    // The services' own expected failures: shown to the operator as they are.
+    if (['RollFileError', 'CureError', 'NoticeError', 'SyncError'].includes(err.name)) return { code: 'failed', message: err.message };
     if (err instanceof z.ZodError) return { code: 'internal', message: `the station produced an invalid answer: ${err.issues[0]?.message ?? ''}` };
     return { code: 'internal', message: `unexpected error: ${err.message}` };
   }

@@ -121,11 +121,12 @@ function connect(ws: WebSocket, router: Router): void {
     // Events carry voter names: only a signed-in window receives them.
     if (session.operator && ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
   });
-  ws.on('message', (data) => {
+  // binaryType is 'nodebuffer' (the default): each message arrives as one Buffer.
+  ws.on('message', (data: Buffer) => {
     void (async () => {
       let msg: { id?: unknown; method?: unknown; input?: unknown };
       try {
-        msg = JSON.parse(String(data)) as typeof msg;
+        msg = JSON.parse(data.toString('utf8')) as typeof msg;
       } catch {
         ws.send(JSON.stringify({ id: null, response: { ok: false, error: { code: 'invalid-input', message: 'a message must be JSON' } } }));
         return;

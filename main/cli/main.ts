@@ -3,10 +3,12 @@ import { auditCommand } from './commands/audit.js';
 import { decodeCommand, encodeCommand } from './commands/barcode.js';
 import { batchCommand } from './commands/batch.js';
 import { configCommand } from './commands/config.js';
+import { cureCommand } from './commands/cure.js';
 import { receiptsCommand } from './commands/receipts.js';
 import { rollCommand } from './commands/roll.js';
 import { scanCommand } from './commands/scan.js';
 import { serveCommand } from './commands/serve.js';
+import { syncCommand } from './commands/sync.js';
 import { CommandError, UsageError, type Io } from './context.js';
 
 export const HELP = `intake — Ballot Intake Station command line
@@ -28,13 +30,27 @@ Intake
 Batches and receipts
   batch open | close [BATCH] [--hand-count N] | list [--status open|closed] | show BATCH
   receipts export --format csv|json [--out FILE] [--batch BATCH]
+Cure
+  cure list [--state S] [--ballot ID]
+  cure flag (--seq N | --ballot ID) --code CODE [--code CODE…] [--reason TEXT] --operator NAME
+  cure notice (--case N… | --all-flagged) --out FILE.pdf [--csv FILE] [--language en|es] --operator NAME
+  cure receive --case N --reason TEXT --operator NAME
+  cure resolve --case N --to CURED|NOT_CURED|ACCEPTED|REJECTED --reason TEXT --operator NAME
+  cure resolve --seq N --resolution WORD --reason TEXT --operator NAME   (a problem scan)
+  cure expire --operator NAME       moves cases past their deadline to NOT_CURED
+Sync
+  sync [--url URL] [--wait SECONDS] [--no-changes]   closed batches to the state API, exactly once, then
+                                   the state's changes into the roll (token in INTAKE_SYNC_TOKEN)
+  sync --dir PATH [--layout csv|florida]     the same batches as files for states that take uploads
+  sync status | requeue BATCH --reason TEXT --operator NAME
 Station
   config get [KEY] | set KEY VALUE | list
   audit verify                     exits 1 and names the first broken link of a tampered log
 App
   serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
 
-Environment: INTAKE_DB (database file), INTAKE_OPERATOR (default operator name).
+Environment: INTAKE_DB (database file), INTAKE_OPERATOR (default operator name), INTAKE_PIN (the
+operator's PIN, required once the station has operators).
 Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.`;
 
 type Command = (io: Io, args: string[]) => number | Promise<number>;
@@ -49,6 +65,8 @@ const COMMANDS: Record<string, Command> = {
   receipts: receiptsCommand,
   audit: auditCommand,
   serve: serveCommand,
+  cure: cureCommand,
+  sync: syncCommand,
 };
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
@@ -79,7 +97,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     }
     const err = e as Error;
     // Known, user-facing failures of the services (a bad roll file, …) carry their own class names.
-    if (err.name === 'RollFileError' || err.name === 'IntakeError') {
+    if (['RollFileError', 'IntakeError', 'CureError', 'NoticeError', 'SyncError', 'AuthError'].includes(err.name)) {
       io.stderr.write(`intake ${name}: ${err.message}\n`);
       return 1;
     }

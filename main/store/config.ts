@@ -20,7 +20,7 @@ export class ConfigStore {
 
   get<K extends ConfigKey>(key: K): ConfigValues[K] | undefined {
     const row = this.getStmt.get(key);
-    if (!row) return CONFIG_DEFAULTS[key] as ConfigValues[K] | undefined;
+    if (!row) return CONFIG_DEFAULTS[key];
     const parsed = configSchemas[key].safeParse(JSON.parse(row.value));
     // A value that no longer validates (edited by hand) is treated as unset, not trusted.
     return parsed.success ? (parsed.data as ConfigValues[K]) : undefined;
@@ -32,7 +32,7 @@ export class ConfigStore {
       const v = this.get(key);
       if (v !== undefined) out[key] = v;
     }
-    return out as Partial<ConfigValues>;
+    return out;
   }
 
   set<K extends ConfigKey>(key: K, value: ConfigValues[K], actor: string, at: string): void {

@@ -111,12 +111,12 @@ export class CureStore {
     return opened;
   }
 
-  addCodesWithin(existing: CureCase, codes: CureCode[], actor: string, reason: string, at: string): CureCase {
+  addCodesWithin(existing: CureCase, codes: CureCode[], deadline: string | null, actor: string, reason: string, at: string): CureCase {
     const merged = [...new Set([...existing.codes, ...codes])];
-    this.db.prepare('UPDATE cure_cases SET codes = ?, updated_at = ? WHERE case_id = ?').run(JSON.stringify(merged), at, existing.caseId);
+    this.db.prepare('UPDATE cure_cases SET codes = ?, deadline = ?, updated_at = ? WHERE case_id = ?').run(JSON.stringify(merged), deadline, at, existing.caseId);
     this.step(existing.caseId, existing.state, existing.state, actor, reason, { added: codes }, at);
     this.audit.append({ actor, action: 'cure.flag', entity: 'cure_case', entityId: String(existing.caseId), before: { codes: existing.codes }, after: { ballotId: existing.ballotId, codes: merged } }, at);
-    return { ...existing, codes: merged, updatedAt: at };
+    return { ...existing, codes: merged, deadline, updatedAt: at };
   }
 
   transitionWithin(c: CureCase, to: CureState, actor: string, reason: string, detail: unknown, at: string): CureCase {
@@ -187,12 +187,17 @@ export class CureStore {
       FROM cure_cases c WHERE c.state NOT IN ('ACCEPTED','REJECTED')`;
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (f.kind) (where.push('q.kind = ?'), args.push(f.kind));
-    if (f.verdict) (where.push('q.verdict = ?'), args.push(f.verdict));
-    if (f.state) (where.push('q.state = ?'), args.push(f.state));
-    if (f.cureCode) (where.push('EXISTS (SELECT 1 FROM json_each(q.codes) j WHERE j.value = ?)'), args.push(f.cureCode));
-    if (f.olderThan) (where.push('q.at < ?'), args.push(f.olderThan));
-    if (f.dueBefore) (where.push('q.deadline IS NOT NULL AND q.deadline < ?'), args.push(f.dueBefore));
+    const add = (clause: string, value: string | undefined) => {
+      if (value === undefined || value === '') return;
+      where.push(clause);
+      args.push(value);
+    };
+    add('q.kind = ?', f.kind);
+    add('q.verdict = ?', f.verdict);
+    add('q.state = ?', f.state);
+    add('EXISTS (SELECT 1 FROM json_each(q.codes) j WHERE j.value = ?)', f.cureCode);
+    add('q.at < ?', f.olderThan);
+    add('q.deadline IS NOT NULL AND q.deadline < ?', f.dueBefore);
     const from = `FROM (${problems} UNION ALL ${cures}) q`;
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n ${from} ${whereSql}`).get(...args) ?? { n: 0 }).n;

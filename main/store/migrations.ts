@@ -243,12 +243,14 @@ CREATE TABLE sync_outbox (
 ) STRICT;
 CREATE INDEX sync_outbox_status ON sync_outbox(status);
 
--- Each chunk of a batch is idempotent on its own: its key and the state's ack are kept.
+-- Each chunk of a batch is idempotent on its own. Its body is frozen when first planned, so a
+-- retry sends the very same bytes under the same key even if a cure case moved meanwhile.
 CREATE TABLE sync_chunks (
   batch_id TEXT NOT NULL REFERENCES sync_outbox(batch_id),
   chunk_index INTEGER NOT NULL,
   chunk_count INTEGER NOT NULL,
   idempotency_key TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL,
   ack TEXT,
   acknowledged_at TEXT,
   PRIMARY KEY (batch_id, chunk_index)

@@ -71,13 +71,21 @@ export class SyncStore {
     this.db.prepare("UPDATE sync_outbox SET last_error = ?, next_attempt_at = ? WHERE batch_id = ? AND status = 'sending'").run(error, nextAt, batchId);
   }
 
-  chunk(batchId: string, index: number): { idempotency_key: string; ack: string | null; chunk_count: number } | undefined {
-    return this.db.prepare<[string, number], { idempotency_key: string; ack: string | null; chunk_count: number }>('SELECT idempotency_key, ack, chunk_count FROM sync_chunks WHERE batch_id = ? AND chunk_index = ?').get(batchId, index);
+  /** The frozen plan of a batch, in order; empty until the first attempt plans it. */
+  chunks(batchId: string): { index: number; count: number; key: string; body: string; ack: string | null }[] {
+    return this.db
+      .prepare<[string], { index: number; count: number; key: string; body: string; ack: string | null }>(
+        'SELECT chunk_index AS "index", chunk_count AS count, idempotency_key AS key, body, ack FROM sync_chunks WHERE batch_id = ? ORDER BY chunk_index',
+      )
+      .all(batchId);
   }
 
-  /** The key of each chunk is fixed the first time it is planned and never changes. */
-  planChunk(batchId: string, index: number, count: number, key: string): void {
-    this.db.prepare('INSERT INTO sync_chunks (batch_id, chunk_index, chunk_count, idempotency_key) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(batchId, index, count, key);
+  /** Freezes every chunk's key and body in one transaction, the first time a batch is sent. */
+  planChunks(batchId: string, chunks: { index: number; count: number; key: string; body: string }[]): void {
+    this.db.transaction(() => {
+      const insert = this.db.prepare('INSERT INTO sync_chunks (batch_id, chunk_index, chunk_count, idempotency_key, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+      for (const c of chunks) insert.run(batchId, c.index, c.count, c.key, c.body);
+    }).immediate();
   }
 
   ackChunk(batchId: string, index: number, ack: string, at: string): void {
@@ -103,8 +111,10 @@ export class SyncStore {
     this.db.transaction(() => {
       const n = this.db.prepare("UPDATE sync_outbox SET status = 'pending', errors = NULL, last_error = NULL, next_attempt_at = NULL WHERE batch_id = ? AND status = 'rejected'").run(batchId).changes;
       if (n !== 1) throw new Error(`batch ${batchId} is not rejected`);
-      // A corrected batch is a different body: it needs new keys, or the state answers 409.
-      this.db.prepare('DELETE FROM sync_chunks WHERE batch_id = ? AND ack IS NULL').run(batchId);
+      // Only a batch none of whose chunks the state took can be re-planned (smaller chunks,
+      // corrected receipts); an acknowledged chunk is never sent again.
+      const acked = this.db.prepare('SELECT count(*) AS n FROM sync_chunks WHERE batch_id = ? AND ack IS NOT NULL').get(batchId) as { n: number };
+      if (acked.n === 0) this.db.prepare('DELETE FROM sync_chunks WHERE batch_id = ?').run(batchId);
       this.audit.append({ actor, action: 'sync.requeue', entity: 'batch', entityId: batchId, before: { status: 'rejected' }, after: { status: 'pending', reason } }, at);
     }).immediate();
   }
@@ -118,6 +128,18 @@ export class SyncStore {
         nextAttemptAt: r.next_attempt_at, lastError: r.last_error, ack: r.ack, errors: r.errors ? (JSON.parse(r.errors) as unknown) : null,
         acknowledgedAt: r.acknowledged_at, target: r.target,
       }));
+  }
+
+  /** The receipts of a batch as the state receives them: verdict, cure codes and status. */
+  batchReceipts(batchId: string): { ballotId: string; voterId: string; receivedAt: string; verdict: string; codes: string | null; state: string | null }[] {
+    return this.db
+      .prepare<[string], { ballotId: string; voterId: string; receivedAt: string; verdict: string; codes: string | null; state: string | null }>(
+        `SELECT r.ballot_id AS ballotId, coalesce(s.voter_id, '') AS voterId, s.scanned_at AS receivedAt, s.verdict,
+           (SELECT c.codes FROM cure_cases c WHERE c.ballot_id = r.ballot_id ORDER BY c.case_id DESC LIMIT 1) AS codes,
+           (SELECT c.state FROM cure_cases c WHERE c.ballot_id = r.ballot_id ORDER BY c.case_id DESC LIMIT 1) AS state
+         FROM receipts r JOIN scans s ON s.seq = r.scan_seq WHERE s.batch_id = ? ORDER BY s.seq`,
+      )
+      .all(batchId);
   }
 
   cursor(name: string): string | null {

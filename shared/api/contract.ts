@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
+import { cureMethods } from './methods/cure.js';
 import { batchMethods, intakeMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -12,6 +13,7 @@ export const contract = {
   ...batchMethods,
   ...rollMethods,
   ...settingsMethods,
+  ...cureMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { checkLabel, decodeResultJson, decodeScan } from '../../../shared/barcode/index.js';
-import { configSchemas, type ConfigKey } from '../../../shared/config.js';
+import { configSchemas } from '../../../shared/config.js';
 import { ApiCallError } from '../../../shared/api/define.js';
 import { neutraliseCell } from '../../csv/safe.js';
 import { ballotHistory } from '../../intake/history.js';
@@ -132,10 +132,10 @@ export const coreHandlers: Partial<CoreHandlers> = {
 
   'settings.get': (station) => station.store.config.all(),
   'settings.set': (station, session, input) => {
-    const key = input.key as ConfigKey;
+    const key = input.key;
     const parsed = configSchemas[key].safeParse(input.value);
     if (!parsed.success) throw new ApiCallError('invalid-input', `${key}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    station.store.config.set(key, parsed.data as never, operatorOf(session), station.clock().toISOString());
+    station.store.config.set(key, parsed.data, operatorOf(session), station.clock().toISOString());
     return { key, value: station.store.config.get(key) };
   },
   'settings.labelRuleCheck': (_station, _s, input) => ({ label: checkLabel(input.sample, null, input.rule), decode: decodeResultJson(decodeScan(input.sample, input.rule)) }),
@@ -145,7 +145,7 @@ export const coreHandlers: Partial<CoreHandlers> = {
     const stamp = station.clock().toISOString().slice(0, 10);
     if (input.format === 'json') return { filename: `receipts-${stamp}.json`, content: JSON.stringify(rows, null, 1) };
     const cols = ['seq', 'ballotId', 'voterId', 'lastName', 'firstName', 'precinct', 'verdict', 'scannedAt', 'station', 'operator', 'scanner', 'batchId', 'batchNumber'] as const;
-    const body = stringify([cols as unknown as string[], ...rows.map((r) => cols.map((c) => neutraliseCell(r[c] === null ? '' : String(r[c]))))]);
+    const body = stringify([cols, ...rows.map((r) => cols.map((c) => neutraliseCell(r[c] === null ? '' : String(r[c]))))]);
     return { filename: `receipts-${stamp}.csv`, content: body };
   },
   'reports.summary': (station, _s, input) => reportSummary(station.store.db, input.since ?? null),

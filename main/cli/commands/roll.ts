@@ -3,7 +3,7 @@ import { importRoll, type ImportProgress } from '../../roll/import.js';
 import { parseMapOption } from '../../roll/read.js';
 import { toBallotRecord } from '../../store/roll.js';
 import { ballotHistory } from '../../intake/history.js';
-import { CommandError, operatorOf, parse, printJson, UsageError, withStore, withStoreAsync, type Io } from '../context.js';
+import { CommandError, parse, printJson, UsageError, withStore, withStoreAsync, type Io } from '../context.js';
 
 export async function rollCommand(io: Io, args: string[]): Promise<number> {
   const [sub, ...rest] = args;

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { CURE_STATES } from '../../domain.js';
+import { empty, method } from '../define.js';
+import { ballotSchema, cureCodeSchema, reasonSchema, verdictSchema } from '../schemas.js';
+
+const cureStateSchema = z.enum(CURE_STATES);
+
+export const cureCaseSchema = z.object({
+  caseId: z.number(),
+  ballotId: z.string(),
+  scanSeq: z.number().nullable(),
+  voterId: z.string().nullable(),
+  codes: z.array(cureCodeSchema),
+  state: cureStateSchema,
+  profile: z.string(),
+  deadline: z.string().nullable(),
+  notifyBy: z.string().nullable(),
+  openedAt: z.string(),
+  openedBy: z.string(),
+  updatedAt: z.string(),
+});
+
+const queueItemSchema = z.object({
+  kind: z.enum(['problem', 'cure']),
+  id: z.number(),
+  ballotId: z.string().nullable(),
+  voterName: z.string().nullable(),
+  precinct: z.string().nullable(),
+  verdict: verdictSchema.nullable(),
+  state: z.string(),
+  codes: z.array(cureCodeSchema),
+  at: z.string(),
+  deadline: z.string().nullable(),
+  raw: z.string().nullable(),
+});
+
+const stepSchema = z.object({ at: z.string(), actor: z.string(), fromState: z.string().nullable(), toState: z.string(), reason: z.string(), detail: z.unknown() });
+
+export const cureMethods = {
+  'cure.profile': method({
+    role: 'clerk',
+    writes: false,
+    input: empty,
+    output: z.object({
+      code: z.string(),
+      name: z.string(),
+      timeZone: z.string(),
+      codes: z.array(z.object({ code: cureCodeSchema, curable: z.boolean(), label: z.string(), labelEs: z.string() })),
+      cureDeadline: z.string().nullable(),
+    }),
+  }),
+  'cure.flag': method({
+    role: 'clerk',
+    writes: true,
+    input: z
+      .object({ scanSeq: z.number().int().positive().optional(), ballotId: z.string().max(64).optional(), codes: z.array(cureCodeSchema).min(1).max(12), reason: z.string().trim().max(500).optional() })
+      .strict()
+      .refine((v) => v.scanSeq !== undefined || v.ballotId !== undefined, 'give scanSeq or ballotId'),
+    output: cureCaseSchema,
+  }),
+  'cure.move': method({
+    role: 'clerk',
+    writes: true,
+    input: z.object({ caseId: z.number().int().positive(), to: cureStateSchema, reason: reasonSchema }).strict(),
+    output: cureCaseSchema,
+  }),
+  'cure.expire': method({ role: 'supervisor', writes: true, input: empty, output: z.object({ expired: z.array(cureCaseSchema) }) }),
+  'cure.notices': method({
+    role: 'supervisor',
+    writes: true,
+    input: z.object({ caseIds: z.array(z.number().int().positive()).min(1).max(5000), language: z.enum(['en', 'es']) }).strict(),
+    output: z.object({ filename: z.string(), pdfBase64: z.string(), csv: z.string(), moved: z.number() }),
+  }),
+  'review.queue': method({
+    role: 'supervisor',
+    writes: false,
+    input: z
+      .object({
+        kind: z.enum(['problem', 'cure']).optional(),
+        verdict: verdictSchema.optional(),
+        cureCode: cureCodeSchema.optional(),
+        state: z.string().max(40).optional(),
+        olderThanHours: z.number().min(0).max(24 * 365).optional(),
+        dueWithinHours: z.number().min(0).max(24 * 365).optional(),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
+    output: z.object({ total: z.number(), items: z.array(queueItemSchema) }),
+  }),
+  'review.detail': method({
+    role: 'supervisor',
+    writes: false,
+    input: z.object({ kind: z.enum(['problem', 'cure']), id: z.number().int().positive() }).strict(),
+    output: z.object({
+      ballot: ballotSchema.nullable(),
+      scan: z.object({ seq: z.number(), verdict: verdictSchema, reason: z.string(), raw: z.string(), scannedAt: z.string(), operator: z.string(), station: z.string() }).nullable(),
+      cureCase: cureCaseSchema.nullable(),
+      steps: z.array(stepSchema),
+      resolutions: z.array(z.string()),
+      nextStates: z.array(z.string()),
+    }),
+  }),
+  'review.resolve': method({
+    role: 'supervisor',
+    writes: true,
+    input: z.object({ seqs: z.array(z.number().int().positive()).min(1).max(1000), resolution: z.string().min(1).max(40), reason: reasonSchema }).strict(),
+    output: z.object({ resolved: z.number(), failed: z.array(z.object({ seq: z.number(), error: z.string() })) }),
+  }),
+} as const;
