@@ -41,7 +41,7 @@ Cure
 Sync
   sync [--url URL] [--wait SECONDS] [--no-changes]   closed batches to the state API, exactly once, then
                                    the state's changes into the roll (token in INTAKE_SYNC_TOKEN)
-  sync --dir PATH [--layout csv|florida]     the same batches as files for states that take uploads
+  sync --dir PATH                  the same batches as CSV files (+ .sha256) for states that take uploads
   sync status | requeue BATCH --reason TEXT --operator NAME
 Station
   config get [KEY] | set KEY VALUE | list

@@ -5,7 +5,7 @@ import { cliActor } from '../actor.js';
 import { CommandError, operatorOf, parse, printJson, UsageError, withStoreAsync, type Io } from '../context.js';
 
 const USAGE = `usage: intake sync [--url URL] [--wait SECONDS] [--no-changes]     (token in INTAKE_SYNC_TOKEN)
-       intake sync --dir PATH [--layout csv|florida]
+       intake sync --dir PATH
        intake sync status
        intake sync requeue BATCH --reason TEXT --operator NAME`;
 
@@ -42,7 +42,7 @@ export async function syncCommand(io: Io, args: string[]): Promise<number> {
     if (sub !== undefined) throw new UsageError(USAGE);
     if (values.dir) {
       const layout = values.layout ?? 'csv';
-      if (layout !== 'csv' && layout !== 'florida') throw new UsageError('--layout must be csv or florida');
+      if (layout !== 'csv') throw new UsageError('--layout must be csv');
       const report = await syncToFolder(store, values.dir, layout);
       printJson(io, report);
       return 0;

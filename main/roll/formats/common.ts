@@ -1,0 +1,80 @@
+import type { RollRow } from '../../../shared/roll/types.js';
+
+/** A row mapper: the record's fields (by column index) → a row, or the reason it is refused. */
+export type RowMapper = (fields: readonly string[]) => RollRow | string;
+
+export interface FormatSpec {
+  /** Columns that must be in the header (after --map renaming). */
+  required: readonly string[];
+  /** Builds the mapper once per file, from the header's column positions. */
+  mapper(index: ReadonlyMap<string, number>, ctx: { electionId: string | undefined }): RowMapper;
+}
+
+export const MAX_FIELD = 1000;
+// Control characters other than tab/newline; newlines inside quoted fields are folded to spaces.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Reads one column as trimmed text or null; a missing column is null. */
+export function getter(index: ReadonlyMap<string, number>, fields: readonly string[]) {
+  return (name: string): string | null => {
+    const i = index.get(name);
+    if (i === undefined) return null;
+    const v = fields[i];
+    if (v === undefined) return null;
+    const t = v.includes('\n') || v.includes('\r') ? v.replace(/\s*[\r\n]+\s*/g, ' ').trim() : v.trim();
+    return t === '' ? null : t;
+  };
+}
+
+/** The checks every layout shares: field length, control characters, undecodable bytes. */
+export function fieldProblem(header: readonly string[], fields: readonly string[]): string | null {
+  for (let i = 0; i < fields.length; i += 1) {
+    const v = fields[i] as string;
+    if (v.length > MAX_FIELD) return `field ${header[i] ?? i + 1} is ${v.length} characters long (limit ${MAX_FIELD})`;
+    if (CONTROL.test(v)) return `field ${header[i] ?? i + 1} holds a control character (U+${(CONTROL.exec(v)?.[0].charCodeAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`;
+    if (v.includes('\uFFFD')) return `field ${header[i] ?? i + 1} has bytes that are not valid in this encoding (is the file cp1252? use --encoding cp1252)`;
+  }
+  return null;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function realDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1 || y < 1850 || y > 2200) return false;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+/** YYYY-MM-DD → itself if a real calendar date, else null. */
+export function isoDate(v: string): string | null {
+  const m = ISO_DATE.exec(v);
+  return m && realDate(Number(m[1]), Number(m[2]), Number(m[3])) ? v : null;
+}
+
+/** MM/DD/YYYY (NC, GA) → YYYY-MM-DD, or null. */
+export function usDate(v: string): string | null {
+  const m = US_DATE.exec(v);
+  if (!m) return null;
+  const [mm, dd, yyyy] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return realDate(yyyy, mm, dd) ? `${yyyy}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}` : null;
+}
+
+/** A date or a timestamp (issued_at). */
+export function isoDateOrTimestamp(v: string): string | null {
+  if (isoDate(v)) return v;
+  return ISO_TIMESTAMP.test(v) && isoDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)) ? v : null;
+}
+
+/** The return-envelope IMb: mailer ID 6 digits (first 0–8) or 9 (first 9); mailer + serial = 15 digits. */
+export function imbProblem(mailer: string | null, serial: string | null): string | null {
+  if (mailer === null && serial === null) return null;
+  if (mailer === null || serial === null) return 'imb_mailer_id and imb_serial go together: one is missing';
+  if (!/^([0-8]\d{5}|9\d{8})$/.test(mailer)) return `imb_mailer_id ${mailer} is not 6 digits (first 0-8) or 9 digits (first 9)`;
+  const want = 15 - mailer.length;
+  if (!new RegExp(`^\\d{${want}}$`).test(serial)) return `imb_serial ${serial} must be ${want} digits with a ${mailer.length}-digit mailer ID`;
+  return null;
+}
+
+export const compact = (s: string): string => s.replace(/-/g, '');

@@ -1,0 +1,78 @@
+import type { RollRow } from '../../../shared/roll/types.js';
+import { compact, getter, usDate, type FormatSpec } from './common.js';
+
+/**
+ * North Carolina State Board of Elections `absentee_YYYYMMDD.csv` (2024 layout; DOMAIN.md §6).
+ * One row per ballot, so a voter can have several. The file has no ballot ID: the station's key
+ * is the voter plus the send date (`NC-<ncid>-<YYYYMMDD>`), or, for a ballot not yet sent, the
+ * request date (`NC-<ncid>-REQ<YYYYMMDD>`). ONE-STOP rows are in-person votes, not envelopes:
+ * they are kept (so the voter's mail ballot is ALREADY_VOTED) with vote method IN_PERSON.
+ */
+const CANCELLING = new Set(['SPOILED', 'CANCELLED']);
+/** Statuses that mean the voter's envelope never came back: no state return date is taken from them. */
+const NOT_RETURNED = new Set(['', 'SPOILED', 'CANCELLED', 'RETURNED UNDELIVERABLE']);
+const IN_PERSON = /ONE-STOP|EARLY|IN[ -]PERSON|CURBSIDE/;
+
+export const ncSbe: FormatSpec = {
+  required: ['county_desc', 'voter_reg_num', 'ncid', 'voter_last_name', 'voter_first_name', 'election_dt', 'ballot_req_type', 'ballot_req_dt', 'ballot_send_dt', 'ballot_rtn_dt', 'ballot_rtn_status'],
+  mapper(index, ctx) {
+    return (fields) => {
+      const get = getter(index, fields);
+      const ncid = get('ncid');
+      const lastName = get('voter_last_name');
+      const firstName = get('voter_first_name');
+      if (!ncid) return 'ncid is empty';
+      if (!lastName) return 'voter_last_name is empty';
+      if (!firstName) return 'voter_first_name is empty';
+      const date = (col: string): string | null | 'bad' => {
+        const v = get(col);
+        if (v === null) return null;
+        return usDate(v) ?? 'bad';
+      };
+      const sent = date('ballot_send_dt');
+      const requested = date('ballot_req_dt');
+      const returned = date('ballot_rtn_dt');
+      const election = date('election_dt');
+      for (const [col, v] of [['ballot_send_dt', sent], ['ballot_req_dt', requested], ['ballot_rtn_dt', returned], ['election_dt', election]] as const)
+        if (v === 'bad') return `${col} "${get(col) ?? ''}" is not a real MM/DD/YYYY date`;
+      const electionId = ctx.electionId ?? (election as string | null);
+      if (!electionId) return 'election_dt is empty (or give --election)';
+      let ballotId: string;
+      if (sent) ballotId = `NC-${ncid}-${compact(sent as string)}`;
+      else if (requested) ballotId = `NC-${ncid}-REQ${compact(requested as string)}`;
+      else return 'neither ballot_send_dt nor ballot_req_dt is set: no ballot to key';
+      const reqType = (get('ballot_req_type') ?? '').toUpperCase();
+      const status = (get('ballot_rtn_status') ?? '').toUpperCase();
+      const row: RollRow = {
+        ballotId,
+        electionId,
+        voterId: ncid,
+        altVoterId: get('voter_reg_num'),
+        imbMailerId: null,
+        imbSerial: null,
+        lastName,
+        firstName,
+        middleName: get('voter_middle_name'),
+        suffix: null,
+        dob: null,
+        resAddress: get('voter_street_address'),
+        resCity: get('voter_city'),
+        resZip: get('voter_zip'),
+        mailAddress: get('ballot_mail_street_address'),
+        mailCity: get('ballot_mail_city'),
+        mailState: get('ballot_mail_state'),
+        mailZip: get('ballot_mail_zip'),
+        precinct: get('precinct_desc'),
+        ballotStyle: get('ballot_request_party'),
+        jurisdiction: get('county_desc'),
+        issuedAt: (sent as string | null) ?? (requested as string | null),
+        status: CANCELLING.has(status) ? 'CANCELLED' : 'ISSUED',
+        voteMethod: IN_PERSON.test(reqType) ? 'IN_PERSON' : 'MAIL',
+        votedOtherMethod: false,
+        stateReturnedAt: returned && !NOT_RETURNED.has(status) ? (returned as string) : null,
+        sourceStatus: status === '' ? null : status,
+      };
+      return row;
+    };
+  },
+};
