@@ -1,14 +1,4 @@
 import { StoreOpenError } from '../store/db.js';
-import { auditCommand } from './commands/audit.js';
-import { decodeCommand, encodeCommand } from './commands/barcode.js';
-import { batchCommand } from './commands/batch.js';
-import { configCommand } from './commands/config.js';
-import { cureCommand } from './commands/cure.js';
-import { receiptsCommand } from './commands/receipts.js';
-import { rollCommand } from './commands/roll.js';
-import { scanCommand } from './commands/scan.js';
-import { serveCommand } from './commands/serve.js';
-import { syncCommand } from './commands/sync.js';
 import { CommandError, UsageError, type Io } from './context.js';
 
 export const HELP = `intake — Ballot Intake Station command line
@@ -55,18 +45,19 @@ Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.`;
 
 type Command = (io: Io, args: string[]) => number | Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  roll: rollCommand,
-  decode: decodeCommand,
-  encode: encodeCommand,
-  scan: scanCommand,
-  config: configCommand,
-  batch: batchCommand,
-  receipts: receiptsCommand,
-  audit: auditCommand,
-  serve: serveCommand,
-  cure: cureCommand,
-  sync: syncCommand,
+/** Commands load on demand: `intake decode` need not load the PDF, SMTP and HTTP stacks. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  roll: async () => (await import('./commands/roll.js')).rollCommand,
+  decode: async () => (await import('./commands/barcode.js')).decodeCommand,
+  encode: async () => (await import('./commands/barcode.js')).encodeCommand,
+  scan: async () => (await import('./commands/scan.js')).scanCommand,
+  config: async () => (await import('./commands/config.js')).configCommand,
+  batch: async () => (await import('./commands/batch.js')).batchCommand,
+  receipts: async () => (await import('./commands/receipts.js')).receiptsCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  cure: async () => (await import('./commands/cure.js')).cureCommand,
+  sync: async () => (await import('./commands/sync.js')).syncCommand,
 };
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
@@ -75,8 +66,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     io.stdout.write(`${HELP}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.stderr.write(`intake: unknown command ${name}\n\n${HELP}\n`);
     return 2;
   }
@@ -85,6 +76,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return 0;
   }
   try {
+    const command = await load();
     return await command(io, args);
   } catch (e) {
     if (e instanceof UsageError) {
