@@ -81,7 +81,7 @@ export async function* readRoll(source: string | NodeJS.ReadableStream, opts: Ro
   // relax_column_count: a short or long row is a rejection with its row number, not a fatal error;
   // relax_quotes: a stray quote inside an unquoted field is data; skip_records_with_error: a
   // record csv-parse cannot parse is reported through 'skip' and the rest of the file goes on.
-  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true, info: true, max_record_size: 1 << 20 });
+  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true, max_record_size: 1 << 20 });
   const skipped: RollRecord[] = [];
   parser.on('skip', (e: CsvError & { lines?: number }) => {
     skipped.push({ rowNo: e.lines ?? 0, ok: false, error: `malformed CSV: ${e.message}`, raw: '' });
@@ -91,14 +91,14 @@ export async function* readRoll(source: string | NodeJS.ReadableStream, opts: Ro
 
   let header: string[] | null = null;
   let mapRow: RowMapper | null = null;
-  let lastLine = 0;
+  // Row numbers are counted here, not taken from csv-parse, which counts a quoted CRLF as two lines.
+  let nextLine = 1;
   let rows = 0;
   let lastReport = 0;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const rowNo = lastLine + 1;
-      lastLine = item.info.lines;
-      const fields = item.record;
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      const rowNo = nextLine;
+      nextLine += 1 + innerLineBreaks(fields);
       if (header === null) {
         header = checkHeader(fields, opts, spec);
         const index = new Map(header.map((h, i) => [h, i] as const));
@@ -124,6 +124,12 @@ export async function* readRoll(source: string | NodeJS.ReadableStream, opts: Ro
   while (skipped.length > 0) yield skipped.shift() as RollRecord;
   if (header === null) throw new RollFileError('the file is empty: no header row');
   opts.onProgress?.({ bytes: bytes(), totalBytes: total, rows });
+}
+
+function innerLineBreaks(fields: readonly string[]): number {
+  let n = 0;
+  for (const f of fields) if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+  return n;
 }
 
 function checkHeader(fields: string[], opts: RollReadOptions, spec: FormatSpec): string[] {

@@ -39,7 +39,10 @@ export const gaSos: FormatSpec = {
       const returnedText = get('Ballot Return Date');
       const returned = returnedText === null ? null : usDate(returnedText);
       if (returnedText !== null && returned === null) return `Ballot Return Date "${returnedText}" is not a real MM/DD/YYYY date`;
-      const ballotId = get('Ballot ID') ?? (issued ? `GA-${voter}-${compact(issued)}` : null);
+      // No Ballot ID: key by the issue date; an in-person vote without one, by the day it was cast.
+      const ballotId =
+        get('Ballot ID') ??
+        (issued ? `GA-${voter}-${compact(issued)}` : method === 'IN_PERSON' && returned ? `GA-${voter}-IP${compact(returned)}` : null);
       if (!ballotId) return 'Ballot ID is empty and there is no Ballot Issued Date to key the ballot';
       const row: RollRow = {
         ballotId,
