@@ -310,6 +310,10 @@ export class RollStore {
       .map((r) => ({ importId: r.importId, at: r.at, before: JSON.parse(r.before) as Record<string, unknown>, after: JSON.parse(r.after) as Record<string, unknown> }));
   }
 
+  rejectsFileOf(importId: number): string | null {
+    return this.db.prepare<[number], { f: string | null }>('SELECT rejects_file AS f FROM roll_imports WHERE import_id = ?').get(importId)?.f ?? null;
+  }
+
   importOf(importId: number): { finishedAt: string; file: string } | undefined {
     return this.db.prepare<[number], { finishedAt: string; file: string }>('SELECT finished_at AS finishedAt, file FROM roll_imports WHERE import_id = ?').get(importId);
   }

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { checkLabel, decodeResultJson, decodeScan } from '../../../shared/barcode/index.js';
 import { configSchemas } from '../../../shared/config.js';
 import { ApiCallError } from '../../../shared/api/define.js';
+import { renderCoverSheet } from '../../batches/cover-sheet.js';
 import { neutraliseCell } from '../../csv/safe.js';
 import { ballotHistory } from '../../intake/history.js';
 import { outcomeJson } from '../../intake/outcome-json.js';
@@ -99,7 +101,22 @@ export const coreHandlers: Partial<CoreHandlers> = {
     return { batch: station.store.batches.toBatch(row), manifest: [...iterateReceipts(station.store.db, row.batch_id)] };
   },
 
+  'batches.coverSheet': async (station, _s, input) => {
+    const row = station.store.batches.resolve(input.batchId, station.stationName);
+    if (!row) throw new ApiCallError('not-found', `no batch ${input.batchId}`);
+    const batch = station.store.batches.toBatch(row);
+    const pdf = await renderCoverSheet(batch, [...iterateReceipts(station.store.db, row.batch_id)], station.store.config.get('electionName') ?? null);
+    return { filename: `batch-${batch.station}-${batch.number}.pdf`, pdfBase64: Buffer.from(pdf).toString('base64') };
+  },
+
   'roll.stats': (station) => station.store.roll.stats(),
+  'roll.rejects': (station, _s, input) => {
+    const last = station.store.roll.stats().lastImport;
+    const file = last ? station.store.roll.rejectsFileOf(last.importId) : null;
+    if (!file || !fs.existsSync(file)) return { file: null, rows: [] };
+    const rows = parseCsv(fs.readFileSync(file, 'utf8'), { from_line: 2, to_line: input.limit + 1, relax_column_count: true }) as string[][];
+    return { file, rows: rows.map(([row, reason, raw]) => ({ row: row ?? '', reason: reason ?? '', raw: raw ?? '' })) };
+  },
   'roll.find': (station, _s, input) => station.store.roll.find(input).map((r) => ({ ...toBallotRecord(r), history: ballotHistory(station.store, r.ballot_id) })),
   'roll.preview': async (station, _s, input) => {
     const file = rollSourcePath(station, input.source);

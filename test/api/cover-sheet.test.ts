@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiFor } from '../helpers/api.js';
+import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
+
+let t: ReturnType<typeof tempStore>;
+beforeEach(() => {
+  t = tempStore();
+  seedRoll(t.store, Array.from({ length: 50 }, (_, i) => rollRow({ ballotId: `CS-${String(i).padStart(4, '0')}`, voterId: `V${i}`, lastName: i === 3 ? 'MUÑOZ' : 'DOE' })));
+});
+afterEach(() => t.cleanup());
+
+describe('batch cover sheet', () => {
+  it('prints the counts, the difference and the whole manifest, with a batch barcode that scans back', async () => {
+    const api = apiFor(t.store);
+    const clerk = api.as('clara');
+    for (let i = 0; i < 45; i += 1) await api.call(clerk, 'scan.submit', { raw: `CS-${String(i).padStart(4, '0')}` });
+    const closed = await api.call(api.as('sue', 'supervisor'), 'batches.close', { batchId: null, handCount: 44 });
+    if (!closed.ok) throw new Error(closed.error.message);
+    const r = await api.call(clerk, 'batches.coverSheet', { batchId: closed.value.batchId });
+    if (!r.ok) throw new Error(r.error.message);
+    const pdf = path.join(t.dir, r.value.filename);
+    fs.writeFileSync(pdf, Buffer.from(r.value.pdfBase64, 'base64'));
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Batch 1');
+    expect(text).toMatch(/Scanned envelopes:\s+45/);
+    expect(text).toMatch(/Hand count:\s+44/);
+    expect(text).toContain('-1');
+    expect(text).toContain('DOES NOT MATCH');
+    expect(text).toContain('CS-0044');
+    expect(text).toContain('MUÑOZ');
+    execFileSync('pdftoppm', ['-r', '200', '-f', '1', '-l', '1', '-png', pdf, path.join(t.dir, 'page')]);
+    const png = fs.readdirSync(t.dir).find((f) => f.startsWith('page') && f.endsWith('.png'));
+    const scanned = execFileSync('zbarimg', ['--quiet', '--raw', path.join(t.dir, png ?? '')], { encoding: 'utf8' }).trim();
+    expect(scanned).toBe(closed.value.batchId);
+  });
+});
