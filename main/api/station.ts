@@ -4,6 +4,8 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { ApiEvent, EventName, EventPayload } from '../../shared/api/events.js';
 import { Auth } from '../auth/auth.js';
+import { backupAfterClose } from '../backup/backup.js';
+import type { Batch } from '../store/batches.js';
 import { Intake } from '../intake/intake.js';
 import type { Store } from '../store/store.js';
 
@@ -57,6 +59,14 @@ export class Station {
   subscribe(listener: (e: ApiEvent) => void): () => void {
     this.bus.on('event', listener);
     return () => this.bus.off('event', listener);
+  }
+
+  /** After a batch closes: the automatic backup to the second folder, reported either way. */
+  afterBatchClose(batch: Batch): void {
+    backupAfterClose(this.store, batch.number, batch.station).then(
+      (r) => r && this.emit('notice', { level: 'info', message: `batch ${batch.number} closed; backup written to ${r.file}` }),
+      (e: Error) => this.emit('notice', { level: 'error', message: `batch ${batch.number} closed, but the automatic backup failed: ${e.message}` }),
+    );
   }
 
   ensureUploadsDir(): string {

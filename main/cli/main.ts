@@ -36,6 +36,9 @@ Sync
 Station
   config get [KEY] | set KEY VALUE | list
   audit verify                     exits 1 and names the first broken link of a tampered log
+  backup FILE                      an online, consistent copy of the database (scanning may go on)
+  restore BACKUP [--verify]        verifies the backup (integrity + audit chain), then puts it in place;
+                                   the current database is kept beside it as *.before-restore-*
 App
   serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
 
@@ -58,6 +61,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   cure: async () => (await import('./commands/cure.js')).cureCommand,
   sync: async () => (await import('./commands/sync.js')).syncCommand,
+  backup: async () => (await import('./commands/backup.js')).backupCommand,
+  restore: async () => (await import('./commands/backup.js')).restoreCommand,
 };
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
@@ -89,7 +94,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     }
     const err = e as Error;
     // Known, user-facing failures of the services (a bad roll file, …) carry their own class names.
-    if (['RollFileError', 'IntakeError', 'CureError', 'NoticeError', 'SyncError', 'AuthError'].includes(err.name)) {
+    if (['RollFileError', 'IntakeError', 'CureError', 'NoticeError', 'SyncError', 'AuthError', 'BackupError'].includes(err.name)) {
       io.stderr.write(`intake ${name}: ${err.message}\n`);
       return 1;
     }

@@ -69,8 +69,10 @@ export const coreHandlers: Partial<CoreHandlers> = {
   },
 
   'scan.submit': (station, session, input) => {
-    const outcome = outcomeJson(station.intake().scan({ raw: input.raw, operator: operatorOf(session), scanner: input.scanner ?? 'keyboard', keyed: input.keyed ?? false }));
+    const result = station.intake().scan({ raw: input.raw, operator: operatorOf(session), scanner: input.scanner ?? 'keyboard', keyed: input.keyed ?? false });
+    const outcome = outcomeJson(result);
     station.emit('verdict', outcome as never);
+    if (result.closedBatch) station.afterBatchClose(result.closedBatch);
     return outcome as never;
   },
   'scan.recent': (station, _session, input) =>
@@ -94,7 +96,12 @@ export const coreHandlers: Partial<CoreHandlers> = {
 
   'batches.list': (station, _s, input) => station.store.batches.list({ ...(input.status ? { status: input.status } : {}) }),
   'batches.open': (station, session) => station.intake().openBatch(operatorOf(session)),
-  'batches.close': (station, session, input) => station.intake().closeBatch(input.batchId, input.handCount, operatorOf(session)),
+  'batches.close': (station, session, input) => {
+    const wasOpen = input.batchId === null || station.store.batches.resolve(input.batchId, station.stationName)?.status === 'OPEN';
+    const batch = station.intake().closeBatch(input.batchId, input.handCount, operatorOf(session));
+    if (wasOpen) station.afterBatchClose(batch);
+    return batch;
+  },
   'batches.show': (station, _s, input) => {
     const row = station.store.batches.resolve(input.batchId, station.stationName);
     if (!row) throw new ApiCallError('not-found', `no batch ${input.batchId}`);

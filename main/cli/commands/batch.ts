@@ -1,9 +1,10 @@
 import { Intake, IntakeError } from '../../intake/intake.js';
 import type { Batch } from '../../store/batches.js';
 import { iterateReceipts } from '../../store/scans.js';
-import { CommandError, operatorOf, parse, printJson, stationOf, UsageError, withStore, type Io } from '../context.js';
+import { CommandError, operatorOf, parse, printJson, stationOf, UsageError, withStoreAsync, type Io } from '../context.js';
+import { backupAfterClose } from '../../backup/backup.js';
 
-export function batchCommand(io: Io, args: string[]): number {
+export async function batchCommand(io: Io, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parse(rest, {
     station: { type: 'string' },
@@ -11,7 +12,7 @@ export function batchCommand(io: Io, args: string[]): number {
     'hand-count': { type: 'string' },
     status: { type: 'string' },
   });
-  return withStore(io, values.db, (store) => {
+  return withStoreAsync(io, values.db, async (store) => {
     const intakeFor = () => new Intake(store, stationOf(store, values.station));
     const guard = <T>(fn: () => T): T => {
       try {
@@ -29,8 +30,10 @@ export function batchCommand(io: Io, args: string[]): number {
         const hc = values['hand-count'];
         const handCount = hc === undefined ? null : Number(hc);
         if (handCount !== null && (!Number.isInteger(handCount) || handCount < 0)) throw new UsageError(`--hand-count must be a whole number, got ${hc}`);
+        const wasOpen = positionals[0] === undefined || store.batches.resolve(positionals[0], values.station ?? store.config.get('station'))?.status === 'OPEN';
         const batch = guard(() => intakeFor().closeBatch(positionals[0] ?? null, handCount, operatorOf(io, values.operator)));
-        printJson(io, batch);
+        const backup = wasOpen ? await backupAfterClose(store, batch.number, batch.station) : null;
+        printJson(io, { ...batch, backup: backup?.file ?? null });
         return 0;
       }
       case 'list': {

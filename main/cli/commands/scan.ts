@@ -1,4 +1,5 @@
 import readline from 'node:readline';
+import { backupAfterClose } from '../../backup/backup.js';
 import { Intake, IntakeError } from '../../intake/intake.js';
 import { outcomeJson } from '../../intake/outcome-json.js';
 import { CommandError, operatorOf, parse, printJson, requireOption, stationOf, UsageError, withStore, withStoreAsync, type Io } from '../context.js';
@@ -21,6 +22,11 @@ export async function scanCommand(io: Io, args: string[]): Promise<number> {
       if (line.trim() === '') continue;
       const outcome = intake.scan({ raw: line, operator, scanner, keyed: values.keyed ?? false });
       printJson(io, outcomeJson(outcome));
+      if (outcome.closedBatch) {
+        await backupAfterClose(store, outcome.closedBatch.number, outcome.closedBatch.station).catch((e: Error) =>
+          io.stderr.write(`batch ${outcome.closedBatch?.number ?? ''} closed, but the automatic backup failed: ${e.message}\n`),
+        );
+      }
     }
     return 0;
   });
