@@ -5,6 +5,7 @@ import type { Role } from '../../shared/domain.js';
 import { AuthError, roleAllows } from '../auth/auth.js';
 import { IntakeError } from '../intake/intake.js';
 import { StoreOpenError } from '../store/db.js';
+import { faultMessage, isFault } from '../store/faults.js';
 import type { Operator } from '../store/operators.js';
 import type { Station } from './station.js';
 
@@ -23,8 +24,6 @@ export type Handler<M extends MethodName> = (
 
 export type Handlers = { [M in MethodName]: Handler<M> };
 
-/** SQLite's words for "the disk cannot take this write": these stop the station, loudly. */
-const FAULT_CODES = new Set(['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN', 'SQLITE_NOTADB']);
 
 /**
  * The one router both transports use. It is the trust boundary: every input is parsed with
@@ -85,7 +84,7 @@ export class Router {
       return { code: 'station-fault', message: e.message };
     }
     const err = e as Error & { code?: string };
-    if (err.code && FAULT_CODES.has(err.code)) {
+    if (isFault(err)) {
       const message = faultMessage(err.code, err.message);
       this.station.setFault(message);
       return { code: 'station-fault', message };
@@ -95,17 +94,5 @@ export class Router {
     if (['RollFileError', 'CureError', 'NoticeError', 'SyncError'].includes(err.name)) return { code: 'failed', message: err.message };
     if (err instanceof z.ZodError) return { code: 'internal', message: `the station produced an invalid answer: ${err.issues[0]?.message ?? ''}` };
     return { code: 'internal', message: `unexpected error: ${err.message}` };
-  }
-}
-
-function faultMessage(code: string, detail: string): string {
-  switch (code) {
-    case 'SQLITE_FULL':
-      return `the disk is full: nothing more can be recorded. Free space, then restart the station (${detail})`;
-    case 'SQLITE_READONLY':
-    case 'SQLITE_CANTOPEN':
-      return `the database cannot be written: check the folder's permissions (${detail})`;
-    default:
-      return `the database failed (${code}): ${detail}`;
   }
 }

@@ -1,4 +1,5 @@
 import { StoreOpenError } from '../store/db.js';
+import { faultMessage, isFault } from '../store/faults.js';
 import { CommandError, UsageError, type Io } from './context.js';
 
 export const HELP = `intake — Ballot Intake Station command line
@@ -90,6 +91,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     }
     if (e instanceof CommandError || e instanceof StoreOpenError) {
       io.stderr.write(`intake ${name}: ${e.message}\n`);
+      return 1;
+    }
+    if (isFault(e)) {
+      // Said once, plainly, and the command stops: a clerk must not keep feeding envelopes.
+      io.stderr.write(`intake ${name}: STOPPED — ${faultMessage(e.code, e.message)}\n`);
       return 1;
     }
     const err = e as Error;

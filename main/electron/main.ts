@@ -8,6 +8,7 @@ import { buildHandlers } from '../api/handlers/index.js';
 import { Station } from '../api/station.js';
 import { defaultDbPath } from '../store/db.js';
 import { Store } from '../store/store.js';
+import { acquireStationLock } from '../store/instance-lock.js';
 import { IPC_EVENT, IPC_INVOKE, isAllowedUrl, windowOptions } from './window.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,6 +20,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let store: Store | null = null;
+  let releaseLock: (() => void) | null = null;
   const sessions = new Map<number, Session>();
 
   app.on('second-instance', () => {
@@ -44,6 +46,7 @@ if (!app.requestSingleInstanceLock()) {
 
     const dbPath = process.env['INTAKE_DB'] ?? defaultDbPath();
     store = Store.open(dbPath, { createFolder: !process.env['INTAKE_DB'] });
+    releaseLock = acquireStationLock(dbPath);
     const station = new Station(store);
     const router = new Router(station, buildHandlers());
 
@@ -72,5 +75,6 @@ if (!app.requestSingleInstanceLock()) {
     // Close the database cleanly: the WAL is checkpointed and the file left whole.
     store?.close();
     store = null;
+    releaseLock?.();
   });
 }

@@ -111,8 +111,10 @@ export class SyncStore {
     this.db.transaction(() => {
       const n = this.db.prepare("UPDATE sync_outbox SET status = 'pending', errors = NULL, last_error = NULL, next_attempt_at = NULL WHERE batch_id = ? AND status = 'rejected'").run(batchId).changes;
       if (n !== 1) throw new Error(`batch ${batchId} is not rejected`);
-      // Only a batch none of whose chunks the state took can be re-planned (smaller chunks,
-      // corrected receipts); an acknowledged chunk is never sent again.
+      // Only a batch none of whose chunks the state took is re-planned (smaller chunks, corrected
+      // receipts): keys stay the same (<uuid>:<i>/<n>) and a refused chunk bound nothing at the
+      // state. Once any chunk is acknowledged the split is fixed (the state refuses a second
+      // split of one batch), so the frozen plan is kept whole and the rest is sent as it was.
       const acked = this.db.prepare('SELECT count(*) AS n FROM sync_chunks WHERE batch_id = ? AND ack IS NOT NULL').get(batchId) as { n: number };
       if (acked.n === 0) this.db.prepare('DELETE FROM sync_chunks WHERE batch_id = ?').run(batchId);
       this.audit.append({ actor, action: 'sync.requeue', entity: 'batch', entityId: batchId, before: { status: 'rejected' }, after: { status: 'pending', reason } }, at);

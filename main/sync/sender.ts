@@ -127,7 +127,7 @@ export class SyncSender {
           this.store.sync.reject(batchId, [{ index: null, ballotId: null, error: `the state holds a different body under key ${c.key} (409): ${outcome.detail}` }], at);
           return 'rejected';
         case 'too-large':
-          this.store.sync.reject(batchId, [{ index: null, ballotId: null, error: `chunk ${c.index + 1}/${c.count} is larger than the state accepts (413): lower syncChunkSize and re-queue` }], at);
+          this.store.sync.reject(batchId, [{ index: null, ballotId: null, error: `chunk ${c.index + 1}/${c.count} is larger than the state accepts (413)${chunks.some((x) => x.ack !== null) ? ': part of the batch was taken, so its split is fixed — ask the state to raise its limit' : ': lower syncChunkSize and re-queue'}` }], at);
           return 'rejected';
         case 'unauthorized':
           this.store.sync.retryLater(batchId, 'the state refused the token (401): check the sync token', new Date(Date.now() + 60_000).toISOString());

@@ -4,6 +4,7 @@ import { buildHandlers } from '../../api/handlers/index.js';
 import { Router } from '../../api/router.js';
 import { serve } from '../../api/serve.js';
 import { Station } from '../../api/station.js';
+import { acquireStationLock } from '../../store/instance-lock.js';
 import { openStore, parse, UsageError, type Io } from '../context.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,6 +16,13 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535');
   const store = openStore(io, values.db);
+  let release: () => void;
+  try {
+    release = acquireStationLock(store.path);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const station = new Station(store);
   const router = new Router(station, buildHandlers());
   const server = await serve(router, { port, rendererDir: io.env['INTAKE_RENDERER_DIR'] ?? RENDERER_DIR });
@@ -27,5 +35,6 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   });
   await server.close();
   store.close();
+  release();
   return 0;
 }
