@@ -21,6 +21,9 @@ export const configSchemas = {
   stateProfile: z.string().trim().min(2).max(20),
   syncUrl: z.url(),
   syncChunkSize: z.number().int().min(1).max(100_000),
+  syncTimeoutSeconds: z.number().min(0.1).max(600),
+  syncRetryBaseSeconds: z.number().min(0.01).max(600),
+  syncRetryCapSeconds: z.number().min(0.01).max(3600),
   backupDir: z.string().min(1),
   idleLockMinutes: z.number().int().min(1).max(240),
   officeName: z.string().trim().min(1).max(200),
@@ -47,6 +50,9 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   imbMailerIds: [],
   stateProfile: 'generic',
   syncChunkSize: 500,
+  syncTimeoutSeconds: 15,
+  syncRetryBaseSeconds: 1,
+  syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
 };
 

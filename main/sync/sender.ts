@@ -110,7 +110,7 @@ export class SyncSender {
     this.opts.onProgress?.({ batchId, state: 'sending', sent, total: chunks.length });
     for (const c of chunks) {
       if (c.ack !== null) continue;
-      const outcome = await postChunk({ baseUrl: this.target.baseUrl, token: this.target.token, key: c.key, body: JSON.parse(c.body) as BatchChunkRequest, timeoutMs: this.target.timeoutMs ?? 15_000 });
+      const outcome = await postChunk({ baseUrl: this.target.baseUrl, token: this.target.token, key: c.key, body: JSON.parse(c.body) as BatchChunkRequest, timeoutMs: this.target.timeoutMs ?? (this.store.config.get('syncTimeoutSeconds') ?? 15) * 1000 });
       const at = this.now().toISOString();
       switch (outcome.kind) {
         case 'acknowledged':
@@ -133,7 +133,12 @@ export class SyncSender {
           this.store.sync.retryLater(batchId, 'the state refused the token (401): check the sync token', new Date(Date.now() + 60_000).toISOString());
           throw new SyncError('the state refused the token (401): nothing more can be sent until it is corrected');
         case 'retry': {
-          const delay = nextDelay(Math.max(0, attempts - 1), outcome.retryAfterMs, undefined, this.opts.random);
+          const policy = {
+            baseMs: (this.store.config.get('syncRetryBaseSeconds') ?? 1) * 1000,
+            capMs: (this.store.config.get('syncRetryCapSeconds') ?? 300) * 1000,
+            maxDelayMs: 3_600_000,
+          };
+          const delay = nextDelay(Math.max(0, attempts - 1), outcome.retryAfterMs, policy, this.opts.random);
           const nextAt = new Date(this.now().getTime() + delay).toISOString();
           const why = `${outcome.reason}: ${outcome.detail}`;
           this.store.sync.retryLater(batchId, why, nextAt);
