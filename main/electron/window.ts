@@ -24,6 +24,8 @@ export function windowOptions(preloadPath: string) {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click would open links in new windows; we have none to open (Electronegativity AUXCLICK).
+      disableBlinkFeatures: 'Auxclick',
       devTools: process.env['INTAKE_DEVTOOLS'] === '1',
     },
   } as const;

@@ -10,7 +10,7 @@ export type Db = Database.Database;
 export class StoreOpenError extends Error {
   constructor(
     message: string,
-    readonly code: 'folder-missing' | 'read-only' | 'locked' | 'corrupt' | 'too-new' | 'open-failed',
+    readonly code: 'folder-missing' | 'read-only' | 'locked' | 'corrupt' | 'too-new' | 'open-failed' | 'disk-full',
   ) {
     super(message);
     this.name = 'StoreOpenError';
@@ -58,7 +58,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (e) {
-    throw new StoreOpenError(`cannot open database ${file}: ${(e as Error).message}`, 'open-failed');
+    throw diskFull(dir) ?? new StoreOpenError(`cannot open database ${file}: ${(e as Error).message}`, 'open-failed');
   }
   try {
     db.pragma('busy_timeout = 5000');
@@ -75,8 +75,19 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   } catch (e) {
     db.close();
     if (e instanceof StoreOpenError) throw e;
-    throw classifyOpenError(file, e as Error);
+    throw diskFull(dir) ?? classifyOpenError(file, e as Error);
   }
+}
+
+/** SQLite says "disk I/O error" when it cannot even create its WAL index on a full disk: say why. */
+function diskFull(dir: string): StoreOpenError | null {
+  try {
+    const st = fs.statfsSync(dir);
+    if (st.bavail === 0) return new StoreOpenError(`the disk holding ${dir} is full: free space before the station can record anything`, 'disk-full');
+  } catch {
+    // statfs unsupported here: fall back to SQLite's own words
+  }
+  return null;
 }
 
 function classifyOpenError(file: string, e: Error): StoreOpenError {
