@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RollFormat } from '../../shared/roll/types.js';
+import { AuditLog } from '../store/audit.js';
+import { openDatabase } from '../store/db.js';
+import { InitialLoad } from '../store/roll.js';
 import type { Store } from '../store/store.js';
 import { readRoll, type RollReadOptions } from './read.js';
 import { RejectsWriter } from './rejects.js';
@@ -33,6 +36,8 @@ export interface ImportOptions {
   chunkRows?: number;
   /** Where rejected rows go; default `<input>.rejects.csv` beside a file input. */
   rejectsFile?: string;
+  /** Take the staged path even into an empty roll (tests of the re-import path). */
+  staged?: boolean;
 }
 
 /** `<input>.rejects.csv` beside the input, where the clerk expects to find it. */
@@ -47,6 +52,73 @@ export function rejectsPathFor(file: string): string {
  * failure anywhere (unreadable file, bad header, I/O error, crash) leaves the roll as it was.
  */
 export async function importRoll(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
+  if (store.roll.isEmpty() && !opts.staged) return initialImport(store, source, opts);
+  return stagedImport(store, source, opts);
+}
+
+function readOptions(opts: ImportOptions, onProgress: RollReadOptions['onProgress']): RollReadOptions {
+  return {
+    format: opts.format,
+    ...(opts.map ? { map: opts.map } : {}),
+    ...(opts.electionId ? { electionId: opts.electionId } : {}),
+    ...(opts.encoding ? { encoding: opts.encoding } : {}),
+    onProgress,
+  };
+}
+
+/** The first import into an empty roll: straight into the table, one transaction (see InitialLoad). */
+async function initialImport(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const file = typeof source === 'string' ? source : (opts.rejectsFile ?? 'stream');
+  const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
+  fs.rmSync(rejectsFile, { force: true });
+  const rejects = new RejectsWriter(rejectsFile);
+  // A connection of its own: its long transaction never swallows another caller's writes.
+  const conn = openDatabase(store.path);
+  conn.pragma('cache_size = -262144'); // 256 MiB while building the indexes
+  let load: InitialLoad | null = null;
+  let read = 0;
+  let lastBytes = 0;
+  let totalBytes: number | null = null;
+  const rate = () => read / Math.max((performance.now() - started) / 1000, 0.001);
+  try {
+    load = new InitialLoad(conn);
+    load.begin({ startedAt, file: path.resolve(file), format: opts.format, operator: opts.operator });
+    const readOpts = readOptions(opts, (p) => {
+      lastBytes = p.bytes;
+      totalBytes = p.totalBytes;
+      opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
+    });
+    for await (const rec of readRoll(source, readOpts)) {
+      read += 1;
+      if (!rec.ok) rejects.add(rec.rowNo, rec.error, rec.raw);
+      else if (!load.add(rec.row)) rejects.add(rec.rowNo, `duplicate ballot ID ${rec.row.ballotId} (an earlier row has it)`, rec.row.ballotId);
+    }
+    opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
+    await rejects.close();
+    const finishedAt = new Date().toISOString();
+    const meta = { startedAt, finishedAt, file: path.resolve(file), format: opts.format, operator: opts.operator, read, rejected: rejects.count, rejectsFile: rejects.count > 0 ? rejectsFile : null };
+    const imported = load.inserted;
+    const audit = new AuditLog(conn);
+    load.finish(meta, (importId) =>
+      audit.append(
+        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, read, rejected: rejects.count, imported, updated: 0, unchanged: 0 } },
+        finishedAt,
+      ),
+    );
+    opts.onProgress?.({ phase: 'done', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
+    return { read, imported, updated: 0, unchanged: 0, rejected: rejects.count, rejectsFile: meta.rejectsFile };
+  } catch (e) {
+    load?.abort();
+    await rejects.close().catch(() => undefined);
+    throw e;
+  } finally {
+    conn.close();
+  }
+}
+
+async function stagedImport(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const file = typeof source === 'string' ? source : (opts.rejectsFile ?? 'stream');
@@ -65,17 +137,11 @@ export async function importRoll(store: Store, source: string | NodeJS.ReadableS
       rejects.add(d.rowNo, `duplicate ballot ID ${d.ballotId} (first at row ${d.firstRowNo})`, d.ballotId);
   };
   try {
-    const readOpts: RollReadOptions = {
-      format: opts.format,
-      ...(opts.map ? { map: opts.map } : {}),
-      ...(opts.electionId ? { electionId: opts.electionId } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
-      onProgress: (p) => {
-        lastBytes = p.bytes;
-        totalBytes = p.totalBytes;
-        opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
-      },
-    };
+    const readOpts = readOptions(opts, (p) => {
+      lastBytes = p.bytes;
+      totalBytes = p.totalBytes;
+      opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
+    });
     for await (const rec of readRoll(source, readOpts)) {
       read += 1;
       if (rec.ok) staging.add(rec.rowNo, rec.row);

@@ -233,6 +233,10 @@ export class RollStore {
       .immediate();
   }
 
+  isEmpty(): boolean {
+    return this.db.prepare('SELECT 1 FROM ballots LIMIT 1').get() === undefined;
+  }
+
   stats(): RollStats {
     const one = <T>(sql: string): T => this.db.prepare<[], T>(sql).get() as T;
     const byStatus: Record<string, number> = {};
@@ -367,5 +371,71 @@ export function applyStateChangeWithin(
       record({ reissued: null }, { reissued: change.newBallotId });
       return 'applied';
     }
+  }
+}
+
+/**
+ * The first import into an empty roll, at state scale: rows go straight into `ballots` inside
+ * one transaction on a connection of its own (no staging copy), with the secondary indexes
+ * dropped and built once at the end. Nothing is visible to anyone until the commit; a failure
+ * rolls everything back. While it runs, other writers wait (busy): it is meant for setting a
+ * station up, before scanning starts; later re-imports take the staged path.
+ */
+export class InitialLoad {
+  private readonly insert;
+  private importId = 0;
+  inserted = 0;
+
+  constructor(private readonly db: Db) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      if (db.prepare('SELECT 1 FROM ballots LIMIT 1').get() !== undefined) throw new Error('the roll is not empty any more');
+      for (const name of Object.keys(SECONDARY_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
+    this.insert = db.prepare(
+      `INSERT INTO ballots (${COLUMNS.join(', ')}, import_id, updated_import_id) VALUES (${COLUMNS.map(() => '?').join(', ')}, @imp, @imp)
+       ON CONFLICT(ballot_id) DO NOTHING`.replace(/@imp/g, '?'),
+    );
+  }
+
+  /** Records the import first (ballots reference it); counts are filled in at the end. */
+  begin(meta: Omit<ImportMeta, 'finishedAt' | 'read' | 'rejected' | 'rejectsFile'>): void {
+    this.importId = Number(
+      this.db
+        .prepare(
+          `INSERT INTO roll_imports (started_at, finished_at, file, format, operator, read, imported, updated, unchanged, rejected, rejects_file)
+           VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, NULL)`,
+        )
+        .run(meta.startedAt, meta.startedAt, meta.file, meta.format, meta.operator).lastInsertRowid,
+    );
+  }
+
+  /** False when the ballot ID was already in this file (the caller rejects the row). */
+  add(row: RollRow): boolean {
+    const ok = this.insert.run(...toValues(row), this.importId, this.importId).changes === 1;
+    if (ok) this.inserted += 1;
+    return ok;
+  }
+
+  finish(meta: ImportMeta, audit: (importId: number) => void): { importId: number } {
+    try {
+      for (const sql of Object.values(SECONDARY_INDEXES)) this.db.exec(sql);
+      this.db
+        .prepare('UPDATE roll_imports SET finished_at = ?, read = ?, imported = ?, rejected = ?, rejects_file = ? WHERE import_id = ?')
+        .run(meta.finishedAt, meta.read, this.inserted, meta.rejected, meta.rejectsFile, this.importId);
+      audit(this.importId);
+      this.db.exec('COMMIT');
+      return { importId: this.importId };
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  abort(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 }

@@ -142,9 +142,12 @@ describe('re-import', () => {
   it('rejects a ballot ID repeated within one file, naming the first row', async () => {
     const file = path.join(t.dir, 'dup.csv');
     fs.writeFileSync(file, `${HEADER}D-0001,V1,E1,A,B,,ISSUED\nD-0001,V2,E1,C,D,,ISSUED\n`);
-    const s = await importRoll(t.store, file, { format: 'station', operator: 'sue' });
-    expect(s).toMatchObject({ imported: 1, rejected: 1 });
-    expect(fs.readFileSync(s.rejectsFile ?? '', 'utf8')).toContain('3,duplicate ballot ID D-0001 (first at row 2)');
+    const first = await importRoll(t.store, file, { format: 'station', operator: 'sue' }); // the initial load
+    expect(first).toMatchObject({ imported: 1, rejected: 1 });
+    expect(fs.readFileSync(first.rejectsFile ?? '', 'utf8')).toContain('3,duplicate ballot ID D-0001 (an earlier row has it)');
+    const again = await importRoll(t.store, file, { format: 'station', operator: 'sue' }); // the staged re-import
+    expect(again).toMatchObject({ unchanged: 1, rejected: 1 });
+    expect(fs.readFileSync(again.rejectsFile ?? '', 'utf8')).toContain('3,duplicate ballot ID D-0001 (first at row 2)');
   });
 });
 
