@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
 import { cureMethods } from './methods/cure.js';
+import { syncMethods } from './methods/sync.js';
 import { batchMethods, intakeMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -14,6 +15,7 @@ export const contract = {
   ...rollMethods,
   ...settingsMethods,
   ...cureMethods,
+  ...syncMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -3,6 +3,8 @@ import { Router, Session } from '../../main/api/router.js';
 import { Station } from '../../main/api/station.js';
 import type { Store } from '../../main/store/store.js';
 import type { Role } from '../../shared/domain.js';
+import type { MethodName, Output } from '../../shared/api/contract.js';
+import type { ApiResponse } from '../../shared/api/define.js';
 
 /** The real router over a real store, and sessions signed in as whoever a test needs. */
 export function apiFor(store: Store, clock?: () => Date) {
@@ -13,6 +15,7 @@ export function apiFor(store: Store, clock?: () => Date) {
     if (name) s.operator = { name, role, active: true, createdAt: '', createdBy: '', lockedUntil: null };
     return s;
   };
-  const call = (session: Session, method: string, input: unknown) => router.handle(session, method, input);
+  const call = <M extends string>(session: Session, method: M, input: unknown) =>
+    router.handle(session, method, input) as Promise<ApiResponse<M extends MethodName ? Output<M> : unknown>>;
   return { station, router, as, call };
 }

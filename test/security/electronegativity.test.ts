@@ -22,7 +22,8 @@ describe('Electronegativity over the built app', () => {
       execFileSync(bin, ['-i', path.join(ROOT, 'dist'), '-e', '39.0.0', '-r', '-x', 'AvailableSecurityFixesGlobalCheck', '-o', out], { stdio: 'pipe', timeout: 90_000 });
       // The tool's CSV leaves its code-sample column unquoted: only the first five columns
       // (issue, severity, confidence, file, location) are read, which it writes cleanly.
-      const rows = (parse(fs.readFileSync(out, 'utf8'), { from_line: 2, relax_quotes: true, relax_column_count: true, trim: true }) as string[][]).map((r) => ({
+      const records: string[][] = parse(fs.readFileSync(out, 'utf8'), { from_line: 2, relax_quotes: true, relax_column_count: true, trim: true });
+      const rows = records.map((r) => ({
         issue: r[0] ?? '',
         severity: (r[1] ?? '').replace(/"/g, ''),
         file: (r[3] ?? '').replace(/"/g, ''),

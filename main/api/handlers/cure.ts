@@ -1,10 +1,11 @@
 import { ApiCallError } from '../../../shared/api/define.js';
-import { cureDeadline } from '../../../shared/cure/deadline.js';
+import { cureDeadline, localDate } from '../../../shared/cure/deadline.js';
 import { nextStates } from '../../../shared/cure/lifecycle.js';
 import type { CureCode } from '../../../shared/domain.js';
 import { mailMergeCsv } from '../../cure/mailmerge.js';
 import { renderNotices } from '../../cure/notice-pdf.js';
-import { noticeFor } from '../../cure/notices.js';
+import { prepareNotices } from '../../cure/notices.js';
+import { mailerFromConfig, queueEmailNotice, sendQueuedNotices } from '../../cure/outbox.js';
 import { CureService, PROBLEM_RESOLUTIONS, type Actor } from '../../cure/service.js';
 import { ballotHistory } from '../../intake/history.js';
 import { toBallotRecord } from '../../store/roll.js';
@@ -16,8 +17,10 @@ function actor(session: Session): Actor {
   return { name: session.operator.name, role: session.operator.role };
 }
 
-const hoursAgo = (station: Station, h: number) => new Date(station.clock().getTime() - h * 3_600_000).toISOString();
-const hoursAhead = (station: Station, h: number) => new Date(station.clock().getTime() + h * 3_600_000).toISOString();
+const hoursAgo = (station: Station, h: number) =>
+  new Date(station.clock().getTime() - h * 3_600_000).toISOString();
+const hoursAhead = (station: Station, h: number) =>
+  new Date(station.clock().getTime() + h * 3_600_000).toISOString();
 
 export const cureHandlers: Partial<Handlers> = {
   'cure.profile': (station) => {
@@ -28,38 +31,76 @@ export const cureHandlers: Partial<Handlers> = {
       code: p.code,
       name: p.name,
       timeZone: p.timeZone,
-      codes: Object.entries(p.cureCodes).map(([code, r]) => ({ code: code as CureCode, curable: r.curable, label: r.label.en, labelEs: r.label.es })),
+      codes: Object.entries(p.cureCodes).map(([code, r]) => ({
+        code: code as CureCode,
+        curable: r.curable,
+        label: r.label.en,
+        labelEs: r.label.es,
+      })),
       cureDeadline: electionDate ? cureDeadline(p, electionDate) : null,
     };
   },
   'cure.flag': (station, session, input) =>
     new CureService(station.store, station.clock).flag(
-      { ...(input.scanSeq !== undefined ? { scanSeq: input.scanSeq } : {}), ...(input.ballotId ? { ballotId: input.ballotId } : {}) },
+      {
+        ...(input.scanSeq !== undefined ? { scanSeq: input.scanSeq } : {}),
+        ...(input.ballotId ? { ballotId: input.ballotId } : {}),
+      },
       input.codes,
       actor(session),
       input.reason?.trim() || 'flagged at intake',
     ),
-  'cure.move': (station, session, input) => new CureService(station.store, station.clock).move(input.caseId, input.to, actor(session), input.reason),
-  'cure.expire': (station, session) => ({ expired: new CureService(station.store, station.clock).expire(actor(session)) }),
+  'cure.move': (station, session, input) =>
+    new CureService(station.store, station.clock).move(input.caseId, input.to, actor(session), input.reason),
+  'cure.expire': (station, session) => ({
+    expired: new CureService(station.store, station.clock).expire(actor(session)),
+  }),
   'cure.notices': async (station, session, input) => {
     const service = new CureService(station.store, station.clock);
     const profile = service.profile();
-    const today = station.clock().toISOString().slice(0, 10);
+    const today = localDate(station.clock().toISOString(), profile.timeZone);
     const cases = input.caseIds.map((id) => {
       const c = station.store.cure.get(id);
       if (!c) throw new ApiCallError('not-found', `no cure case ${id}`);
       return c;
     });
-    const notices = cases.map((c) => noticeFor(station.store, c, profile, input.language, today));
+    const { ready, failed } = await prepareNotices(station.store, cases, profile, input.language, today);
+    if (ready.length === 0) return { filename: null, pdfBase64: null, csv: null, moved: 0, failed };
+    const notices = ready.map((r) => r.notice);
     const pdf = await renderNotices(notices);
     const csv = mailMergeCsv(notices);
     let moved = 0;
-    for (const c of cases)
-      if (c.state === 'FLAGGED') {
-        service.move(c.caseId, 'NOTICE_SENT', actor(session), `notice letter generated (${input.language})`, { channel: 'mail' });
+    for (const { cureCase } of ready)
+      if (cureCase.state === 'FLAGGED') {
+        service.move(
+          cureCase.caseId,
+          'NOTICE_SENT',
+          actor(session),
+          `notice letter generated (${input.language})`,
+          { channel: 'mail' },
+        );
         moved += 1;
       }
-    return { filename: `cure-notices-${today}.pdf`, pdfBase64: Buffer.from(pdf).toString('base64'), csv, moved };
+    return {
+      filename: `cure-notices-${today}.pdf`,
+      pdfBase64: Buffer.from(pdf).toString('base64'),
+      csv,
+      moved,
+      failed,
+    };
+  },
+  'cure.emailNotice': (station, session, input) =>
+    queueEmailNotice(station.store, input, actor(session), station.clock),
+  'cure.sendNotices': async (station, session) => {
+    const mailer = mailerFromConfig(station.store, process.env);
+    try {
+      return await sendQueuedNotices(station.store, mailer, {
+        actor: actor(session).name,
+        clock: station.clock,
+      });
+    } finally {
+      mailer.close();
+    }
   },
   'review.queue': (station, _s, input) =>
     station.store.cure.queue({
@@ -83,10 +124,38 @@ export const cureHandlers: Partial<Handlers> = {
     const row = ballotId ? store.scans.byBallotId.get(ballotId) : undefined;
     return {
       ballot: row ? { ...toBallotRecord(row), history: ballotHistory(store, row.ballot_id) } : null,
-      scan: scan ? { seq: scan.seq, verdict: scan.verdict, reason: scan.reason, raw: scan.raw, scannedAt: scan.scannedAt, operator: scan.operator, station: scan.station } : null,
+      scan: scan
+        ? {
+            seq: scan.seq,
+            verdict: scan.verdict,
+            reason: scan.reason,
+            raw: scan.raw,
+            scannedAt: scan.scannedAt,
+            operator: scan.operator,
+            station: scan.station,
+          }
+        : null,
       cureCase,
       steps: cureCase ? store.cure.steps(cureCase.caseId) : [],
-      resolutions: input.kind === 'problem' && scan && scan.verdict !== 'ACCEPTED' ? [...PROBLEM_RESOLUTIONS[scan.verdict]] : [],
+      notices: cureCase
+        ? store.cure.noticesOf(cureCase.caseId).map((n) => ({
+            noticeId: n.notice_id,
+            channel: n.channel,
+            language: n.language,
+            recipient: n.recipient,
+            messageId: n.message_id,
+            status: n.status,
+            attempts: n.attempts,
+            lastError: n.last_error,
+            queuedAt: n.queued_at,
+            sentAt: n.sent_at,
+          }))
+        : [],
+      // What can still be done: nothing once a supervisor has resolved the scan.
+      resolutions:
+        input.kind === 'problem' && scan && scan.verdict !== 'ACCEPTED' && !store.cure.resolutionOf(scan.seq)
+          ? [...PROBLEM_RESOLUTIONS[scan.verdict]]
+          : [],
       nextStates: cureCase ? [...nextStates(cureCase.state)] : [],
     };
   },

@@ -24,22 +24,23 @@ export const ncSbe: FormatSpec = {
       if (!ncid) return 'ncid is empty';
       if (!lastName) return 'voter_last_name is empty';
       if (!firstName) return 'voter_first_name is empty';
-      const date = (col: string): string | null | 'bad' => {
+      // Each date column: absent (null), a real date, or a reason to refuse the row.
+      const dates: Record<string, string | null> = {};
+      for (const col of ['ballot_send_dt', 'ballot_req_dt', 'ballot_rtn_dt', 'election_dt']) {
         const v = get(col);
-        if (v === null) return null;
-        return usDate(v) ?? 'bad';
-      };
-      const sent = date('ballot_send_dt');
-      const requested = date('ballot_req_dt');
-      const returned = date('ballot_rtn_dt');
-      const election = date('election_dt');
-      for (const [col, v] of [['ballot_send_dt', sent], ['ballot_req_dt', requested], ['ballot_rtn_dt', returned], ['election_dt', election]] as const)
-        if (v === 'bad') return `${col} "${get(col) ?? ''}" is not a real MM/DD/YYYY date`;
-      const electionId = ctx.electionId ?? (election as string | null);
+        const iso = v === null ? null : usDate(v);
+        if (v !== null && iso === null) return `${col} "${v}" is not a real MM/DD/YYYY date`;
+        dates[col] = iso;
+      }
+      const sent = dates['ballot_send_dt'] ?? null;
+      const requested = dates['ballot_req_dt'] ?? null;
+      const returned = dates['ballot_rtn_dt'] ?? null;
+      const election = dates['election_dt'] ?? null;
+      const electionId = ctx.electionId ?? election;
       if (!electionId) return 'election_dt is empty (or give --election)';
       let ballotId: string;
-      if (sent) ballotId = `NC-${ncid}-${compact(sent as string)}`;
-      else if (requested) ballotId = `NC-${ncid}-REQ${compact(requested as string)}`;
+      if (sent) ballotId = `NC-${ncid}-${compact(sent)}`;
+      else if (requested) ballotId = `NC-${ncid}-REQ${compact(requested)}`;
       else return 'neither ballot_send_dt nor ballot_req_dt is set: no ballot to key';
       const reqType = (get('ballot_req_type') ?? '').toUpperCase();
       const status = (get('ballot_rtn_status') ?? '').toUpperCase();
@@ -65,11 +66,11 @@ export const ncSbe: FormatSpec = {
         precinct: get('precinct_desc'),
         ballotStyle: get('ballot_request_party'),
         jurisdiction: get('county_desc'),
-        issuedAt: (sent as string | null) ?? (requested as string | null),
+        issuedAt: (sent) ?? (requested),
         status: CANCELLING.has(status) ? 'CANCELLED' : 'ISSUED',
         voteMethod: IN_PERSON.test(reqType) ? 'IN_PERSON' : 'MAIL',
         votedOtherMethod: false,
-        stateReturnedAt: returned && !NOT_RETURNED.has(status) ? (returned as string) : null,
+        stateReturnedAt: returned && !NOT_RETURNED.has(status) ? (returned) : null,
         sourceStatus: status === '' ? null : status,
       };
       return row;

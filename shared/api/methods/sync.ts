@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { empty, method } from '../define.js';
+import { reasonSchema } from '../schemas.js';
+
+const syncItem = z.object({
+  batchId: z.string(),
+  batchNumber: z.number().nullable(),
+  station: z.string().nullable(),
+  status: z.enum(['pending', 'sending', 'acknowledged', 'rejected']),
+  queuedAt: z.string(),
+  attempts: z.number(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  ack: z.string().nullable(),
+  errors: z.unknown(),
+  acknowledgedAt: z.string().nullable(),
+  target: z.string().nullable(),
+});
+
+export const syncMethods = {
+  'sync.status': method({ role: 'clerk', writes: false, input: empty, output: z.array(syncItem) }),
+  /** Sends what is due now, to the configured syncUrl with the token given here (never stored). */
+  'sync.run': method({
+    role: 'supervisor',
+    writes: true,
+    input: z.object({ token: z.string().min(1).max(500) }).strict(),
+    output: z.object({ acknowledged: z.array(z.string()), rejected: z.array(z.string()), waiting: z.array(z.object({ batchId: z.string(), nextAttemptAt: z.string().nullable(), lastError: z.string().nullable() })) }),
+  }),
+  'sync.requeue': method({ role: 'supervisor', writes: true, input: z.object({ batchId: z.string().max(64), reason: reasonSchema }).strict(), output: z.object({ batchId: z.string() }) }),
+} as const;
