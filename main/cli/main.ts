@@ -25,6 +25,8 @@ Cure
   cure list [--state S] [--ballot ID]
   cure flag (--seq N | --ballot ID) --code CODE [--code CODE…] [--reason TEXT] --operator NAME
   cure notice (--case N… | --all-flagged) --out FILE.pdf [--csv FILE] [--language en|es] --operator NAME
+  cure notice --case N --email ADDR [--language es] --operator NAME   queues an e-mail notice (outbox)
+  cure send --operator NAME        sends queued e-mail notices, each exactly once (SMTP from config smtp)
   cure receive --case N --reason TEXT --operator NAME
   cure resolve --case N --to CURED|NOT_CURED|ACCEPTED|REJECTED --reason TEXT --operator NAME
   cure resolve --seq N --resolution WORD --reason TEXT --operator NAME   (a problem scan)
@@ -44,7 +46,8 @@ App
   serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
 
 Environment: INTAKE_DB (database file), INTAKE_OPERATOR (default operator name), INTAKE_PIN (the
-operator's PIN, required once the station has operators).
+operator's PIN, required once the station has operators), INTAKE_SYNC_TOKEN (the state API token),
+INTAKE_SMTP_PASS (the SMTP password, kept out of the database).
 Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.`;
 
 type Command = (io: Io, args: string[]) => number | Promise<number>;

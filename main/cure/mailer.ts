@@ -28,6 +28,8 @@ export interface NoticeMessage {
   text: string;
   /** "<unique@domain>" (angle brackets added when missing). */
   messageId: string;
+  /** E.g. the notice letter as a PDF. */
+  attachments?: { filename: string; content: Uint8Array; contentType: string }[];
 }
 
 export interface Mailer {
@@ -90,6 +92,15 @@ export function createMailer(config: MailerConfig): Mailer {
           subject: msg.subject,
           text: msg.text,
           messageId: normaliseMessageId(msg.messageId),
+          ...(msg.attachments
+            ? {
+                attachments: msg.attachments.map((a) => ({
+                  filename: a.filename,
+                  content: Buffer.from(a.content),
+                  contentType: a.contentType,
+                })),
+              }
+            : {}),
         });
         const accepted = info.accepted.map(addressText);
         if (accepted.length === 0)

@@ -194,17 +194,48 @@ function drawReturnAddress(w: Writer, fonts: Fonts, n: NoticeData, c: NoticeCont
 
 /** The voter's name and address inside the window band (see the header comment). */
 function drawAddressBlock(w: Writer, fonts: Fonts, n: NoticeData): void {
-  const lines = [n.voter.name, ...n.voter.mailingLines]
-    .map((l) => w.text(l.trim()))
-    .filter((l) => l.length > 0);
-  const size = [10, 9, 8, 7].find((s) => fits(lines, fonts.regular, s));
-  if (size === undefined)
-    throw new Error(
-      `ballot ${n.ballotId}: the mailing address (${lines.length} lines) does not fit the #10 envelope window`,
-    );
-  const leading = size * 1.15;
+  const layout = addressLayout(n, fonts);
+  if ('error' in layout) throw new Error(layout.error);
+  const leading = layout.size * 1.15;
   w.moveTo(ADDRESS_WINDOW.top);
-  for (const l of lines) w.line(l, { size, x: ADDRESS_WINDOW.left, leading });
+  for (const l of layout.lines) w.line(l, { size: layout.size, x: ADDRESS_WINDOW.left, leading });
+}
+
+const ADDRESS_SIZES = [10, 9, 8, 7] as const;
+
+/** The largest size at which the name and address fit the window, or why they cannot. */
+function addressLayout(n: NoticeData, fonts: Fonts): { lines: string[]; size: number } | { error: string } {
+  const lines = [n.voter.name, ...n.voter.mailingLines]
+    .map((l) => encodable(l.trim(), fonts.charset))
+    .filter((l) => l.length > 0);
+  const size = ADDRESS_SIZES.find((s) => fits(lines, fonts.regular, s));
+  if (size !== undefined) return { lines, size };
+  const smallest = ADDRESS_SIZES[ADDRESS_SIZES.length - 1] ?? 7;
+  const maxLines = Math.floor((ADDRESS_WINDOW.height - smallest) / (smallest * 1.15)) + 1;
+  const wide = lines.findIndex((l) => fonts.regular.widthOfTextAtSize(l, smallest) > ADDRESS_WINDOW.width);
+  // The address itself is not repeated: the message may be shown or logged.
+  const why =
+    lines.length > maxLines
+      ? `at most ${maxLines} lines fit`
+      : `line ${wide + 1} is too long (${lines[wide]?.length ?? 0} characters)`;
+  return {
+    error: `ballot ${n.ballotId}: the mailing address (${lines.length} lines) does not fit the #10 envelope window: ${why}`,
+  };
+}
+
+/**
+ * For each notice, why its name and address cannot be printed in the envelope window, or null
+ * when they fit: callers check a run first and render the good notices, reporting the others,
+ * instead of losing the whole run to renderNotices' throw on the first bad address.
+ */
+export async function addressProblems(notices: NoticeData[]): Promise<(string | null)[]> {
+  const doc = await PDFDocument.create();
+  const regular = await doc.embedFont(StandardFonts.Helvetica);
+  const fonts: Fonts = { regular, bold: regular, charset: new Set(regular.getCharacterSet()) };
+  return notices.map((n) => {
+    const layout = addressLayout(n, fonts);
+    return 'error' in layout ? layout.error : null;
+  });
 }
 
 function fits(lines: string[], font: PDFFont, size: number): boolean {

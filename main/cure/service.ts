@@ -42,19 +42,30 @@ export class CureService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Loaded once per code for this service's life (handlers and commands make one per call). */
+  private loaded: StateProfile | null = null;
+
   profile(): StateProfile {
     const code = this.store.config.get('stateProfile') ?? 'generic';
+    if (this.loaded?.code === code) return this.loaded;
     const p = loadProfile(code);
     if (!p.ok) throw new CureError(`state profile ${code}: ${p.error}`);
+    this.loaded = p.value;
     return p.value;
   }
 
   /** Flags a received envelope (by its scan, or the ballot's current receipt) and opens or extends its case. */
-  flag(target: { scanSeq?: number; ballotId?: string }, codes: CureCode[], actor: Actor, reason: string): CureCase {
+  flag(
+    target: { scanSeq?: number; ballotId?: string },
+    codes: CureCode[],
+    actor: Actor,
+    reason: string,
+  ): CureCase {
     if (codes.length === 0) throw new CureError('at least one cure code is required');
     const profile = this.profile();
     const unknown = codes.filter((c) => !(c in profile.cureCodes));
-    if (unknown.length > 0) throw new CureError(`${unknown.join(', ')} does not apply under the ${profile.name} profile`);
+    if (unknown.length > 0)
+      throw new CureError(`${unknown.join(', ')} does not apply under the ${profile.name} profile`);
     return this.store.write(() => {
       const at = this.clock().toISOString();
       const scan = this.receiptScan(target);
@@ -83,12 +94,18 @@ export class CureService {
     });
   }
 
-  private receiptScan(target: { scanSeq?: number; ballotId?: string }): { seq: number; ballotId: string; voterId: string | null } {
+  private receiptScan(target: { scanSeq?: number; ballotId?: string }): {
+    seq: number;
+    ballotId: string;
+    voterId: string | null;
+  } {
     if (target.scanSeq !== undefined) {
       const s = this.store.scans.get(target.scanSeq);
       if (!s) throw new CureError(`no scan ${target.scanSeq}`);
       if (!s.ballotId || !this.store.scans.isReceipt(s.seq))
-        throw new CureError(`scan ${s.seq} (${s.verdict}) is not a receipt: only a received envelope can be flagged for cure`);
+        throw new CureError(
+          `scan ${s.seq} (${s.verdict}) is not a receipt: only a received envelope can be flagged for cure`,
+        );
       return { seq: s.seq, ballotId: s.ballotId, voterId: s.voterId };
     }
     if (target.ballotId) {
@@ -101,12 +118,20 @@ export class CureService {
 
   move(caseId: number, to: CureState, actor: Actor, reason: string, detail: unknown = null): CureCase {
     if (!reason.trim()) throw new CureError('every cure step needs a reason');
-    if (needsSupervisor(to) && actor.role !== 'supervisor') throw new CureError(`only a supervisor can move a case to ${to}`);
+    if (needsSupervisor(to) && actor.role !== 'supervisor')
+      throw new CureError(`only a supervisor can move a case to ${to}`);
     return this.store.write(() => {
       const c = this.store.cure.get(caseId);
       if (!c) throw new CureError(`no cure case ${caseId}`);
       if (!canMove(c.state, to)) throw new CureError(`case ${caseId} is ${c.state}: it cannot move to ${to}`);
-      return this.store.cure.transitionWithin(c, to, actor.name, reason.trim(), detail, this.clock().toISOString());
+      return this.store.cure.transitionWithin(
+        c,
+        to,
+        actor.name,
+        reason.trim(),
+        detail,
+        this.clock().toISOString(),
+      );
     });
   }
 
@@ -117,7 +142,16 @@ export class CureService {
       this.store.cure
         .overdue(now)
         .filter((c) => canMove(c.state, 'NOT_CURED'))
-        .map((c) => this.store.cure.transitionWithin(c, 'NOT_CURED', actor.name, `cure deadline ${c.deadline ?? ''} passed`, null, now)),
+        .map((c) =>
+          this.store.cure.transitionWithin(
+            c,
+            'NOT_CURED',
+            actor.name,
+            `cure deadline ${c.deadline ?? ''} passed`,
+            null,
+            now,
+          ),
+        ),
     );
   }
 
@@ -129,10 +163,18 @@ export class CureService {
       if (!s) throw new CureError(`no scan ${seq}`);
       if (s.verdict === 'ACCEPTED') throw new CureError(`scan ${seq} was accepted: nothing to resolve`);
       const allowed: readonly string[] = PROBLEM_RESOLUTIONS[s.verdict];
-      if (!allowed.includes(resolution)) throw new CureError(`a ${s.verdict} scan is resolved as ${allowed.join(' or ')}, not ${resolution}`);
+      if (!allowed.includes(resolution))
+        throw new CureError(`a ${s.verdict} scan is resolved as ${allowed.join(' or ')}, not ${resolution}`);
       const prior = this.store.cure.resolutionOf(seq);
-      if (prior) throw new CureError(`scan ${seq} was already resolved (${prior.resolution}) by ${prior.actor}`);
-      this.store.cure.resolveProblemWithin(seq, resolution, actor.name, reason.trim(), this.clock().toISOString());
+      if (prior)
+        throw new CureError(`scan ${seq} was already resolved (${prior.resolution}) by ${prior.actor}`);
+      this.store.cure.resolveProblemWithin(
+        seq,
+        resolution,
+        actor.name,
+        reason.trim(),
+        this.clock().toISOString(),
+      );
     });
   }
 

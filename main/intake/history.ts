@@ -2,7 +2,7 @@ import type { Store } from '../store/store.js';
 
 export interface HistoryEvent {
   at: string;
-  event: 'issued' | 'roll-change' | 'scan' | 'undo';
+  event: 'issued' | 'roll-change' | 'scan' | 'undo' | 'resolution' | 'cure';
   detail: string;
   verdict?: string;
   seq?: number;
@@ -30,7 +30,12 @@ export function ballotHistory(store: Store, ballotId: string): HistoryEvent[] {
   for (const s of store.scans.ofBallot(ballotId)) {
     events.push({ at: s.scannedAt, event: 'scan', verdict: s.verdict, seq: s.seq, batchId: s.batchId, by: s.operator, detail: `${s.verdict} at ${s.station}: ${s.reason}` });
     if (s.undo) events.push({ at: s.undo.at, event: 'undo', seq: s.seq, by: s.undo.operator, detail: `scan ${s.seq} undone: ${s.undo.reason}` });
+    const r = store.cure.resolutionOf(s.seq);
+    if (r) events.push({ at: r.at, event: 'resolution', seq: s.seq, by: r.actor, detail: `${s.verdict} resolved: ${r.resolution} — ${r.reason}` });
   }
+  for (const c of store.cure.casesOf(ballotId))
+    for (const step of store.cure.steps(c.caseId))
+      events.push({ at: step.at, event: 'cure', by: step.actor, detail: `cure case ${c.caseId} ${step.fromState ?? ''}→${step.toState} (${c.codes.join(', ')}): ${step.reason}` });
   return events.sort((a, b) => a.at.localeCompare(b.at));
 }
 

@@ -18,14 +18,33 @@ export interface CureCase {
 }
 
 interface CaseRow {
-  case_id: number; ballot_id: string; scan_seq: number | null; voter_id: string | null; codes: string; state: CureState;
-  profile: string; deadline: string | null; notify_by: string | null; opened_at: string; opened_by: string; updated_at: string;
+  case_id: number;
+  ballot_id: string;
+  scan_seq: number | null;
+  voter_id: string | null;
+  codes: string;
+  state: CureState;
+  profile: string;
+  deadline: string | null;
+  notify_by: string | null;
+  opened_at: string;
+  opened_by: string;
+  updated_at: string;
 }
 
 function toCase(r: CaseRow): CureCase {
   return {
-    caseId: r.case_id, ballotId: r.ballot_id, scanSeq: r.scan_seq, voterId: r.voter_id, codes: JSON.parse(r.codes) as CureCode[],
-    state: r.state, profile: r.profile, deadline: r.deadline, notifyBy: r.notify_by, openedAt: r.opened_at, openedBy: r.opened_by,
+    caseId: r.case_id,
+    ballotId: r.ballot_id,
+    scanSeq: r.scan_seq,
+    voterId: r.voter_id,
+    codes: JSON.parse(r.codes) as CureCode[],
+    state: r.state,
+    profile: r.profile,
+    deadline: r.deadline,
+    notifyBy: r.notify_by,
+    openedAt: r.opened_at,
+    openedBy: r.opened_by,
     updatedAt: r.updated_at,
   };
 }
@@ -68,11 +87,28 @@ export interface QueueItem {
 }
 
 export interface NoticeRow {
-  notice_id: number; case_id: number; channel: 'mail' | 'email' | 'text' | 'phone'; language: string; recipient: string | null;
-  message_id: string; status: 'queued' | 'sending' | 'sent' | 'failed'; attempts: number; last_error: string | null; queued_at: string; sent_at: string | null;
+  notice_id: number;
+  case_id: number;
+  channel: 'mail' | 'email' | 'text' | 'phone';
+  language: string;
+  recipient: string | null;
+  message_id: string;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  queued_at: string;
+  sent_at: string | null;
 }
 
-const PROBLEM_VERDICTS = "('DUPLICATE','UNKNOWN','SUPERSEDED','CANCELLED','ALREADY_VOTED','WRONG_ELECTION','WRONG_JURISDICTION','LATE','UNREADABLE')";
+function instant(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new Error(`not an instant: ${value}`);
+  return new Date(ms).toISOString();
+}
+
+const PROBLEM_VERDICTS =
+  "('DUPLICATE','UNKNOWN','SUPERSEDED','CANCELLED','ALREADY_VOTED','WRONG_ELECTION','WRONG_JURISDICTION','LATE','UNREADABLE')";
 
 /** Cure cases, their steps, problem resolutions and the notice outbox. */
 export class CureStore {
@@ -87,12 +123,19 @@ export class CureStore {
   }
 
   openCaseOf(ballotId: string): CureCase | undefined {
-    const r = this.db.prepare<[string], CaseRow>("SELECT * FROM cure_cases WHERE ballot_id = ? AND state NOT IN ('ACCEPTED','REJECTED')").get(ballotId);
+    const r = this.db
+      .prepare<[string], CaseRow>(
+        "SELECT * FROM cure_cases WHERE ballot_id = ? AND state NOT IN ('ACCEPTED','REJECTED')",
+      )
+      .get(ballotId);
     return r ? toCase(r) : undefined;
   }
 
   casesOf(ballotId: string): CureCase[] {
-    return this.db.prepare<[string], CaseRow>('SELECT * FROM cure_cases WHERE ballot_id = ? ORDER BY case_id').all(ballotId).map(toCase);
+    return this.db
+      .prepare<[string], CaseRow>('SELECT * FROM cure_cases WHERE ballot_id = ? ORDER BY case_id')
+      .all(ballotId)
+      .map(toCase);
   }
 
   openWithin(c: Omit<CureCase, 'caseId' | 'state' | 'updatedAt'>, reason: string): CureCase {
@@ -102,74 +145,187 @@ export class CureStore {
           `INSERT INTO cure_cases (ballot_id, scan_seq, voter_id, codes, state, profile, deadline, notify_by, opened_at, opened_by, updated_at)
            VALUES (?, ?, ?, ?, 'FLAGGED', ?, ?, ?, ?, ?, ?)`,
         )
-        .run(c.ballotId, c.scanSeq, c.voterId, JSON.stringify(c.codes), c.profile, c.deadline, c.notifyBy, c.openedAt, c.openedBy, c.openedAt).lastInsertRowid,
+        .run(
+          c.ballotId,
+          c.scanSeq,
+          c.voterId,
+          JSON.stringify(c.codes),
+          c.profile,
+          c.deadline,
+          c.notifyBy,
+          c.openedAt,
+          c.openedBy,
+          c.openedAt,
+        ).lastInsertRowid,
     );
     this.step(id, null, 'FLAGGED', c.openedBy, reason, { codes: c.codes }, c.openedAt);
     const opened = this.get(id);
     if (!opened) throw new Error(`cure case ${id} vanished`);
-    this.audit.append({ actor: c.openedBy, action: 'cure.flag', entity: 'cure_case', entityId: String(id), before: null, after: { ballotId: c.ballotId, codes: c.codes, deadline: c.deadline } }, c.openedAt);
+    this.audit.append(
+      {
+        actor: c.openedBy,
+        action: 'cure.flag',
+        entity: 'cure_case',
+        entityId: String(id),
+        before: null,
+        after: { ballotId: c.ballotId, codes: c.codes, deadline: c.deadline },
+      },
+      c.openedAt,
+    );
     return opened;
   }
 
-  addCodesWithin(existing: CureCase, codes: CureCode[], deadline: string | null, actor: string, reason: string, at: string): CureCase {
+  addCodesWithin(
+    existing: CureCase,
+    codes: CureCode[],
+    deadline: string | null,
+    actor: string,
+    reason: string,
+    at: string,
+  ): CureCase {
     const merged = [...new Set([...existing.codes, ...codes])];
-    this.db.prepare('UPDATE cure_cases SET codes = ?, deadline = ?, updated_at = ? WHERE case_id = ?').run(JSON.stringify(merged), deadline, at, existing.caseId);
+    this.db
+      .prepare('UPDATE cure_cases SET codes = ?, deadline = ?, updated_at = ? WHERE case_id = ?')
+      .run(JSON.stringify(merged), deadline, at, existing.caseId);
     this.step(existing.caseId, existing.state, existing.state, actor, reason, { added: codes }, at);
-    this.audit.append({ actor, action: 'cure.flag', entity: 'cure_case', entityId: String(existing.caseId), before: { codes: existing.codes }, after: { ballotId: existing.ballotId, codes: merged } }, at);
+    this.audit.append(
+      {
+        actor,
+        action: 'cure.flag',
+        entity: 'cure_case',
+        entityId: String(existing.caseId),
+        before: { codes: existing.codes },
+        after: { ballotId: existing.ballotId, codes: merged },
+      },
+      at,
+    );
     return { ...existing, codes: merged, deadline, updatedAt: at };
   }
 
-  transitionWithin(c: CureCase, to: CureState, actor: string, reason: string, detail: unknown, at: string): CureCase {
-    const n = this.db.prepare('UPDATE cure_cases SET state = ?, updated_at = ? WHERE case_id = ? AND state = ?').run(to, at, c.caseId, c.state).changes;
+  transitionWithin(
+    c: CureCase,
+    to: CureState,
+    actor: string,
+    reason: string,
+    detail: unknown,
+    at: string,
+  ): CureCase {
+    const n = this.db
+      .prepare('UPDATE cure_cases SET state = ?, updated_at = ? WHERE case_id = ? AND state = ?')
+      .run(to, at, c.caseId, c.state).changes;
     if (n !== 1) throw new Error(`cure case ${c.caseId} changed under us (expected ${c.state})`);
     this.step(c.caseId, c.state, to, actor, reason, detail, at);
-    this.audit.append({ actor, action: 'cure.transition', entity: 'cure_case', entityId: String(c.caseId), before: { state: c.state }, after: { ballotId: c.ballotId, state: to, reason } }, at);
+    this.audit.append(
+      {
+        actor,
+        action: 'cure.transition',
+        entity: 'cure_case',
+        entityId: String(c.caseId),
+        before: { state: c.state },
+        after: { ballotId: c.ballotId, state: to, reason },
+      },
+      at,
+    );
     return { ...c, state: to, updatedAt: at };
   }
 
-  private step(caseId: number, from: CureState | null, to: CureState, actor: string, reason: string, detail: unknown, at: string): void {
+  private step(
+    caseId: number,
+    from: CureState | null,
+    to: CureState,
+    actor: string,
+    reason: string,
+    detail: unknown,
+    at: string,
+  ): void {
     this.db
-      .prepare('INSERT INTO cure_steps (case_id, at, actor, from_state, to_state, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO cure_steps (case_id, at, actor, from_state, to_state, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(caseId, at, actor, from, to, reason, detail === undefined ? null : JSON.stringify(detail));
   }
 
   steps(caseId: number): CureStep[] {
     return this.db
-      .prepare<[number], { at: string; actor: string; from_state: CureState | null; to_state: CureState; reason: string; detail: string | null }>(
+      .prepare<
+        [number],
+        {
+          at: string;
+          actor: string;
+          from_state: CureState | null;
+          to_state: CureState;
+          reason: string;
+          detail: string | null;
+        }
+      >(
         'SELECT at, actor, from_state, to_state, reason, detail FROM cure_steps WHERE case_id = ? ORDER BY id',
       )
       .all(caseId)
-      .map((r) => ({ at: r.at, actor: r.actor, fromState: r.from_state, toState: r.to_state, reason: r.reason, detail: r.detail ? (JSON.parse(r.detail) as unknown) : null }));
+      .map((r) => ({
+        at: r.at,
+        actor: r.actor,
+        fromState: r.from_state,
+        toState: r.to_state,
+        reason: r.reason,
+        detail: r.detail ? (JSON.parse(r.detail) as unknown) : null,
+      }));
   }
 
   /** Open cases whose cure deadline has passed. */
   overdue(now: string): CureCase[] {
     return this.db
-      .prepare<[string], CaseRow>("SELECT * FROM cure_cases WHERE state IN ('FLAGGED','NOTICE_SENT','CURE_RECEIVED') AND deadline IS NOT NULL AND deadline < ? ORDER BY deadline")
+      .prepare<[string], CaseRow>(
+        "SELECT * FROM cure_cases WHERE state IN ('FLAGGED','NOTICE_SENT','CURE_RECEIVED') AND deadline IS NOT NULL AND deadline < ? ORDER BY deadline, case_id",
+      )
       .all(now)
       .map(toCase);
   }
 
   list(filter: { state?: CureState; ballotId?: string } = {}): CureCase[] {
     return this.db
-      .prepare<[{ state: string | null; ballot: string | null }], CaseRow>('SELECT * FROM cure_cases WHERE (@state IS NULL OR state = @state) AND (@ballot IS NULL OR ballot_id = @ballot) ORDER BY case_id')
+      .prepare<[{ state: string | null; ballot: string | null }], CaseRow>(
+        'SELECT * FROM cure_cases WHERE (@state IS NULL OR state = @state) AND (@ballot IS NULL OR ballot_id = @ballot) ORDER BY case_id',
+      )
       .all({ state: filter.state ?? null, ballot: filter.ballotId ?? null })
       .map(toCase);
   }
 
   codeCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of this.db.prepare<[], { code: string; n: number }>('SELECT j.value AS code, count(*) AS n FROM cure_cases, json_each(cure_cases.codes) j GROUP BY j.value').all()) out[r.code] = r.n;
+    for (const r of this.db
+      .prepare<[], { code: string; n: number }>(
+        'SELECT j.value AS code, count(*) AS n FROM cure_cases, json_each(cure_cases.codes) j GROUP BY j.value',
+      )
+      .all())
+      out[r.code] = r.n;
     return out;
   }
 
   resolveProblemWithin(seq: number, resolution: string, actor: string, reason: string, at: string): void {
-    this.db.prepare('INSERT INTO problem_resolutions (scan_seq, resolution, at, actor, reason) VALUES (?, ?, ?, ?, ?)').run(seq, resolution, at, actor, reason);
-    this.audit.append({ actor, action: 'problem.resolve', entity: 'scan', entityId: String(seq), before: null, after: { resolution, reason } }, at);
+    this.db
+      .prepare(
+        'INSERT INTO problem_resolutions (scan_seq, resolution, at, actor, reason) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(seq, resolution, at, actor, reason);
+    this.audit.append(
+      {
+        actor,
+        action: 'problem.resolve',
+        entity: 'scan',
+        entityId: String(seq),
+        before: null,
+        after: { resolution, reason },
+      },
+      at,
+    );
   }
 
   resolutionOf(seq: number): { resolution: string; at: string; actor: string; reason: string } | undefined {
-    return this.db.prepare<[number], { resolution: string; at: string; actor: string; reason: string }>('SELECT resolution, at, actor, reason FROM problem_resolutions WHERE scan_seq = ?').get(seq);
+    return this.db
+      .prepare<[number], { resolution: string; at: string; actor: string; reason: string }>(
+        'SELECT resolution, at, actor, reason FROM problem_resolutions WHERE scan_seq = ?',
+      )
+      .get(seq);
   }
 
   /**
@@ -196,11 +352,16 @@ export class CureStore {
     add('q.verdict = ?', f.verdict);
     add('q.state = ?', f.state);
     add('EXISTS (SELECT 1 FROM json_each(q.codes) j WHERE j.value = ?)', f.cureCode);
-    add('q.at < ?', f.olderThan);
-    add('q.deadline IS NOT NULL AND q.deadline < ?', f.dueBefore);
+    // Stored instants are toISOString() text: compare like with like ("…:00Z" sorts after "…:00.000Z").
+    add('q.at < ?', instant(f.olderThan));
+    add('q.deadline IS NOT NULL AND q.deadline < ?', instant(f.dueBefore));
     const from = `FROM (${problems} UNION ALL ${cures}) q`;
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n ${from} ${whereSql}`).get(...args) ?? { n: 0 }).n;
+    const total = (
+      this.db
+        .prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n ${from} ${whereSql}`)
+        .get(...args) ?? { n: 0 }
+    ).n;
     const rows = this.db
       .prepare<(string | number)[], Omit<QueueItem, 'codes'> & { codes: string }>(
         `SELECT q.*, CASE WHEN b.ballot_id IS NULL THEN NULL ELSE b.first_name || ' ' || b.last_name END AS voterName, b.precinct
@@ -210,25 +371,137 @@ export class CureStore {
     return { total, items: rows.map((r) => ({ ...r, codes: JSON.parse(r.codes) as CureCode[] })) };
   }
 
-  enqueueNoticeWithin(caseId: number, channel: NoticeRow['channel'], language: string, recipient: string | null, messageId: string, at: string): number {
-    return Number(
+  /** Queues a notice; the caller's transaction also records the step that caused it. */
+  enqueueNoticeWithin(
+    c: CureCase,
+    notice: { channel: NoticeRow['channel']; language: string; recipient: string | null; messageId: string },
+    actor: string,
+    at: string,
+  ): NoticeRow {
+    const id = Number(
       this.db
-        .prepare("INSERT INTO notice_outbox (case_id, channel, language, recipient, message_id, status, queued_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)")
-        .run(caseId, channel, language, recipient, messageId, at).lastInsertRowid,
+        .prepare(
+          "INSERT INTO notice_outbox (case_id, channel, language, recipient, message_id, status, queued_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)",
+        )
+        .run(c.caseId, notice.channel, notice.language, notice.recipient, notice.messageId, at)
+        .lastInsertRowid,
+    );
+    // The recipient is contact data: the audit entry names the case and the message, not the address.
+    this.audit.append(
+      {
+        actor,
+        action: 'cure.notice-queued',
+        entity: 'notice',
+        entityId: String(id),
+        before: null,
+        after: {
+          caseId: c.caseId,
+          ballotId: c.ballotId,
+          channel: notice.channel,
+          language: notice.language,
+          messageId: notice.messageId,
+        },
+      },
+      at,
+    );
+    const row = this.notice(id);
+    if (!row) throw new Error(`notice ${id} vanished`);
+    return row;
+  }
+
+  notice(noticeId: number): NoticeRow | undefined {
+    return this.db
+      .prepare<[number], NoticeRow>('SELECT * FROM notice_outbox WHERE notice_id = ?')
+      .get(noticeId);
+  }
+
+  /** Notices a sender still owes: queued ones, and ones a crashed sender left half-sent. */
+  noticesToSend(channel: NoticeRow['channel']): NoticeRow[] {
+    return this.db
+      .prepare<[string], NoticeRow>(
+        "SELECT * FROM notice_outbox WHERE channel = ? AND status IN ('queued','sending') ORDER BY notice_id",
+      )
+      .all(channel);
+  }
+
+  /**
+   * Marks a notice `sending` before its sender talks to the mail server (one auto-committed
+   * statement). It only succeeds from the status and attempt count the sender read, so two
+   * senders that read the same row cannot both claim it.
+   */
+  claimNotice(n: NoticeRow): boolean {
+    return (
+      this.db
+        .prepare(
+          "UPDATE notice_outbox SET status = 'sending', attempts = attempts + 1 WHERE notice_id = ? AND status = ? AND attempts = ?",
+        )
+        .run(n.notice_id, n.status, n.attempts).changes === 1
     );
   }
 
-  noticesToSend(channel: NoticeRow['channel']): NoticeRow[] {
-    return this.db.prepare<[string], NoticeRow>("SELECT * FROM notice_outbox WHERE channel = ? AND status IN ('queued','sending') ORDER BY notice_id").all(channel);
+  /** The mail server took the notice: `sent`, a step on the case (when it is still there) and an audit entry. */
+  noticeSentWithin(noticeId: number, actor: string, at: string): NoticeRow {
+    const n = this.notice(noticeId);
+    if (!n || n.status !== 'sending')
+      throw new Error(`notice ${noticeId} is not being sent (${n?.status ?? 'missing'})`);
+    this.db
+      .prepare("UPDATE notice_outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE notice_id = ?")
+      .run(at, noticeId);
+    const c = this.get(n.case_id);
+    if (c)
+      this.step(
+        c.caseId,
+        c.state,
+        c.state,
+        actor,
+        `notice ${n.channel} sent (${n.language})`,
+        { noticeId, messageId: n.message_id },
+        at,
+      );
+    this.audit.append(
+      {
+        actor,
+        action: 'cure.notice-sent',
+        entity: 'notice',
+        entityId: String(noticeId),
+        before: { status: 'sending' },
+        after: { caseId: n.case_id, messageId: n.message_id, attempts: n.attempts },
+      },
+      at,
+    );
+    return { ...n, status: 'sent', sent_at: at, last_error: null };
   }
 
-  markNotice(noticeId: number, status: NoticeRow['status'], error: string | null, at: string): void {
+  /** A send that did not go through: back to `queued` for the next run, or `failed` for good (audited). */
+  noticeUnsentWithin(
+    noticeId: number,
+    status: 'queued' | 'failed',
+    error: string,
+    actor: string,
+    at: string,
+  ): void {
+    const n = this.notice(noticeId);
+    if (!n) throw new Error(`no notice ${noticeId}`);
     this.db
-      .prepare('UPDATE notice_outbox SET status = ?, attempts = attempts + (? = \'sending\'), last_error = ?, sent_at = CASE WHEN ? = \'sent\' THEN ? ELSE sent_at END WHERE notice_id = ?')
-      .run(status, status, error, status, at, noticeId);
+      .prepare('UPDATE notice_outbox SET status = ?, last_error = ? WHERE notice_id = ?')
+      .run(status, error, noticeId);
+    if (status === 'failed')
+      this.audit.append(
+        {
+          actor,
+          action: 'cure.notice-failed',
+          entity: 'notice',
+          entityId: String(noticeId),
+          before: { status: n.status },
+          after: { caseId: n.case_id, messageId: n.message_id, error },
+        },
+        at,
+      );
   }
 
   noticesOf(caseId: number): NoticeRow[] {
-    return this.db.prepare<[number], NoticeRow>('SELECT * FROM notice_outbox WHERE case_id = ? ORDER BY notice_id').all(caseId);
+    return this.db
+      .prepare<[number], NoticeRow>('SELECT * FROM notice_outbox WHERE case_id = ? ORDER BY notice_id')
+      .all(caseId);
   }
 }
