@@ -1,0 +1,269 @@
+/**
+ * The one scanner source: a device link (serial port, HID device) opened by a `LinkOpener`,
+ * bytes turned into codes by a pure `ScanDecoder`, and a reconnect loop around both.
+ *
+ * Unplugged mid-shift: the link reports `lost`, the half-received code is dropped and reported
+ * as a fault (never joined to the first code after the replug), the state goes `disconnected`,
+ * and the opener is retried with backoff until the device is back (`connected`). Every link gets
+ * a generation number: events from a link that is no longer current are ignored, so a scan
+ * can neither be lost nor doubled by a late event from the old link.
+ */
+import { err, type Result } from '../../shared/result.js';
+import type { DecodedFrame, ScanDecoder } from '../../shared/scanner/decoder.js';
+import { DEFAULT_BACKOFF, reconnectDelay, type BackoffOptions } from './backoff.js';
+import { Listeners } from './listeners.js';
+import type {
+  ScanEvent,
+  ScanFault,
+  ScannerSource,
+  ScannerState,
+  ScannerStatus,
+  Unsubscribe,
+} from './types.js';
+
+export interface Link {
+  close(): Promise<void>;
+}
+
+export interface LinkEvents {
+  data(chunk: Uint8Array): void;
+  /** The device went away or failed; the source will close the link and retry. */
+  lost(reason: string): void;
+}
+
+export interface OpenFailure {
+  /** `disconnected`: not there (unplugged); `error`: there but unusable (permission, busy). */
+  state: 'disconnected' | 'error';
+  reason: string;
+}
+
+/** Opens the device; expected failures come back as values. */
+export type LinkOpener = (events: LinkEvents) => Promise<Result<Link, OpenFailure>>;
+
+export interface SourceTiming {
+  backoff?: Partial<BackoffOptions>;
+  /** Milliseconds, for timestamps and the decoder's timeouts. */
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface SourceOptions extends SourceTiming {
+  id: string;
+  name: string;
+  open: LinkOpener;
+  decoder: ScanDecoder;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+export class ReconnectingSource implements ScannerSource {
+  readonly id: string;
+  readonly name: string;
+  private readonly open: LinkOpener;
+  private readonly decoder: ScanDecoder;
+  private readonly backoff: BackoffOptions;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly scans = new Listeners<ScanEvent>();
+  private readonly faults = new Listeners<ScanFault>();
+  private readonly statuses = new Listeners<ScannerStatus>();
+  private readonly raws = new Listeners<Uint8Array>();
+  private running = false;
+  private generation = 0;
+  private link: Link | null = null;
+  private attempt = 0;
+  private retryTimer: Timer | null = null;
+  private flushTimer: Timer | null = null;
+  /** An open under way: `stop` waits for it, so the device is released when `stop` resolves. */
+  private opening: Promise<void> | null = null;
+  private current: ScannerStatus;
+
+  constructor(opts: SourceOptions) {
+    this.id = opts.id;
+    this.name = opts.name;
+    this.open = opts.open;
+    this.decoder = opts.decoder;
+    this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.current = {
+      scannerId: this.id,
+      name: this.name,
+      state: 'disconnected',
+      reason: 'not started',
+      at: this.iso(),
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.attempt = 0;
+    this.setStatus('connecting');
+    this.connectNow();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.generation++;
+    this.clearTimers();
+    this.dispatch(this.decoder.flush(this.now()));
+    this.dispatch(this.decoder.reset(`${this.name} stopped`));
+    const link = this.link;
+    this.link = null;
+    if (link !== null) await closeQuietly(link);
+    await this.opening;
+    this.setStatus('disconnected', 'stopped');
+  }
+
+  status(): ScannerStatus {
+    return { ...this.current };
+  }
+
+  onScan(cb: (scan: ScanEvent) => void): Unsubscribe {
+    return this.scans.add(cb);
+  }
+
+  onFault(cb: (fault: ScanFault) => void): Unsubscribe {
+    return this.faults.add(cb);
+  }
+
+  onStatus(cb: (status: ScannerStatus) => void): Unsubscribe {
+    return this.statuses.add(cb);
+  }
+
+  onRaw(cb: (chunk: Uint8Array) => void): Unsubscribe {
+    return this.raws.add(cb);
+  }
+
+  private connectNow(): void {
+    const opening = this.connect().finally(() => {
+      if (this.opening === opening) this.opening = null;
+    });
+    this.opening = opening;
+  }
+
+  private async connect(): Promise<void> {
+    const gen = ++this.generation;
+    const events: LinkEvents = {
+      data: (chunk) => {
+        if (gen === this.generation) this.received(chunk);
+      },
+      lost: (reason) => {
+        if (gen === this.generation) this.lost(reason);
+      },
+    };
+    let opened: Result<Link, OpenFailure>;
+    try {
+      opened = await this.open(events);
+    } catch (e) {
+      // Openers return expected failures; a throw is a bug, but the loop must survive it.
+      opened = err({ state: 'error', reason: `cannot open: ${messageOf(e)}` });
+    }
+    if (gen !== this.generation || !this.running) {
+      if (opened.ok) await closeQuietly(opened.value);
+      return;
+    }
+    if (!opened.ok) {
+      this.setStatus(opened.error.state, opened.error.reason);
+      this.scheduleRetry();
+      return;
+    }
+    this.link = opened.value;
+    this.attempt = 0;
+    this.setStatus('connected');
+  }
+
+  private lost(reason: string): void {
+    this.generation++;
+    const link = this.link;
+    this.link = null;
+    this.clearTimers();
+    this.dispatch(this.decoder.flush(this.now()));
+    this.dispatch(this.decoder.reset(`${this.name} disconnected`));
+    this.setStatus('disconnected', reason);
+    if (link !== null) void closeQuietly(link);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (!this.running) return;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    const delay = reconnectDelay(this.attempt++, this.backoff, this.random);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connectNow();
+    }, delay);
+  }
+
+  private received(chunk: Uint8Array): void {
+    this.raws.emit(chunk);
+    this.dispatch(this.decoder.push(chunk, this.now()));
+    this.armFlush();
+  }
+
+  /** Codes that end by a quiet spell (terminator NONE) or stale partials need a timer. */
+  private armFlush(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const due = this.decoder.deadline();
+    if (due === null) return;
+    this.flushTimer = setTimeout(
+      () => {
+        this.flushTimer = null;
+        this.dispatch(this.decoder.flush(this.now()));
+        this.armFlush();
+      },
+      Math.max(0, due - this.now()),
+    );
+  }
+
+  private dispatch(frames: DecodedFrame[]): void {
+    for (const f of frames) {
+      const at = this.iso();
+      if (f.ok) {
+        const { text, symbology } = f.value;
+        this.scans.emit(
+          symbology === undefined
+            ? { scannerId: this.id, text, at }
+            : { scannerId: this.id, text, symbology, at },
+        );
+      } else {
+        this.faults.emit({ scannerId: this.id, reason: f.error.reason, partial: f.error.partial, at });
+      }
+    }
+  }
+
+  private setStatus(state: ScannerState, reason?: string): void {
+    if (this.current.state === state && this.current.reason === reason) return;
+    this.current =
+      reason === undefined
+        ? { scannerId: this.id, name: this.name, state, at: this.iso() }
+        : { scannerId: this.id, name: this.name, state, reason, at: this.iso() };
+    this.statuses.emit({ ...this.current });
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.retryTimer = null;
+    this.flushTimer = null;
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+}
+
+async function closeQuietly(link: Link): Promise<void> {
+  try {
+    await link.close();
+  } catch {
+    // The device is gone or already closed: nothing left to release.
+  }
+}
+
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
