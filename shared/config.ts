@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { labelRuleSchema } from './barcode/label.js';
+import { scannerConfigSchema } from './scanner/config.js';
 
 /**
  * The station's settings, stored in its database so the app and the CLI agree. Each key has
@@ -26,6 +27,7 @@ export const configSchemas = {
   syncRetryCapSeconds: z.number().min(0.01).max(3600),
   backupDir: z.string().min(1),
   idleLockMinutes: z.number().int().min(1).max(240),
+  scanners: z.array(scannerConfigSchema).max(8),
   officeName: z.string().trim().min(1).max(200),
   officeAddress: z.array(z.string().trim().min(1).max(200)).min(1).max(5),
   officePhone: z.string().trim().min(1).max(50),

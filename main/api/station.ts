@@ -7,6 +7,10 @@ import { Auth } from '../auth/auth.js';
 import { backupAfterClose } from '../backup/backup.js';
 import type { Batch } from '../store/batches.js';
 import { Intake } from '../intake/intake.js';
+import { outcomeJson } from '../intake/outcome-json.js';
+import { feedScanners } from '../intake/scanner-feed.js';
+import type { ScannerHub, ScannerStatus } from '../scanners/index.js';
+import type { ScannerConfig } from '../../shared/scanner/config.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -19,6 +23,10 @@ export class Station {
   private readonly bus = new EventEmitter();
   private faultMessage: string | null = null;
   private intakeCache: Intake | null = null;
+  private hub: ScannerHub | null = null;
+  private readonly statuses = new Map<string, ScannerStatus>();
+  /** The operator hardware scans are recorded under: whoever signed in last at this station. */
+  activeOperator: string | null = null;
 
   constructor(
     readonly store: Store,
@@ -67,6 +75,34 @@ export class Station {
       (r) => r && this.emit('notice', { level: 'info', message: `batch ${batch.number} closed; backup written to ${r.file}` }),
       (e: Error) => this.emit('notice', { level: 'error', message: `batch ${batch.number} closed, but the automatic backup failed: ${e.message}` }),
     );
+  }
+
+  /** Starts the configured serial/HID scanners; their verdicts go out as events like any scan. */
+  startScanners(configs: readonly ScannerConfig[]): void {
+    if (configs.length === 0) return;
+    this.hub = feedScanners(configs, {
+      intake: () => this.intake(),
+      operator: () => this.activeOperator ?? '(no one signed in)',
+      onOutcome: (o) => {
+        this.emit('verdict', outcomeJson(o) as never);
+        if (o.closedBatch) this.afterBatchClose(o.closedBatch);
+      },
+      onStatus: (st) => {
+        this.statuses.set(st.scannerId, st);
+        this.emit('scannerStatus', { scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at });
+      },
+      onError: (e) => this.setFault(`a scan could not be recorded: ${(e as Error).message}`),
+    });
+  }
+
+  scannerStatuses(): ScannerStatus[] {
+    return [...this.statuses.values()];
+  }
+
+  async stopScanners(): Promise<void> {
+    await this.hub?.drain();
+    await this.hub?.stop();
+    this.hub = null;
   }
 
   ensureUploadsDir(): string {

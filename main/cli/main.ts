@@ -17,7 +17,12 @@ Intake
   scan --station NAME --operator NAME [--scanner NAME] [--keyed]
                                    scans from stdin, one per line; one NDJSON verdict per scan,
                                    printed only after its record is on disk
+  scan --station NAME --operator NAME --serial PATH [--serial PATH…] [--baud N] [--terminator cr|lf|crlf|tab]
+  scan --station NAME --operator NAME --hid VID:PID [--hid-mode pos|keyboard]
+                                   the same verdicts from serial and USB HID scanners (two at once is
+                                   fine: one queue); scanner status on stderr; stops on Ctrl-C
   scan undo SEQ --reason TEXT --operator NAME
+  scanners list                    serial ports and HID devices, known scanner makers first
 Batches and receipts
   batch open | close [BATCH] [--hand-count N] | list [--status open|closed] | show BATCH
   receipts export --format csv|json [--out FILE] [--batch BATCH]
@@ -65,6 +70,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   cure: async () => (await import('./commands/cure.js')).cureCommand,
   sync: async () => (await import('./commands/sync.js')).syncCommand,
+  scanners: async () => (await import('./commands/scanners.js')).scannersCommand,
   backup: async () => (await import('./commands/backup.js')).backupCommand,
   restore: async () => (await import('./commands/backup.js')).restoreCommand,
 };

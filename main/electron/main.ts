@@ -49,6 +49,7 @@ if (!app.requestSingleInstanceLock()) {
     releaseLock = acquireStationLock(dbPath);
     const station = new Station(store);
     const router = new Router(station, buildHandlers());
+    station.startScanners(store.config.get('scanners') ?? []);
 
     ipcMain.handle(IPC_INVOKE, (event, method: unknown, input: unknown) => {
       if (!isAllowedUrl(event.senderFrame?.url ?? '', rendererUrl)) return { ok: false, error: { code: 'forbidden', message: 'unknown sender' } };

@@ -14,6 +14,8 @@ export interface ScanInput {
   symbology?: string | null;
   /** Typed by the clerk from the envelope, not scanned. */
   keyed?: boolean;
+  /** The scanner delivered only part of a code (unplugged mid-code, over-long…): record it as UNREADABLE, never decode it. */
+  fault?: string;
 }
 
 export interface ScanOutcome extends ScanRecord {
@@ -60,7 +62,9 @@ export class Intake {
     // Whatever arrives is recorded; only its length is bounded so a stuck scanner cannot bloat the log.
     const raw = input.raw.length > MAX_RAW ? input.raw.slice(0, MAX_RAW) : input.raw;
     const config = this.store.config;
-    const decoded = decodeScan(raw, config.get('labelRule') ?? null);
+    const decoded: ReturnType<typeof decodeScan> = input.fault
+      ? { ok: false, error: `scanner fault: ${input.fault}` }
+      : decodeScan(raw, config.get('labelRule') ?? null);
     return this.store.write(() => {
       const at = this.clock().toISOString();
       const found = decoded.ok ? this.lookup(decoded.value) : null;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
 import { cureMethods } from './methods/cure.js';
 import { syncMethods } from './methods/sync.js';
-import { batchMethods, intakeMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
+import { scannerMethods, batchMethods, intakeMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
  * The whole API between the UI and main, declared once. Each group lives in its own file
@@ -14,6 +14,7 @@ export const contract = {
   ...batchMethods,
   ...rollMethods,
   ...settingsMethods,
+  ...scannerMethods,
   ...cureMethods,
   ...syncMethods,
 } as const satisfies Record<string, MethodSpec>;

@@ -10,6 +10,7 @@ import { neutraliseCell } from '../../csv/safe.js';
 import { ballotHistory } from '../../intake/history.js';
 import { outcomeJson } from '../../intake/outcome-json.js';
 import { importRoll } from '../../roll/import.js';
+import { listScanners } from '../../scanners/index.js';
 import { previewRoll } from '../../roll/read.js';
 import { toBallotRecord } from '../../store/roll.js';
 import { iterateReceipts } from '../../store/scans.js';
@@ -48,6 +49,7 @@ export const coreHandlers: Partial<CoreHandlers> = {
   'session.signIn': async (station, session, input) => {
     session.operator = await station.auth.signIn(input.operator, input.pin);
     session.lastActivity = Date.now();
+    station.activeOperator = session.operator.name;
     return session.operator;
   },
   'session.signOut': (_station, session) => {
@@ -59,6 +61,7 @@ export const coreHandlers: Partial<CoreHandlers> = {
       throw new ApiCallError('forbidden', 'this station already has operators: a supervisor adds new ones');
     session.operator = await station.auth.createOperator(input.operator, 'supervisor', input.pin, null);
     session.lastActivity = Date.now();
+    station.activeOperator = session.operator.name;
     return session.operator;
   },
   'operators.list': (station) => station.store.operators.list(),
@@ -231,6 +234,11 @@ export const coreHandlers: Partial<CoreHandlers> = {
     }
   },
 
+  'scanners.status': (station) => station.scannerStatuses().map((st) => ({ scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at })),
+  'scanners.discover': async () => {
+    const d = await listScanners();
+    return { scanners: d.scanners.map((x) => ({ ...x }) as Record<string, unknown>), warnings: d.warnings };
+  },
   'settings.get': (station) => station.store.config.all(),
   'settings.set': (station, session, input) => {
     const key = input.key;

@@ -4,6 +4,7 @@ import { buildHandlers } from '../../api/handlers/index.js';
 import { Router } from '../../api/router.js';
 import { serve } from '../../api/serve.js';
 import { Station } from '../../api/station.js';
+import { parseSerialOption } from '../../scanners/index.js';
 import { acquireStationLock } from '../../store/instance-lock.js';
 import { openStore, parse, UsageError, type Io } from '../context.js';
 
@@ -12,7 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const RENDERER_DIR = path.resolve(here, '..', '..', '..', 'renderer');
 
 export async function serveCommand(io: Io, args: string[]): Promise<number> {
-  const { values } = parse(args, { port: { type: 'string' } });
+  const { values } = parse(args, { port: { type: 'string' }, serial: { type: 'string', multiple: true }, terminator: { type: 'string' } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535');
   const store = openStore(io, values.db);
@@ -25,6 +26,13 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   }
   const station = new Station(store);
   const router = new Router(station, buildHandlers());
+  // Saved scanners (Settings), plus any given here (--serial PATH: handy for a quick test).
+  const extra = (values.serial ?? []).map((p, i) => {
+    const r = parseSerialOption(p, { id: `serial-${i + 1}`, ...(values.terminator ? { terminator: values.terminator } : {}) });
+    if (!r.ok) throw new UsageError(r.error);
+    return r.value;
+  });
+  station.startScanners([...(store.config.get('scanners') ?? []), ...extra]);
   const server = await serve(router, { port, rendererDir: io.env['INTAKE_RENDERER_DIR'] ?? RENDERER_DIR });
   io.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, db: store.path })}\n`);
   io.stderr.write(`Ballot Intake Station is serving on 127.0.0.1 only. Open:\n  ${server.url}\n(Ctrl-C to stop)\n`);
@@ -34,6 +42,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
+  await station.stopScanners();
   store.close();
   release();
   return 0;

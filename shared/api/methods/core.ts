@@ -134,6 +134,13 @@ export const rollMethods = {
 
 const settingKey = z.enum(Object.keys(configSchemas) as [keyof typeof configSchemas, ...(keyof typeof configSchemas)[]]);
 
+const scannerStatusSchema = z.object({ scannerId: z.string(), name: z.string().optional(), state: z.enum(['connecting', 'connected', 'disconnected', 'error']), reason: z.string().optional(), at: z.string() });
+
+export const scannerMethods = {
+  'scanners.status': method({ role: 'clerk', writes: false, input: empty, output: z.array(scannerStatusSchema) }),
+  'scanners.discover': method({ role: 'supervisor', writes: false, input: empty, output: z.object({ scanners: z.array(z.record(z.string(), z.unknown())), warnings: z.array(z.string()) }) }),
+} as const;
+
 export const settingsMethods = {
   'settings.get': method({ role: 'clerk', writes: false, input: empty, output: z.record(z.string(), z.unknown()) }),
   'settings.set': method({ role: 'supervisor', writes: true, input: z.object({ key: settingKey, value: z.unknown() }).strict(), output: z.object({ key: z.string(), value: z.unknown() }) }),
