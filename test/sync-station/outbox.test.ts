@@ -20,7 +20,7 @@ beforeEach(async () => {
   server = await startStateServer({ dbPath: path.join(t.dir, 'state.db'), token: TOKEN, maxChunk: 1000 });
   const now = new Date().toISOString();
   for (const [k, v] of [['election', 'E2026'], ['syncTimeoutSeconds', 0.5], ['syncRetryBaseSeconds', 0.02], ['syncRetryCapSeconds', 0.2], ['syncChunkSize', 7]] as const)
-    t.store.config.set(k, v as never, 't', now);
+    t.store.config.set(k, v, 't', now);
   seedRoll(t.store, Array.from({ length: 120 }, (_, i) => rollRow({ ballotId: `SY-${String(i).padStart(4, '0')}`, voterId: `V${i}`, electionId: 'E2026' })));
 });
 afterEach(async () => {

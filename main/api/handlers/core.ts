@@ -237,7 +237,7 @@ export const coreHandlers: Partial<CoreHandlers> = {
   'scanners.status': (station) => station.scannerStatuses().map((st) => ({ scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at })),
   'scanners.discover': async () => {
     const d = await listScanners();
-    return { scanners: d.scanners.map((x) => ({ ...x }) as Record<string, unknown>), warnings: d.warnings };
+    return { scanners: d.scanners.map((x) => ({ ...x })), warnings: d.warnings };
   },
   'settings.get': (station) => station.store.config.all(),
   'settings.set': (station, session, input) => {

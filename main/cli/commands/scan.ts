@@ -87,7 +87,7 @@ async function scanFromDevices(io: Io, store: Store, intake: Intake, operator: s
   stopping = true;
   await hub.drain();
   await hub.stop();
-  if (failure) throw failure;
+  if (failure) throw failure instanceof Error ? failure : new Error(`scanning stopped: ${JSON.stringify(failure)}`);
   return 0;
 }
 
