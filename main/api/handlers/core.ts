@@ -282,5 +282,5 @@ export const coreHandlers: Partial<CoreHandlers> = {
     ]);
     return { filename: `receipts-${stamp}.csv`, content: body };
   },
-  'reports.summary': (station, _s, input) => reportSummary(station.store.db, input.since ?? null),
+  'reports.summary': (station, _s, input) => reportSummary(station.store.db, input.since ?? null, () => station.store.cure.codeCounts()),
 };

@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { tempDir } from '../helpers/station.js';
+import { startPtyCable, type PtyCable } from '../scanners/pty.js';
+import { browser, page, serve, shot, typeBurst, wedgeScan, type Served } from './fixture.js';
+
+const HEADER = 'ballot_id,voter_id,election_id,last_name,first_name,precinct,issued_at,status,voted_other_method';
+const ROLL = [
+  HEADER,
+  'B-0001,V1,E2026,SMITH,ANA,P-07,2026-09-20,ISSUED,N',
+  'B-0002,V2,E2026,JONES,BO,P-07,2026-09-20,ISSUED,N',
+  'B-0003,V3,E2026,LEE,CY,P-08,2026-09-20,ISSUED,N',
+  'B-OLD1,V4,E2026,KIM,DEE,P-08,2026-09-01,ISSUED,N',
+  'B-NEW1,V4,E2026,KIM,DEE,P-08,2026-10-01,ISSUED,N',
+  'B-CXL1,V5,E2026,ORTIZ,EVA,P-09,2026-09-20,CANCELLED,N',
+  'B-VOTE,V6,E2026,WU,FAY,P-09,2026-09-20,ISSUED,Y',
+  'B-0004,V7,E2026,NGUYEN,GIA,P-09,2026-09-20,ISSUED,N',
+  'BAD-ROW,V8,E2026,,NONAME,P-09,2026-09-20,ISSUED,N',
+].join('\n');
+
+let t: ReturnType<typeof tempDir>;
+let served: Served;
+let cable: PtyCable;
+let b: Browser;
+let context: BrowserContext;
+let p: Page;
+const errors: string[] = [];
+
+const verdict = () => p.locator('section[aria-label="Last verdict"]');
+async function expectVerdict(word: string): Promise<void> {
+  try {
+    await p.waitForFunction((w) => document.querySelector('section[aria-label="Last verdict"]')?.getAttribute('data-verdict') === w, word, { timeout: 10_000 });
+  } catch (e) {
+    const shown = await verdict().first().textContent({ timeout: 1000 }).catch(() => '(no verdict panel)');
+    throw new Error(`expected ${word}; the panel shows: ${shown}; console: ${errors.join(' || ')}`, { cause: e });
+  }
+}
+async function signIn(name: string, pin: string): Promise<void> {
+  await p.fill('input[name=operator]', name);
+  await p.fill('input[name=pin]', pin);
+  await p.click('button[type=submit]');
+  await p.waitForSelector('header.topbar', { timeout: 10_000 });
+}
+async function signOut(): Promise<void> {
+  await p.click('text=Sign out');
+  await p.waitForSelector('input[name=operator]');
+}
+const go = (screen: string) => p.click(`nav button:has-text("${screen}")`);
+
+beforeAll(async () => {
+  t = tempDir('intake-e2e-');
+  cable = await startPtyCable();
+  served = await serve(path.join(t.dir, 'intake.db'), ['--serial', cable.stationPath]);
+  b = await browser();
+  context = await b.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+  p = await page(context, errors);
+});
+
+afterAll(async () => {
+  await b.close();
+  await served.stop();
+  await cable.close();
+  t.cleanup();
+});
+
+describe('the station, end to end in Chromium', () => {
+  // Each step stands on the one before: after a failure the rest are skipped, not piled on.
+  let failed = false;
+  beforeEach((ctx) => {
+    if (failed) ctx.skip();
+    onTestFailed(() => {
+      failed = true;
+    });
+  });
+
+  it('creates the first supervisor, configures the station and adds a clerk', async () => {
+    await p.goto(served.url);
+    await p.waitForSelector('text=Create the first supervisor');
+    await shot(p, '01-first-supervisor');
+    await signIn('Sue', '4321');
+    await go('Settings');
+    for (const [key, value] of [['station', 'MAILROOM-1'], ['election', 'E2026'], ['electionDate', '2026-11-03'], ['stateProfile', 'NC'], ['batchSize', '50']] as const) {
+      await p.fill(`input[name=setting-${key}]`, value);
+      await p.locator(`input[name=setting-${key}]`).locator('xpath=../following-sibling::button').click();
+      await p.waitForSelector(`text=${key} saved`).catch((e: Error) => {
+        throw new Error(`${e.message} | errors: ${errors.join(' || ')}`);
+      });
+    }
+    await p.fill('input[name=newOperator]', 'Clara');
+    await p.fill('input[name=newPin]', '2468');
+    await p.click('text=Add operator');
+    await p.waitForSelector('text=Clara added as clerk');
+    await shot(p, '02-settings');
+  });
+
+  it('imports a roll through the UI: upload, preview, import, rejects', async () => {
+    await go('Roll');
+    const file = path.join(t.dir, 'roll.csv');
+    fs.writeFileSync(file, `${ROLL}\n`);
+    await p.setInputFiles('input[name=rollFile]', file);
+    await p.click('button:has-text("Preview")');
+    await p.waitForSelector('table[aria-label=Preview] >> text=B-0001');
+    await p.click('button:has-text("Import")');
+    await p.waitForSelector('[data-testid=import-result]');
+    expect(await p.textContent('[data-testid=import-result]')).toContain('8 new');
+    await p.waitForSelector('table[aria-label="Rejected rows"] >> text=last_name is empty');
+    await shot(p, '03-roll');
+    await signOut();
+  });
+
+  it('scans by keyboard-wedge bursts with nothing focused, and says each verdict loud', async () => {
+    await signIn('Clara', '2468');
+    await wedgeScan(p, 'B-0001');
+    await expectVerdict('ACCEPTED');
+    expect(await verdict().textContent()).toContain('ANA SMITH');
+    expect(await p.textContent('[data-testid=live]')).toContain('ACCEPTED. ANA SMITH, precinct P-07');
+    await wedgeScan(p, 'B-0001');
+    await expectVerdict('DUPLICATE');
+    expect(await verdict().textContent()).toMatch(/Already received .* by Clara/);
+    await wedgeScan(p, 'B-9999');
+    await expectVerdict('UNKNOWN');
+    await wedgeScan(p, 'B-OLD1');
+    await expectVerdict('SUPERSEDED');
+    await wedgeScan(p, 'B-CXL1');
+    await expectVerdict('CANCELLED');
+    await wedgeScan(p, 'B-VOTE');
+    await expectVerdict('ALREADY_VOTED');
+    await shot(p, '04-scan-problem');
+  });
+
+  it('never takes a person typing into a field for a scan; keyed entry records it', async () => {
+    await p.click('input[name=keyed]');
+    await p.keyboard.type('B-0002', { delay: 120 });
+    expect(await p.inputValue('input[name=keyed]')).toBe('B-0002');
+    await p.keyboard.press('Enter');
+    await expectVerdict('ACCEPTED');
+    await p.fill('input[name=keyed]', 'XY');
+    await p.keyboard.press('Enter');
+    await expectVerdict('UNREADABLE');
+  });
+
+  it('takes a scan burst that arrives while a form field has focus out of the field', async () => {
+    await p.click('input[name=keyed]');
+    await typeBurst(p, 'B-0004');
+    await expectVerdict('ACCEPTED');
+    expect(await p.inputValue('input[name=keyed]')).toBe('');
+    expect(await verdict().textContent()).toContain('GIA NGUYEN');
+  });
+
+  it('shows a verdict from a real serial scanner on a pty, and flags a cure problem with one key', async () => {
+    await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await p.waitForSelector('[aria-label=Scanners] [data-state=connected]');
+    await cable.write('B-0003\r');
+    await expectVerdict('ACCEPTED');
+    expect(await verdict().textContent()).toContain('CY LEE');
+    await p.keyboard.press('1');
+    await p.waitForSelector('text=Flagged for cure');
+    await shot(p, '05-scan-accepted-flagged');
+    await signOut();
+  });
+
+  it('lets the supervisor work the review queue: resolve a duplicate, move a cure case', async () => {
+    await signIn('Sue', '4321');
+    await go('Review');
+    await p.waitForFunction(() => Number(document.querySelector('[data-testid=queue-total]')?.textContent?.split(' ')[0]) >= 6);
+    await p.click('[role=option]:has-text("DUPLICATE")');
+    await p.waitForSelector('[data-testid=review-detail] >> text=set-aside-duplicate');
+    await p.fill('input[name=reason]', 'same envelope scanned twice');
+    await p.click('[data-testid=review-detail] button:has-text("set-aside-duplicate")');
+    await p.waitForSelector('text=1 resolved');
+    await p.click('[role=option]:has-text("FLAGGED")');
+    await p.waitForSelector('[data-testid=review-detail] >> text=NOTICE_SENT');
+    await p.fill('input[name=reason]', 'letter mailed');
+    await p.click('[data-testid=review-detail] button:has-text("NOTICE_SENT")');
+    await p.waitForSelector('text=is now NOTICE_SENT');
+    await shot(p, '06-review');
+  });
+
+  it('closes the batch with a hand count and shows the difference; exports receipts', async () => {
+    await go('Batches');
+    await p.fill('input[name=handCount]', '5');
+    await p.click('button:has-text("Close batch 1")');
+    await p.waitForSelector('text=difference 1');
+    const download = p.waitForEvent('download');
+    await p.click('button:has-text("Cover sheet")');
+    expect((await download).suggestedFilename()).toMatch(/^batch-.*\.pdf$/);
+    await shot(p, '07-batches');
+    await go('Reports');
+    const csv = p.waitForEvent('download');
+    await p.click('button:has-text("Export receipts")');
+    const file = await (await csv).path();
+    expect(fs.readFileSync(file, 'utf8')).toContain('B-0003');
+    await shot(p, '08-reports');
+    await go('Sync');
+    await p.waitForSelector('td:has-text("pending")');
+    await shot(p, '09-sync');
+  });
+
+  it('logged no console or page error on any screen', () => {
+    expect(errors).toEqual([]);
+  });
+});
