@@ -25,6 +25,7 @@ export class Station {
   private intakeCache: Intake | null = null;
   private hub: ScannerHub | null = null;
   private readonly statuses = new Map<string, ScannerStatus>();
+  private testUntil = 0;
   /** The operator hardware scans are recorded under: whoever signed in last at this station. */
   activeOperator: string | null = null;
 
@@ -92,7 +93,22 @@ export class Station {
         this.emit('scannerStatus', { scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at });
       },
       onError: (e) => this.setFault(`a scan could not be recorded: ${(e as Error).message}`),
+      divert: (s) => {
+        if (this.clock().getTime() >= this.testUntil) return false;
+        this.emit('scannerTest', { ...s, at: this.clock().toISOString() });
+        return true;
+      },
     });
+  }
+
+  /**
+   * The scanner live test: for the next `seconds`, scans from serial and HID scanners are shown
+   * in Settings and not recorded. It ends by itself, so a forgotten test cannot eat receipts
+   * for long; 0 ends it at once.
+   */
+  scannerTest(seconds: number): string | null {
+    this.testUntil = seconds > 0 ? this.clock().getTime() + seconds * 1000 : 0;
+    return seconds > 0 ? new Date(this.testUntil).toISOString() : null;
   }
 
   scannerStatuses(): ScannerStatus[] {

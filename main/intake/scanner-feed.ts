@@ -9,6 +9,11 @@ export interface FeedHandlers {
   onOutcome: (o: ScanOutcome) => void | Promise<void>;
   onStatus?: (s: ScannerStatus) => void;
   onError?: (e: unknown) => void;
+  /**
+   * Takes a scan away from intake (the scanner live test in Settings): when it returns true the
+   * scan is shown, not recorded.
+   */
+  divert?: (s: { scannerId: string; text: string; symbology?: string; fault?: string }) => boolean;
 }
 
 /**
@@ -17,8 +22,10 @@ export interface FeedHandlers {
  * only in part is recorded too (UNREADABLE, with what did arrive): nothing scanned is dropped.
  */
 export function feedScanners(configs: readonly ScannerConfig[], h: FeedHandlers): ScannerHub {
-  const record = (raw: string, scanner: string, symbology: string | undefined, fault?: string) =>
-    h.onOutcome(h.intake().scan({ raw, operator: h.operator(), scanner, ...(symbology ? { symbology } : {}), ...(fault ? { fault } : {}) }));
+  const record = (raw: string, scanner: string, symbology: string | undefined, fault?: string): void | Promise<void> => {
+    if (h.divert?.({ scannerId: scanner, text: raw, ...(symbology ? { symbology } : {}), ...(fault ? { fault } : {}) })) return;
+    return h.onOutcome(h.intake().scan({ raw, operator: h.operator(), scanner, ...(symbology ? { symbology } : {}), ...(fault ? { fault } : {}) }));
+  };
   const hub = new ScannerHub({
     // HID POS reports carry the AIM identifier apart from the data: put it back in front, where the decoder reads it.
     onScan: (s: ScanEvent) => record(s.symbology && !s.text.startsWith(']') ? `${s.symbology}${s.text}` : s.text, s.scannerId, s.symbology),

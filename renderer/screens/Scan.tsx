@@ -3,16 +3,13 @@ import type { Output } from '../../shared/api/contract.js';
 import type { ScanOutcomeDto } from '../../shared/api/schemas.js';
 import { verdictClass, type CureCode } from '../../shared/domain.js';
 import { WedgeDetector } from '../../shared/scanner/wedge.js';
+import { isEditable } from '../keys.js';
 import { api } from '../api.js';
 import type { Status } from '../App.js';
 import { playVerdict } from '../sounds.js';
 import { useCall } from '../useCall.js';
 
 const ICONS = { accept: '✔', problem: '✖', rescan: '↻' } as const;
-
-function isEditable(t: EventTarget | null): t is HTMLInputElement | HTMLTextAreaElement {
-  return t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement;
-}
 
 function announce(o: ScanOutcomeDto): string {
   const who = o.voterName ? `${o.voterName}${o.precinct ? `, precinct ${o.precinct}` : ''}` : '';

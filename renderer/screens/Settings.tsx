@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import { api } from '../api.js';
-import { saveSoundSettings, soundSettings } from '../sounds.js';
+import { playVerdict, saveSoundSettings, soundSettings } from '../sounds.js';
 import { useCall } from '../useCall.js';
+import { ScannerTest } from './ScannerTest.js';
 
 const FIELDS: { key: string; label: string; json?: boolean }[] = [
   { key: 'station', label: 'Station name' },
@@ -135,6 +136,7 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
           <button type="submit">Add operator</button>
         </form>
       </div>
+      <ScannerTest onAuthLost={onAuthLost} />
       <div className="card row">
         <label>
           <input type="checkbox" checked={sound.muted} onChange={(e) => setSound({ ...sound, muted: e.target.checked })} /> Mute
@@ -144,6 +146,11 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
           <input type="range" min="0" max="1" step="0.1" value={sound.volume} onChange={(e) => setSound({ ...sound, volume: Number(e.target.value) })} />
         </label>
         <button onClick={() => saveSoundSettings(sound)}>Save sound</button>
+        {(['accept', 'problem', 'rescan'] as const).map((k) => (
+          <button key={k} onClick={() => playVerdict(k)}>
+            Play “{k}”
+          </button>
+        ))}
       </div>
       {note && (
         <p className="ok" role="status">

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { tempDir } from '../helpers/station.js';
@@ -19,6 +20,16 @@ const ROLL = [
   'B-0004,V7,E2026,NGUYEN,GIA,P-09,2026-09-20,ISSUED,N',
   'BAD-ROW,V8,E2026,,NONAME,P-09,2026-09-20,ISSUED,N',
 ].join('\n');
+
+/** Straight from the station's database file, as an auditor would count. */
+function scansRecorded(): number {
+  const db = new Database(served.db, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM scans').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
 
 let t: ReturnType<typeof tempDir>;
 let served: Served;
@@ -88,6 +99,15 @@ describe('the station, end to end in Chromium', () => {
         throw new Error(`${e.message} | errors: ${errors.join(' || ')}`);
       });
     }
+    // The scanner live test: a scan is shown with its scanner, and not recorded.
+    await p.waitForSelector('[data-testid=scanner-state-serial-1] >> text=connected');
+    await p.click('button:has-text("Live test")');
+    await p.waitForSelector('[data-testid=scanner-test-on]');
+    await cable.write('TEST-123\r');
+    await p.waitForSelector('table[aria-label="Test scans"] >> text=TEST-123');
+    await p.click('button:has-text("End the live test")');
+    await p.waitForSelector('button:has-text("Live test")');
+    expect(scansRecorded()).toBe(0);
     await p.fill('input[name=newOperator]', 'Clara');
     await p.fill('input[name=newPin]', '2468');
     await p.click('text=Add operator');

@@ -138,6 +138,13 @@ const scannerStatusSchema = z.object({ scannerId: z.string(), name: z.string().o
 
 export const scannerMethods = {
   'scanners.status': method({ role: 'clerk', writes: false, input: empty, output: z.array(scannerStatusSchema) }),
+  /** Starts (seconds > 0) or ends (0) the live test: hardware scans are shown, not recorded. */
+  'scanners.test': method({
+    role: 'supervisor',
+    writes: false,
+    input: z.object({ seconds: z.number().int().min(0).max(300) }).strict(),
+    output: z.object({ until: z.string().nullable() }),
+  }),
   'scanners.discover': method({ role: 'supervisor', writes: false, input: empty, output: z.object({ scanners: z.array(z.record(z.string(), z.unknown())), warnings: z.array(z.string()) }) }),
 } as const;
 
