@@ -150,9 +150,11 @@ export function Review({ onAuthLost }: { onAuthLost: (why: string) => void }) {
                         </span>
                         <span>{it.verdict ?? it.state}</span>
                         <span>{it.ballotId ?? it.raw}</span>
-                        <span>{it.voterName ?? ''}</span>
-                        <span>{it.codes.join(', ')}</span>
-                        <span>{it.deadline ? `due ${new Date(it.deadline).toLocaleDateString()}` : new Date(it.at).toLocaleString()}</span>
+                        <span title={it.voterName ?? ''}>{it.voterName ?? ''}</span>
+                        <span title={it.codes.join(', ')}>{it.codes.join(', ')}</span>
+                        <span title={it.deadline ? `due ${new Date(it.deadline).toLocaleString()}` : new Date(it.at).toLocaleString()}>
+                          {it.deadline ? `due ${new Date(it.deadline).toLocaleDateString()}` : new Date(it.at).toLocaleDateString()}
+                        </span>
                       </>
                     ) : (
                       <span className="muted">loading…</span>

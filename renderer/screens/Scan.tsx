@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Output } from '../../shared/api/contract.js';
 import type { ScanOutcomeDto } from '../../shared/api/schemas.js';
 import { verdictClass, type CureCode } from '../../shared/domain.js';
-import { WedgeDetector } from '../../shared/scanner/wedge.js';
+import { LoneKey, WEDGE_DEFAULTS, WedgeDetector } from '../../shared/scanner/wedge.js';
 import { isEditable } from '../keys.js';
 import { api } from '../api.js';
 import type { Status } from '../App.js';
@@ -27,6 +27,7 @@ export function Scan({ status, onAuthLost }: { status: Status; onAuthLost: (why:
   const shown = useRef(0);
   const { error, run } = useCall(onAuthLost);
   const detector = useRef(new WedgeDetector());
+  const lone = useRef(new LoneKey());
 
   const show = useCallback((o: ScanOutcomeDto) => {
     if (o.seq <= shown.current) return; // our own scan also comes back as an event
@@ -84,9 +85,14 @@ export function Scan({ status, onAuthLost }: { status: Status; onAuthLost: (why:
         submit(action.text, { keyed: false, scanner: 'keyboard-wedge' });
         return;
       }
-      if (!editable && profile && /^[1-9]$/.test(e.key)) {
-        const code = profile.codes[Number(e.key) - 1];
-        if (code) flag(code.code);
+      // A cure-flag digit counts only when pressed alone: a wedge scanner's burst types digits too.
+      const shortcut = !editable && profile !== null && /^[1-9]$/.test(e.key);
+      if (lone.current.key(e.key, e.timeStamp, shortcut)) {
+        setTimeout(() => {
+          const key = lone.current.settle();
+          const code = key && profile ? profile.codes[Number(key) - 1] : undefined;
+          if (code) flag(code.code);
+        }, WEDGE_DEFAULTS.maxGapMs * 3);
       }
     };
     window.addEventListener('keydown', onKey, true);

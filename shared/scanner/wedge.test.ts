@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WedgeDetector, type WedgeKey, type WedgeOptions } from './wedge.js';
+import { LoneKey, WedgeDetector, type WedgeKey, type WedgeOptions } from './wedge.js';
 
 /** Plays keydowns into a detector and a simulated focused field, as the renderer would. */
 function play(events: WedgeKey[], opts?: WedgeOptions): { field: string; scans: string[] } {
@@ -227,6 +227,56 @@ describe('WedgeDetector never loses a keystroke', () => {
           expect(play(keys).scans).toEqual([]);
         },
       ),
+    );
+  });
+});
+
+describe('LoneKey: a digit shortcut beside a wedge scanner', () => {
+  const digit = (k: string) => /^[1-9]$/.test(k);
+  /** Feeds keys at the given times; settles after each candidate once the next key is past the gap. */
+  function shortcuts(keys: [string, number][]): string[] {
+    const lone = new LoneKey(30);
+    const out: string[] = [];
+    let waiting = false;
+    for (const [k, t] of keys) {
+      if (lone.key(k, t, digit(k))) waiting = true;
+    }
+    if (waiting) {
+      const s = lone.settle();
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  it('takes a person pressing one digit', () => {
+    expect(shortcuts([['1', 1000]])).toEqual(['1']);
+  });
+
+  it('never takes a digit from a scanner burst, first, middle or last', () => {
+    const burst = (text: string, gap: number) => [...text, 'Enter'].map((k, i) => [k, 5000 + i * gap] as [string, number]);
+    for (const code of ['B-0001', '1234', 'X9', '00001']) for (const gap of [1, 3, 8, 25]) expect(shortcuts(burst(code, gap))).toEqual([]);
+  });
+
+  it('takes the digit when the next key comes later than a scanner would', () => {
+    const lone = new LoneKey(30);
+    expect(lone.key('3', 100, true)).toBe(true);
+    expect(lone.key('a', 200, false)).toBe(false);
+    expect(lone.settle()).toBe('3');
+    expect(lone.settle()).toBeNull();
+  });
+
+  it('never takes a digit that ends a quick run of keys', () => {
+    const lone = new LoneKey(30);
+    lone.key('B', 100, false);
+    expect(lone.key('1', 110, true)).toBe(false);
+  });
+
+  it('over random bursts, no scanner digit is ever a shortcut', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Z0-9-]{2,20}$/), fc.integer({ min: 1, max: 30 }), (text, gap) => {
+        const keys = [...text, 'Enter'].map((k, i) => [k, 10_000 + i * gap] as [string, number]);
+        expect(shortcuts(keys)).toEqual([]);
+      }),
     );
   });
 });

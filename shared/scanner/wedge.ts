@@ -124,3 +124,35 @@ function isText(key: string): boolean {
   const chars = [...key];
   return chars.length === 1 && (chars[0] ?? '') >= ' ' && key !== '\u007f';
 }
+
+/**
+ * One-key shortcuts (the Scan screen's cure-flag digits) beside a keyboard-wedge scanner: a
+ * scanner's burst types digits too, so a digit is a person's shortcut only if no key came just
+ * before it and none comes just after. Feed every keydown to `key`; when it returns true, wait
+ * a little longer than the gap and call `settle`, which gives the key back only if it stayed
+ * alone. Times are `KeyboardEvent.timeStamp`s, as for the detector.
+ */
+export class LoneKey {
+  private lastMs = Number.NEGATIVE_INFINITY;
+  private pending: { key: string; timeMs: number } | null = null;
+
+  constructor(private readonly maxGapMs: number = WEDGE_DEFAULTS.maxGapMs) {}
+
+  /** Returns true when `key` is a shortcut candidate: it is one and nothing came just before it. */
+  key(key: string, timeMs: number, isShortcut: boolean): boolean {
+    if (MODIFIERS.has(key)) return false;
+    if (this.pending && timeMs - this.pending.timeMs <= this.maxGapMs) this.pending = null;
+    const alone = timeMs - this.lastMs > this.maxGapMs;
+    this.lastMs = timeMs;
+    if (!isShortcut || !alone) return false;
+    this.pending = { key, timeMs };
+    return true;
+  }
+
+  /** The candidate, if no key followed it within the gap; each candidate is given back once. */
+  settle(): string | null {
+    const p = this.pending;
+    this.pending = null;
+    return p ? p.key : null;
+  }
+}

@@ -22,10 +22,10 @@ const ROLL = [
 ].join('\n');
 
 /** Straight from the station's database file, as an auditor would count. */
-function scansRecorded(): number {
+function count(table: 'scans' | 'cure_cases'): number {
   const db = new Database(served.db, { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM scans').get() as { n: number }).n;
+    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   } finally {
     db.close();
   }
@@ -107,7 +107,7 @@ describe('the station, end to end in Chromium', () => {
     await p.waitForSelector('table[aria-label="Test scans"] >> text=TEST-123');
     await p.click('button:has-text("End the live test")');
     await p.waitForSelector('button:has-text("Live test")');
-    expect(scansRecorded()).toBe(0);
+    expect(count('scans')).toBe(0);
     await p.fill('input[name=newOperator]', 'Clara');
     await p.fill('input[name=newPin]', '2468');
     await p.click('text=Add operator');
@@ -138,6 +138,7 @@ describe('the station, end to end in Chromium', () => {
     expect(await p.textContent('[data-testid=live]')).toContain('ACCEPTED. ANA SMITH, precinct P-07');
     await wedgeScan(p, 'B-0001');
     await expectVerdict('DUPLICATE');
+    expect(count('cure_cases')).toBe(0); // the burst's digits are not cure-flag keys
     expect(await verdict().textContent()).toMatch(/Already received .* by Clara/);
     await wedgeScan(p, 'B-9999');
     await expectVerdict('UNKNOWN');
