@@ -81,7 +81,8 @@ export async function* readRoll(source: string | NodeJS.ReadableStream, opts: Ro
   // relax_column_count: a short or long row is a rejection with its row number, not a fatal error;
   // relax_quotes: a stray quote inside an unquoted field is data; skip_records_with_error: a
   // record csv-parse cannot parse is reported through 'skip' and the rest of the file goes on.
-  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true, max_record_size: 1 << 20 });
+  // Records end at CRLF, LF or CR, mixed in one file (files pasted together from two systems).
+  const parser = parse({ bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true, skip_records_with_error: true, max_record_size: 1 << 20 });
   const skipped: RollRecord[] = [];
   parser.on('skip', (e: CsvError & { lines?: number }) => {
     skipped.push({ rowNo: e.lines ?? 0, ok: false, error: `malformed CSV: ${e.message}`, raw: '' });
