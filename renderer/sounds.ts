@@ -29,15 +29,32 @@ function tone(freq: number, start: number, duration: number, type: OscillatorTyp
   osc.stop(ctx.currentTime + start + duration + 0.02);
 }
 
-export function playVerdict(kind: VerdictClass): void {
+function ready(): number | null {
   const { muted, volume } = soundSettings();
-  if (muted) return;
+  if (muted) return null;
   try {
     ctx ??= new AudioContext();
     if (ctx.state === 'suspended') void ctx.resume();
+    return volume;
   } catch {
-    return; // no audio device: the colour still says it
+    return null; // no audio device: the colour still says it
   }
+}
+
+/** The station stopped (disk full, database locked…): a siren no one mistakes for a verdict. Mute does not silence it. */
+export function playAlarm(): void {
+  const volume = Math.max(ready() ?? soundSettings().volume, 0.4);
+  try {
+    ctx ??= new AudioContext();
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 6; i += 1) tone(i % 2 ? 520 : 880, i * 0.25, 0.22, 'sawtooth', volume * 0.7);
+}
+
+export function playVerdict(kind: VerdictClass): void {
+  const volume = ready();
+  if (volume === null) return;
   switch (kind) {
     case 'accept':
       tone(1320, 0, 0.18, 'sine', volume);

@@ -6,7 +6,7 @@ import { LoneKey, WEDGE_DEFAULTS, WedgeDetector } from '../../shared/scanner/wed
 import { isEditable } from '../keys.js';
 import { api } from '../api.js';
 import type { Status } from '../App.js';
-import { playVerdict } from '../sounds.js';
+import { playAlarm, playVerdict } from '../sounds.js';
 import { useCall } from '../useCall.js';
 
 const ICONS = { accept: '✔', problem: '✖', rescan: '↻' } as const;
@@ -61,6 +61,14 @@ export function Scan({ status, onAuthLost }: { status: Status; onAuthLost: (why:
       offFault();
     };
   }, [run, show]);
+
+  // The clerk is looking at envelopes: a stopped station sounds an alarm, again every 20 s.
+  useEffect(() => {
+    if (!fault) return;
+    playAlarm();
+    const again = setInterval(playAlarm, 20_000);
+    return () => clearInterval(again);
+  }, [fault]);
 
   const flag = useCallback(
     (code: CureCode) => {

@@ -38,7 +38,7 @@ type CoreHandlers = Pick<Handlers, Exclude<keyof Handlers, never>>;
 
 export const coreHandlers: Partial<CoreHandlers> = {
   'session.status': (station, session) => ({
-    station: station.store.config.get('station') ?? null,
+    station: station.stationName, // the configured name, else the host name, as recorded on each scan
     election: station.store.config.get('election') ?? null,
     electionName: station.store.config.get('electionName') ?? null,
     operator: session.operator ? { name: session.operator.name, role: session.operator.role } : null,
