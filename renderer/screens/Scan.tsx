@@ -123,7 +123,7 @@ export function Scan({ status, onAuthLost }: { status: Status; onAuthLost: (why:
   const kind = last ? verdictClass(last.verdict) : 'idle';
   return (
     <div>
-      <section className={`verdict ${kind}`} aria-label="Last verdict" data-verdict={last?.verdict ?? ''}>
+      <section className={`verdict ${kind}`} aria-label="Last verdict" data-verdict={last?.verdict ?? ''} data-seq={last?.seq ?? 0}>
         {last ? (
           <>
             <div className="word">

@@ -40,13 +40,24 @@ let p: Page;
 const errors: string[] = [];
 
 const verdict = () => p.locator('section[aria-label="Last verdict"]');
+/** Waits for a new verdict (a later scan than the last one seen) and checks its word. */
+let lastSeq = 0;
 async function expectVerdict(word: string): Promise<void> {
   try {
-    await p.waitForFunction((w) => document.querySelector('section[aria-label="Last verdict"]')?.getAttribute('data-verdict') === w, word, { timeout: 10_000 });
+    const seq = await p.waitForFunction(
+      (after) => {
+        const el = document.querySelector('section[aria-label="Last verdict"]');
+        const n = Number(el?.getAttribute('data-seq') ?? 0);
+        return n > after ? n : null;
+      },
+      lastSeq,
+      { timeout: 10_000 },
+    );
+    lastSeq = Number(await seq.jsonValue());
   } catch (e) {
-    const shown = await verdict().first().textContent({ timeout: 1000 }).catch(() => '(no verdict panel)');
-    throw new Error(`expected ${word}; the panel shows: ${shown}; console: ${errors.join(' || ')}`, { cause: e });
+    throw new Error(`expected a new verdict (${word}); console: ${errors.join(' || ')}`, { cause: e });
   }
+  expect(await verdict().getAttribute('data-verdict'), await verdict().textContent() ?? '').toBe(word);
 }
 async function signIn(name: string, pin: string): Promise<void> {
   await p.fill('input[name=operator]', name);
