@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/domain.js';
 import { api, base64ToBytes, download } from '../api.js';
+import { Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
 
 type Batch = Output<'batches.list'>[number];
@@ -55,16 +56,7 @@ export function Batches({ role, onAuthLost }: { role: Role; onAuthLost: (why: st
             )}
           </div>
         )}
-        {done && (
-          <p className="ok" role="status">
-            {done}
-          </p>
-        )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Feedback note={done} error={error} />
       </div>
       <div className="card">
         <h2>Batches</h2>

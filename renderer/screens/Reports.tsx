@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Output } from '../../shared/api/contract.js';
 import { api, download } from '../api.js';
+import { CountTable, Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
 
 export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
@@ -29,32 +30,8 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
         </button>
       </div>
       <div className="row">
-        <div className="card">
-          <h2>Verdicts</h2>
-          <table>
-            <tbody>
-              {Object.entries(r?.verdicts ?? {}).map(([v, n]) => (
-                <tr key={v}>
-                  <td>{v}</td>
-                  <td>{n}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="card">
-          <h2>Cure codes</h2>
-          <table>
-            <tbody>
-              {Object.entries(r?.cureCodes ?? {}).map(([c, n]) => (
-                <tr key={c}>
-                  <td>{c}</td>
-                  <td>{n}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CountTable title="Verdicts" counts={r?.verdicts} />
+        <CountTable title="Cure codes" counts={r?.cureCodes} />
         <div className="card">
           <h2>Per clerk</h2>
           <table>
@@ -79,7 +56,7 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
           </table>
         </div>
       </div>
-      {error && <p className="error">{error}</p>}
+      <Feedback error={error} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Input, Output } from '../../shared/api/contract.js';
 import { CURE_CODES, VERDICTS } from '../../shared/domain.js';
 import { api } from '../api.js';
+import { Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
 
 type Item = Output<'review.queue'>['items'][number];
@@ -220,16 +221,7 @@ export function Review({ onAuthLost }: { onAuthLost: (why: string) => void }) {
               </ul>
             </div>
           )}
-          {note && (
-            <p className="ok" role="status">
-              {note}
-            </p>
-          )}
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <Feedback note={note} error={error} />
         </div>
       </div>
     </div>

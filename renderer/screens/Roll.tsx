@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/domain.js';
 import { api, rollSource } from '../api.js';
+import { Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
 
 type Format = 'station' | 'nc-sbe' | 'ga-sos';
@@ -194,7 +195,7 @@ function Search({ onAuthLost }: { onAuthLost: (why: string) => void }) {
         ))}
         <button type="submit">Search</button>
       </form>
-      {error && <p className="error">{error}</p>}
+      <Feedback error={error} />
       {found && found.length === 0 && <p>No matching voter.</p>}
       {found?.map((b) => (
         <div key={b.ballotId} className="card">

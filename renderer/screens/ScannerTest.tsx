@@ -5,6 +5,7 @@ import { WedgeDetector } from '../../shared/scanner/wedge.js';
 import { api } from '../api.js';
 import { isEditable } from '../keys.js';
 import { playVerdict } from '../sounds.js';
+import { Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
 
 type TestScan = EventPayload<'scannerTest'>;
@@ -146,7 +147,7 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
           ))}
         </>
       )}
-      {error && <p className="error">{error}</p>}
+      <Feedback error={error} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import { api } from '../api.js';
 import { playVerdict, saveSoundSettings, soundSettings } from '../sounds.js';
+import { Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
 import { ScannerTest } from './ScannerTest.js';
 
@@ -152,16 +153,7 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
           </button>
         ))}
       </div>
-      {note && (
-        <p className="ok" role="status">
-          {note}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Feedback note={note} error={error} />
     </div>
   );
 }

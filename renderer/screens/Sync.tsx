@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/domain.js';
 import { api } from '../api.js';
+import { Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
 
 export function Sync({ role, onAuthLost }: { role: Role; onAuthLost: (why: string) => void }) {
@@ -61,7 +62,7 @@ export function Sync({ role, onAuthLost }: { role: Role; onAuthLost: (why: strin
         </table>
         {items.length === 0 && <p className="muted">No closed batch yet.</p>}
       </div>
-      {error && <p className="error">{error}</p>}
+      <Feedback error={error} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
+import { canMount } from '../helpers/mount.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../main/store/store.js';
 import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
@@ -11,13 +12,6 @@ import { browser, page, serve, shot, wedgeScan, type Served } from './fixture.js
 // A full disk in the middle of a shift, seen from the clerk's chair: the Scan screen must say
 // STOP, say why, and take nothing more; what was recorded stays whole.
 
-function canMount(): boolean {
-  const probe = fs.mkdtempSync('/tmp/intake-mount-probe-');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
-  if (r.status === 0) spawnSync('umount', [probe]);
-  fs.rmSync(probe, { recursive: true, force: true });
-  return r.status === 0;
-}
 const MOUNT = canMount();
 
 let t: ReturnType<typeof tempDir>;

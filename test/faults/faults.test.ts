@@ -1,20 +1,13 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { canMount } from '../helpers/mount.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../main/store/store.js';
 import { apiFor } from '../helpers/api.js';
 import { BIN, intake } from '../helpers/cli.js';
 import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
 
-/** Real small filesystems (tmpfs) for disk-full and read-only: needs root, as in CI. */
-function canMount(): boolean {
-  const probe = fs.mkdtempSync('/tmp/intake-mount-probe-');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
-  if (r.status === 0) spawnSync('umount', [probe]);
-  fs.rmSync(probe, { recursive: true, force: true });
-  return r.status === 0;
-}
 const MOUNT = canMount();
 
 let t: ReturnType<typeof tempDir>;
