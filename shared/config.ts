@@ -26,6 +26,9 @@ export const configSchemas = {
   syncRetryBaseSeconds: z.number().min(0.01).max(600),
   syncRetryCapSeconds: z.number().min(0.01).max(3600),
   backupDir: z.string().min(1),
+  /** Florida's daily absentee-status file: the county's FVRS code and the election's FVRS number. */
+  floridaCountyId: z.string().regex(/^[A-Z]{3}$/, 'an FVRS county code is 3 capital letters (e.g. LEO)'),
+  floridaElectionNumber: z.string().regex(/^\d{1,10}$/, 'an FVRS election number is up to 10 digits'),
   idleLockMinutes: z.number().int().min(1).max(240),
   scanners: z.array(scannerConfigSchema).max(8),
   officeName: z.string().trim().min(1).max(200),

@@ -39,11 +39,16 @@ Cure
 Sync
   sync [--url URL] [--wait SECONDS] [--no-changes]   closed batches to the state API, exactly once, then
                                    the state's changes into the roll (token in INTAKE_SYNC_TOKEN)
-  sync --dir PATH                  the same batches as CSV files (+ .sha256) for states that take uploads
+  sync --dir PATH [--layout csv|florida]   the same batches as CSV files (+ .sha256) for states that take
+                                   uploads, or Florida's daily county absentee-status file
+  feed export [--since CURSOR] --format ndjson|ballottrax [--out FILE]
+                                   every ballot status change since the cursor, for tracking services;
+                                   the summary names the cursor to give next time
   sync status | requeue BATCH --reason TEXT --operator NAME
 Station
   config get [KEY] | set KEY VALUE | list
   audit verify                     exits 1 and names the first broken link of a tampered log
+  audit export [--out FILE]        the log with its hash chain, for scripts/verify-audit.mjs (Node only)
   backup FILE                      an online, consistent copy of the database (scanning may go on)
   restore BACKUP [--verify]        verifies the backup (integrity + audit chain), then puts it in place;
                                    the current database is kept beside it as *.before-restore-*
@@ -70,6 +75,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   cure: async () => (await import('./commands/cure.js')).cureCommand,
   sync: async () => (await import('./commands/sync.js')).syncCommand,
+  feed: async () => (await import('./commands/feed.js')).feedCommand,
   scanners: async () => (await import('./commands/scanners.js')).scannersCommand,
   backup: async () => (await import('./commands/backup.js')).backupCommand,
   restore: async () => (await import('./commands/backup.js')).restoreCommand,

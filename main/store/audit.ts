@@ -83,6 +83,17 @@ export class AuditLog {
     return full;
   }
 
+  /** How many entries there are, and the last one's hash (as stored, whether or not the chain holds). */
+  tip(): { entries: number; head: string } {
+    const r = this.db.prepare<[], { n: number; head: string | null }>('SELECT count(*) AS n, (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS head FROM audit_log').get();
+    return { entries: r?.n ?? 0, head: r?.head ?? GENESIS_HASH };
+  }
+
+  /** Every entry in order, exactly as stored (for `intake audit export`). */
+  *entries(): Generator<AuditRow> {
+    yield* this.db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq').iterate();
+  }
+
   /** Walks the whole chain; returns the first broken link, if any. */
   verify(): AuditVerdict {
     let prevHash = GENESIS_HASH;

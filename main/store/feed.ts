@@ -74,3 +74,63 @@ function toEvent(r: Row, after: Record<string, unknown>): FeedEvent | null {
       return null;
   }
 }
+
+/** What a tracking or state file says of one ballot: the roll's facts, its receipt, its cure case. */
+export interface BallotStatusRow {
+  ballot_id: string;
+  election_id: string;
+  voter_id: string;
+  status: 'ISSUED' | 'CANCELLED';
+  issued_at: string | null;
+  precinct: string | null;
+  ballot_style: string | null;
+  last_name: string;
+  first_name: string;
+  middle_name: string | null;
+  suffix: string | null;
+  mail_address: string | null;
+  mail_city: string | null;
+  mail_state: string | null;
+  mail_zip: string | null;
+  /** When the current (not undone) receipt was scanned; null: not received. */
+  received_at: string | null;
+  /** The ballot's latest cure case, if any. */
+  cure_state: string | null;
+  cure_codes: string | null;
+  cure_updated_at: string | null;
+}
+
+const STATUS_SELECT = `
+  SELECT b.ballot_id, b.election_id, b.voter_id, b.status, b.issued_at, b.precinct, b.ballot_style,
+         b.last_name, b.first_name, b.middle_name, b.suffix, b.mail_address, b.mail_city, b.mail_state, b.mail_zip,
+         s.scanned_at AS received_at, c.state AS cure_state, c.codes AS cure_codes, c.updated_at AS cure_updated_at
+  FROM ballots b
+  LEFT JOIN receipts r ON r.ballot_id = b.ballot_id
+  LEFT JOIN scans s ON s.seq = r.scan_seq AND NOT EXISTS (SELECT 1 FROM scan_undos u WHERE u.scan_seq = s.seq)
+  LEFT JOIN cure_cases c ON c.case_id = (SELECT max(case_id) FROM cure_cases WHERE ballot_id = b.ballot_id)`;
+
+/** The status of each named ballot (those not in the roll are left out). */
+export function ballotStatuses(db: Db, ballotIds: readonly string[]): BallotStatusRow[] {
+  const stmt = db.prepare<[string], BallotStatusRow>(`${STATUS_SELECT} WHERE b.ballot_id = ?`);
+  const out: BallotStatusRow[] = [];
+  for (const id of ballotIds) {
+    const row = stmt.get(id);
+    if (row) out.push(row);
+  }
+  return out;
+}
+
+/**
+ * One row per voter of an election, for a state's daily complete file: the voter's received mail
+ * ballot if there is one, else the mail ballot issued last. Streams: a county's roll never
+ * sits in memory.
+ */
+export function* voterStatuses(db: Db, electionId: string): Generator<BallotStatusRow> {
+  const stmt = db.prepare<[string], BallotStatusRow & { pick: number }>(
+    `SELECT * FROM (
+       SELECT x.*, row_number() OVER (PARTITION BY x.voter_id ORDER BY (x.received_at IS NOT NULL) DESC, x.issued_at DESC, x.ballot_id DESC) AS pick
+       FROM (${STATUS_SELECT} WHERE b.election_id = ? AND b.vote_method = 'MAIL') x
+     ) WHERE pick = 1 ORDER BY voter_id`,
+  );
+  for (const { pick: _pick, ...row } of stmt.iterate(electionId)) yield row;
+}

@@ -7,6 +7,8 @@ import type { Store } from '../store/store.js';
 import { writeWithSidecar } from './files.js';
 import { receiptsCsv } from './layouts/receipts-csv.js';
 import { SyncError } from './sender.js';
+import { floridaDailyFile } from './tracking.js';
+import { loadProfile } from '../cure/profiles.js';
 
 export interface FolderReport {
   written: { batchId: string; file: string; sha256: string; receipts: number }[];
@@ -47,5 +49,53 @@ export async function syncToFolder(store: Store, folder: string, layout: 'csv'):
     store.sync.acknowledge(b.batch_id, `file:${name} sha256:${sha256}`, new Date().toISOString());
     report.written.push({ batchId: b.batch_id, file, sha256, receipts: receipts.length });
   }
+  return report;
+}
+
+/**
+ * Florida's layout: not a file per batch but the county's daily absentee-status file, one line
+ * per voter of the election, a complete replacement of yesterday's. Written atomically with its
+ * sidecar; then every closed batch still in the outbox is in it and is marked acknowledged with
+ * the file's name and hash. Written again the same day, it replaces the day's file.
+ */
+export async function floridaToFolder(store: Store, folder: string, now: Date = new Date()): Promise<FolderReport> {
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new SyncError(`${folder} is not a folder (is the drive mounted?)`);
+  const need = <T>(value: T | undefined, key: string): T => {
+    if (value === undefined) throw new SyncError(`the Florida file needs the ${key} setting: intake config set ${key} VALUE`);
+    return value;
+  };
+  const c = store.config;
+  const electionId = need(c.get('election'), 'election');
+  const countyId = need(c.get('floridaCountyId'), 'floridaCountyId');
+  const profile = loadProfile(c.get('stateProfile') ?? 'generic');
+  if (!profile.ok) throw new SyncError(`state profile: ${profile.error}`);
+  const opts = {
+    countyId,
+    electionId,
+    electionNumber: need(c.get('floridaElectionNumber'), 'floridaElectionNumber'),
+    electionDate: need(c.get('electionDate'), 'electionDate'),
+    electionName: c.get('electionName') ?? electionId,
+    timeZone: profile.value.timeZone,
+  };
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: opts.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now).replace(/-/g, '');
+  const name = `AbStat-${countyId}-${opts.electionNumber}-${day}.txt`;
+  const file = path.join(folder, name);
+  const pending = store.sync.unfinished().filter((row) => store.batches.rowById(row.batch_id)?.status === 'CLOSED');
+  // Voters' names and mailing addresses: owner-only, as every export with voter data.
+  let sha256: string;
+  try {
+    ({ sha256 } = await writeWithSidecar(file, floridaDailyFile(store, opts), { mode: 0o600 }));
+  } catch (e) {
+    const cause = (e as Error).cause;
+    throw cause instanceof SyncError ? cause : new SyncError((e as Error).message);
+  }
+  const report: FolderReport = { written: [], folder: path.resolve(folder) };
+  const at = new Date().toISOString();
+  for (const row of pending) {
+    store.sync.markSending(row.batch_id, `file:${report.folder}`, at);
+    store.sync.acknowledge(row.batch_id, `file:${name} sha256:${sha256}`, new Date().toISOString());
+    report.written.push({ batchId: row.batch_id, file, sha256, receipts: store.sync.batchReceipts(row.batch_id).length });
+  }
+  if (pending.length === 0) report.written.push({ batchId: '', file, sha256, receipts: 0 });
   return report;
 }

@@ -1,11 +1,11 @@
 import { pullChanges } from '../../sync/changes.js';
 import { SyncSender } from '../../sync/sender.js';
-import { syncToFolder } from '../../sync/folder.js';
+import { floridaToFolder, syncToFolder } from '../../sync/folder.js';
 import { cliActor } from '../actor.js';
 import { CommandError, operatorOf, parse, printJson, UsageError, withStoreAsync, type Io } from '../context.js';
 
 const USAGE = `usage: intake sync [--url URL] [--wait SECONDS] [--no-changes]     (token in INTAKE_SYNC_TOKEN)
-       intake sync --dir PATH
+       intake sync --dir PATH [--layout csv|florida]
        intake sync status
        intake sync requeue BATCH --reason TEXT --operator NAME`;
 
@@ -42,8 +42,8 @@ export async function syncCommand(io: Io, args: string[]): Promise<number> {
     if (sub !== undefined) throw new UsageError(USAGE);
     if (values.dir) {
       const layout = values.layout ?? 'csv';
-      if (layout !== 'csv') throw new UsageError('--layout must be csv');
-      const report = await syncToFolder(store, values.dir, layout);
+      if (layout !== 'csv' && layout !== 'florida') throw new UsageError('--layout must be csv or florida');
+      const report = layout === 'florida' ? await floridaToFolder(store, values.dir) : await syncToFolder(store, values.dir, layout);
       printJson(io, report);
       return 0;
     }

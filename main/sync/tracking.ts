@@ -1,0 +1,117 @@
+import type { CureCode, CureState } from '../../shared/domain.js';
+import type { StateProfile } from '../../shared/cure/profile.js';
+import { ballotStatuses, feedSince, voterStatuses, type BallotStatusRow, type FeedEvent } from '../store/feed.js';
+import type { Store } from '../store/store.js';
+import { ballotTraxStatusCsv, type BallotStatusRecord } from './layouts/ballottrax.js';
+import type { LayoutError } from './layouts/errors.js';
+import { floridaAbsenteeLine, type FloridaAbsenteeRecord } from './layouts/florida.js';
+import { ballotTraxStatusFor, floridaRequestStatusFor, isReinstated, isSignatureRelatedReason, type BallotFacts } from './layouts/status.js';
+import { SyncError } from './sender.js';
+
+/**
+ * What voter-notification services and the state's daily files are told: built from the store's
+ * records (the audit log for the feed, the roll, receipts and cure cases for statuses), so a
+ * voter is shown exactly what the station recorded.
+ */
+
+export interface FeedPage {
+  events: FeedEvent[];
+  /** Give this as --since next time to continue where this export ended. */
+  cursor: number;
+}
+
+export function feedPage(store: Store, since: number): FeedPage {
+  const events = [...feedSince(store.db, since)];
+  return { events, cursor: events.at(-1)?.cursor ?? since };
+}
+
+function facts(r: BallotStatusRow): BallotFacts {
+  return {
+    cancelled: r.status === 'CANCELLED',
+    mailed: r.issued_at !== null,
+    undeliverable: false,
+    receipt: r.received_at ? { cureState: (r.cure_state as CureState | null) ?? null } : null,
+  };
+}
+
+const codesOf = (r: BallotStatusRow): CureCode[] => (r.cure_codes ? (JSON.parse(r.cure_codes) as CureCode[]) : []);
+
+/**
+ * The BallotTrax ballot-status file for every ballot whose status changed since the cursor:
+ * one row per ballot, its status as of now. A ballot BallotTrax has no word for (cancelled,
+ * never received) is left out.
+ */
+export function ballotTraxFeed(store: Store, since: number, profile: StateProfile): { csv: string; ballots: number; cursor: number } {
+  const page = feedPage(store, since);
+  const ids = [...new Set(page.events.map((e) => e.ballotId))];
+  const records: BallotStatusRecord[] = [];
+  for (const r of ballotStatuses(store.db, ids)) {
+    const f = facts(r);
+    const status = ballotTraxStatusFor(f);
+    if (!status) continue;
+    const codes = codesOf(r);
+    const rejected = status === 'Rejected' || status === 'RejectedCurable';
+    records.push({
+      electionNumber: r.election_id,
+      voterId: r.voter_id,
+      status,
+      mailedDate: r.issued_at,
+      returnedDate: r.received_at,
+      precinct: r.precinct,
+      party: null,
+      rejectionReason: rejected ? (codes[0] ?? 'OTHER') : null,
+      rejectionDescription: rejected ? codes.map((c) => profile.cureCodes[c]?.label.en ?? c).join(' ') || 'Referred for review.' : null,
+      isReinstated: isReinstated(f),
+      isSignatureRelated: isSignatureRelatedReason(codes),
+    });
+  }
+  const csv = ballotTraxStatusCsv(records, { timeZone: profile.timeZone });
+  if (!csv.ok) throw new SyncError(`the BallotTrax file cannot be written: ${describe(csv.error)}`);
+  return { csv: csv.value, ballots: records.length, cursor: page.cursor };
+}
+
+export interface FloridaFileOptions {
+  countyId: string;
+  electionId: string;
+  electionNumber: string;
+  electionDate: string;
+  electionName: string;
+  timeZone: string;
+}
+
+/**
+ * Florida's daily county absentee-status file: one line per voter of the election, a complete
+ * replacement of the day before. Streams line by line; if any voter cannot be written, the
+ * generator throws after the last line (so an atomic writer discards the whole file) naming
+ * the first records at fault.
+ */
+export function* floridaDailyFile(store: Store, o: FloridaFileOptions): Generator<string> {
+  const errors: LayoutError[] = [];
+  let i = 0;
+  for (const r of voterStatuses(store.db, o.electionId)) {
+    const record: FloridaAbsenteeRecord = {
+      countyId: o.countyId,
+      voterId: r.voter_id,
+      electionNumber: o.electionNumber,
+      electionDate: o.electionDate,
+      electionName: o.electionName,
+      lastChange: [r.issued_at, r.received_at, r.cure_updated_at].filter((d): d is string => !!d).sort().at(-1) ?? o.electionDate,
+      requestStatus: floridaRequestStatusFor(facts(r)),
+      deliveryDate: r.issued_at,
+      returnDate: r.received_at,
+      precinct: r.precinct,
+      voterName: [r.last_name, r.first_name, r.middle_name, r.suffix].filter(Boolean).join(' '),
+      mailing: { line1: r.mail_address, city: r.mail_city, state: r.mail_state, zip: r.mail_zip },
+    };
+    const line = floridaAbsenteeLine(record, { timeZone: o.timeZone }, i);
+    i += 1;
+    if (line.ok) yield `${line.value}\r\n`;
+    else if (errors.length < 20) errors.push(...line.error.map((e) => ({ ...e, field: `${e.field} (voter ${r.voter_id})` })));
+  }
+  if (errors.length > 0) throw new SyncError(`the Florida file cannot be written: ${describe(errors)}`);
+}
+
+function describe(errors: readonly LayoutError[]): string {
+  const shown = errors.slice(0, 5).map((e) => `record ${e.record + 1} ${e.field}: ${e.error}`);
+  return shown.join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : '');
+}

@@ -1,0 +1,235 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CureService } from '../../main/cure/service.js';
+import { Intake } from '../../main/intake/intake.js';
+import { Store } from '../../main/store/store.js';
+import { intake, ROOT } from '../helpers/cli.js';
+import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
+
+// The tracking feed, the Florida daily file and the audit export, through the real `intake`
+// binary on a real database, and the auditor's standalone verifier on the export.
+
+let t: ReturnType<typeof tempDir>;
+let db: string;
+const run = (args: string[]) => intake(args, { env: { INTAKE_DB: db, INTAKE_PIN: '' } });
+const VERIFY = path.join(ROOT, 'scripts', 'verify-audit.mjs');
+
+function withStore<T>(fn: (store: Store) => T): T {
+  const store = Store.open(db);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+const scan = (raw: string) => withStore((s) => new Intake(s, 'MAIL-1').scan({ raw, operator: 'clara' }));
+
+beforeAll(() => {
+  t = tempDir('intake-tracking-');
+  db = path.join(t.dir, 'station.db');
+  withStore((store) => {
+    const at = new Date().toISOString();
+    for (const [k, v] of [
+      ['station', 'MAIL-1'],
+      ['election', 'E2026'],
+      ['electionDate', '2026-11-03'],
+      ['electionName', '2026 General Election'],
+      ['stateProfile', 'generic'],
+    ] as const)
+      store.config.set(k, v, 'setup', at);
+    seedRoll(store, [
+      rollRow({ ballotId: 'FV-1', voterId: '1000001', lastName: 'ALVAREZ', firstName: 'ANA', mailAddress: '1 PALM AVE', mailCity: 'TALLAHASSEE', mailState: 'FL', mailZip: '32301' }),
+      rollRow({ ballotId: 'FV-2', voterId: '1000002', lastName: 'BROWN', firstName: 'BO' }),
+      rollRow({ ballotId: 'FV-3', voterId: '1000003', lastName: 'CHEN', firstName: 'CY' }),
+      rollRow({ ballotId: 'FV-4', voterId: '1000004', lastName: 'DIAZ', firstName: 'DEE' }),
+    ]);
+  });
+  for (const id of ['FV-1', 'FV-2', 'FV-3']) expect(scan(id).verdict).toBe('ACCEPTED');
+  withStore((store) => new CureService(store).flag({ ballotId: 'FV-2' }, ['NO_VOTER_SIGNATURE'], { name: 'clara', role: 'clerk' }, 'no signature'));
+});
+
+afterAll(() => t.cleanup());
+
+interface FeedLine {
+  cursor: number;
+  ballotId: string;
+  status: string;
+  cureCodes: string[];
+}
+
+describe('intake feed export', () => {
+  let cursor = 0;
+
+  it('gives every status change since the cursor as NDJSON, and the cursor to continue from', () => {
+    const r = run(['feed', 'export', '--since', '0', '--format', 'ndjson']);
+    expect(r.status, r.stderr).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as FeedLine);
+    expect(events.map((e) => [e.ballotId, e.status])).toEqual([
+      ['FV-1', 'received'],
+      ['FV-2', 'received'],
+      ['FV-3', 'received'],
+      ['FV-2', 'flagged'],
+    ]);
+    expect(events[3]?.cureCodes).toEqual(['NO_VOTER_SIGNATURE']);
+    const summary = JSON.parse(r.stderr) as { events: number; cursor: number };
+    expect(summary).toMatchObject({ events: 4, cursor: events[3]?.cursor });
+    cursor = summary.cursor;
+  });
+
+  it('continues from the cursor: nothing new, then only what came after', () => {
+    const none = run(['feed', 'export', '--since', String(cursor), '--format', 'ndjson']);
+    expect(none.stdout).toBe('');
+    expect(JSON.parse(none.stderr)).toMatchObject({ events: 0, cursor });
+    expect(scan('FV-4').verdict).toBe('ACCEPTED');
+    const out = path.join(t.dir, 'feed.ndjson');
+    const r = run(['feed', 'export', '--since', String(cursor), '--format', 'ndjson', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FeedLine);
+    expect(lines.map((e) => [e.ballotId, e.status])).toEqual([['FV-4', 'received']]);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(r.stdout)).toMatchObject({ events: 1, file: out });
+  });
+
+  it('writes the BallotTrax ballot-status file for the ballots that changed', () => {
+    const r = run(['feed', 'export', '--since', '0', '--format', 'ballottrax']);
+    expect(r.status, r.stderr).toBe(0);
+    const [header, ...rows] = r.stdout.trim().split('\r\n');
+    expect(header).toBe('ElectionNumber,VoterID,BallotStatus,MailedDate,ReturnedDate,VbmRequestPrecinct,VbmParty,RejectionReason,RejectionDescription,IsReinstated,IsSignatureRelatedReason');
+    const byVoter = new Map(rows.map((row) => [row.split(',')[1], row]));
+    expect(byVoter.size).toBe(4);
+    expect(byVoter.get('1000001')).toMatch(/^E2026,1000001,Accepted,10\/01\/2026,\d\d\/\d\d\/\d{4},P-01,,,,FALSE,FALSE$/);
+    expect(byVoter.get('1000002')).toMatch(/^E2026,1000002,RejectedCurable,.*,NO_VOTER_SIGNATURE,.+,FALSE,TRUE$/);
+  });
+
+  it('refuses a cursor that is not one, and an unknown format, plainly', () => {
+    const bad = run(['feed', 'export', '--since', 'yesterday']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--since must be a cursor printed by an earlier export');
+    expect(run(['feed', 'export', '--format', 'xml']).stderr).toContain('--format must be ndjson or ballottrax');
+  });
+});
+
+describe('intake sync --dir --layout florida', () => {
+  it('names the missing setting, and writes nothing', () => {
+    const dir = path.join(t.dir, 'fl-missing');
+    fs.mkdirSync(dir);
+    const r = run(['sync', '--dir', dir, '--layout', 'florida']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('needs the floridaCountyId setting');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it("writes the county's daily absentee-status file: one tab-separated line per voter, a sidecar, owner-only; the closed batch is acknowledged", () => {
+    expect(run(['config', 'set', 'floridaCountyId', 'LEO']).status).toBe(0);
+    expect(run(['config', 'set', 'floridaElectionNumber', '20261103']).status).toBe(0);
+    expect(run(['batch', 'close', '--hand-count', '4', '--operator', 'sue']).status).toBe(0);
+    const dir = path.join(t.dir, 'fl');
+    fs.mkdirSync(dir);
+    const r = run(['sync', '--dir', dir, '--layout', 'florida']);
+    expect(r.status, r.stderr).toBe(0);
+    const files = fs.readdirSync(dir).sort();
+    expect(files).toHaveLength(2);
+    const [data, sidecar] = files as [string, string];
+    expect(data).toMatch(/^AbStat-LEO-20261103-\d{8}\.txt$/);
+    expect(sidecar).toBe(`${data}.sha256`);
+    const bytes = fs.readFileSync(path.join(dir, data));
+    expect(fs.readFileSync(path.join(dir, sidecar), 'utf8')).toBe(`${createHash('sha256').update(bytes).digest('hex')}  ${data}\n`);
+    expect(fs.statSync(path.join(dir, data)).mode & 0o777).toBe(0o600);
+    const lines = bytes.toString('utf8').split('\r\n').filter(Boolean);
+    expect(lines).toHaveLength(4);
+    for (const l of lines) expect(l.split('\t')).toHaveLength(34);
+    const ana = lines.find((l) => l.split('\t')[2] === '1000001')?.split('\t') ?? [];
+    expect(ana.slice(0, 8)).toEqual(['AbStat', 'LEO', '1000001', '20261103', '11/03/2026', '2026 General Election', ana[6], 'V']);
+    expect(ana[24]).toBe('ALVAREZ ANA');
+    expect(ana.slice(25, 31)).toEqual(['1 PALM AVE', '', '', 'TALLAHASSEE', 'FL', '32301']);
+    const status = JSON.parse(run(['sync', 'status']).stdout) as { status: string; ack: string | null }[];
+    expect(status).toHaveLength(1);
+    expect(status[0]).toMatchObject({ status: 'acknowledged' });
+    expect(status[0]?.ack).toContain(`file:${data} sha256:`);
+  });
+
+  it('writes no file when a voter cannot be put in the layout, and says which', () => {
+    withStore((store) => seedRoll(store, [rollRow({ ballotId: 'FV-9', voterId: 'NOT-A-NUMBER' })]));
+    const dir = path.join(t.dir, 'fl-bad');
+    fs.mkdirSync(dir);
+    const r = run(['sync', '--dir', dir, '--layout', 'florida']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('FVRSVoterIdNumber (voter NOT-A-NUMBER): Numeric(10) expected');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('intake audit export, checked by the standalone verifier', () => {
+  let file: string;
+  const verify = (f: string, extra: string[] = []) => spawnSync(process.execPath, [VERIFY, f, ...extra], { encoding: 'utf8' });
+  const lines = () => fs.readFileSync(file, 'utf8').trim().split('\n');
+  const tampered = (edit: (ls: string[]) => string[]) => {
+    const f = path.join(t.dir, `tampered-${Math.random().toString(36).slice(2)}.ndjson`);
+    fs.writeFileSync(f, `${edit(lines()).join('\n')}\n`);
+    return f;
+  };
+
+  beforeAll(() => {
+    file = path.join(t.dir, 'audit.ndjson');
+    const r = run(['audit', 'export', '--out', file]);
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('exports every entry with its chain, owner-only, and the verifier (Node only) says it is intact', () => {
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const header = JSON.parse(lines()[0] ?? '') as { format: string; entries: number; head: string };
+    expect(header.format).toBe('ballot-intake-station/audit-log');
+    expect(lines()).toHaveLength(header.entries + 1);
+    const v = verify(file);
+    expect(v.status, v.stderr).toBe(0);
+    expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, entries: header.entries, head: header.head });
+    const known = JSON.parse(run(['audit', 'verify']).stdout) as { head: string };
+    expect(verify(file, ['--head', known.head]).status).toBe(0);
+    // The script imports nothing but Node's own modules.
+    const imports = [...fs.readFileSync(VERIFY, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports.every((m) => m?.startsWith('node:'))).toBe(true);
+  });
+
+  it('names the entry whose contents were changed', () => {
+    const f = tampered((ls) => ls.map((l, i) => (i === 3 ? JSON.stringify({ ...(JSON.parse(l) as object), actor: 'mallory' }) : l)));
+    const v = verify(f);
+    expect(v.status).toBe(1);
+    expect(v.stderr).toMatch(/^BROKEN at entry 3: its contents were changed/);
+  });
+
+  it('names a deleted entry, and entries swapped', () => {
+    const deleted = verify(tampered((ls) => ls.filter((_, i) => i !== 2)));
+    expect(deleted.status).toBe(1);
+    expect(deleted.stderr).toContain('BROKEN at entry 2: entry 2 is missing (the next line is entry 3)');
+    const swapped = verify(tampered((ls) => [ls[0] ?? '', ls[2] ?? '', ls[1] ?? '', ...ls.slice(3)]));
+    expect(swapped.status).toBe(1);
+    expect(swapped.stderr).toContain('BROKEN at entry 1: entry 1 is missing (the next line is entry 2)');
+  });
+
+  it('catches entries cut from the end, even with the header rewritten, given the head kept elsewhere', () => {
+    const cut = verify(tampered((ls) => ls.slice(0, -1)));
+    expect(cut.status).toBe(1);
+    expect(cut.stderr).toMatch(/the header says \d+ entries, the file holds \d+/);
+    const known = (JSON.parse(lines()[0] ?? '') as { head: string }).head;
+    const rewritten = tampered((ls) => {
+      const kept = ls.slice(0, -1);
+      const last = JSON.parse(kept.at(-1) ?? '') as { hash: string };
+      const h = JSON.parse(kept[0] ?? '') as Record<string, unknown>;
+      return [JSON.stringify({ ...h, entries: kept.length - 1, head: last.hash }), ...kept.slice(1)];
+    });
+    expect(verify(rewritten).status).toBe(0); // a forged header alone cannot be told…
+    const r = verify(rewritten, ['--head', known]);
+    expect(r.status).toBe(1); // …from the head the office kept
+    expect(r.stderr).toContain('does not end at the head you gave');
+  });
+
+  it('refuses a file that is not an export', () => {
+    const f = path.join(t.dir, 'not-audit.txt');
+    fs.writeFileSync(f, 'hello\n');
+    expect(verify(f).status).toBe(2);
+    expect(execFileSync(process.execPath, [VERIFY, file], { encoding: 'utf8' })).toContain('"ok":true');
+  });
+});
