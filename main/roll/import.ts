@@ -5,7 +5,8 @@ import { AuditLog } from '../store/audit.js';
 import { openDatabase } from '../store/db.js';
 import { InitialLoad } from '../store/roll.js';
 import type { Store } from '../store/store.js';
-import { readRoll, type RollReadOptions } from './read.js';
+import { readItems } from './items.js';
+import type { RollReadOptions } from './read.js';
 import { RejectsWriter } from './rejects.js';
 
 export interface ImportSummary {
@@ -90,10 +91,15 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
       totalBytes = p.totalBytes;
       opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
     });
-    for await (const rec of readRoll(source, readOpts)) {
-      read += 1;
-      if (!rec.ok) rejects.add(rec.rowNo, rec.error, rec.raw);
-      else if (!load.add(rec.row)) rejects.add(rec.rowNo, `duplicate ballot ID ${rec.row.ballotId} (an earlier row has it)`, rec.row.ballotId);
+    for await (const batch of readItems(source, readOpts)) {
+      for (const item of batch) {
+        read += 1;
+        if (!item.ok) rejects.add(item.rowNo, item.error, item.raw);
+        else {
+          const ballotId = String(item.values[0]);
+          if (!load.addValues(item.values)) rejects.add(item.rowNo, `duplicate ballot ID ${ballotId} (an earlier row has it)`, ballotId);
+        }
+      }
     }
     opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
     await rejects.close();
@@ -142,11 +148,13 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
       totalBytes = p.totalBytes;
       opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
     });
-    for await (const rec of readRoll(source, readOpts)) {
-      read += 1;
-      if (rec.ok) staging.add(rec.rowNo, rec.row);
-      else rejects.add(rec.rowNo, rec.error, rec.raw);
-      if (staging.pendingCount >= chunkRows) flush();
+    for await (const batch of readItems(source, readOpts)) {
+      for (const item of batch) {
+        read += 1;
+        if (item.ok) staging.addValues(item.rowNo, item.values);
+        else rejects.add(item.rowNo, item.error, item.raw);
+        if (staging.pendingCount >= chunkRows) flush();
+      }
     }
     flush();
     opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });

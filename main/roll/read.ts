@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parse, type CsvError } from 'csv-parse';
+import { PassThrough } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { RollFormat, RollRecord } from '../../shared/roll/types.js';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -7,6 +7,7 @@ import { fieldProblem, type FormatSpec, type RowMapper } from './formats/common.
 import { gaSos } from './formats/ga-sos.js';
 import { ncSbe } from './formats/nc-sbe.js';
 import { station } from './formats/station.js';
+import { CsvTokenizer, type CsvRecord } from './csv-tokenizer.js';
 
 export interface RollReadOptions {
   format: RollFormat;
@@ -30,6 +31,7 @@ export class RollFileError extends Error {
 const FORMATS: Record<RollFormat, FormatSpec> = { station, 'nc-sbe': ncSbe, 'ga-sos': gaSos };
 const DEFAULT_ENCODING: Record<RollFormat, 'utf8' | 'cp1252'> = { station: 'utf8', 'nc-sbe': 'cp1252', 'ga-sos': 'cp1252' };
 const MAX_RAW = 2000;
+const MAX_RECORD_CHARS = 1 << 20;
 
 export function parseMapOption(text: string): Result<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -58,13 +60,17 @@ function openSource(source: string | NodeJS.ReadableStream, encoding: 'utf8' | '
       if (e instanceof RollFileError) throw e;
       throw new RollFileError(`cannot read ${source}: ${(e as Error).message}`);
     }
-    stream = fs.createReadStream(source, { highWaterMark: 1 << 20 });
+    stream = fs.createReadStream(source, { highWaterMark: 1 << 16 });
   } else stream = source;
   stream.on('data', (chunk: Buffer | string) => {
     counted += chunk.length;
   });
-  // csv-parse decodes UTF-8 itself (and strips a BOM); the single-byte encodings go through iconv.
-  const decoded = encoding === 'utf8' ? stream : stream.pipe(iconv.decodeStream(encoding === 'cp1252' ? 'win1252' : 'latin1'));
+  // Decoded to text here (a UTF-8 character split between two reads is put back together); the
+  // tokenizer drops a BOM.
+  const decoder = encoding === 'utf8' ? new PassThrough({ encoding: 'utf8' }) : iconv.decodeStream(encoding === 'cp1252' ? 'win1252' : 'latin1');
+  const decoded = stream.pipe(decoder);
+  // pipe() does not carry errors: a read error (a pulled USB stick) must end the import.
+  stream.on('error', (e: Error) => (decoded as NodeJS.ReadableStream & { destroy: (e: Error) => void }).destroy(e));
   return { stream: decoded, bytes: () => counted, total };
 }
 
@@ -75,42 +81,55 @@ function openSource(source: string | NodeJS.ReadableStream, encoding: 'utf8' | '
  * any row is yielded. Memory stays flat whatever the file's size.
  */
 export async function* readRoll(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RollRecord> {
+  for await (const batch of readRollBatches(source, opts)) yield* batch;
+}
+
+/**
+ * As readRoll, a chunk of the file at a time: the records of each chunk in one array, so a
+ * state-sized import pays for one await per chunk, not one per row.
+ */
+export async function* readRollBatches(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RollRecord[]> {
   const spec = FORMATS[opts.format];
   if (opts.format === 'ga-sos' && !opts.electionId) throw new RollFileError("Georgia's STATEWIDE.csv names no election: give --election ID");
   const { stream, bytes, total } = openSource(source, opts.encoding ?? DEFAULT_ENCODING[opts.format]);
-  // relax_column_count: a short or long row is a rejection with its row number, not a fatal error;
-  // relax_quotes: a stray quote inside an unquoted field is data; skip_records_with_error: a
-  // record csv-parse cannot parse is reported through 'skip' and the rest of the file goes on.
-  // Records end at CRLF, LF or CR, mixed in one file (files pasted together from two systems).
-  const parser = parse({ bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true, skip_records_with_error: true, max_record_size: 1 << 20 });
-  const skipped: RollRecord[] = [];
-  parser.on('skip', (e: CsvError & { lines?: number }) => {
-    skipped.push({ rowNo: e.lines ?? 0, ok: false, error: `malformed CSV: ${e.message}`, raw: '' });
-  });
-  stream.on('error', (e: Error) => parser.destroy(e));
-  stream.pipe(parser);
-
+  const tokenizer = new CsvTokenizer(MAX_RECORD_CHARS);
   let header: string[] | null = null;
   let mapRow: RowMapper | null = null;
-  // Row numbers are counted here, not taken from csv-parse, which counts a quoted CRLF as two lines.
-  let nextLine = 1;
   let rows = 0;
   let lastReport = 0;
+  const records: CsvRecord[] = [];
+  let ended = false;
   try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
-      const rowNo = nextLine;
-      nextLine += 1 + innerLineBreaks(fields);
-      if (header === null) {
-        header = checkHeader(fields, opts, spec);
-        const index = new Map(header.map((h, i) => [h, i] as const));
-        mapRow = spec.mapper(index, { electionId: opts.electionId });
-        continue;
+    const chunks = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
+    while (!ended) {
+      const next = await chunks.next();
+      if (next.done) {
+        tokenizer.end(records);
+        ended = true;
+      } else tokenizer.push(next.value, records);
+      const out: RollRecord[] = [];
+      for (let k = 0; k < records.length; k++) {
+        const rec = records[k] as CsvRecord;
+        if (header === null) {
+          if (!('fields' in rec)) throw new RollFileError(`the header row cannot be read: ${rec.error}`);
+          header = checkHeader(rec.fields, opts, spec);
+          const index = new Map(header.map((h, i) => [h, i] as const));
+          mapRow = spec.mapper(index, { electionId: opts.electionId });
+          continue;
+        }
+        if (!('fields' in rec)) {
+          rows += 1;
+          out.push({ rowNo: rec.line, ok: false, error: `malformed CSV: ${rec.error}`, raw: '' });
+          continue;
+        }
+        const fields = rec.fields;
+        if (fields.length === 1 && fields[0] === '') continue; // a blank line
+        rows += 1;
+        if (!mapRow) throw new Error('unreachable: the header sets the mapper');
+        out.push(toRecord(rec.line, fields, header, mapRow));
       }
-      while (skipped.length > 0) yield skipped.shift() as RollRecord;
-      if (fields.length === 1 && fields[0] === '') continue; // a blank line
-      rows += 1;
-      if (!mapRow) throw new Error('unreachable: the header sets the mapper');
-      yield toRecord(rowNo, fields, header, mapRow);
+      records.length = 0;
+      if (out.length > 0) yield out;
       if (opts.onProgress && rows - lastReport >= 5000) {
         lastReport = rows;
         opts.onProgress({ bytes: bytes(), totalBytes: total, rows });
@@ -122,15 +141,8 @@ export async function* readRoll(source: string | NodeJS.ReadableStream, opts: Ro
   } finally {
     (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   }
-  while (skipped.length > 0) yield skipped.shift() as RollRecord;
   if (header === null) throw new RollFileError('the file is empty: no header row');
   opts.onProgress?.({ bytes: bytes(), totalBytes: total, rows });
-}
-
-function innerLineBreaks(fields: readonly string[]): number {
-  let n = 0;
-  for (const f of fields) if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\r|\n/g)?.length ?? 0;
-  return n;
 }
 
 function checkHeader(fields: string[], opts: RollReadOptions, spec: FormatSpec): string[] {
@@ -179,11 +191,16 @@ export async function previewRoll(path: string, opts: RollReadOptions, n: number
 /** The file's own column names (before --map), for the mapping step. */
 export async function readHeader(path: string, opts: Pick<RollReadOptions, 'format' | 'encoding'>): Promise<string[]> {
   const { stream } = openSource(path, opts.encoding ?? DEFAULT_ENCODING[opts.format]);
-  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, to_line: 1 });
-  stream.pipe(parser);
+  const tokenizer = new CsvTokenizer(MAX_RECORD_CHARS);
+  const out: CsvRecord[] = [];
   try {
-    for await (const rec of parser as AsyncIterable<string[]>) return rec.map((h) => h.trim());
-    return [];
+    for await (const chunk of stream as AsyncIterable<string>) {
+      tokenizer.push(chunk, out);
+      if (out.length > 0) break;
+    }
+    if (out.length === 0) tokenizer.end(out);
+    const first = out[0];
+    return first && 'fields' in first ? first.fields.map((h) => h.trim()) : [];
   } finally {
     (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   }

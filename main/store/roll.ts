@@ -1,3 +1,4 @@
+import { rollValues, type RollValues } from '../../shared/roll/values.js';
 import type { RollRow } from '../../shared/roll/types.js';
 import type { Db } from './db.js';
 
@@ -22,16 +23,8 @@ const SECONDARY_INDEXES: Record<string, string> = {
   ballots_name: 'CREATE INDEX IF NOT EXISTS ballots_name ON ballots(last_name COLLATE NOCASE, first_name COLLATE NOCASE)',
 };
 
-type RowValues = (string | number | null)[];
-
-function toValues(r: RollRow): RowValues {
-  return [
-    r.ballotId, r.electionId, r.voterId, r.altVoterId, r.imbMailerId, r.imbSerial, r.lastName, r.firstName,
-    r.middleName, r.suffix, r.dob, r.resAddress, r.resCity, r.resZip, r.mailAddress, r.mailCity, r.mailState,
-    r.mailZip, r.precinct, r.ballotStyle, r.jurisdiction, r.issuedAt, r.status, r.voteMethod, r.votedOtherMethod ? 1 : 0,
-    r.stateReturnedAt, r.sourceStatus,
-  ];
-}
+type RowValues = RollValues;
+const toValues = rollValues;
 
 export interface BallotRow {
   id: number;
@@ -93,6 +86,11 @@ export class RollStaging {
    */
   add(rowNo: number, row: RollRow): void {
     this.pending.push({ rowNo, values: toValues(row) });
+  }
+
+  /** As add, with the row already in column order (see shared/roll/values.ts). */
+  addValues(rowNo: number, values: RollValues): void {
+    this.pending.push({ rowNo, values });
   }
 
   get pendingCount(): number {
@@ -415,7 +413,13 @@ export class InitialLoad {
 
   /** False when the ballot ID was already in this file (the caller rejects the row). */
   add(row: RollRow): boolean {
-    const ok = this.insert.run(...toValues(row), this.importId, this.importId).changes === 1;
+    return this.addValues(toValues(row));
+  }
+
+  /** As add, with the row already in column order (see shared/roll/values.ts). */
+  addValues(values: RollValues): boolean {
+    values.push(this.importId, this.importId);
+    const ok = this.insert.run(values).changes === 1;
     if (ok) this.inserted += 1;
     return ok;
   }

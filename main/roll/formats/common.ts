@@ -14,6 +14,8 @@ export const MAX_FIELD = 1000;
 // Control characters other than tab/newline; newlines inside quoted fields are folded to spaces.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// eslint-disable-next-line no-control-regex -- one test for both problems on the common path
+const SUSPECT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
 
 /** Reads one column as trimmed text or null; a missing column is null. */
 export function getter(index: ReadonlyMap<string, number>, fields: readonly string[]) {
@@ -32,6 +34,7 @@ export function fieldProblem(header: readonly string[], fields: readonly string[
   for (let i = 0; i < fields.length; i += 1) {
     const v = fields[i] as string;
     if (v.length > MAX_FIELD) return `field ${header[i] ?? i + 1} is ${v.length} characters long (limit ${MAX_FIELD})`;
+    if (!SUSPECT.test(v)) continue;
     if (CONTROL.test(v)) return `field ${header[i] ?? i + 1} holds a control character (U+${(CONTROL.exec(v)?.[0].charCodeAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`;
     if (v.includes('\uFFFD')) return `field ${header[i] ?? i + 1} has bytes that are not valid in this encoding (is the file cp1252? use --encoding cp1252)`;
   }
@@ -42,10 +45,12 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function realDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1 || y < 1850 || y > 2200) return false;
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0));
 }
 
 /** YYYY-MM-DD → itself if a real calendar date, else null. */
@@ -68,13 +73,16 @@ export function isoDateOrTimestamp(v: string): string | null {
   return ISO_TIMESTAMP.test(v) && isoDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)) ? v : null;
 }
 
+const SERIAL_9 = /^\d{9}$/;
+const SERIAL_6 = /^\d{6}$/;
+
 /** The return-envelope IMb: mailer ID 6 digits (first 0–8) or 9 (first 9); mailer + serial = 15 digits. */
 export function imbProblem(mailer: string | null, serial: string | null): string | null {
   if (mailer === null && serial === null) return null;
   if (mailer === null || serial === null) return 'imb_mailer_id and imb_serial go together: one is missing';
   if (!/^([0-8]\d{5}|9\d{8})$/.test(mailer)) return `imb_mailer_id ${mailer} is not 6 digits (first 0-8) or 9 digits (first 9)`;
   const want = 15 - mailer.length;
-  if (!new RegExp(`^\\d{${want}}$`).test(serial)) return `imb_serial ${serial} must be ${want} digits with a ${mailer.length}-digit mailer ID`;
+  if (!(want === 9 ? SERIAL_9 : SERIAL_6).test(serial)) return `imb_serial ${serial} must be ${want} digits with a ${mailer.length}-digit mailer ID`;
   return null;
 }
 
