@@ -1,0 +1,431 @@
+// The benchmark suite (issue 6): each figure beside the floor of the same work, measured in the
+// same run on this machine, written to bench/results/<date>.json. BENCHMARKS.md explains them.
+//
+//   npm run bench                                   # everything, on a 10,000,000-row roll
+//   npm run bench -- --ballots 1000000 --only import,scan
+//
+// Benchmarks never run inside `npm test`; nothing here is a pass/fail test.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { chromium } from 'playwright-core';
+import { Auth } from '../main/auth/auth.js';
+import { Intake } from '../main/intake/intake.js';
+import { Store } from '../main/store/store.js';
+import { SyncSender } from '../main/sync/sender.js';
+import { startPtyCable, waitFor } from '../test/scanners/pty.js';
+import { startStateServer } from '../test/state-server/server.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const BIN = path.join(ROOT, 'bin', 'intake.js');
+const DATA = path.join(ROOT, 'bench', 'data');
+const WORK = path.join(os.tmpdir(), 'intake-bench');
+
+const { values } = parseArgs({
+  options: {
+    ballots: { type: 'string', default: '10000000' },
+    only: { type: 'string' },
+    scans: { type: 'string', default: '100000' },
+  },
+});
+const BALLOTS = Number(values.ballots);
+const SCANS = Number(values.scans);
+const only = new Set((values.only ?? 'import,scan,memory,serial,sync,review,start').split(','));
+
+type Figure = Record<string, unknown>;
+const results: Record<string, Figure> = {};
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const ms = (ns: bigint) => Number(ns) / 1e6;
+const ballotId = (i: number) => `B${String(i).padStart(10, '0')}`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+function summary(lat: number[]): Figure {
+  const s = [...lat].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { n: s.length, p50ms: r(percentile(s, 50)), p99ms: r(percentile(s, 99)), p999ms: r(percentile(s, 99.9)), maxms: r(s.at(-1) ?? NaN) };
+}
+/** Wall time and peak RSS (GNU time) of a command. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; peakRssMB: number; stdout: string } {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  const seconds = ms(process.hrtime.bigint() - t) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
+  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  return { seconds: Math.round(seconds * 10) / 10, peakRssMB: Math.round(kb / 1024), stdout: r.stdout };
+}
+function rm(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+}
+
+function rollFile(n: number): string {
+  const file = path.join(DATA, `roll-${n}.csv`);
+  if (!fs.existsSync(file)) {
+    log(`generating ${n.toLocaleString()} ballots…`);
+    fs.mkdirSync(DATA, { recursive: true });
+    execFileSync('npx', ['tsx', path.join(ROOT, 'bench', 'gen.ts'), '--ballots', String(n), '--format', 'station', '--seed', '1', '--out', file], { stdio: 'inherit' });
+  }
+  return file;
+}
+
+/** The imported roll (imported once per run, by the import benchmark or here). */
+function rollDb(n: number): string {
+  const db = path.join(WORK, `roll-${n}.db`);
+  if (!fs.existsSync(db)) {
+    log(`importing ${n.toLocaleString()} ballots…`);
+    execFileSync(process.execPath, [BIN, 'roll', 'import', rollFile(n), '--format', 'station', '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return db;
+}
+
+// 1. Roll import vs `sqlite3 .import` of the same file into a bare table.
+function benchImport(): void {
+  const file = rollFile(BALLOTS);
+  const db = path.join(WORK, `roll-${BALLOTS}.db`);
+  rm(db);
+  log('import: intake roll import…');
+  const ours = timed(process.execPath, [BIN, 'roll', 'import', file, '--format', 'station', '--db', db]);
+  const floorDb = path.join(WORK, 'floor-import.db');
+  rm(floorDb);
+  log('import: sqlite3 .import…');
+  const floor = timed('sqlite3', [floorDb, '-cmd', '.mode csv', `.import ${file} roll`]);
+  rm(floorDb);
+  results['import'] = {
+    rows: BALLOTS,
+    file: path.basename(file),
+    fileMB: Math.round(fs.statSync(file).size / 1e6),
+    seconds: ours.seconds,
+    peakRssMB: ours.peakRssMB,
+    summary: JSON.parse(ours.stdout) as unknown,
+    target: { seconds: 60 * (BALLOTS / 10_000_000), peakRssMB: 500 },
+    floor: { what: 'sqlite3 CLI: .mode csv, .import into a bare table (no validation, no indexes)', seconds: floor.seconds, peakRssMB: floor.peakRssMB },
+  };
+  log(`import: ${ours.seconds} s, ${ours.peakRssMB} MB; floor ${floor.seconds} s`);
+}
+
+// 2. Scan → durable verdict, in process, on the big roll; beside a bare SELECT + INSERT.
+function scanMix(n: number, rollSize: number, seed: number): string[] {
+  let a = seed >>> 0;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const codes: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = rnd();
+    if (r < 0.05 && codes.length > 0) codes.push(codes[Math.floor(rnd() * codes.length)] ?? ballotId(1)); // a duplicate
+    else if (r < 0.08) codes.push(`X${Math.floor(rnd() * 1e9)}`); // not in the roll
+    else codes.push(ballotId(1 + Math.floor(rnd() * rollSize)));
+  }
+  return codes;
+}
+
+function benchScan(): void {
+  const db = rollDb(BALLOTS);
+  const store = Store.open(db);
+  const intake = new Intake(store, 'BENCH-1');
+  const codes = scanMix(SCANS, BALLOTS, 7);
+  for (const c of scanMix(500, BALLOTS, 99)) intake.scan({ raw: c, operator: 'warmup' });
+  log(`scan: ${SCANS.toLocaleString()} scans through intake…`);
+  const lat: number[] = [];
+  const verdicts: Record<string, number> = {};
+  const t0 = process.hrtime.bigint();
+  for (const raw of codes) {
+    const t = process.hrtime.bigint();
+    const o = intake.scan({ raw, operator: 'bench' });
+    lat.push(ms(process.hrtime.bigint() - t));
+    verdicts[o.verdict] = (verdicts[o.verdict] ?? 0) + 1;
+  }
+  const seconds = ms(process.hrtime.bigint() - t0) / 1000;
+  store.close();
+
+  // The floor: the same lookups and one bare INSERT each, autocommit, same pragmas, same file.
+  const bare = new Database(db);
+  bare.pragma('journal_mode = WAL');
+  bare.pragma('synchronous = FULL');
+  bare.pragma('cache_size = -65536');
+  bare.exec('CREATE TABLE IF NOT EXISTS bench_floor (seq INTEGER PRIMARY KEY, ballot_id TEXT, at TEXT, verdict TEXT)');
+  const select = bare.prepare('SELECT id, voter_id, status FROM ballots WHERE ballot_id = ?');
+  const insert = bare.prepare('INSERT INTO bench_floor (ballot_id, at, verdict) VALUES (?, ?, ?)');
+  const floorLat: number[] = [];
+  for (const raw of codes) {
+    const t = process.hrtime.bigint();
+    const row = select.get(raw);
+    insert.run(raw, new Date().toISOString(), row ? 'FOUND' : 'UNKNOWN');
+    floorLat.push(ms(process.hrtime.bigint() - t));
+  }
+  bare.exec('DROP TABLE bench_floor');
+  bare.close();
+  results['scan'] = {
+    roll: BALLOTS,
+    scans: SCANS,
+    verdicts,
+    scansPerSecond: Math.round(SCANS / seconds),
+    latency: summary(lat),
+    target: { p99ms: 2, p999ms: 5 },
+    floor: { what: 'bare prepared SELECT by ballot_id + INSERT, autocommit, WAL, synchronous=FULL, same file', latency: summary(floorLat) },
+  };
+  log(`scan: ${JSON.stringify(results['scan']['latency'])} floor ${JSON.stringify(summary(floorLat))}`);
+}
+
+// 3. Memory: RSS of a process scanning 20,000 envelopes on a 1M roll and on the big roll.
+function benchMemory(): void {
+  const sizes = [...new Set([1_000_000, BALLOTS])];
+  const out: Figure = {};
+  for (const n of sizes) {
+    const db = rollDb(n);
+    const script = `
+      import { Store } from '${ROOT}/dist/main/store/store.js';
+      import { Intake } from '${ROOT}/dist/main/intake/intake.js';
+      const store = Store.open(${JSON.stringify(db)});
+      const intake = new Intake(store, 'MEM');
+      for (let i = 0; i < 20000; i++) intake.scan({ raw: 'B' + String(1 + Math.floor(Math.random() * ${n})).padStart(10, '0'), operator: 'mem' });
+      global.gc?.();
+      console.log(JSON.stringify({ rssMB: Math.round(process.memoryUsage().rss / 1048576), heapMB: Math.round(process.memoryUsage().heapUsed / 1048576) }));
+      store.close();`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    out[`roll${n}`] = JSON.parse(r.stdout.trim()) as unknown;
+  }
+  results['memory'] = { ...out, pageCacheMB: 64, note: 'RSS after 20,000 random scans; SQLite page cache is configured at 64 MiB' };
+  log(`memory: ${JSON.stringify(out)}`);
+}
+
+// 4. Sustained scans through two serial scanners on real ptys.
+async function benchSerial(): Promise<void> {
+  const db = path.join(WORK, 'serial.db');
+  rm(db);
+  fs.copyFileSync(rollDb(1_000_000), db);
+  const a = await startPtyCable();
+  const b = await startPtyCable();
+  const perPort = Math.max(1000, Math.floor(SCANS / 4));
+  const child = spawn(process.execPath, [BIN, 'scan', '--serial', a.stationPath, '--serial', b.stationPath, '--station', 'BENCH', '--operator', 'bench', '--db', db], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let lines = 0;
+  let first = 0n;
+  let last = 0n;
+  let buf = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      buf = buf.slice(i + 1);
+      lines += 1;
+      if (first === 0n) first = process.hrtime.bigint();
+      last = process.hrtime.bigint();
+    }
+  });
+  await new Promise((r) => setTimeout(r, 2000)); // both ports open
+  log(`serial: ${(2 * perPort).toLocaleString()} codes through two ptys…`);
+  const payload = (offset: number) => Array.from({ length: perPort }, (_, k) => `${ballotId(offset + k)}\r`).join('');
+  const t0 = process.hrtime.bigint();
+  await Promise.all([a.write(payload(1)), b.write(payload(500_001))]);
+  await waitFor(() => lines >= 2 * perPort, `${2 * perPort} verdicts (have ${lines})`, 600_000).catch((e: Error) => log(e.message));
+  const seconds = ms(last - t0) / 1000;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  await a.close();
+  await b.close();
+  const recorded = (() => {
+    const d = new Database(db, { readonly: true });
+    try {
+      return (d.prepare("SELECT count(*) AS n FROM scans WHERE station = 'BENCH'").get() as { n: number }).n;
+    } finally {
+      d.close();
+    }
+  })();
+  rm(db);
+  results['serial'] = { codes: 2 * perPort, verdictsPrinted: lines, recorded, lost: 2 * perPort - recorded, seconds: Math.round(seconds * 100) / 100, scansPerSecond: Math.round(lines / seconds), target: { scansPerSecond: 1000 } };
+  log(`serial: ${JSON.stringify(results['serial'])}`);
+}
+
+// 5. Sync of 100,000 receipts to the loopback state server, beside a bare POST loop of the same bytes.
+async function benchSync(): Promise<void> {
+  const n = 100_000;
+  const db = path.join(WORK, 'sync.db');
+  rm(db);
+  fs.copyFileSync(rollDb(1_000_000), db);
+  const store = Store.open(db);
+  store.config.set('batchSize', 1000, 'bench', new Date().toISOString());
+  const intake = new Intake(store, 'SYNC-1');
+  log('sync: recording 100,000 receipts in 100 batches…');
+  for (let i = 1; i <= n; i++) intake.scan({ raw: ballotId(i), operator: 'bench' });
+  const token = 'bench-token';
+  const server = await startStateServer({ dbPath: path.join(WORK, 'state.db'), token, maxChunk: 1000 });
+  const t0 = process.hrtime.bigint();
+  const report = await new SyncSender(store, { baseUrl: server.url, token }).runUntilDone(600_000);
+  const seconds = ms(process.hrtime.bigint() - t0) / 1000;
+  const stored = server.receipts().length;
+  await server.close();
+  // The floor: the very request bodies the station froze, POSTed in a bare loop to a fresh server.
+  const chunks = store.sync.list().flatMap((b) => store.sync.chunks(b.batchId));
+  const bytes = chunks.reduce((s, c) => s + Buffer.byteLength(c.body), 0);
+  store.close();
+  fs.rmSync(path.join(WORK, 'state.db'), { force: true });
+  fs.rmSync(path.join(WORK, 'state-floor.db'), { force: true });
+  const fresh = await startStateServer({ dbPath: path.join(WORK, 'state-floor.db'), token, maxChunk: 1000 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL('/v1/batches', fresh.url);
+  const f0 = process.hrtime.bigint();
+  for (const c of chunks) {
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Idempotency-Key': c.key } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end(c.body);
+    });
+  }
+  const floorSeconds = ms(process.hrtime.bigint() - f0) / 1000;
+  await fresh.close();
+  agent.destroy();
+  rm(db);
+  results['sync'] = {
+    receipts: n,
+    batches: report.acknowledged.length,
+    requests: chunks.length,
+    bodyMB: Math.round(bytes / 1e5) / 10,
+    receivedByServer: stored,
+    seconds: Math.round(seconds * 100) / 100,
+    target: { seconds: 30 },
+    floor: { what: 'the same frozen request bodies POSTed in a bare keep-alive loop to a fresh state server', seconds: Math.round(floorSeconds * 100) / 100 },
+  };
+  log(`sync: ${JSON.stringify(results['sync'])}`);
+}
+
+// 6. The review queue with 100,000 problem ballots, in Chromium, against `intake serve`.
+async function benchReview(): Promise<void> {
+  const db = path.join(WORK, 'review.db');
+  rm(db);
+  fs.copyFileSync(rollDb(1_000_000), db);
+  const store = Store.open(db);
+  await new Auth(store).createOperator('Sue', 'supervisor', '4321', null);
+  const intake = new Intake(store, 'REVIEW-1');
+  log('review: recording 100,000 problem scans…');
+  for (let i = 0; i < 100_000; i++) intake.scan({ raw: i % 10 === 0 ? ballotId(1 + (i % 5000)) : `NOPE-${i}`, operator: 'bench' });
+  store.close();
+  const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { url } = JSON.parse(await new Promise<string>((r) => serve.stdout.once('data', (d: Buffer) => r(d.toString())))) as { url: string };
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    await page.goto(url);
+    await page.fill('input[name=operator]', 'Sue');
+    await page.fill('input[name=pin]', '4321');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('header.topbar');
+    const firstPaint: number[] = [];
+    const filter: number[] = [];
+    const scroll: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      await page.click('nav button:has-text("Scan")');
+      await page.waitForSelector('section[aria-label="Last verdict"]');
+      // From the click to the first rows of the queue on screen, timed in the page.
+      firstPaint.push(
+        await page.evaluate(async () => {
+          const t = performance.now();
+          const btn = [...document.querySelectorAll('nav button')].find((b) => b.textContent?.startsWith('Review')) as HTMLButtonElement;
+          btn.click();
+          while (!document.querySelector('.queue [role=option] span:not(.muted)')) await new Promise((r) => requestAnimationFrame(r));
+          return performance.now() - t;
+        }),
+      );
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=queue-total]')?.textContent?.replace(/\D/g, '')) >= 100000);
+      filter.push(
+        await page.evaluate(async (verdict) => {
+          const select = document.querySelector('select[name=verdict]') as HTMLSelectElement;
+          const total = document.querySelector('[data-testid=queue-total]') as HTMLElement;
+          const before = total.textContent;
+          const t = performance.now();
+          // React tracks an input's value itself: set it through the prototype, as a person's choice would.
+          // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element below
+          const setter = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')?.set;
+          setter?.call(select, verdict);
+          select.dispatchEvent(new Event('change', { bubbles: true }));
+          while (total.textContent === before || !document.querySelector('.queue [role=option] span:not(.muted)')) await new Promise((r) => requestAnimationFrame(r));
+          return performance.now() - t;
+        }, round % 2 === 0 ? 'DUPLICATE' : 'UNKNOWN'),
+      );
+      scroll.push(
+        await page.evaluate(async () => {
+          const q = document.querySelector('.queue') as HTMLElement;
+          const t = performance.now();
+          q.scrollTop = q.scrollHeight / 2;
+          await new Promise((r) => requestAnimationFrame(r));
+          while (document.querySelector('.queue .muted')) await new Promise((r) => requestAnimationFrame(r));
+          return performance.now() - t;
+        }),
+      );
+      await page.selectOption('select[name=verdict]', '');
+    }
+    const med = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN);
+    results['review'] = {
+      problems: 100_000,
+      firstPaintMs: { median: med(firstPaint), all: firstPaint.map(Math.round) },
+      filterMs: { median: med(filter), all: filter.map(Math.round) },
+      scrollToMiddleMs: { median: med(scroll), all: scroll.map(Math.round) },
+      target: { firstPaintMs: 1000, filterMs: 100 },
+    };
+    log(`review: ${JSON.stringify(results['review'])}`);
+  } finally {
+    await browser.close();
+    serve.kill('SIGTERM');
+    await new Promise((r) => serve.once('exit', r));
+    rm(db);
+  }
+}
+
+// 7. App start to ready with the big roll: `intake serve` spawned → URL printed → first page served.
+async function benchStart(): Promise<void> {
+  const db = rollDb(BALLOTS);
+  const runs: { readyMs: number; firstPageMs: number }[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const line = await new Promise<string>((r) => serve.stdout.once('data', (d: Buffer) => r(d.toString())));
+    const ready = ms(process.hrtime.bigint() - t0);
+    const { url } = JSON.parse(line) as { url: string };
+    await new Promise<void>((resolve) => http.get(url, (res) => res.resume().on('end', resolve)));
+    runs.push({ readyMs: Math.round(ready), firstPageMs: Math.round(ms(process.hrtime.bigint() - t0)) });
+    serve.kill('SIGTERM');
+    await new Promise((r) => serve.once('exit', r));
+  }
+  const med = (k: 'readyMs' | 'firstPageMs') => [...runs.map((r) => r[k])].sort((a, b) => a - b)[2];
+  results['start'] = { roll: BALLOTS, readyMs: med('readyMs'), firstPageMs: med('firstPageMs'), runs, target: { ms: 2000 } };
+  log(`start: ${JSON.stringify(results['start'])}`);
+}
+
+function machine(): Figure {
+  const cpu = os.cpus()[0]?.model ?? 'unknown';
+  const sqlite = new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string };
+  return { cpu, cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, node: process.version, sqlite: sqlite.v };
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(WORK, { recursive: true });
+  const started = new Date();
+  if (only.has('import')) benchImport();
+  if (only.has('scan')) benchScan();
+  if (only.has('memory')) benchMemory();
+  if (only.has('serial')) await benchSerial();
+  if (only.has('sync')) await benchSync();
+  if (only.has('review')) await benchReview();
+  if (only.has('start')) await benchStart();
+  const out = { date: started.toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), ballots: BALLOTS, machine: machine(), results };
+  const dir = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${started.toISOString().slice(0, 10)}.json`);
+  // Several runs on one day: each subset's figures are merged into the day's file.
+  const prior = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { results?: Record<string, Figure> }) : {};
+  fs.writeFileSync(file, `${JSON.stringify({ ...out, results: { ...(prior.results ?? {}), ...results } }, null, 2)}\n`);
+  log(`written ${path.relative(ROOT, file)}`);
+}
+
+await main();
