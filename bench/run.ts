@@ -131,6 +131,7 @@ function scanMix(n: number, rollSize: number, seed: number): string[] {
 function benchScan(): void {
   const db = rollDb(BALLOTS);
   const store = Store.open(db);
+  store.checkpointInBackground(); // as the app, `intake serve` and `intake scan` do
   const intake = new Intake(store, 'BENCH-1');
   const codes = scanMix(SCANS, BALLOTS, 7);
   for (const c of scanMix(500, BALLOTS, 99)) intake.scan({ raw: c, operator: 'warmup' });
@@ -181,7 +182,13 @@ function benchMemory(): void {
   const sizes = [...new Set([1_000_000, BALLOTS])];
   const out: Figure = {};
   for (const n of sizes) {
-    const db = rollDb(n);
+    // The small roll is copied (the sync and review benchmarks start from it untouched); the big
+    // one is the scan benchmark's own.
+    const db = n === BALLOTS ? rollDb(n) : path.join(WORK, 'memory.db');
+    if (n !== BALLOTS) {
+      rm(db);
+      fs.copyFileSync(rollDb(n), db);
+    }
     const script = `
       import { Store } from '${ROOT}/dist/main/store/store.js';
       import { Intake } from '${ROOT}/dist/main/intake/intake.js';
@@ -193,6 +200,7 @@ function benchMemory(): void {
       store.close();`;
     const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
     out[`roll${n}`] = JSON.parse(r.stdout.trim()) as unknown;
+    if (n !== BALLOTS) rm(db);
   }
   results['memory'] = { ...out, pageCacheMB: 64, note: 'RSS after 20,000 random scans; SQLite page cache is configured at 64 MiB' };
   log(`memory: ${JSON.stringify(out)}`);
@@ -253,6 +261,7 @@ async function benchSync(): Promise<void> {
   fs.copyFileSync(rollDb(1_000_000), db);
   const store = Store.open(db);
   store.config.set('batchSize', 1000, 'bench', new Date().toISOString());
+  store.config.set('election', 'E2026', 'bench', new Date().toISOString());
   const intake = new Intake(store, 'SYNC-1');
   log('sync: recording 100,000 receipts in 100 batches…');
   for (let i = 1; i <= n; i++) intake.scan({ raw: ballotId(i), operator: 'bench' });
@@ -411,21 +420,39 @@ function machine(): Figure {
 async function main(): Promise<void> {
   fs.mkdirSync(WORK, { recursive: true });
   const started = new Date();
-  if (only.has('import')) benchImport();
-  if (only.has('scan')) benchScan();
-  if (only.has('memory')) benchMemory();
-  if (only.has('serial')) await benchSerial();
-  if (only.has('sync')) await benchSync();
-  if (only.has('review')) await benchReview();
-  if (only.has('start')) await benchStart();
-  const out = { date: started.toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), ballots: BALLOTS, machine: machine(), results };
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${started.toISOString().slice(0, 10)}.json`);
-  // Several runs on one day: each subset's figures are merged into the day's file.
-  const prior = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { results?: Record<string, Figure> }) : {};
-  fs.writeFileSync(file, `${JSON.stringify({ ...out, results: { ...(prior.results ?? {}), ...results } }, null, 2)}\n`);
+  // Written after each benchmark (a failure later keeps what was measured); several runs on one
+  // day merge their figures into the day's file.
+  const save = () => {
+    const prior = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { results?: Record<string, Figure> }) : {};
+    const out = { date: started.toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), ballots: BALLOTS, machine: machine(), results: { ...(prior.results ?? {}), ...results } };
+    fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  };
+  const benches: [string, () => void | Promise<void>][] = [
+    ['import', benchImport],
+    ['scan', benchScan],
+    ['memory', benchMemory],
+    ['serial', benchSerial],
+    ['sync', benchSync],
+    ['review', benchReview],
+    ['start', benchStart],
+  ];
+  let failed = 0;
+  for (const [name, run] of benches) {
+    if (!only.has(name)) continue;
+    try {
+      await run();
+    } catch (e) {
+      failed += 1;
+      results[name] = { error: (e as Error).message };
+      log(`${name}: FAILED ${(e as Error).stack ?? ''}`);
+    }
+    save();
+  }
   log(`written ${path.relative(ROOT, file)}`);
+  process.exitCode = failed > 0 ? 1 : 0;
 }
 
 await main();

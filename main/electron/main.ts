@@ -47,6 +47,7 @@ if (!app.requestSingleInstanceLock()) {
     const dbPath = process.env['INTAKE_DB'] ?? defaultDbPath();
     store = Store.open(dbPath, { createFolder: !process.env['INTAKE_DB'] });
     releaseLock = acquireStationLock(dbPath);
+    store.checkpointInBackground();
     const station = new Station(store);
     const router = new Router(station, buildHandlers());
     station.startScanners(store.config.get('scanners') ?? []);

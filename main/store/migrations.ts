@@ -264,9 +264,16 @@ CREATE TABLE sync_cursors (
 ) STRICT;
 `;
 
+// The review queue filters problem scans by verdict and pages them by time: one index serves
+// the count and the order without reading every scan.
+const v5 = `
+CREATE INDEX scans_verdict_time ON scans(verdict, scanned_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'intake core', sql: v1 },
   { version: 2, name: 'operators', sql: v2 },
   { version: 3, name: 'cure cases and review', sql: v3 },
   { version: 4, name: 'sync outbox', sql: v4 },
+  { version: 5, name: 'review queue index', sql: v5 },
 ];

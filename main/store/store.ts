@@ -1,3 +1,4 @@
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { AuditLog, canonicalJson, type AuditVerdict } from './audit.js';
 import { BatchStore } from './batches.js';
 import { ConfigStore } from './config.js';
@@ -75,8 +76,22 @@ export class Store {
     return { ...chain, scansChecked: checked };
   }
 
+  private checkpointer: Checkpointer | null = null;
+
+  /**
+   * For a long-running station: checkpoints on a thread of their own (see checkpointer.ts), so
+   * no scan's verdict waits for the WAL to be copied into the database.
+   */
+  checkpointInBackground(): void {
+    if (this.checkpointer || this.path === ':memory:') return;
+    this.db.pragma('wal_autocheckpoint = 20000'); // a safety net: the thread keeps the WAL far below it
+    this.checkpointer = startCheckpointer(this.path);
+  }
+
   close(): void {
     if (!this.db.open) return;
+    void this.checkpointer?.stop();
+    this.checkpointer = null;
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {

@@ -24,6 +24,7 @@ export async function scanCommand(io: Io, args: string[]): Promise<number> {
   const operator = operatorOf(io, values.operator);
   const devices = scannerConfigs(values);
   return withStoreAsync(io, values.db, async (store) => {
+    store.checkpointInBackground(); // a scanning session: no verdict waits for a checkpoint
     const intake = new Intake(store, stationOf(store, values.station));
     if (devices.length > 0) return scanFromDevices(io, store, intake, operator, devices);
     const scanner = values.scanner ?? (values.keyed ? 'keyboard' : 'stdin');

@@ -24,6 +24,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
     store.close();
     throw e;
   }
+  store.checkpointInBackground();
   const station = new Station(store);
   const router = new Router(station, buildHandlers());
   // Saved scanners (Settings), plus any given here (--serial PATH: handy for a quick test).
