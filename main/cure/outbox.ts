@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import { z } from 'zod';
 import { localDate } from '../../shared/cure/deadline.js';
 import type { StateProfile } from '../../shared/cure/profile.js';
 import type { CureCase, NoticeRow } from '../store/cure.js';
 import type { Store } from '../store/store.js';
+import { takeLockFile } from '../store/lock-file.js';
 import { createMailer, type Mailer } from './mailer.js';
 import { addressProblems, renderNotice } from './notice-pdf.js';
 import { noticeText, type Language } from './notice-text.js';
@@ -260,50 +259,12 @@ export function mailerFromConfig(store: Store, env: NodeJS.ProcessEnv): Mailer {
   });
 }
 
-interface LockInfo {
-  pid: number;
-  host: string;
-  since: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** One notice sender per database: a lock file beside it; one left by a dead process is taken over. */
 function lockSender(dbPath: string): () => void {
   const file = `${dbPath}.notice-sender-lock`;
-  const mine: LockInfo = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      fs.writeFileSync(file, JSON.stringify(mine), { flag: 'wx', mode: 0o600 });
-      return () => {
-        try {
-          const held = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
-          if (held.pid === process.pid && held.since === mine.since) fs.rmSync(file, { force: true });
-        } catch {
-          // already gone
-        }
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let held: LockInfo | null = null;
-      try {
-        held = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
-      } catch {
-        held = null; // torn write of a crashed sender
-      }
-      if (held && held.host === os.hostname() && alive(held.pid))
-        throw new CureError(
-          `another notice sender is running (process ${held.pid}, since ${held.since}): wait for it to finish`,
-        );
-      fs.rmSync(file, { force: true });
-    }
-  }
-  throw new CureError(`cannot take the notice sender lock ${file}`);
+  return takeLockFile(file, {
+    sameProcessHolds: true,
+    held: (h) => new CureError(`another notice sender is running (process ${h.pid}, since ${h.since}): wait for it to finish`),
+    failed: (e) => (e.message.startsWith('another process') ? new CureError(`cannot take the notice sender lock ${file}`) : e),
+  });
 }
