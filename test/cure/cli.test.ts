@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Auth } from '../../main/auth/auth.js';
 import { Store } from '../../main/store/store.js';
 import { intake, intakeAsync } from '../helpers/cli.js';
-import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
+import { rollRow, seedRoll, tempDir, withStoreAt } from '../helpers/station.js';
 import { configureOffice } from './setup.js';
 import { startSmtp, type SmtpServer } from './smtp.js';
 
@@ -22,14 +22,7 @@ const env = (more: NodeJS.ProcessEnv = {}) => ({
 const send = (more: NodeJS.ProcessEnv = {}) =>
   intakeAsync(['cure', 'send', '--operator', 'sue'], { env: { INTAKE_DB: db, INTAKE_PIN: '', ...more } });
 
-function withStore<T>(fn: (store: Store) => T): T {
-  const store = Store.open(db);
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
+const withStore = <T>(fn: (store: Store) => T): T => withStoreAt(db, fn);
 
 beforeAll(async () => {
   t = tempDir('intake-cure-cli-');

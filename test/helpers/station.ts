@@ -81,3 +81,13 @@ export function tempStore(): { store: Store; dbPath: string; dir: string; reopen
   };
   return handle;
 }
+
+/** Opens the database file, runs fn, closes it: for tests that drive the CLI on the same file. */
+export function withStoreAt<T>(db: string, fn: (store: Store) => T): T {
+  const store = Store.open(db);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}

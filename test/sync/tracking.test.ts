@@ -7,7 +7,7 @@ import { CureService } from '../../main/cure/service.js';
 import { Intake } from '../../main/intake/intake.js';
 import { Store } from '../../main/store/store.js';
 import { intake, ROOT } from '../helpers/cli.js';
-import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
+import { rollRow, seedRoll, tempDir, withStoreAt } from '../helpers/station.js';
 
 // The tracking feed, the Florida daily file and the audit export, through the real `intake`
 // binary on a real database, and the auditor's standalone verifier on the export.
@@ -17,14 +17,7 @@ let db: string;
 const run = (args: string[]) => intake(args, { env: { INTAKE_DB: db, INTAKE_PIN: '' } });
 const VERIFY = path.join(ROOT, 'scripts', 'verify-audit.mjs');
 
-function withStore<T>(fn: (store: Store) => T): T {
-  const store = Store.open(db);
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
+const withStore = <T>(fn: (store: Store) => T): T => withStoreAt(db, fn);
 const scan = (raw: string) => withStore((s) => new Intake(s, 'MAIL-1').scan({ raw, operator: 'clara' }));
 
 beforeAll(() => {
