@@ -85,7 +85,10 @@ export class Store {
   checkpointInBackground(): void {
     if (this.checkpointer || this.path === ':memory:') return;
     this.db.pragma('wal_autocheckpoint = 20000'); // a safety net: the thread keeps the WAL far below it
-    this.checkpointer = startCheckpointer(this.path);
+    // Should the thread fail (it cannot open the file, say), checkpoints go back to SQLite's own.
+    this.checkpointer = startCheckpointer(this.path, 500, () => {
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
   }
 
   close(): void {
