@@ -10,6 +10,9 @@ export function Sync({ role, onAuthLost }: { role: Role; onAuthLost: (why: strin
   const [token, setToken] = useState('');
   const [progress, setProgress] = useState<string | null>(null);
   const [report, setReport] = useState<string | null>(null);
+  const [dir, setDir] = useState('');
+  const [layout, setLayout] = useState<'csv' | 'florida'>('csv');
+  const [written, setWritten] = useState<string | null>(null);
   const { error, busy, run } = useCall(onAuthLost);
   const load = useCallback(() => void run(() => api.call('sync.status', {})).then((r) => r && setItems(r)), [run]);
   useEffect(() => {
@@ -21,8 +24,39 @@ export function Sync({ role, onAuthLost }: { role: Role; onAuthLost: (why: strin
       if (r) setReport(`${r.acknowledged.length} acknowledged, ${r.rejected.length} rejected, ${r.waiting.length} still waiting`);
       load();
     });
+  const toFolder = () =>
+    void run(() => api.call('sync.toFolder', { dir, layout })).then((r) => {
+      if (r) {
+        const files = [...new Set(r.written.map((w) => w.file.split(/[\\/]/).pop()))];
+        setWritten(`${files.length} file(s) written to ${r.folder}, each with a .sha256: ${files.join(', ') || 'nothing was waiting'}`);
+      }
+      load();
+    });
   return (
     <div>
+      {role === 'supervisor' && (
+        <div className="card row" aria-label="Write to a folder">
+          <label>
+            Folder or removable drive (states that take uploads)
+            <input name="syncDir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/media/usb" />
+          </label>
+          <label>
+            Layout
+            <select name="syncLayout" value={layout} onChange={(e) => setLayout(e.target.value as 'csv' | 'florida')}>
+              <option value="csv">a CSV file per batch</option>
+              <option value="florida">Florida daily absentee-status file</option>
+            </select>
+          </label>
+          <button onClick={toFolder} disabled={!dir || busy}>
+            Write files
+          </button>
+          {written && (
+            <span className="ok" role="status">
+              {written}
+            </span>
+          )}
+        </div>
+      )}
       {role === 'supervisor' && (
         <div className="card row">
           <label>

@@ -227,6 +227,16 @@ describe('the station, end to end in Chromium', () => {
     await shot(p, '08-reports');
     await go('Sync');
     await p.waitForSelector('td:has-text("pending")');
+    const drive = path.join(t.dir, 'usb');
+    fs.mkdirSync(drive);
+    await p.fill('input[name=syncDir]', drive);
+    await p.click('button:has-text("Write files")');
+    await p.waitForSelector('text=1 file(s) written');
+    await p.waitForSelector('td:has-text("acknowledged")');
+    const files = fs.readdirSync(drive).sort();
+    expect(files).toHaveLength(2);
+    expect(files[1]).toBe(`${files[0] ?? ''}.sha256`);
+    expect(fs.readFileSync(path.join(drive, files[0] ?? ''), 'utf8')).toContain('B-0003');
     await shot(p, '09-sync');
   });
 

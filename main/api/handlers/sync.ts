@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { ApiCallError } from '../../../shared/api/define.js';
+import { floridaToFolder, syncToFolder } from '../../sync/folder.js';
 import { SyncSender } from '../../sync/sender.js';
 import type { Handlers } from '../router.js';
 
@@ -9,6 +11,10 @@ export const syncHandlers: Partial<Handlers> = {
     if (!baseUrl) throw new ApiCallError('failed', 'set the state API address first (Settings: syncUrl)');
     const sender = new SyncSender(station.store, { baseUrl, token: input.token }, { onProgress: (p) => station.emit('syncProgress', p) });
     return sender.runOnce();
+  },
+  'sync.toFolder': async (station, _s, input) => {
+    if (!path.isAbsolute(input.dir)) throw new ApiCallError('invalid-input', 'give the folder as a full path (e.g. /media/usb or E:\\)');
+    return input.layout === 'florida' ? floridaToFolder(station.store, input.dir) : syncToFolder(station.store, input.dir, 'csv');
   },
   'sync.requeue': (station, session, input) => {
     const row = station.store.batches.resolve(input.batchId, station.stationName);

@@ -26,5 +26,12 @@ export const syncMethods = {
     input: z.object({ token: z.string().min(1).max(500) }).strict(),
     output: z.object({ acknowledged: z.array(z.string()), rejected: z.array(z.string()), waiting: z.array(z.object({ batchId: z.string(), nextAttemptAt: z.string().nullable(), lastError: z.string().nullable() })) }),
   }),
+  /** For states that take uploads: closed batches as files in a folder (a removable drive), with SHA-256 sidecars. */
+  'sync.toFolder': method({
+    role: 'supervisor',
+    writes: true,
+    input: z.object({ dir: z.string().min(1).max(1000), layout: z.enum(['csv', 'florida']) }).strict(),
+    output: z.object({ folder: z.string(), written: z.array(z.object({ batchId: z.string(), file: z.string(), sha256: z.string(), receipts: z.number() })) }),
+  }),
   'sync.requeue': method({ role: 'supervisor', writes: true, input: z.object({ batchId: z.string().max(64), reason: reasonSchema }).strict(), output: z.object({ batchId: z.string() }) }),
 } as const;
