@@ -30,7 +30,9 @@ if (!binary && process.env.INTAKE_NO_ELECTRON !== '1') {
   const installer = path.join(root, 'node_modules', 'electron', 'install.js');
   if (fs.existsSync(installer)) {
     console.error('Fetching the Electron binary (denied at install time so offline installs work)…');
-    spawnSync(process.execPath, [installer], { cwd: path.dirname(installer), stdio: 'inherit', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [installer], { cwd: path.dirname(installer), stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: 120_000 });
+    // The installer's own stack trace says little to a clerk: one line of why, if it failed.
+    if (r.status !== 0) console.error(`  the download failed: ${(r.stderr || String(r.error ?? '')).trim().split('\n')[0] ?? 'unknown error'}`);
     binary = electronBinary();
   }
 }
