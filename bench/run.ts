@@ -3,6 +3,8 @@
 //
 //   npm run bench                                   # everything, on a 10,000,000-row roll
 //   npm run bench -- --ballots 1000000 --only import,scan
+//   options: --ballots N (≥ 200,000; default 10,000,000) · --only a,b (import, scan, memory, serial,
+//   sync, review, start) · --scans N (default 100,000) · --reuse (keep the rolls imported before)
 //
 // Benchmarks never run inside `npm test`; nothing here is a pass/fail test.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -30,11 +32,27 @@ const { values } = parseArgs({
     ballots: { type: 'string', default: '10000000' },
     only: { type: 'string' },
     scans: { type: 'string', default: '100000' },
+    // Keep the rolls an earlier run imported into $TMPDIR/intake-bench (otherwise each run imports
+    // them afresh with the code under test).
+    reuse: { type: 'boolean', default: false },
   },
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const only = new Set((values.only ?? 'import,scan,memory,serial,sync,review,start').split(','));
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start'];
+const only = new Set(values.only?.split(',') ?? ALL);
+for (const name of only)
+  if (!ALL.includes(name)) {
+    process.stderr.write(`unknown benchmark ${name}: pick from ${ALL.join(',')}\n`);
+    process.exit(2);
+  }
+if (!Number.isInteger(BALLOTS) || BALLOTS < 200_000 || !Number.isInteger(SCANS) || SCANS < 1000) {
+  process.stderr.write('--ballots must be a whole number ≥ 200000 and --scans ≥ 1000\n');
+  process.exit(2);
+}
+
+/** The smaller roll the serial, sync, review and memory benchmarks start from (copied, untouched). */
+const SMALL = Math.min(1_000_000, BALLOTS);
 
 type Figure = Record<string, unknown>;
 const results: Record<string, Figure> = {};
@@ -49,6 +67,28 @@ function summary(lat: number[]): Figure {
   const s = [...lat].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 1000) / 1000;
   return { n: s.length, p50ms: r(percentile(s, 50)), p99ms: r(percentile(s, 99)), p999ms: r(percentile(s, 99.9)), maxms: r(s.at(-1) ?? NaN) };
+}
+/** How many latencies fall below each bound (ms), the last bucket open-ended. */
+function histogram(lat: number[]): Record<string, number> {
+  const bounds = [0.25, 0.5, 1, 2, 5, 10, 20, 50];
+  const counts = new Array<number>(bounds.length + 1).fill(0);
+  for (const x of lat) {
+    const i = bounds.findIndex((b) => x < b);
+    const k = i < 0 ? bounds.length : i;
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  const out: Record<string, number> = {};
+  bounds.forEach((b, i) => (out[`<${b}ms`] = counts[i] ?? 0));
+  out[`>=${bounds.at(-1)}ms`] = counts[bounds.length] ?? 0;
+  return out;
+}
+/** Runs fn over 0..n-1 in transactions of `per` (seeding data through the Store, not timed). */
+function inTransactions(store: Store, per: number, done: () => boolean, fn: (i: number) => void): void {
+  let i = 0;
+  while (!done())
+    store.write(() => {
+      for (const end = i + per; i < end && !done(); i++) fn(i);
+    });
 }
 /** Wall time and peak RSS (GNU time) of a command. */
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; peakRssMB: number; stdout: string } {
@@ -171,15 +211,17 @@ function benchScan(): void {
     verdicts,
     scansPerSecond: Math.round(SCANS / seconds),
     latency: summary(lat),
+    histogram: histogram(lat),
     target: { p99ms: 2, p999ms: 5 },
-    floor: { what: 'bare prepared SELECT by ballot_id + INSERT, autocommit, WAL, synchronous=FULL, same file', latency: summary(floorLat) },
+    floor: { what: 'bare prepared SELECT by ballot_id + INSERT, autocommit, WAL, synchronous=FULL, same file', latency: summary(floorLat), histogram: histogram(floorLat) },
   };
   log(`scan: ${JSON.stringify(results['scan']['latency'])} floor ${JSON.stringify(summary(floorLat))}`);
 }
 
 // 3. Memory: RSS of a process scanning 20,000 envelopes on a 1M roll and on the big roll.
 function benchMemory(): void {
-  const sizes = [...new Set([1_000_000, BALLOTS])];
+  // A 1M roll beside the big one; on a quick run, a roll a tenth of its size.
+  const sizes = [BALLOTS > 1_000_000 ? 1_000_000 : Math.round(BALLOTS / 10), BALLOTS];
   const out: Figure = {};
   for (const n of sizes) {
     // The small roll is copied (the sync and review benchmarks start from it untouched); the big
@@ -190,19 +232,21 @@ function benchMemory(): void {
       fs.copyFileSync(rollDb(n), db);
     }
     const script = `
+      import fs from 'node:fs';
       import { Store } from '${ROOT}/dist/main/store/store.js';
       import { Intake } from '${ROOT}/dist/main/intake/intake.js';
       const store = Store.open(${JSON.stringify(db)});
       const intake = new Intake(store, 'MEM');
       for (let i = 0; i < 20000; i++) intake.scan({ raw: 'B' + String(1 + Math.floor(Math.random() * ${n})).padStart(10, '0'), operator: 'mem' });
       global.gc?.();
-      console.log(JSON.stringify({ rssMB: Math.round(process.memoryUsage().rss / 1048576), heapMB: Math.round(process.memoryUsage().heapUsed / 1048576) }));
+      const peakKB = Number(/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]);
+      console.log(JSON.stringify({ rssMB: Math.round(process.memoryUsage().rss / 1048576), peakRssMB: Math.round(peakKB / 1024), heapMB: Math.round(process.memoryUsage().heapUsed / 1048576) }));
       store.close();`;
     const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
     out[`roll${n}`] = JSON.parse(r.stdout.trim()) as unknown;
     if (n !== BALLOTS) rm(db);
   }
-  results['memory'] = { ...out, pageCacheMB: 64, note: 'RSS after 20,000 random scans; SQLite page cache is configured at 64 MiB' };
+  results['memory'] = { ...out, pageCacheMB: 64, note: 'RSS after 20,000 random scans and the peak (VmHWM); the SQLite page cache is configured at 64 MiB' };
   log(`memory: ${JSON.stringify(out)}`);
 }
 
@@ -210,7 +254,7 @@ function benchMemory(): void {
 async function benchSerial(): Promise<void> {
   const db = path.join(WORK, 'serial.db');
   rm(db);
-  fs.copyFileSync(rollDb(1_000_000), db);
+  fs.copyFileSync(rollDb(SMALL), db);
   const a = await startPtyCable();
   const b = await startPtyCable();
   const perPort = Math.max(1000, Math.floor(SCANS / 4));
@@ -233,7 +277,7 @@ async function benchSerial(): Promise<void> {
   log(`serial: ${(2 * perPort).toLocaleString()} codes through two ptys…`);
   const payload = (offset: number) => Array.from({ length: perPort }, (_, k) => `${ballotId(offset + k)}\r`).join('');
   const t0 = process.hrtime.bigint();
-  await Promise.all([a.write(payload(1)), b.write(payload(500_001))]);
+  await Promise.all([a.write(payload(1)), b.write(payload(Math.floor(SMALL / 2) + 1))]);
   await waitFor(() => lines >= 2 * perPort, `${2 * perPort} verdicts (have ${lines})`, 600_000).catch((e: Error) => log(e.message));
   const seconds = ms(last - t0) / 1000;
   child.kill('SIGTERM');
@@ -258,15 +302,19 @@ async function benchSync(): Promise<void> {
   const n = 100_000;
   const db = path.join(WORK, 'sync.db');
   rm(db);
-  fs.copyFileSync(rollDb(1_000_000), db);
+  fs.copyFileSync(rollDb(SMALL), db);
   const store = Store.open(db);
   store.config.set('batchSize', 1000, 'bench', new Date().toISOString());
   store.config.set('election', 'E2026', 'bench', new Date().toISOString());
   const intake = new Intake(store, 'SYNC-1');
   log('sync: recording 100,000 receipts in 100 batches…');
-  // Until exactly n receipts are in closed batches (some ballots of the roll are cancelled,
-  // superseded or voted in person: those scans are not receipts).
-  for (let i = 1, accepted = 0; accepted < n; i++) if (intake.scan({ raw: ballotId(i), operator: 'bench' }).verdict === 'ACCEPTED') accepted += 1;
+  // Through the real pipeline, 5,000 scans to a transaction (seeding, not timed), until exactly n
+  // receipts are in closed batches (some ballots of the roll are cancelled, superseded or voted
+  // in person: those scans are not receipts).
+  let accepted = 0;
+  inTransactions(store, 5000, () => accepted >= n, (i) => {
+    if (intake.scan({ raw: ballotId(i + 1), operator: 'bench' }).verdict === 'ACCEPTED') accepted += 1;
+  });
   const token = 'bench-token';
   const server = await startStateServer({ dbPath: path.join(WORK, 'state.db'), token, maxChunk: 1000 });
   const t0 = process.hrtime.bigint();
@@ -315,14 +363,17 @@ async function benchSync(): Promise<void> {
 async function benchReview(): Promise<void> {
   const db = path.join(WORK, 'review.db');
   rm(db);
-  fs.copyFileSync(rollDb(1_000_000), db);
+  fs.copyFileSync(rollDb(SMALL), db);
   const store = Store.open(db);
   await new Auth(store).createOperator('Sue', 'supervisor', '4321', null);
   const intake = new Intake(store, 'REVIEW-1');
   log('review: recording 100,000 problem scans…');
-  // Unknown codes, and second scans of envelopes already received: 100,000 problems to review.
-  for (let i = 0, problems = 0; problems < 100_000; i++)
+  // Unknown codes, and second scans of envelopes already received: 100,000 problems to review,
+  // recorded through the real pipeline 5,000 to a transaction (seeding, not timed).
+  let problems = 0;
+  inTransactions(store, 5000, () => problems >= 100_000, (i) => {
     if (intake.scan({ raw: i % 10 === 0 ? ballotId(1 + (i % 5000)) : `NOPE-${i}`, operator: 'bench' }).verdict !== 'ACCEPTED') problems += 1;
+  });
   store.close();
   const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
   const { url } = JSON.parse(await new Promise<string>((r) => serve.stdout.once('data', (d: Buffer) => r(d.toString())))) as { url: string };
@@ -418,20 +469,34 @@ async function benchStart(): Promise<void> {
 function machine(): Figure {
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const sqlite = new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string };
-  return { cpu, cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, node: process.version, sqlite: sqlite.v };
+  const cli = spawnSync('sqlite3', ['--version'], { encoding: 'utf8' }).stdout.split(' ')[0] ?? 'unknown';
+  return {
+    cpu,
+    cores: os.cpus().length,
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    sqlite: sqlite.v,
+    sqlite3Cli: cli,
+  };
 }
 
 async function main(): Promise<void> {
+  if (!values.reuse) fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
   const started = new Date();
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${started.toISOString().slice(0, 10)}.json`);
+  // The full-size run is the day's file; a run on another roll size has its own, so figures of
+  // different sizes never mix.
+  const day = started.toISOString().slice(0, 10);
+  const file = path.join(dir, BALLOTS === 10_000_000 ? `${day}.json` : `${day}-${BALLOTS}.json`);
+  const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
   // Written after each benchmark (a failure later keeps what was measured); several runs on one
-  // day merge their figures into the day's file.
+  // day merge their figures into the day's file, each figure stamped with its own run.
   const save = () => {
     const prior = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { results?: Record<string, Figure> }) : {};
-    const out = { date: started.toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), ballots: BALLOTS, machine: machine(), results: { ...(prior.results ?? {}), ...results } };
+    const out = { date: started.toISOString(), command, ballots: BALLOTS, machine: machine(), results: { ...(prior.results ?? {}), ...results } };
     fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   };
   const benches: [string, () => void | Promise<void>][] = [
@@ -446,11 +511,14 @@ async function main(): Promise<void> {
   let failed = 0;
   for (const [name, run] of benches) {
     if (!only.has(name)) continue;
+    // The machine may be shared: the load when each benchmark starts says how quiet it was.
+    const run0 = { ran: new Date().toISOString(), command, loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100 };
     try {
       await run();
+      results[name] = { ...run0, ...results[name] };
     } catch (e) {
       failed += 1;
-      results[name] = { error: (e as Error).message };
+      results[name] = { ...run0, error: (e as Error).message };
       log(`${name}: FAILED ${(e as Error).stack ?? ''}`);
     }
     save();
