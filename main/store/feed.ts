@@ -7,7 +7,7 @@ export interface FeedEvent {
   at: string;
   ballotId: string;
   voterId: string | null;
-  status: 'received' | 'flagged' | 'cured' | 'accepted' | 'rejected' | 'receipt-withdrawn';
+  status: 'received' | 'flagged' | 'cured' | 'not-cured' | 'accepted' | 'rejected' | 'receipt-withdrawn';
   detail: string;
   cureCodes: string[];
 }
@@ -20,6 +20,7 @@ interface Row {
   scan_ballot: string | null;
   scan_voter: string | null;
   scan_verdict: string | null;
+  case_voter: string | null;
 }
 
 /**
@@ -28,8 +29,11 @@ interface Row {
  */
 export function* feedSince(db: Db, since: number): Generator<FeedEvent> {
   const stmt = db.prepare<[number], Row>(
-    `SELECT a.seq, a.at, a.action, a.after, s.ballot_id AS scan_ballot, s.voter_id AS scan_voter, s.verdict AS scan_verdict
-     FROM audit_log a LEFT JOIN scans s ON a.entity = 'scan' AND s.seq = CAST(a.entity_id AS INTEGER)
+    `SELECT a.seq, a.at, a.action, a.after, s.ballot_id AS scan_ballot, s.voter_id AS scan_voter, s.verdict AS scan_verdict,
+            b.voter_id AS case_voter
+     FROM audit_log a
+     LEFT JOIN scans s ON a.entity = 'scan' AND s.seq = CAST(a.entity_id AS INTEGER)
+     LEFT JOIN ballots b ON a.entity = 'cure_case' AND b.ballot_id = json_extract(a.after, '$.ballotId')
      WHERE a.seq > ? AND a.action IN ('scan.record', 'scan.undo', 'cure.flag', 'cure.transition', 'problem.resolve')
      ORDER BY a.seq`,
   );
@@ -39,6 +43,18 @@ export function* feedSince(db: Db, since: number): Generator<FeedEvent> {
     if (e) yield e;
   }
 }
+
+/** The newest cursor there is: the last audit entry's seq (0 for an empty log). */
+export function lastCursor(db: Db): number {
+  return db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM audit_log').get()?.seq ?? 0;
+}
+
+const CASE_STATUS: Readonly<Record<string, FeedEvent['status']>> = {
+  CURED: 'cured',
+  NOT_CURED: 'not-cured',
+  ACCEPTED: 'accepted',
+  REJECTED: 'rejected',
+};
 
 function toEvent(r: Row, after: Record<string, unknown>): FeedEvent | null {
   const base = { cursor: r.seq, at: r.at, voterId: r.scan_voter, cureCodes: [] as string[] };
@@ -61,14 +77,16 @@ function toEvent(r: Row, after: Record<string, unknown>): FeedEvent | null {
       const ballotId = str(after['ballotId']);
       if (!ballotId) return null;
       const codes = Array.isArray(after['codes']) ? after['codes'].map(String) : [];
-      return { ...base, ballotId, voterId: null, status: 'flagged', detail: `needs cure: ${codes.join(', ')}`, cureCodes: codes };
+      return { ...base, ballotId, voterId: r.case_voter, status: 'flagged', detail: `needs cure: ${codes.join(', ')}`, cureCodes: codes };
     }
     case 'cure.transition': {
       const ballotId = str(after['ballotId']);
       const state = str(after['state']);
       if (!ballotId || !state) return null;
-      const status = state === 'CURED' ? 'cured' : state === 'ACCEPTED' ? 'accepted' : state === 'REJECTED' ? 'rejected' : null;
-      return status ? { ...base, ballotId, voterId: null, status, detail: `${state.toLowerCase()}: ${str(after['reason']) ?? ''}` } : null;
+      // NOTICE_SENT and CURE_RECEIVED change nothing the voter is shown; NOT_CURED does (the
+      // BallotTrax file turns Rejected), and it may still be followed by ACCEPTED or REJECTED.
+      const status = CASE_STATUS[state] ?? null;
+      return status ? { ...base, ballotId, voterId: r.case_voter, status, detail: `${state.toLowerCase()}: ${str(after['reason']) ?? ''}` } : null;
     }
     default:
       return null;
@@ -94,6 +112,9 @@ export interface BallotStatusRow {
   mail_zip: string | null;
   /** When the current (not undone) receipt was scanned; null: not received. */
   received_at: string | null;
+  /** The receipt's verdict (ACCEPTED or LATE), and a supervisor's decision on a LATE one. */
+  receipt_verdict: string | null;
+  late_resolution: string | null;
   /** The ballot's latest cure case, if any. */
   cure_state: string | null;
   cure_codes: string | null;
@@ -103,10 +124,12 @@ export interface BallotStatusRow {
 const STATUS_SELECT = `
   SELECT b.ballot_id, b.election_id, b.voter_id, b.status, b.issued_at, b.precinct, b.ballot_style,
          b.last_name, b.first_name, b.middle_name, b.suffix, b.mail_address, b.mail_city, b.mail_state, b.mail_zip,
-         s.scanned_at AS received_at, c.state AS cure_state, c.codes AS cure_codes, c.updated_at AS cure_updated_at
+         s.scanned_at AS received_at, s.verdict AS receipt_verdict, pr.resolution AS late_resolution,
+         c.state AS cure_state, c.codes AS cure_codes, c.updated_at AS cure_updated_at
   FROM ballots b
   LEFT JOIN receipts r ON r.ballot_id = b.ballot_id
   LEFT JOIN scans s ON s.seq = r.scan_seq AND NOT EXISTS (SELECT 1 FROM scan_undos u WHERE u.scan_seq = s.seq)
+  LEFT JOIN problem_resolutions pr ON pr.scan_seq = s.seq
   LEFT JOIN cure_cases c ON c.case_id = (SELECT max(case_id) FROM cure_cases WHERE ballot_id = b.ballot_id)`;
 
 /** The status of each named ballot (those not in the roll are left out). */

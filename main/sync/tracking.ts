@@ -5,7 +5,14 @@ import type { Store } from '../store/store.js';
 import { ballotTraxStatusCsv, type BallotStatusRecord } from './layouts/ballottrax.js';
 import type { LayoutError } from './layouts/errors.js';
 import { floridaAbsenteeLine, type FloridaAbsenteeRecord } from './layouts/florida.js';
-import { ballotTraxStatusFor, floridaRequestStatusFor, isReinstated, isSignatureRelatedReason, type BallotFacts } from './layouts/status.js';
+import {
+  ballotTraxStatusFor,
+  floridaRequestStatusFor,
+  isReinstated,
+  isSignatureRelatedReason,
+  type BallotFacts,
+  type LateDecision,
+} from './layouts/status.js';
 import { SyncError } from './sender.js';
 
 /**
@@ -30,16 +37,24 @@ function facts(r: BallotStatusRow): BallotFacts {
     cancelled: r.status === 'CANCELLED',
     mailed: r.issued_at !== null,
     undeliverable: false,
-    receipt: r.received_at ? { cureState: (r.cure_state as CureState | null) ?? null } : null,
+    receipt: r.received_at ? { cureState: (r.cure_state as CureState | null) ?? null, late: lateDecision(r) } : null,
   };
+}
+
+function lateDecision(r: BallotStatusRow): LateDecision | undefined {
+  if (r.receipt_verdict !== 'LATE') return undefined;
+  if (r.late_resolution === 'accept-postmark') return 'accepted';
+  if (r.late_resolution === 'reject-late') return 'rejected';
+  return 'undecided';
 }
 
 const codesOf = (r: BallotStatusRow): CureCode[] => (r.cure_codes ? (JSON.parse(r.cure_codes) as CureCode[]) : []);
 
 /**
  * The BallotTrax ballot-status file for every ballot whose status changed since the cursor:
- * one row per ballot, its status as of now. A ballot BallotTrax has no word for (cancelled,
- * never received) is left out.
+ * one row per ballot, its status as of now. A ballot BallotTrax has no word for (cancelled and
+ * never received, or late with no decision yet) is left out; the decision is itself a change,
+ * so the ballot is in the file of the export that follows it.
  */
 export function ballotTraxFeed(store: Store, since: number, profile: StateProfile): { csv: string; ballots: number; cursor: number } {
   const page = feedPage(store, since);
@@ -49,7 +64,8 @@ export function ballotTraxFeed(store: Store, since: number, profile: StateProfil
     const f = facts(r);
     const status = ballotTraxStatusFor(f);
     if (!status) continue;
-    const codes = codesOf(r);
+    const lateRejected = f.receipt?.late === 'rejected';
+    const codes = lateRejected ? [] : codesOf(r);
     const rejected = status === 'Rejected' || status === 'RejectedCurable';
     records.push({
       electionNumber: r.election_id,
@@ -59,10 +75,15 @@ export function ballotTraxFeed(store: Store, since: number, profile: StateProfil
       returnedDate: r.received_at,
       precinct: r.precinct,
       party: null,
-      rejectionReason: rejected ? (codes[0] ?? 'OTHER') : null,
-      rejectionDescription: rejected ? codes.map((c) => profile.cureCodes[c]?.label.en ?? c).join(' ') || 'Referred for review.' : null,
+      rejectionReason: !rejected ? null : lateRejected ? 'LATE' : (codes[0] ?? 'OTHER'),
+      rejectionDescription: !rejected
+        ? null
+        : lateRejected
+          ? 'Received after the deadline.'
+          : codes.map((c) => profile.cureCodes[c]?.label.en ?? c).join(' ') || 'Referred for review.',
       isReinstated: isReinstated(f),
-      isSignatureRelated: isSignatureRelatedReason(codes),
+      // The layout carries a reason only for a rejected ballot: a cured signature is just Accepted (and reinstated).
+      isSignatureRelated: rejected && isSignatureRelatedReason(codes),
     });
   }
   const csv = ballotTraxStatusCsv(records, { timeZone: profile.timeZone });

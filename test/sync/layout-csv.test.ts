@@ -129,6 +129,11 @@ describe('status words from the station’s facts', () => {
     [facts({ receipt: { cureState: 'NOT_CURED' } }), 'Rejected', 'V'],
     [facts({ receipt: { cureState: 'REJECTED' } }), 'Rejected', 'V'],
     [facts({ cancelled: true }), null, 'C'],
+    // A late envelope: left out of BallotTrax until a supervisor decides on its postmark.
+    [facts({ receipt: { cureState: null, late: 'undecided' } }), null, 'V'],
+    [facts({ receipt: { cureState: null, late: 'accepted' } }), 'Accepted', 'V'],
+    [facts({ receipt: { cureState: 'FLAGGED', late: 'accepted' } }), 'RejectedCurable', 'V'],
+    [facts({ receipt: { cureState: 'CURED', late: 'rejected' } }), 'Rejected', 'V'],
   ] as const)('%j → BallotTrax %s, Florida %s', (f, trax, florida) => {
     expect(ballotTraxStatusFor(f)).toBe(trax);
     expect(floridaRequestStatusFor(f)).toBe(florida);
@@ -138,6 +143,7 @@ describe('status words from the station’s facts', () => {
     expect(isReinstated(facts({ receipt: { cureState: 'CURED' } }))).toBe(true);
     expect(isReinstated(facts({ receipt: { cureState: null } }))).toBe(false);
     expect(isReinstated(facts({ receipt: { cureState: 'REJECTED' } }))).toBe(false);
+    expect(isReinstated(facts({ receipt: { cureState: 'CURED', late: 'rejected' } }))).toBe(false);
     expect(isSignatureRelatedReason(['NO_DATE', 'SIGNATURE_MISMATCH'])).toBe(true);
     expect(isSignatureRelatedReason(['NO_VOTER_SIGNATURE'])).toBe(true);
     expect(isSignatureRelatedReason(['NO_WITNESS_SIGNATURE'])).toBe(false);

@@ -49,9 +49,18 @@ afterAll(() => t.cleanup());
 interface FeedLine {
   cursor: number;
   ballotId: string;
+  voterId: string | null;
   status: string;
   cureCodes: string[];
 }
+
+const feedLines = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as FeedLine);
+/** The BallotTrax file's rows by VoterID (header checked and dropped). */
+const traxRows = (csv: string) => {
+  const [header, ...rows] = csv.split('\r\n').filter(Boolean);
+  expect(header?.startsWith('ElectionNumber,VoterID,BallotStatus,')).toBe(true);
+  return new Map(rows.map((row) => [row.split(',')[1], row]));
+};
 
 describe('intake feed export', () => {
   let cursor = 0;
@@ -67,6 +76,8 @@ describe('intake feed export', () => {
       ['FV-2', 'flagged'],
     ]);
     expect(events[3]?.cureCodes).toEqual(['NO_VOTER_SIGNATURE']);
+    // A cure event names the voter too (from the roll), as a scan event does.
+    expect(events.map((e) => e.voterId)).toEqual(['1000001', '1000002', '1000003', '1000002']);
     const summary = JSON.parse(r.stderr) as { events: number; cursor: number };
     expect(summary).toMatchObject({ events: 4, cursor: events[3]?.cursor });
     cursor = summary.cursor;
@@ -83,7 +94,56 @@ describe('intake feed export', () => {
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FeedLine);
     expect(lines.map((e) => [e.ballotId, e.status])).toEqual([['FV-4', 'received']]);
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(r.stdout)).toMatchObject({ events: 1, file: out });
+    expect(JSON.parse(r.stdout)).toMatchObject({ events: 1, file: out, cursor: lines[0]?.cursor });
+    cursor = (JSON.parse(r.stdout) as { cursor: number }).cursor;
+  });
+
+  it('reports resolutions — a cure case cured, one not cured, a late envelope decided — in both formats, from the cursor', () => {
+    // FV-2's case (1) is cured; FV-3 is flagged and not cured; FV-5 arrives after the deadline.
+    const ok = (args: string[]) => {
+      const r = run(args);
+      expect(r.status, r.stderr).toBe(0);
+      return r;
+    };
+    ok(['cure', 'receive', '--case', '1', '--reason', 'signed affidavit', '--operator', 'clara']);
+    ok(['cure', 'resolve', '--case', '1', '--to', 'CURED', '--reason', 'signature matches', '--operator', 'sue']);
+    ok(['cure', 'flag', '--ballot', 'FV-3', '--code', 'SIGNATURE_MISMATCH', '--reason', 'differs', '--operator', 'clara']);
+    ok(['cure', 'resolve', '--case', '2', '--to', 'NOT_CURED', '--reason', 'voter did not respond', '--operator', 'sue']);
+    withStore((store) => seedRoll(store, [rollRow({ ballotId: 'FV-5', voterId: '1000005', lastName: 'EVANS', firstName: 'EVE' })]));
+    ok(['config', 'set', 'receiptDeadline', '2020-11-03T19:00:00-05:00']);
+    const late = scan('FV-5');
+    expect(late.verdict).toBe('LATE');
+
+    const r = ok(['feed', 'export', '--since', String(cursor), '--format', 'ndjson']);
+    expect(feedLines(r.stdout).map((e) => [e.ballotId, e.voterId, e.status])).toEqual([
+      ['FV-2', '1000002', 'cured'],
+      ['FV-3', '1000003', 'flagged'],
+      ['FV-3', '1000003', 'not-cured'],
+      ['FV-5', '1000005', 'received'],
+    ]);
+    const summary = JSON.parse(r.stderr) as { cursor: number };
+    expect(summary.cursor).toBe(feedLines(r.stdout).at(-1)?.cursor);
+
+    // The same changes as BallotTrax rows, to a file: FV-5 is left out until a supervisor decides.
+    const out = path.join(t.dir, 'trax-1.csv');
+    const trax = ok(['feed', 'export', '--since', String(cursor), '--format', 'ballottrax', '--out', out]);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(trax.stdout)).toMatchObject({ format: 'ballottrax', ballots: 2, since: cursor, cursor: summary.cursor, file: out });
+    const rows = traxRows(fs.readFileSync(out, 'utf8'));
+    expect([...rows.keys()].sort()).toEqual(['1000002', '1000003']);
+    expect(rows.get('1000002')).toMatch(/^E2026,1000002,Accepted,.*,,,TRUE,FALSE$/);
+    expect(rows.get('1000003')).toMatch(/^E2026,1000003,Rejected,.*,SIGNATURE_MISMATCH,.+,FALSE,TRUE$/);
+
+    // The supervisor rejects the late envelope: the next export from the cursor holds only that.
+    ok(['cure', 'resolve', '--seq', String(late.seq), '--resolution', 'reject-late', '--reason', 'postmarked after election day', '--operator', 'sue']);
+    const next = ok(['feed', 'export', '--since', String(summary.cursor), '--format', 'ndjson']);
+    expect(feedLines(next.stdout).map((e) => [e.ballotId, e.status])).toEqual([['FV-5', 'rejected']]);
+    const out2 = path.join(t.dir, 'trax-2.csv');
+    ok(['feed', 'export', '--since', String(summary.cursor), '--format', 'ballottrax', '--out', out2]);
+    const rows2 = traxRows(fs.readFileSync(out2, 'utf8'));
+    expect([...rows2.keys()]).toEqual(['1000005']);
+    expect(rows2.get('1000005')).toMatch(/^E2026,1000005,Rejected,10\/01\/2026,\d\d\/\d\d\/\d{4},P-01,,LATE,Received after the deadline\.,FALSE,FALSE$/);
+    cursor = (JSON.parse(next.stderr) as { cursor: number }).cursor;
   });
 
   it('writes the BallotTrax ballot-status file for the ballots that changed', () => {
@@ -92,16 +152,24 @@ describe('intake feed export', () => {
     const [header, ...rows] = r.stdout.trim().split('\r\n');
     expect(header).toBe('ElectionNumber,VoterID,BallotStatus,MailedDate,ReturnedDate,VbmRequestPrecinct,VbmParty,RejectionReason,RejectionDescription,IsReinstated,IsSignatureRelatedReason');
     const byVoter = new Map(rows.map((row) => [row.split(',')[1], row]));
-    expect(byVoter.size).toBe(4);
+    // Every ballot that changed since 0, as it stands now (FV-2 cured, FV-3 not, FV-5 rejected as late).
+    expect([...byVoter.keys()].sort()).toEqual(['1000001', '1000002', '1000003', '1000004', '1000005']);
     expect(byVoter.get('1000001')).toMatch(/^E2026,1000001,Accepted,10\/01\/2026,\d\d\/\d\d\/\d{4},P-01,,,,FALSE,FALSE$/);
-    expect(byVoter.get('1000002')).toMatch(/^E2026,1000002,RejectedCurable,.*,NO_VOTER_SIGNATURE,.+,FALSE,TRUE$/);
+    expect(byVoter.get('1000002')).toMatch(/^E2026,1000002,Accepted,.*,,,TRUE,FALSE$/);
+    expect(byVoter.get('1000005')).toMatch(/^E2026,1000005,Rejected,.*,LATE,/);
   });
 
   it('refuses a cursor that is not one, and an unknown format, plainly', () => {
     const bad = run(['feed', 'export', '--since', 'yesterday']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--since must be a cursor printed by an earlier export');
+    expect(run(['feed', 'export', '--since', '3.5']).stderr).toContain('--since must be a cursor');
     expect(run(['feed', 'export', '--format', 'xml']).stderr).toContain('--format must be ndjson or ballottrax');
+    // A cursor past the end of this station's log (another station's, or from before a restore).
+    const ahead = run(['feed', 'export', '--since', String(cursor + 1000), '--format', 'ndjson']);
+    expect(ahead.status).toBe(2);
+    expect(ahead.stdout).toBe('');
+    expect(ahead.stderr).toContain(`--since ${cursor + 1000} is past the end of this station's log`);
   });
 });
 
@@ -130,9 +198,10 @@ describe('intake sync --dir --layout florida', () => {
     expect(sidecar).toBe(`${data}.sha256`);
     const bytes = fs.readFileSync(path.join(dir, data));
     expect(fs.readFileSync(path.join(dir, sidecar), 'utf8')).toBe(`${createHash('sha256').update(bytes).digest('hex')}  ${data}\n`);
+    execFileSync('sha256sum', ['-c', sidecar], { cwd: dir });
     expect(fs.statSync(path.join(dir, data)).mode & 0o777).toBe(0o600);
     const lines = bytes.toString('utf8').split('\r\n').filter(Boolean);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     for (const l of lines) expect(l.split('\t')).toHaveLength(34);
     const ana = lines.find((l) => l.split('\t')[2] === '1000001')?.split('\t') ?? [];
     expect(ana.slice(0, 8)).toEqual(['AbStat', 'LEO', '1000001', '20261103', '11/03/2026', '2026 General Election', ana[6], 'V']);

@@ -1,5 +1,6 @@
 import { loadProfile } from '../../cure/profiles.js';
 import { writeFileAtomic } from '../../sync/files.js';
+import { lastCursor } from '../../store/feed.js';
 import { ballotTraxFeed, feedPage } from '../../sync/tracking.js';
 import { CommandError, parse, UsageError, withStoreAsync, type Io } from '../context.js';
 
@@ -9,7 +10,8 @@ const USAGE = 'usage: intake feed export [--since CURSOR] --format ndjson|ballot
  * The ballot-tracking feed for voter-notification services: every status change since a cursor
  * (NDJSON, one event a line), or the BallotTrax ballot-status file of the ballots that changed.
  * The data goes to --out (owner-only, written atomically) or stdout; a summary with the cursor
- * to give as --since next time goes to stdout with --out, else to stderr.
+ * to give as --since next time goes to stdout with --out, else to stderr:
+ * `{"format","events"|"ballots","since","cursor"[,"file"]}`.
  */
 export async function feedCommand(io: Io, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -21,6 +23,11 @@ export async function feedCommand(io: Io, args: string[]): Promise<number> {
   const format = values.format ?? 'ndjson';
   if (format !== 'ndjson' && format !== 'ballottrax') throw new UsageError(`--format must be ndjson or ballottrax\n${USAGE}`);
   return withStoreAsync(io, values.db, async (store) => {
+    // A cursor from another station's database, or from before a restore, would skip every
+    // change up to it without a word: refuse it.
+    const last = lastCursor(store.db);
+    if (since > last)
+      throw new UsageError(`--since ${since} is past the end of this station's log (the newest cursor is ${last}): was it printed by another station, or before a restore?`);
     let data: string;
     let summary: Record<string, unknown>;
     if (format === 'ndjson') {

@@ -13,12 +13,24 @@ export interface BallotFacts {
   mailed: boolean;
   /** Came back from USPS undelivered. */
   undeliverable: boolean;
-  /** The envelope's receipt, with the state of its cure case (null: no case was opened). */
-  receipt: { cureState: CureState | null } | null;
+  /**
+   * The envelope's receipt, with the state of its cure case (null: no case was opened) and, for
+   * an envelope scanned after the receipt deadline, the supervisor's decision on its postmark.
+   */
+  receipt: { cureState: CureState | null; late?: LateDecision } | null;
 }
 
-/** null: BallotTrax has no word for a cancelled ballot without a receipt; leave it out of the file. */
+/** A LATE receipt: not yet decided, accepted on its postmark, or rejected as late. */
+export type LateDecision = 'undecided' | 'accepted' | 'rejected';
+
+/**
+ * null: BallotTrax has no word for it; leave the ballot out of the file. That is a cancelled
+ * ballot without a receipt, and a late envelope no supervisor has decided on yet: telling the
+ * voter "Accepted" and then "Rejected" is worse than telling them nothing new until the decision.
+ */
 export function ballotTraxStatusFor(f: BallotFacts): BallotTraxStatus | null {
+  if (f.receipt?.late === 'rejected') return 'Rejected';
+  if (f.receipt?.late === 'undecided') return null;
   if (f.receipt) return receiptStatus(f.receipt.cureState);
   if (f.cancelled) return null;
   if (f.undeliverable) return 'Undeliverable';
@@ -43,6 +55,7 @@ function receiptStatus(state: CureState | null): BallotTraxStatus {
 
 /** A ballot referred for a problem and then accepted after all. */
 export function isReinstated(f: BallotFacts): boolean {
+  if (f.receipt?.late === 'rejected') return false;
   const state = f.receipt?.cureState ?? null;
   return state === 'CURED' || state === 'ACCEPTED';
 }
