@@ -24,10 +24,14 @@ function usage(message) {
 }
 
 const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--'));
 const headAt = args.indexOf('--head');
 const knownHead = headAt >= 0 ? args[headAt + 1] : undefined;
-if (!file) usage('name the exported file');
+// The file is the one argument that is neither an option nor --head's value, wherever it stands.
+const files = args.filter((a, i) => !a.startsWith('--') && !(headAt >= 0 && i === headAt + 1));
+const unknown = args.filter((a) => a.startsWith('--') && a !== '--head');
+if (unknown.length > 0) usage(`unknown option ${unknown[0]}`);
+if (files.length !== 1) usage(files.length === 0 ? 'name the exported file' : 'name one exported file');
+const file = files[0];
 if (headAt >= 0 && !/^[0-9a-f]{64}$/.test(knownHead ?? '')) usage('--head takes a 64-digit hex SHA-256');
 
 function broken(seq, why) {
@@ -62,10 +66,17 @@ for await (const line of lines) {
     header = value;
     continue;
   }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) broken(expected, `line ${lineNo} is not an entry (not a JSON object)`);
   const e = value;
   for (const k of ['seq', 'at', 'actor', 'action', 'entity', 'prev_hash', 'hash'])
     if (e[k] === undefined || e[k] === null) broken(e.seq ?? expected, `line ${lineNo} lacks the field ${k}`);
-  if (e.seq !== expected) broken(expected, e.seq > expected ? `entry ${expected} is missing (the next line is entry ${e.seq})` : `entry ${e.seq} is out of order or repeated (expected ${expected})`);
+  if (e.seq !== expected)
+    broken(
+      expected,
+      typeof e.seq === 'number' && e.seq > expected
+        ? `entry ${expected} is missing or out of order (line ${lineNo} holds entry ${e.seq} where entry ${expected} belongs)`
+        : `line ${lineNo} holds entry ${JSON.stringify(e.seq)} where entry ${expected} belongs (repeated, out of order or altered)`,
+    );
   if (e.prev_hash !== prev) broken(e.seq, `it does not follow entry ${e.seq - 1}: its prev_hash is not that entry's hash`);
   if (hashOf(e) !== e.hash) broken(e.seq, 'its contents were changed: the hash does not match them');
   prev = e.hash;

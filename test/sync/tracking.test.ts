@@ -250,6 +250,10 @@ describe('intake audit export, checked by the standalone verifier', () => {
     expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, entries: header.entries, head: header.head });
     const known = JSON.parse(run(['audit', 'verify']).stdout) as { head: string };
     expect(verify(file, ['--head', known.head]).status).toBe(0);
+    // The option may come first, as auditors type it.
+    const first = spawnSync(process.execPath, [VERIFY, '--head', known.head, file], { encoding: 'utf8' });
+    expect(first.status, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ ok: true, checkedAgainstKnownHead: true });
     // The script imports nothing but Node's own modules.
     const imports = [...fs.readFileSync(VERIFY, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
     expect(imports.every((m) => m?.startsWith('node:'))).toBe(true);
@@ -265,10 +269,22 @@ describe('intake audit export, checked by the standalone verifier', () => {
   it('names a deleted entry, and entries swapped', () => {
     const deleted = verify(tampered((ls) => ls.filter((_, i) => i !== 2)));
     expect(deleted.status).toBe(1);
-    expect(deleted.stderr).toContain('BROKEN at entry 2: entry 2 is missing (the next line is entry 3)');
+    expect(deleted.stderr).toContain('BROKEN at entry 2: entry 2 is missing or out of order (line 3 holds entry 3 where entry 2 belongs)');
     const swapped = verify(tampered((ls) => [ls[0] ?? '', ls[2] ?? '', ls[1] ?? '', ...ls.slice(3)]));
     expect(swapped.status).toBe(1);
-    expect(swapped.stderr).toContain('BROKEN at entry 1: entry 1 is missing (the next line is entry 2)');
+    expect(swapped.stderr).toContain('BROKEN at entry 1: entry 1 is missing or out of order (line 2 holds entry 2 where entry 1 belongs)');
+    // Moved later in the file: named where it was taken from.
+    const moved = verify(tampered((ls) => [...ls.slice(0, 4), ...ls.slice(5, 8), ls[4] ?? '', ...ls.slice(8)]));
+    expect(moved.status).toBe(1);
+    expect(moved.stderr).toContain('BROKEN at entry 4: entry 4 is missing or out of order (line 5 holds entry 5 where entry 4 belongs)');
+    // Moved earlier: the entry that turns up before its turn is named.
+    const early = verify(tampered((ls) => [ls[0] ?? '', ls[1] ?? '', ls[5] ?? '', ...ls.slice(2, 5), ...ls.slice(6)]));
+    expect(early.status).toBe(1);
+    expect(early.stderr).toContain('BROKEN at entry 2: entry 2 is missing or out of order (line 3 holds entry 5 where entry 2 belongs)');
+    // A line that is JSON but no entry.
+    const junk = verify(tampered((ls) => [...ls.slice(0, 3), 'null', ...ls.slice(3)]));
+    expect(junk.status).toBe(1);
+    expect(junk.stderr).toContain('BROKEN at entry 3: line 4 is not an entry');
   });
 
   it('catches entries cut from the end, even with the header rewritten, given the head kept elsewhere', () => {
