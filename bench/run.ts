@@ -113,7 +113,10 @@ function rollFile(n: number): string {
   return file;
 }
 
-/** The imported roll (imported once per run, by the import benchmark or here). */
+/**
+ * The imported roll (imported once per run, by the import benchmark or here). It stays untouched:
+ * every benchmark that writes works on a copy.
+ */
 function rollDb(n: number): string {
   const db = path.join(WORK, `roll-${n}.db`);
   if (!fs.existsSync(db)) {
@@ -122,12 +125,27 @@ function rollDb(n: number): string {
   }
   return db;
 }
+/** A fresh copy of the imported roll of n ballots (with its WAL, should one be left). */
+function copyOfRoll(n: number, name: string): string {
+  const from = rollDb(n);
+  const to = path.join(WORK, name);
+  rm(to);
+  fs.copyFileSync(from, to);
+  if (fs.existsSync(`${from}-wal`)) fs.copyFileSync(`${from}-wal`, `${to}-wal`);
+  return to;
+}
+/** The big roll as a station has it: one copy per run, which the scan, memory and start benchmarks share. */
+function stationDb(): string {
+  const db = path.join(WORK, `station-${BALLOTS}.db`);
+  return fs.existsSync(db) ? db : copyOfRoll(BALLOTS, `station-${BALLOTS}.db`);
+}
 
 // 1. Roll import vs `sqlite3 .import` of the same file into a bare table.
 function benchImport(): void {
   const file = rollFile(BALLOTS);
   const db = path.join(WORK, `roll-${BALLOTS}.db`);
   rm(db);
+  rm(path.join(WORK, `station-${BALLOTS}.db`)); // the station's copy follows the new import
   log('import: intake roll import…');
   const ours = timed(process.execPath, [BIN, 'roll', 'import', file, '--format', 'station', '--db', db]);
   const floorDb = path.join(WORK, 'floor-import.db');
@@ -169,7 +187,7 @@ function scanMix(n: number, rollSize: number, seed: number): string[] {
 }
 
 function benchScan(): void {
-  const db = rollDb(BALLOTS);
+  const db = stationDb();
   const store = Store.open(db);
   store.checkpointInBackground(); // as the app, `intake serve` and `intake scan` do
   const intake = new Intake(store, 'BENCH-1');
@@ -224,13 +242,8 @@ function benchMemory(): void {
   const sizes = [BALLOTS > 1_000_000 ? 1_000_000 : Math.round(BALLOTS / 10), BALLOTS];
   const out: Figure = {};
   for (const n of sizes) {
-    // The small roll is copied (the sync and review benchmarks start from it untouched); the big
-    // one is the scan benchmark's own.
-    const db = n === BALLOTS ? rollDb(n) : path.join(WORK, 'memory.db');
-    if (n !== BALLOTS) {
-      rm(db);
-      fs.copyFileSync(rollDb(n), db);
-    }
+    // The big roll is the one the scan benchmark scanned into; the small one a copy of its own.
+    const db = n === BALLOTS ? stationDb() : copyOfRoll(n, 'memory.db');
     const script = `
       import fs from 'node:fs';
       import { Store } from '${ROOT}/dist/main/store/store.js';
@@ -252,9 +265,7 @@ function benchMemory(): void {
 
 // 4. Sustained scans through two serial scanners on real ptys.
 async function benchSerial(): Promise<void> {
-  const db = path.join(WORK, 'serial.db');
-  rm(db);
-  fs.copyFileSync(rollDb(SMALL), db);
+  const db = copyOfRoll(SMALL, 'serial.db');
   const a = await startPtyCable();
   const b = await startPtyCable();
   const perPort = Math.max(1000, Math.floor(SCANS / 4));
@@ -284,25 +295,27 @@ async function benchSerial(): Promise<void> {
   await new Promise((r) => child.once('exit', r));
   await a.close();
   await b.close();
-  const recorded = (() => {
+  // Every code written must come back as exactly one record: a code split in two (a fault and a
+  // fragment) counts as lost, even though the record count then exceeds the codes written.
+  const { recorded, verdicts, whole } = (() => {
     const d = new Database(db, { readonly: true });
     try {
-      return (d.prepare("SELECT count(*) AS n FROM scans WHERE station = 'BENCH'").get() as { n: number }).n;
+      const rows = d.prepare("SELECT verdict, count(*) AS n FROM scans WHERE station = 'BENCH' GROUP BY verdict").all() as { verdict: string; n: number }[];
+      const wholeCodes = d.prepare("SELECT count(DISTINCT raw) AS n FROM scans WHERE station = 'BENCH' AND raw GLOB 'B[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'").get() as { n: number };
+      return { recorded: rows.reduce((t, r) => t + r.n, 0), verdicts: Object.fromEntries(rows.map((r) => [r.verdict, r.n])), whole: wholeCodes.n };
     } finally {
       d.close();
     }
   })();
   rm(db);
-  results['serial'] = { codes: 2 * perPort, verdictsPrinted: lines, recorded, lost: 2 * perPort - recorded, seconds: Math.round(seconds * 100) / 100, scansPerSecond: Math.round(lines / seconds), target: { scansPerSecond: 1000 } };
+  results['serial'] = { codes: 2 * perPort, verdictsPrinted: lines, recorded, wholeCodesRecorded: whole, lost: 2 * perPort - whole, verdicts, seconds: Math.round(seconds * 100) / 100, scansPerSecond: Math.round(lines / seconds), target: { scansPerSecond: 1000 } };
   log(`serial: ${JSON.stringify(results['serial'])}`);
 }
 
 // 5. Sync of 100,000 receipts to the loopback state server, beside a bare POST loop of the same bytes.
 async function benchSync(): Promise<void> {
   const n = 100_000;
-  const db = path.join(WORK, 'sync.db');
-  rm(db);
-  fs.copyFileSync(rollDb(SMALL), db);
+  const db = copyOfRoll(SMALL, 'sync.db');
   const store = Store.open(db);
   store.config.set('batchSize', 1000, 'bench', new Date().toISOString());
   store.config.set('election', 'E2026', 'bench', new Date().toISOString());
@@ -361,9 +374,7 @@ async function benchSync(): Promise<void> {
 
 // 6. The review queue with 100,000 problem ballots, in Chromium, against `intake serve`.
 async function benchReview(): Promise<void> {
-  const db = path.join(WORK, 'review.db');
-  rm(db);
-  fs.copyFileSync(rollDb(SMALL), db);
+  const db = copyOfRoll(SMALL, 'review.db');
   const store = Store.open(db);
   await new Auth(store).createOperator('Sue', 'supervisor', '4321', null);
   const intake = new Intake(store, 'REVIEW-1');
@@ -448,7 +459,7 @@ async function benchReview(): Promise<void> {
 
 // 7. App start to ready with the big roll: `intake serve` spawned → URL printed → first page served.
 async function benchStart(): Promise<void> {
-  const db = rollDb(BALLOTS);
+  const db = stationDb();
   const runs: { readyMs: number; firstPageMs: number }[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = process.hrtime.bigint();
