@@ -502,12 +502,15 @@ async function main(): Promise<void> {
   // different sizes never mix.
   const day = started.toISOString().slice(0, 10);
   const file = path.join(dir, BALLOTS === 10_000_000 ? `${day}.json` : `${day}-${BALLOTS}.json`);
+  // The code measured: the commit, and any files changed in the work tree beside it.
+  const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const code = { commit: git(['rev-parse', '--short', 'HEAD']), changed: git(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean) };
   const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
   // Written after each benchmark (a failure later keeps what was measured); several runs on one
   // day merge their figures into the day's file, each figure stamped with its own run.
   const save = () => {
     const prior = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { results?: Record<string, Figure> }) : {};
-    const out = { date: started.toISOString(), command, ballots: BALLOTS, machine: machine(), results: { ...(prior.results ?? {}), ...results } };
+    const out = { date: started.toISOString(), command, ballots: BALLOTS, machine: machine(), code, results: { ...(prior.results ?? {}), ...results } };
     fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   };
   const benches: [string, () => void | Promise<void>][] = [
@@ -523,7 +526,7 @@ async function main(): Promise<void> {
   for (const [name, run] of benches) {
     if (!only.has(name)) continue;
     // The machine may be shared: the load when each benchmark starts says how quiet it was.
-    const run0 = { ran: new Date().toISOString(), command, loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100 };
+    const run0 = { ran: new Date().toISOString(), command, code, loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100 };
     try {
       await run();
       results[name] = { ...run0, ...results[name] };
