@@ -34,6 +34,11 @@ export class CsvTokenizer {
     this.drain(out, false);
   }
 
+  /** Whether text is held back for the next chunk (a record not yet complete, or one being skipped). */
+  get pending(): boolean {
+    return this.buf !== '' || this.skipping;
+  }
+
   /** The end of the input: whatever is left is the last record. */
   end(out: CsvRecord[]): void {
     this.drain(out, true);

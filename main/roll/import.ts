@@ -5,7 +5,7 @@ import { AuditLog } from '../store/audit.js';
 import { openDatabase } from '../store/db.js';
 import { InitialLoad } from '../store/roll.js';
 import type { Store } from '../store/store.js';
-import { readItems } from './items.js';
+import { BATCH_ROWS, readBatches, type ReadBatch } from './items.js';
 import type { RollReadOptions } from './read.js';
 import { RejectsWriter } from './rejects.js';
 
@@ -33,7 +33,7 @@ export interface ImportOptions {
   encoding?: RollReadOptions['encoding'];
   operator: string;
   onProgress?: (p: ImportProgress) => void;
-  /** Rows staged per short transaction: large enough to be fast, small enough that scans interleave. */
+  /** Rows per batch (one statement each): large enough to be fast, small enough that scans interleave. */
   chunkRows?: number;
   /** Where rejected rows go; default `<input>.rejects.csv` beside a file input. */
   rejectsFile?: string;
@@ -91,15 +91,10 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
       totalBytes = p.totalBytes;
       opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
     });
-    for await (const batch of readItems(source, readOpts)) {
-      for (const item of batch) {
-        read += 1;
-        if (!item.ok) rejects.add(item.rowNo, item.error, item.raw);
-        else {
-          const ballotId = String(item.values[0]);
-          if (!load.addValues(item.values)) rejects.add(item.rowNo, `duplicate ballot ID ${ballotId} (an earlier row has it)`, ballotId);
-        }
-      }
+    for await (const b of readBatches(source, readOpts, opts.chunkRows ?? BATCH_ROWS)) {
+      read += b.read;
+      const dupes = b.rows ? load.addBatch(b.rows) : [];
+      addRejects(rejects, b, dupes.map((d) => ({ rowNo: d.rowNo, error: `duplicate ballot ID ${d.ballotId} (an earlier row has it)`, raw: d.ballotId })));
     }
     opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
     await rejects.close();
@@ -136,30 +131,21 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
   fs.rmSync(rejectsFile, { force: true });
   const rejects = new RejectsWriter(rejectsFile);
   const staging = store.rollStaging();
-  const chunkRows = opts.chunkRows ?? 20_000;
   let read = 0;
   let lastBytes = 0;
   let totalBytes: number | null = null;
   const rate = () => read / Math.max((performance.now() - started) / 1000, 0.001);
-  const flush = () => {
-    for (const d of staging.flush())
-      rejects.add(d.rowNo, `duplicate ballot ID ${d.ballotId} (first at row ${d.firstRowNo})`, d.ballotId);
-  };
   try {
     const readOpts = readOptions(opts, (p) => {
       lastBytes = p.bytes;
       totalBytes = p.totalBytes;
       opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
     });
-    for await (const batch of readItems(source, readOpts)) {
-      for (const item of batch) {
-        read += 1;
-        if (item.ok) staging.addValues(item.rowNo, item.values);
-        else rejects.add(item.rowNo, item.error, item.raw);
-        if (staging.pendingCount >= chunkRows) flush();
-      }
+    for await (const b of readBatches(source, readOpts, opts.chunkRows ?? BATCH_ROWS)) {
+      read += b.read;
+      const dupes = b.rows ? staging.addBatch(b.rows) : [];
+      addRejects(rejects, b, dupes.map((d) => ({ rowNo: d.rowNo, error: `duplicate ballot ID ${d.ballotId} (first at row ${d.firstRowNo})`, raw: d.ballotId })));
     }
-    flush();
     opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
     await rejects.close();
     const rejected = rejects.count;
@@ -182,4 +168,10 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
   } finally {
     staging.dispose();
   }
+}
+
+/** A batch's refused rows and its repeated keys, into the rejects file in file order. */
+function addRejects(rejects: RejectsWriter, b: ReadBatch, dupes: ReadBatch['rejects']): void {
+  const all = dupes.length === 0 ? b.rejects : b.rejects.length === 0 ? dupes : [...b.rejects, ...dupes].sort((x, y) => x.rowNo - y.rowNo);
+  for (const r of all) rejects.add(r.rowNo, r.error, r.raw);
 }

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { RollFormat, RollRecord } from '../../shared/roll/types.js';
 import { err, ok, type Result } from '../../shared/result.js';
-import { fieldProblem, type FormatSpec, type RowMapper } from './formats/common.js';
+import { fieldProblem, mayHoldSuspect, type FormatSpec, type RowMapper } from './formats/common.js';
 import { gaSos } from './formats/ga-sos.js';
 import { ncSbe } from './formats/nc-sbe.js';
 import { station } from './formats/station.js';
@@ -32,6 +32,8 @@ const FORMATS: Record<RollFormat, FormatSpec> = { station, 'nc-sbe': ncSbe, 'ga-
 const DEFAULT_ENCODING: Record<RollFormat, 'utf8' | 'cp1252'> = { station: 'utf8', 'nc-sbe': 'cp1252', 'ga-sos': 'cp1252' };
 const MAX_RAW = 2000;
 const MAX_RECORD_CHARS = 1 << 20;
+// eslint-disable-next-line no-control-regex -- ASCII is U+0000 to U+007F
+const NOT_ASCII = /[^\u0000-\u007f]/;
 
 export function parseMapOption(text: string): Result<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -81,14 +83,20 @@ function openSource(source: string | NodeJS.ReadableStream, encoding: 'utf8' | '
  * any row is yielded. Memory stays flat whatever the file's size.
  */
 export async function* readRoll(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RollRecord> {
-  for await (const batch of readRollBatches(source, opts)) yield* batch;
+  for await (const batch of readRollBatches(source, opts)) yield* batch.records;
+}
+
+/** The records of one chunk of the file; `ascii` when none of their text is outside ASCII. */
+export interface RecordChunk {
+  records: RollRecord[];
+  ascii: boolean;
 }
 
 /**
  * As readRoll, a chunk of the file at a time: the records of each chunk in one array, so a
  * state-sized import pays for one await per chunk, not one per row.
  */
-export async function* readRollBatches(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RollRecord[]> {
+export async function* readRollBatches(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RecordChunk> {
   const spec = FORMATS[opts.format];
   if (opts.format === 'ga-sos' && !opts.electionId) throw new RollFileError("Georgia's STATEWIDE.csv names no election: give --election ID");
   const { stream, bytes, total } = openSource(source, opts.encoding ?? DEFAULT_ENCODING[opts.format]);
@@ -99,14 +107,25 @@ export async function* readRollBatches(source: string | NodeJS.ReadableStream, o
   let lastReport = 0;
   const records: CsvRecord[] = [];
   let ended = false;
+  let carrySuspect = false;
+  let carryWide = false;
   try {
     const chunks = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
     while (!ended) {
       const next = await chunks.next();
+      // One scan of the chunk for control characters and undecodable bytes; only a record that
+      // holds text from a chunk with one is checked field by field.
+      const suspect = !next.done && mayHoldSuspect(next.value);
+      const check: boolean = suspect || carrySuspect;
+      // Likewise one scan for text outside ASCII (the packer then takes a string's length as its UTF-8 length).
+      const wide = !next.done && NOT_ASCII.test(next.value);
+      const ascii: boolean = !wide && !carryWide;
       if (next.done) {
         tokenizer.end(records);
         ended = true;
       } else tokenizer.push(next.value, records);
+      carrySuspect = tokenizer.pending && check;
+      carryWide = tokenizer.pending && !ascii;
       const out: RollRecord[] = [];
       for (let k = 0; k < records.length; k++) {
         const rec = records[k] as CsvRecord;
@@ -126,10 +145,10 @@ export async function* readRollBatches(source: string | NodeJS.ReadableStream, o
         if (fields.length === 1 && fields[0] === '') continue; // a blank line
         rows += 1;
         if (!mapRow) throw new Error('unreachable: the header sets the mapper');
-        out.push(toRecord(rec.line, fields, header, mapRow));
+        out.push(toRecord(rec.line, fields, header, mapRow, check));
       }
       records.length = 0;
-      if (out.length > 0) yield out;
+      if (out.length > 0) yield { records: out, ascii };
       if (opts.onProgress && rows - lastReport >= 5000) {
         lastReport = rows;
         opts.onProgress({ bytes: bytes(), totalBytes: total, rows });
@@ -166,16 +185,18 @@ function checkHeader(fields: string[], opts: RollReadOptions, spec: FormatSpec):
   return header;
 }
 
-function toRecord(rowNo: number, fields: string[], header: string[], mapRow: RowMapper): RollRecord {
-  const raw = () => {
-    const s = fields.map((f) => (/[",\n\r]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
-    return s.length > MAX_RAW ? `${s.slice(0, MAX_RAW)}…` : s;
-  };
-  if (fields.length !== header.length) return { rowNo, ok: false, error: `${fields.length} fields, the header has ${header.length}`, raw: raw() };
-  const problem = fieldProblem(header, fields);
-  if (problem) return { rowNo, ok: false, error: problem, raw: raw() };
+function toRecord(rowNo: number, fields: string[], header: string[], mapRow: RowMapper, checkChars: boolean): RollRecord {
+  if (fields.length !== header.length) return { rowNo, ok: false, error: `${fields.length} fields, the header has ${header.length}`, raw: rawRow(fields) };
+  const problem = fieldProblem(header, fields, checkChars);
+  if (problem) return { rowNo, ok: false, error: problem, raw: rawRow(fields) };
   const row = mapRow(fields);
-  return typeof row === 'string' ? { rowNo, ok: false, error: row, raw: raw() } : { rowNo, ok: true, row };
+  return typeof row === 'string' ? { rowNo, ok: false, error: row, raw: rawRow(fields) } : { rowNo, ok: true, row };
+}
+
+/** A refused row as CSV again, for the rejects file. */
+function rawRow(fields: string[]): string {
+  const s = fields.map((f) => (/[",\n\r]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
+  return s.length > MAX_RAW ? `${s.slice(0, MAX_RAW)}…` : s;
 }
 
 /** The header and first rows, for the UI's column-mapping step; reads no further. */

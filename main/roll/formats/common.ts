@@ -17,31 +17,47 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 // eslint-disable-next-line no-control-regex -- one test for both problems on the common path
 const SUSPECT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
 
-/** Reads one column as trimmed text or null; a missing column is null. */
-export function getter(index: ReadonlyMap<string, number>, fields: readonly string[]) {
-  return (name: string): string | null => {
-    const i = index.get(name);
-    if (i === undefined) return null;
-    const v = fields[i];
-    if (v === undefined) return null;
-    const t = v.includes('\n') || v.includes('\r') ? v.replace(/\s*[\r\n]+\s*/g, ' ').trim() : v.trim();
-    return t === '' ? null : t;
-  };
+/**
+ * One cell as trimmed text or null (a missing column, index -1, is null). Line breaks inside a
+ * quoted cell are folded to one space. Called for every cell of a state-sized roll, so the common
+ * case (printable ASCII at both ends, no line break) allocates nothing.
+ */
+export function cell(fields: readonly string[], i: number): string | null {
+  if (i < 0) return null;
+  const v = fields[i];
+  if (v === undefined || v === '') return null;
+  const a = v.charCodeAt(0);
+  const b = v.charCodeAt(v.length - 1);
+  let t = a > 32 && a < 127 && b > 32 && b < 127 ? v : v.trim();
+  if (t.indexOf('\n') !== -1 || t.indexOf('\r') !== -1) t = t.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return t === '' ? null : t;
 }
 
-/** The checks every layout shares: field length, control characters, undecodable bytes. */
-export function fieldProblem(header: readonly string[], fields: readonly string[]): string | null {
+/** Reads one column as trimmed text or null; a missing column is null. */
+export function getter(index: ReadonlyMap<string, number>, fields: readonly string[]) {
+  return (name: string): string | null => cell(fields, index.get(name) ?? -1);
+}
+
+/** Whether text may hold a character fieldProblem refuses (one scan of a whole chunk of the file). */
+export function mayHoldSuspect(text: string): boolean {
+  return SUSPECT.test(text);
+}
+
+/**
+ * The checks every layout shares: field length, control characters, undecodable bytes. The
+ * character checks are skipped when the caller knows the record cannot fail them (`chars` false).
+ */
+export function fieldProblem(header: readonly string[], fields: readonly string[], chars = true): string | null {
   for (let i = 0; i < fields.length; i += 1) {
     const v = fields[i] as string;
     if (v.length > MAX_FIELD) return `field ${header[i] ?? i + 1} is ${v.length} characters long (limit ${MAX_FIELD})`;
-    if (!SUSPECT.test(v)) continue;
+    if (!chars || !SUSPECT.test(v)) continue;
     if (CONTROL.test(v)) return `field ${header[i] ?? i + 1} holds a control character (U+${(CONTROL.exec(v)?.[0].charCodeAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`;
     if (v.includes('\uFFFD')) return `field ${header[i] ?? i + 1} has bytes that are not valid in this encoding (is the file cp1252? use --encoding cp1252)`;
   }
   return null;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -53,10 +69,24 @@ function realDate(y: number, m: number, d: number): boolean {
   return d <= (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0));
 }
 
+/** The value of the ASCII digits v[from, to), or -1 if any is not a digit. */
+function digits(v: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 /** YYYY-MM-DD → itself if a real calendar date, else null. */
 export function isoDate(v: string): string | null {
-  const m = ISO_DATE.exec(v);
-  return m && realDate(Number(m[1]), Number(m[2]), Number(m[3])) ? v : null;
+  if (v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return null;
+  const y = digits(v, 0, 4);
+  const m = digits(v, 5, 7);
+  const d = digits(v, 8, 10);
+  return y >= 0 && m >= 0 && d >= 0 && realDate(y, m, d) ? v : null;
 }
 
 /** MM/DD/YYYY (NC, GA) → YYYY-MM-DD, or null. */
@@ -73,17 +103,23 @@ export function isoDateOrTimestamp(v: string): string | null {
   return ISO_TIMESTAMP.test(v) && isoDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)) ? v : null;
 }
 
-const SERIAL_9 = /^\d{9}$/;
-const SERIAL_6 = /^\d{6}$/;
-
 /** The return-envelope IMb: mailer ID 6 digits (first 0–8) or 9 (first 9); mailer + serial = 15 digits. */
 export function imbProblem(mailer: string | null, serial: string | null): string | null {
   if (mailer === null && serial === null) return null;
   if (mailer === null || serial === null) return 'imb_mailer_id and imb_serial go together: one is missing';
-  if (!/^([0-8]\d{5}|9\d{8})$/.test(mailer)) return `imb_mailer_id ${mailer} is not 6 digits (first 0-8) or 9 digits (first 9)`;
+  const nine = mailer.charCodeAt(0) === 57;
+  if (mailer.length !== (nine ? 9 : 6) || !allDigits(mailer)) return `imb_mailer_id ${mailer} is not 6 digits (first 0-8) or 9 digits (first 9)`;
   const want = 15 - mailer.length;
-  if (!(want === 9 ? SERIAL_9 : SERIAL_6).test(serial)) return `imb_serial ${serial} must be ${want} digits with a ${mailer.length}-digit mailer ID`;
+  if (serial.length !== want || !allDigits(serial)) return `imb_serial ${serial} must be ${want} digits with a ${mailer.length}-digit mailer ID`;
   return null;
+}
+
+function allDigits(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 export const compact = (s: string): string => s.replace(/-/g, '');
