@@ -104,6 +104,23 @@ describe('ScannerHub', () => {
     expect(hub.health()).toBe('none');
   });
 
+  it('lets the event loop turn between queued scans, so ports are read and timers run', async () => {
+    const a = new MemoryScannerSource('a');
+    const order: string[] = [];
+    const hub = new ScannerHub({
+      onScan: (s) => {
+        order.push(s.text);
+        if (s.text === '1') setImmediate(() => order.push('loop turned'));
+      },
+    });
+    hub.add(a);
+    a.scan('1');
+    a.scan('2');
+    a.scan('3');
+    await hub.drain();
+    expect(order).toEqual(['1', 'loop turned', '2', '3']);
+  });
+
   it('drain resolves at once when idle', async () => {
     await expect(new ScannerHub({ onScan: () => undefined }).drain()).resolves.toBeUndefined();
   });

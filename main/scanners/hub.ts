@@ -4,6 +4,11 @@
  * over until the handler's promise settles. So two scanners never race on the same ballot,
  * and intake (which is synchronous per scan anyway) sees a single ordered stream.
  * A handler that throws is reported through `onHandlerError` and the queue goes on.
+ *
+ * Between two queued scans the event loop gets a turn (`setImmediate`), so while a backlog
+ * drains the ports are still read and the sources' timers still run, one scan at a time, instead
+ * of all of it waiting for the whole backlog (bytes piling up unread in a serial port, a deadline
+ * passing while the rest of a code waits unread).
  */
 import { Listeners } from './listeners.js';
 import { messageOf } from './source.js';
@@ -108,6 +113,7 @@ export class ScannerHub {
       } catch (e) {
         this.report(e, item);
       }
+      if (this.queue.length > 0) await nextTurn();
     }
     this.pumping = false;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -127,6 +133,11 @@ export class ScannerHub {
       `scanner hub: handler failed for a ${item.kind} from ${scannerOf(item)}: ${messageOf(error)}`,
     );
   }
+}
+
+/** Resolves after the event loop has polled for I/O and run its due timers. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function scannerOf(item: HubItem): string {

@@ -7,6 +7,15 @@
  * and the opener is retried with backoff until the device is back (`connected`). Every link gets
  * a generation number: events from a link that is no longer current are ignored, so a scan
  * can neither be lost nor doubled by a late event from the old link.
+ *
+ * A deadline (a quiet spell ends a code, a partial goes stale) is judged on the time the station
+ * was listening, not on the wall clock. Node runs due timers before it polls for I/O, so after
+ * the station was busy (a slow commit, a backlog of scans) a timer fires first and the rest of a
+ * code, long since waiting in the port, is read only afterwards: a late timer shows that the
+ * station was busy, not that the line was quiet. So when a deadline passes, the decoder's clock
+ * is held just before it while the loop turns and the port is read (`SETTLE_TURNS`, `SETTLE_MS`);
+ * bytes read meanwhile, or read late by a busy station before the timer had its turn, count as
+ * arriving in time. Only a line still quiet after that is a quiet line.
  */
 import { err, type Result } from '../../shared/result.js';
 import type { DecodedFrame, ScanDecoder } from '../../shared/scanner/decoder.js';
@@ -56,6 +65,20 @@ export interface SourceOptions extends SourceTiming {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/**
+ * Before a passed deadline is acted on: loop turns, each with a poll for I/O, the first after
+ * milliseconds for a read under way (serialport reads in libuv's thread pool) to come back.
+ */
+const SETTLE_TURNS = 3;
+const SETTLE_MS = 10;
+
+/** A passed deadline being checked against the port. */
+interface Hold {
+  due: number;
+  /** Bytes came while the port was read: the deadline did not hold. */
+  readMeanwhile: boolean;
+}
+
 export class ReconnectingSource implements ScannerSource {
   readonly id: string;
   readonly name: string;
@@ -74,6 +97,11 @@ export class ReconnectingSource implements ScannerSource {
   private attempt = 0;
   private retryTimer: Timer | null = null;
   private flushTimer: Timer | null = null;
+  private cancelSettle: (() => void) | null = null;
+  /** Wall time left out of the decoder's clock: spells when the station was too busy to read. */
+  private deaf = 0;
+  /** While a passed deadline is checked, the decoder's clock stands just before it. */
+  private hold: Hold | null = null;
   /** An open under way: `stop` waits for it, so the device is released when `stop` resolves. */
   private opening: Promise<void> | null = null;
   private current: ScannerStatus;
@@ -108,8 +136,9 @@ export class ReconnectingSource implements ScannerSource {
     this.running = false;
     this.generation++;
     this.clearTimers();
-    this.dispatch(this.decoder.flush(this.now()));
+    this.dispatch(this.decoder.flush(this.lineNow()));
     this.dispatch(this.decoder.reset(`${this.name} stopped`));
+    this.hold = null;
     const link = this.link;
     this.link = null;
     if (link !== null) await closeQuietly(link);
@@ -180,8 +209,9 @@ export class ReconnectingSource implements ScannerSource {
     const link = this.link;
     this.link = null;
     this.clearTimers();
-    this.dispatch(this.decoder.flush(this.now()));
+    this.dispatch(this.decoder.flush(this.lineNow()));
     this.dispatch(this.decoder.reset(`${this.name} disconnected`));
+    this.hold = null;
     this.setStatus('disconnected', reason);
     if (link !== null) void closeQuietly(link);
     this.scheduleRetry();
@@ -199,8 +229,22 @@ export class ReconnectingSource implements ScannerSource {
 
   private received(chunk: Uint8Array): void {
     this.raws.emit(chunk);
-    this.dispatch(this.decoder.push(chunk, this.now()));
+    if (this.hold !== null) {
+      this.hold.readMeanwhile = true;
+      this.dispatch(this.decoder.push(chunk, this.lineNow()));
+      return; // the settle that holds the clock re-arms the timer
+    }
+    const due = this.decoder.deadline();
+    // Read after the deadline, before its timer had a turn: the station was busy and these bytes
+    // may have waited all along. They arrive just in time, and the clock goes on from there.
+    if (due !== null && this.lineNow() >= due) this.deaf = this.now() - (due - 1);
+    this.dispatch(this.decoder.push(chunk, this.lineNow()));
     this.armFlush();
+  }
+
+  /** The decoder's clock: wall time less the time the station was too busy to read the port. */
+  private lineNow(): number {
+    return this.hold === null ? this.now() - this.deaf : this.hold.due - 1;
   }
 
   /** Codes that end by a quiet spell (terminator NONE) or stale partials need a timer. */
@@ -209,14 +253,45 @@ export class ReconnectingSource implements ScannerSource {
     this.flushTimer = null;
     const due = this.decoder.deadline();
     if (due === null) return;
-    this.flushTimer = setTimeout(
-      () => {
-        this.flushTimer = null;
-        this.dispatch(this.decoder.flush(this.now()));
-        this.armFlush();
-      },
-      Math.max(0, due - this.now()),
-    );
+    this.flushTimer = setTimeout(() => this.deadlinePassed(), Math.max(0, due - this.lineNow()));
+  }
+
+  /** The timer fired, maybe late: before taking the line as quiet, let the port be read. */
+  private deadlinePassed(): void {
+    this.flushTimer = null;
+    const due = this.decoder.deadline();
+    if (due === null) return;
+    this.hold = { due, readMeanwhile: false };
+    this.settle(0);
+  }
+
+  /**
+   * Lets the loop poll for I/O `SETTLE_TURNS` times, the first after `SETTLE_MS`, then judges.
+   * Real time, not `now`: this waits for the port, whatever clock stamps the codes.
+   */
+  private settle(turn: number): void {
+    this.cancelSettle = null;
+    if (turn >= SETTLE_TURNS) return this.judge();
+    const next = (): void => this.settle(turn + 1);
+    if (turn === 0) {
+      const t = setTimeout(next, SETTLE_MS);
+      this.cancelSettle = () => clearTimeout(t);
+    } else {
+      const i = setImmediate(next);
+      this.cancelSettle = () => clearImmediate(i);
+    }
+  }
+
+  /** The port has been read since the deadline passed: now the deadline says what it says. */
+  private judge(): void {
+    const hold = this.hold;
+    this.hold = null;
+    if (hold === null) return;
+    // Nothing came: the line was quiet up to the deadline, and the clock resumes there. Bytes
+    // that came were stamped just before it: the next deadline counts from them.
+    this.deaf = this.now() - (hold.readMeanwhile ? hold.due - 1 : hold.due);
+    this.dispatch(this.decoder.flush(this.lineNow()));
+    this.armFlush();
   }
 
   private dispatch(frames: DecodedFrame[]): void {
@@ -247,8 +322,10 @@ export class ReconnectingSource implements ScannerSource {
   private clearTimers(): void {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.cancelSettle?.();
     this.retryTimer = null;
     this.flushTimer = null;
+    this.cancelSettle = null;
   }
 
   private iso(): string {
