@@ -83,7 +83,11 @@ export class Intake {
       const decision = decoded.ok
         ? decideVerdict(input2)
         : { verdict: 'UNREADABLE' as Verdict, reason: decoded.error, isReceipt: false };
-      const reason = found?.note ? `${decision.reason} (${found.note})` : decision.reason;
+      // Scanned while the roll's first import is still loading: the envelope is recorded, and the
+      // reason says why it was not found.
+      const pending = decision.verdict === 'UNKNOWN' && this.store.roll.firstImportPending();
+      const note = pending ? "the roll's first import has not finished: scan this envelope again once it has" : found?.note;
+      const reason = note ? `${decision.reason} (${note})` : decision.reason;
       const batchRow =
         decision.verdict === 'ACCEPTED' ? this.store.batches.openWithin(this.station, electionId, operator, at) : null;
       const record = this.store.scans.record(

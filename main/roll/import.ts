@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { RollFormat } from '../../shared/roll/types.js';
 import { AuditLog } from '../store/audit.js';
 import { openDatabase } from '../store/db.js';
-import { InitialLoad } from '../store/roll.js';
+import { takeLockFile } from '../store/lock-file.js';
+import { InitialLoad, recoverInitialLoad } from '../store/roll.js';
 import type { Store } from '../store/store.js';
 import { BATCH_ROWS, readBatches, type ReadBatch } from './items.js';
 import type { RollReadOptions } from './read.js';
@@ -49,12 +50,24 @@ export function rejectsPathFor(file: string): string {
 
 /**
  * Streams a roll file into the store: read and validate row by row, stage in chunks, then
- * merge in one transaction. Nothing reaches the roll unless the whole file was read; a
- * failure anywhere (unreadable file, bad header, I/O error, crash) leaves the roll as it was.
+ * merge in one transaction (into an empty roll: load a table of its own and put it in place of
+ * the roll at the end, see InitialLoad). Nothing reaches the roll unless the whole file was read;
+ * a failure anywhere (unreadable file, bad header, I/O error, crash) leaves the roll as it was.
+ * One import at a time per database (a lock file beside it).
  */
 export async function importRoll(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
-  if (store.roll.isEmpty() && !opts.staged) return initialImport(store, source, opts);
-  return stagedImport(store, source, opts);
+  // A database in memory has this one connection: no other import can share it, and the initial
+  // load's connection of its own would open another database.
+  const inMemory = store.path === ':memory:';
+  const release = inMemory ? () => undefined : takeImportLock(store.path);
+  try {
+    // A first import killed half way left its table and the roll's indexes to put right.
+    recoverInitialLoad(store.db);
+    if (store.roll.isEmpty() && !opts.staged && !inMemory) return await initialImport(store, source, opts);
+    return await stagedImport(store, source, opts);
+  } finally {
+    release();
+  }
 }
 
 function readOptions(opts: ImportOptions, onProgress: RollReadOptions['onProgress']): RollReadOptions {
@@ -67,25 +80,38 @@ function readOptions(opts: ImportOptions, onProgress: RollReadOptions['onProgres
   };
 }
 
-/** The first import into an empty roll: straight into the table, one transaction (see InitialLoad). */
+/**
+ * One roll import at a time per database, across processes (a lock file beside it): an initial
+ * load works in a table of the station's file between transactions, and a second import must not
+ * take that table from under it. A lock left by a killed import is taken over.
+ */
+function takeImportLock(dbPath: string): () => void {
+  return takeLockFile(`${dbPath}.roll-import-lock`, {
+    sameProcessHolds: true,
+    held: (h) => new Error(`another roll import is running on this database (process ${h.pid}, since ${h.since}): wait for it to finish`),
+    failed: (e) => new Error(`cannot lock the roll for import: ${e.message}`),
+  });
+}
+
+/** The first import into an empty roll: into a table of its own, swapped in at the end (see InitialLoad). */
 async function initialImport(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const file = typeof source === 'string' ? source : (opts.rejectsFile ?? 'stream');
   const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
-  fs.rmSync(rejectsFile, { force: true });
-  const rejects = new RejectsWriter(rejectsFile);
-  // A connection of its own: its long transaction never swallows another caller's writes.
-  const conn = openDatabase(store.path);
-  conn.pragma('cache_size = -131072'); // 128 MiB while building the indexes (peak RSS stays under 500 MB)
+  // A connection of its own, with the load's own settings.
+  let conn: ReturnType<typeof openDatabase> | null = null;
   let load: InitialLoad | null = null;
+  const rejects = new RejectsWriter(rejectsFile);
   let read = 0;
   let lastBytes = 0;
   let totalBytes: number | null = null;
   const rate = () => read / Math.max((performance.now() - started) / 1000, 0.001);
   try {
+    fs.rmSync(rejectsFile, { force: true });
+    conn = openDatabase(store.path);
+    conn.pragma('cache_size = -131072'); // 128 MiB: the table and the indexes kept up while loading (peak RSS stays under 500 MB)
     load = new InitialLoad(conn);
-    load.begin({ startedAt, file: path.resolve(file), format: opts.format, operator: opts.operator });
     const readOpts = readOptions(opts, (p) => {
       lastBytes = p.bytes;
       totalBytes = p.totalBytes;
@@ -93,7 +119,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
     });
     for await (const b of readBatches(source, readOpts, opts.chunkRows ?? BATCH_ROWS)) {
       read += b.read;
-      const dupes = b.rows ? load.addBatch(b.rows) : [];
+      const dupes = b.rows ? load.addBatch(b.rows, b.descents) : [];
       addRejects(rejects, b, dupes.map((d) => ({ rowNo: d.rowNo, error: `duplicate ballot ID ${d.ballotId} (an earlier row has it)`, raw: d.ballotId })));
     }
     opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
@@ -108,6 +134,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
         finishedAt,
       ),
     );
+    load = null;
     // The whole roll went through the WAL: copy it into the database now, not on the first scan
     // (a checkpoint of gigabytes would land on a clerk's first verdict).
     conn.pragma('wal_checkpoint(TRUNCATE)');
@@ -118,7 +145,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
     await rejects.close().catch(() => undefined);
     throw e;
   } finally {
-    conn.close();
+    conn?.close();
   }
 }
 

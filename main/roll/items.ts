@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { rollValues } from '../../shared/roll/values.js';
-import { BATCH_COLUMNS, MAX_BATCH_ROWS, type RollBatch } from '../store/roll.js';
-import { RollBatchEncoder } from './batch.js';
+import { BATCH_COLUMNS, INDEX_KEYS, MAX_BATCH_ROWS, type RollBatch } from '../store/roll.js';
+import { KeyOrder, RollBatchEncoder } from './batch.js';
 import { readRollBatches, RollFileError, type RollReadOptions } from './read.js';
 import type { WorkerInput, WorkerMessage } from './read-worker.js';
 
@@ -19,6 +19,8 @@ export interface ReadBatch {
   rejects: { rowNo: number; error: string; raw: string }[];
   /** Records read (valid and refused). */
   read: number;
+  /** Per secondary index (INDEX_KEYS order): rows whose key sorts below the previous row's. */
+  descents: number[];
   progress: { bytes: number; totalBytes: number | null; rows: number } | null;
 }
 
@@ -28,12 +30,13 @@ export interface ReadBatch {
  */
 export async function* packBatches(source: string | NodeJS.ReadableStream, opts: RollReadOptions, batchRows: number): AsyncGenerator<ReadBatch> {
   const encoder = new RollBatchEncoder(BATCH_COLUMNS, Math.max(1, Math.min(batchRows, MAX_BATCH_ROWS)));
+  const order = new KeyOrder(INDEX_KEYS);
   let rejects: ReadBatch['rejects'] = [];
   let read = 0;
   let progress: ReadBatch['progress'] = null;
   const take = (): ReadBatch => withRows(encoder.take());
   const withRows = (rows: RollBatch | null): ReadBatch => {
-    const b: ReadBatch = { rows, rejects, read, progress };
+    const b: ReadBatch = { rows, rejects, read, progress, descents: order.take() };
     rejects = [];
     read = 0;
     progress = null;
@@ -47,6 +50,7 @@ export async function* packBatches(source: string | NodeJS.ReadableStream, opts:
         const values = rollValues(rec.row);
         values.push(rec.rowNo);
         const early = encoder.add(values, chunk.ascii);
+        order.observe(values);
         if (early) yield withRows(early);
         if (encoder.full) yield take();
       } else rejects.push({ rowNo: rec.rowNo, error: rec.error, raw: rec.raw });

@@ -19,12 +19,22 @@ const COLUMNS = [
 /** Columns a re-import may change (everything but the key). */
 const DATA_COLUMNS = COLUMNS.filter((c) => c !== 'ballot_id');
 const SORT_THREADS = Math.min(4, Math.max(1, availableParallelism()));
-const SECONDARY_INDEXES: Record<string, string> = {
-  ballots_voter: 'CREATE INDEX IF NOT EXISTS ballots_voter ON ballots(voter_id, election_id)',
-  ballots_alt_voter: 'CREATE INDEX IF NOT EXISTS ballots_alt_voter ON ballots(alt_voter_id) WHERE alt_voter_id IS NOT NULL',
-  ballots_imb: 'CREATE INDEX IF NOT EXISTS ballots_imb ON ballots(imb_serial, imb_mailer_id) WHERE imb_serial IS NOT NULL',
-  ballots_name: 'CREATE INDEX IF NOT EXISTS ballots_name ON ballots(last_name COLLATE NOCASE, first_name COLLATE NOCASE)',
-};
+/** The roll's secondary indexes (migration v1): what each covers, by name. */
+const SECONDARY_INDEXES = {
+  ballots_voter: { on: '(voter_id, election_id)', key: ['voter_id', 'election_id'], nocase: false, partial: false },
+  ballots_alt_voter: { on: '(alt_voter_id) WHERE alt_voter_id IS NOT NULL', key: ['alt_voter_id'], nocase: false, partial: true },
+  ballots_imb: { on: '(imb_serial, imb_mailer_id) WHERE imb_serial IS NOT NULL', key: ['imb_serial', 'imb_mailer_id'], nocase: false, partial: true },
+  ballots_name: { on: '(last_name COLLATE NOCASE, first_name COLLATE NOCASE)', key: ['last_name', 'first_name'], nocase: true, partial: false },
+} as const;
+type IndexName = keyof typeof SECONDARY_INDEXES;
+const INDEX_NAMES = Object.keys(SECONDARY_INDEXES) as IndexName[];
+const createIndex = (name: IndexName, table: string) => `CREATE INDEX IF NOT EXISTS ${name} ON ${table}${SECONDARY_INDEXES[name].on}`;
+
+/** The secondary indexes' keys as batch column positions, in INDEX_NAMES order (for roll/batch.ts's KeyOrder). */
+export const INDEX_KEYS = INDEX_NAMES.map((name) => {
+  const ix = SECONDARY_INDEXES[name];
+  return { columns: ix.key.map((c) => COLUMNS.indexOf(c)), nocase: ix.nocase, partial: ix.partial };
+});
 
 type RowValues = RollValues;
 const toValues = rollValues;
@@ -273,14 +283,14 @@ export class RollStaging {
     {
       const empty = this.db.prepare('SELECT 1 FROM ballots LIMIT 1').get() === undefined;
       if (empty) {
-        for (const name of Object.keys(SECONDARY_INDEXES)) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+        for (const name of INDEX_NAMES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
         const n = this.db
           .prepare(
             `INSERT INTO ballots (${COLUMNS.join(', ')}, import_id, updated_import_id)
              SELECT ${COLUMNS.join(', ')}, ?, ? FROM temp.roll_stage ORDER BY ballot_id`,
           )
           .run(importId, importId).changes;
-        for (const sql of Object.values(SECONDARY_INDEXES)) this.db.exec(sql);
+        for (const name of INDEX_NAMES) this.db.exec(createIndex(name, 'ballots'));
         return { imported: n, updated: 0, unchanged: 0 };
       }
       const counts = this.db
@@ -375,6 +385,11 @@ export class RollStore {
 
   isEmpty(): boolean {
     return this.db.prepare('SELECT 1 FROM ballots LIMIT 1').get() === undefined;
+  }
+
+  /** Whether a first import is loading the roll (or was killed before it finished: the next import tidies up). */
+  firstImportPending(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(LOAD_TABLE) !== undefined;
   }
 
   stats(): RollStats {
@@ -514,100 +529,208 @@ export function applyStateChangeWithin(
   }
 }
 
+/** The initial load's table, beside `ballots` until it takes its place. */
+const LOAD_TABLE = 'roll_initial_load';
+/** Rows per committed chunk of the initial load. */
+const LOAD_CHUNK_ROWS = 65_536;
+
 /**
- * The first import into an empty roll, at state scale: rows go straight into `ballots` inside
- * one transaction on a connection of its own (no staging copy), with the secondary indexes
- * dropped and built once at the end. Nothing is visible to anyone until the commit; a failure
- * rolls everything back. While it runs, other writers wait (busy): it is meant for setting a
- * station up, before scanning starts; later re-imports take the staged path.
+ * Puts the roll's indexes and tables right after an initial load that stopped half way (a
+ * crash, a killed process): drops the load's table and restores the secondary indexes of
+ * `ballots`. Only for the holder of the import lock (roll/import.ts): another import may be
+ * loading otherwise.
+ */
+export function recoverInitialLoad(db: Db): void {
+  const left = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(LOAD_TABLE) !== undefined;
+  const missing = INDEX_NAMES.filter((name) => db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ? AND tbl_name = 'ballots'").get(name) === undefined);
+  if (!left && missing.length === 0) return;
+  db.transaction(() => {
+    db.exec(`DROP TABLE IF EXISTS ${LOAD_TABLE}`); // and its indexes, which hold the roll's index names
+    for (const name of INDEX_NAMES) db.exec(createIndex(name, 'ballots'));
+  }).immediate();
+}
+
+/**
+ * The first import into an empty roll, at state scale. Rows go into a table of their own in the
+ * station's file (`roll_initial_load`, the same columns as `ballots`), in committed chunks, so
+ * that scans may write between chunks and no transaction outgrows the page cache. Nobody reads
+ * that table. At the end one short
+ * transaction checks the roll is still empty, records the import and puts the table in place of
+ * `ballots` (DROP, RENAME): until then the roll is exactly as it was, and an import that fails or
+ * is killed leaves it so (recoverInitialLoad tidies up after a kill).
+ *
+ * A secondary index whose keys arrive in order (voter IDs, IMb serials, as state exports are
+ * sorted) is kept up while loading, where each entry lands beside the last; one whose keys turn
+ * out to arrive at random (names) is dropped as soon as that shows and built at the end with
+ * SQLite's multi-threaded sorter. An index name belongs to one table: while loading, the roll's
+ * secondary indexes are on the load table and the empty `ballots` has none; they are back on
+ * `ballots` when the load ends, whichever way it ends.
  */
 export class InitialLoad {
   private readonly batches: BatchStatements;
-  private importId = 0;
-  /** The id the next inserted ballot gets (rowids are assigned max + 1, and only this load writes). */
+  /** The import's ID, taken at the start (ballots carry it) and recorded at the swap. */
+  private importId: number;
+  /** The id the next inserted ballot gets (rowids are assigned max + 1, and only this load writes the table). */
   private nextId = 1;
+  private chunkRows = 0;
+  private rows = 0;
+  /** Chunks committed so far. */
+  chunks = 0;
+  /** Descents seen per live index (INDEX_NAMES order); null once it is left for the end. */
+  private readonly live: (number | null)[] = INDEX_NAMES.map(() => 0);
   inserted = 0;
 
+  /** The caller holds the import lock and has run recoverInitialLoad. */
   constructor(private readonly db: Db) {
     ensureBatchSeq(db);
-    // Every row this load inserts references the roll_imports row it inserted first, in the same
-    // transaction: checking that twice per ballot is wasted work at state scale.
+    // Every row references this import, which is recorded only in the swap's transaction: with
+    // the check on, every chunk would fail it. Once the swap has run, every reference holds.
     db.pragma('foreign_keys = OFF');
-    db.exec('BEGIN IMMEDIATE');
+    // The chunks are not the roll: they need no fsync each (the swap commits with FULL, and a
+    // power cut before it leaves only the load table behind). The WAL is copied into the
+    // database once, at the end (roll/import.ts): a checkpoint thread during the load cost more
+    // than it saved (each PASSIVE checkpoint sorts the index of a WAL that never restarts while
+    // chunks keep coming; on a 10M roll, 3.5 s more and 10 s more CPU).
+    db.pragma('synchronous = NORMAL');
+    db.pragma('wal_autocheckpoint = 0');
     try {
-      if (db.prepare('SELECT 1 FROM ballots LIMIT 1').get() !== undefined) throw new Error('the roll is not empty any more');
-      for (const name of Object.keys(SECONDARY_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
-      this.nextId = (db.prepare<[], { n: number }>('SELECT coalesce(max(id), 0) + 1 AS n FROM ballots').get()?.n ?? 1);
+      this.importId = db
+        .transaction(() => {
+          if (db.prepare('SELECT 1 FROM ballots LIMIT 1').get() !== undefined) throw new Error('the roll is not empty any more');
+          const table = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'ballots'").get()?.sql ?? '';
+          const create = table.replace(/^CREATE TABLE "?ballots"?/, `CREATE TABLE ${LOAD_TABLE}`);
+          if (create === table) throw new Error('unreachable: the ballots table has no CREATE statement');
+          db.exec(`DROP TABLE IF EXISTS ${LOAD_TABLE}`);
+          db.exec(create);
+          for (const name of INDEX_NAMES) {
+            db.exec(`DROP INDEX IF EXISTS ${name}`);
+            db.exec(createIndex(name, LOAD_TABLE));
+          }
+          return (db.prepare<[], { n: number }>('SELECT coalesce(max(import_id), 0) + 1 AS n FROM roll_imports').get()?.n ?? 1);
+        })
+        .immediate();
     } catch (e) {
-      db.exec('ROLLBACK');
-      db.pragma('foreign_keys = ON');
+      this.restorePragmas();
       throw e;
     }
     this.batches = new BatchStatements(
       db,
       (exprs) =>
-        `INSERT INTO ballots (${COLUMNS.join(', ')}, import_id, updated_import_id) SELECT ${exprs}, @imp, @imp ${BATCH_FROM}
+        `INSERT INTO ${LOAD_TABLE} (${COLUMNS.join(', ')}, import_id, updated_import_id) SELECT ${exprs}, @imp, @imp ${BATCH_FROM}
          ON CONFLICT(ballot_id) DO NOTHING`,
       COLUMNS.map((_, i) => i),
     );
   }
 
-  /** Records the import first (ballots reference it); counts are filled in at the end. */
-  begin(meta: Omit<ImportMeta, 'finishedAt' | 'read' | 'rejected' | 'rejectsFile'>): void {
-    this.importId = Number(
-      this.db
-        .prepare(
-          `INSERT INTO roll_imports (started_at, finished_at, file, format, operator, read, imported, updated, unchanged, rejected, rejects_file)
-           VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, NULL)`,
-        )
-        .run(meta.startedAt, meta.startedAt, meta.file, meta.format, meta.operator).lastInsertRowid,
-    );
-  }
-
-  /** Inserts a packed batch; returns its rows whose ballot ID an earlier row of the file has (the caller rejects them). */
-  addBatch(b: RollBatch): { rowNo: number; ballotId: string }[] {
+  /**
+   * Inserts a packed batch; returns its rows whose ballot ID an earlier row of the file has (the
+   * caller rejects them). `descents`: per index (INDEX_KEYS order), the batch's rows whose key
+   * sorts below the previous row's.
+   */
+  addBatch(b: RollBatch, descents: readonly number[] = []): { rowNo: number; ballotId: string }[] {
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+    this.rows += b.n;
+    this.live.forEach((seen, k) => {
+      if (seen === null) return;
+      const now = seen + (descents[k] ?? 0);
+      // Keys out of order more than now and then: cheaper to sort once at the end.
+      if (now > 64 + this.rows / 100) {
+        this.db.exec(`DROP INDEX ${INDEX_NAMES[k] as string}`);
+        this.live[k] = null;
+      } else this.live[k] = now;
+    });
     const first = this.nextId;
     const changes = this.batches.run(b, { imp: this.importId });
     this.nextId += changes;
     this.inserted += changes;
-    if (changes === b.n) return [];
-    // Rows go in in order and a repeated key is skipped: walk the batch against what went in.
-    const kept = this.db.prepare<[number], string>('SELECT ballot_id FROM ballots WHERE id >= ? ORDER BY id').pluck().all(first);
-    const dupes: { rowNo: number; ballotId: string }[] = [];
-    let j = 0;
-    for (let r = 0; r < b.n; r++) {
-      const ballotId = String(batchValue(b, r, 0));
-      if (kept[j] === ballotId) j += 1;
-      else dupes.push({ rowNo: Number(batchValue(b, r, ROW_NO)), ballotId });
+    this.chunkRows += b.n;
+    let dupes: { rowNo: number; ballotId: string }[] = [];
+    if (changes < b.n) {
+      // Rows go in in order and a repeated key is skipped: walk the batch against what went in.
+      const kept = this.db.prepare<[number], string>(`SELECT ballot_id FROM ${LOAD_TABLE} WHERE id >= ? ORDER BY id`).pluck().all(first);
+      dupes = [];
+      let j = 0;
+      for (let r = 0; r < b.n; r++) {
+        const ballotId = String(batchValue(b, r, 0));
+        if (kept[j] === ballotId) j += 1;
+        else dupes.push({ rowNo: Number(batchValue(b, r, ROW_NO)), ballotId });
+      }
+    }
+    if (this.chunkRows >= LOAD_CHUNK_ROWS) {
+      this.db.exec('COMMIT');
+      this.chunkRows = 0;
+      this.chunks += 1;
     }
     return dupes;
   }
 
+  /**
+   * Builds the indexes left for the end, then in one transaction: checks the roll is still empty,
+   * records the import (`audit` appends its audit entry) and puts the loaded table in place.
+   */
   finish(meta: ImportMeta, audit: (importId: number) => void): { importId: number } {
+    const db = this.db;
     try {
-      // The sorts behind each index run on worker threads in small runs: on two cores the name
-      // index builds in a third of the time, and the sorter stays within a small memory budget.
-      const cache = this.db.pragma('cache_size', { simple: true }) as number;
-      this.db.pragma(`threads = ${SORT_THREADS}`);
-      this.db.pragma('cache_size = -16384');
-      for (const sql of Object.values(SECONDARY_INDEXES)) this.db.exec(sql);
-      this.db.pragma(`cache_size = ${cache}`);
-      this.db.pragma('threads = 0');
-      this.db
-        .prepare('UPDATE roll_imports SET finished_at = ?, read = ?, imported = ?, rejected = ?, rejects_file = ? WHERE import_id = ?')
-        .run(meta.finishedAt, meta.read, this.inserted, meta.rejected, meta.rejectsFile, this.importId);
-      audit(this.importId);
-      this.db.exec('COMMIT');
-      this.db.pragma('foreign_keys = ON');
-      return { importId: this.importId };
+      if (db.inTransaction) db.exec('COMMIT');
+      const cache = db.pragma('cache_size', { simple: true }) as number;
+      // Each sort runs on worker threads, in runs sized by the page cache: small runs sort within
+      // the CPU's caches and merge on the threads. The name index of a 10M roll, on this 2-core
+      // machine: 7.5 s with 2 MiB, 10 s with 16 MiB, 15 s with 64 MiB (BENCHMARKS.md).
+      db.pragma(`threads = ${SORT_THREADS}`);
+      db.pragma('cache_size = -2048');
+      INDEX_NAMES.forEach((name, k) => {
+        if (this.live[k] === null) db.transaction(() => db.exec(createIndex(name, LOAD_TABLE))).immediate();
+      });
+      db.pragma(`cache_size = ${cache}`);
+      db.pragma('threads = 0');
+      db.pragma('synchronous = FULL');
+      const importId = db
+        .transaction(() => {
+          if (db.prepare('SELECT 1 FROM ballots LIMIT 1').get() !== undefined) throw new Error('the roll is not empty any more');
+          const taken = db.prepare('SELECT 1 FROM roll_imports WHERE import_id = ?').get(this.importId) !== undefined;
+          const importId = Number(
+            db
+              .prepare(
+                `INSERT INTO roll_imports (import_id, started_at, finished_at, file, format, operator, read, imported, updated, unchanged, rejected, rejects_file)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`,
+              )
+              .run(taken ? null : this.importId, meta.startedAt, meta.finishedAt, meta.file, meta.format, meta.operator, meta.read, this.inserted, meta.rejected, meta.rejectsFile).lastInsertRowid,
+          );
+          // Another import was recorded meanwhile (the state's change feed): the rows take the new ID.
+          if (importId !== this.importId) db.prepare(`UPDATE ${LOAD_TABLE} SET import_id = ?, updated_import_id = ?`).run(importId, importId);
+          db.exec('DROP TABLE ballots');
+          db.exec(`ALTER TABLE ${LOAD_TABLE} RENAME TO ballots`);
+          audit(importId);
+          return importId;
+        })
+        .immediate();
+      this.restorePragmas();
+      return { importId };
     } catch (e) {
       this.abort();
       throw e;
     }
   }
 
+  /** Leaves the roll as it was: the load's table dropped, the secondary indexes of `ballots` back. */
   abort(): void {
-    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    const db = this.db;
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      db.pragma('synchronous = FULL');
+      recoverInitialLoad(db);
+    } catch {
+      // A disk that failed the load may fail this too: the next import tidies up (importRoll),
+      // and the caller reports the load's own error, not this one.
+    } finally {
+      this.restorePragmas();
+    }
+  }
+
+  private restorePragmas(): void {
+    this.db.pragma('threads = 0');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('wal_autocheckpoint = 1000');
     this.db.pragma('foreign_keys = ON');
   }
 }
