@@ -361,7 +361,12 @@ export interface RollStats {
 
 /** Roll queries: stats, the phone-inquiry search, a ballot's roll history. */
 export class RollStore {
-  constructor(private readonly db: Db) {}
+  private readonly loadTable;
+
+  constructor(private readonly db: Db) {
+    // Asked on every scan that finds nothing: prepared once.
+    this.loadTable = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
+  }
 
   /** Records the import and merges the stage, all in one transaction. */
   commitImport(staging: RollStaging, meta: ImportMeta, onMerged: (importId: number, counts: MergeCounts) => void): MergeCounts & { importId: number } {
@@ -389,7 +394,7 @@ export class RollStore {
 
   /** Whether a first import is loading the roll (or was killed before it finished: the next import tidies up). */
   firstImportPending(): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(LOAD_TABLE) !== undefined;
+    return this.loadTable.get(LOAD_TABLE) !== undefined;
   }
 
   stats(): RollStats {
