@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import { api } from '../api.js';
 import { playVerdict, saveSoundSettings, soundSettings } from '../sounds.js';
@@ -25,6 +25,10 @@ const FIELDS: { key: string; label: string; json?: boolean }[] = [
 
 export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) => void; onSaved: () => void }) {
   const [values, setValues] = useState<Record<string, string>>({});
+  // The fields stay read-only until the station's settings have arrived, and a reload
+  // never writes over what the supervisor has typed and not yet saved.
+  const [loaded, setLoaded] = useState(false);
+  const edited = useRef(new Set<string>());
   const [note, setNote] = useState<string | null>(null);
   const [operators, setOperators] = useState<Output<'operators.list'>>([]);
   const [newOp, setNewOp] = useState({ name: '', role: 'clerk' as 'clerk' | 'supervisor', pin: '' });
@@ -38,7 +42,11 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
       if (!s) return;
       const v: Record<string, string> = {};
       for (const f of FIELDS) if (s[f.key] !== undefined) v[f.key] = f.json ? JSON.stringify(s[f.key]) : String(s[f.key]);
-      setValues(v);
+      setValues((typed) => {
+        for (const key of edited.current) v[key] = typed[key] ?? '';
+        return v;
+      });
+      setLoaded(true);
     });
     void run(() => api.call('operators.list', {})).then((o) => o && setOperators(o));
   }, [run]);
@@ -55,6 +63,7 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
     }
     void run(() => api.call('settings.set', { key: key as never, value })).then((r) => {
       if (r) {
+        edited.current.delete(key);
         setNote(`${key} saved`);
         onSaved();
       }
@@ -79,9 +88,20 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
           <div className="row" key={f.key}>
             <label style={{ flex: 1 }}>
               {f.label}
-              <input name={`setting-${f.key}`} style={{ width: '100%' }} value={values[f.key] ?? ''} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })} />
+              <input
+                name={`setting-${f.key}`}
+                style={{ width: '100%' }}
+                disabled={!loaded}
+                value={values[f.key] ?? ''}
+                onChange={(e) => {
+                  edited.current.add(f.key);
+                  setValues((typed) => ({ ...typed, [f.key]: e.target.value }));
+                }}
+              />
             </label>
-            <button onClick={() => save(f.key, f.json)}>Save</button>
+            <button disabled={!loaded} onClick={() => save(f.key, f.json)}>
+              Save
+            </button>
           </div>
         ))}
         <div className="row">

@@ -106,8 +106,9 @@ describe('the station, end to end in Chromium', () => {
     for (const [key, value] of [['station', 'MAILROOM-1'], ['election', 'E2026'], ['electionDate', '2026-11-03'], ['stateProfile', 'NC'], ['batchSize', '50']] as const) {
       await p.fill(`input[name=setting-${key}]`, value);
       await p.locator(`input[name=setting-${key}]`).locator('xpath=../following-sibling::button').click();
-      await p.waitForSelector(`text=${key} saved`).catch((e: Error) => {
-        throw new Error(`${e.message} | errors: ${errors.join(' || ')}`);
+      await p.waitForSelector(`text=${key} saved`).catch(async (e: Error) => {
+        const shown = await p.locator('[role=alert]').allTextContents();
+        throw new Error(`${e.message} | on screen: ${shown.join(' || ')} | errors: ${errors.join(' || ')}`);
       });
     }
     // The scanner live test: a scan is shown with its scanner, and not recorded.
