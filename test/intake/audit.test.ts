@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Intake } from '../../main/intake/intake.js';
+import { entryHash, GENESIS_HASH } from '../../main/store/audit.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 
 let t: ReturnType<typeof tempStore>;
@@ -51,5 +53,16 @@ describe('audit chain', () => {
     db().pragma('foreign_keys = OFF');
     db().prepare("DELETE FROM scans WHERE raw = 'NOPE'").run();
     expect(t.store.verifyAudit()).toMatchObject({ ok: false, reason: expect.stringContaining('missing from the scans table') as unknown });
+  });
+});
+
+describe('the entry hash', () => {
+  it('is the SHA-256 of the fields joined by unit separators, as every stored chain was made', () => {
+    const row = { seq: 7, at: '2026-11-03T12:00:00.000Z', actor: 'alice', action: 'scan.record', entity: 'scan', entity_id: '7', before: null, after: '{"a":1}', prev_hash: GENESIS_HASH };
+    const expected = createHash('sha256')
+      .update([GENESIS_HASH, '7', row.at, 'alice', 'scan.record', 'scan', '7', '', '{"a":1}'].join('\u001f'))
+      .digest('hex');
+    expect(entryHash(row)).toBe(expected);
+    expect(entryHash({ ...row, entity_id: null })).not.toBe(expected);
   });
 });
