@@ -9,22 +9,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LineFramer } from '../../shared/scanner/framing.js';
 import { ScannerHub } from '../../main/scanners/hub.js';
-import { createSerialSource, serialOpener } from '../../main/scanners/serial.js';
+import { serialOpener } from '../../main/scanners/serial.js';
 import { ReconnectingSource } from '../../main/scanners/source.js';
-import { scannerConfigSchema, type ScannerSource } from '../../main/scanners/types.js';
-import { collect } from './collect.js';
+import type { ScannerSource } from '../../main/scanners/types.js';
+import { startCollecting } from './collect.js';
 import { startPtyCable, waitFor, type PtyCable } from './pty.js';
+import { closeScanners, FAST_BACKOFF, serialScanner, tracked } from './serial-scanner.js';
 
-const open: { cable: PtyCable; source: ScannerSource }[] = [];
 let hub: ScannerHub | null = null;
 
 afterEach(async () => {
   await hub?.stop();
   hub = null;
-  for (const { cable, source } of open.splice(0)) {
-    await source.stop();
-    await cable.close();
-  }
+  await closeScanners();
 });
 
 /** Blocks the main thread, as a synchronous fsync or a long transaction would. */
@@ -32,20 +29,17 @@ function stall(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-const fast = { backoff: { initialMs: 20, maxMs: 200 } };
-
 /** A CR-terminated serial scanner whose stale-partial timeout is short, so a stall passes it. */
 async function crScanner(staleAfterMs: number): Promise<{ cable: PtyCable; source: ScannerSource }> {
   const cable = await startPtyCable();
   const source = new ReconnectingSource({
-    ...fast,
+    ...FAST_BACKOFF,
     id: 'busy-1',
     name: 'Busy scanner',
     open: serialOpener({ path: cable.stationPath, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }),
     decoder: new LineFramer({ terminator: 'CR', staleAfterMs }),
   });
-  open.push({ cable, source });
-  return { cable, source };
+  return { cable, source: tracked(cable, source) };
 }
 
 describe('a station busy past a deadline', () => {
@@ -78,9 +72,7 @@ describe('a station busy past a deadline', () => {
 
   it('CR: the rest of a code that arrived during a stall joins its head', async () => {
     const { cable, source } = await crScanner(100);
-    const c = collect(source);
-    source.start();
-    await c.state('connected');
+    const c = await startCollecting(source);
     await cable.write('BALLOT-');
     await c.bytes(7);
     const rest = cable.write('0001\r'); // on its way while the station is stalled
@@ -94,21 +86,7 @@ describe('a station busy past a deadline', () => {
   });
 
   it('terminator NONE: a stall is not a quiet spell', async () => {
-    const cable = await startPtyCable();
-    const config = scannerConfigSchema.parse({
-      kind: 'serial',
-      id: 'busy-none',
-      name: 'Busy scanner, no terminator',
-      path: cable.stationPath,
-      terminator: 'NONE',
-      interCharTimeoutMs: 100,
-    });
-    if (config.kind !== 'serial') throw new Error('expected a serial config');
-    const source = createSerialSource(config, fast);
-    open.push({ cable, source });
-    const c = collect(source);
-    source.start();
-    await c.state('connected');
+    const { cable, c } = await serialScanner({ id: 'busy-none', name: 'Busy scanner, no terminator', terminator: 'NONE', interCharTimeoutMs: 100 });
     await cable.write('NOSUFFIX-');
     await c.bytes(9);
     const rest = cable.write('0001');
@@ -123,9 +101,7 @@ describe('a station busy past a deadline', () => {
 
   it('a code truly cut off is still a fault after the timeout, stall or no stall', async () => {
     const { cable, source } = await crScanner(100);
-    const c = collect(source);
-    source.start();
-    await c.state('connected');
+    const c = await startCollecting(source);
 
     await cable.write('CUT-1');
     await c.faultCount(1);

@@ -46,3 +46,11 @@ export function collect(source: ScannerSource, timeoutMs = 15_000): Collected {
     bytes: (n) => waitFor(() => raw >= n, `${n} bytes read by ${source.id} (have ${raw})`, timeoutMs),
   };
 }
+
+/** Starts the source and waits until it is connected, collecting from before the start. */
+export async function startCollecting(source: ScannerSource): Promise<Collected> {
+  const c = collect(source);
+  source.start();
+  await c.state('connected');
+  return c;
+}

@@ -5,7 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { parseSerialOption } from '../../main/scanners/factory.js';
 import { createScannerSource } from '../../main/scanners/factory.js';
 import type { ScannerSource } from '../../main/scanners/types.js';
-import { collect } from './collect.js';
+import { collect, startCollecting } from './collect.js';
 import { startPtyCable, type PtyCable } from './pty.js';
 
 let cable: PtyCable | null = null;
@@ -27,9 +27,7 @@ function serialSource(path: string): ScannerSource {
 it('unplug → disconnected, replug → connected; no scan lost or doubled, the partial is reported, not joined', async () => {
   cable = await startPtyCable();
   source = serialSource(cable.stationPath);
-  const c = collect(source);
-  source.start();
-  await c.state('connected');
+  const c = await startCollecting(source);
 
   await cable.write('BEFORE-1\rBEFORE-2\r');
   await c.scanCount(2);
@@ -90,9 +88,7 @@ it('a scanner that is not plugged in at start: disconnected with a reason, conne
 it('stop ends the loop: after a replug the port is free for another source', async () => {
   cable = await startPtyCable();
   source = serialSource(cable.stationPath);
-  const c = collect(source);
-  source.start();
-  await c.state('connected');
+  const c = await startCollecting(source);
   await source.stop();
   expect(source.status()).toMatchObject({ state: 'disconnected', reason: 'stopped' });
   const before = c.statuses.length;

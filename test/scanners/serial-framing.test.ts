@@ -2,47 +2,13 @@
  * Framing over real serial ports: socat ptys opened with the real serialport binding.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSerialSource } from '../../main/scanners/serial.js';
-import {
-  scannerConfigSchema,
-  type ScannerSource,
-  type SerialScannerConfig,
-} from '../../main/scanners/types.js';
-import { collect, type Collected } from './collect.js';
-import { startPtyCable, type PtyCable } from './pty.js';
+import { closeScanners, serialScanner } from './serial-scanner.js';
 
-const open: { cable: PtyCable; source: ScannerSource }[] = [];
-
-afterEach(async () => {
-  for (const { cable, source } of open.splice(0)) {
-    await source.stop();
-    await cable.close();
-  }
-});
-
-async function setup(
-  settings: Partial<SerialScannerConfig> = {},
-): Promise<{ cable: PtyCable; c: Collected; source: ScannerSource }> {
-  const cable = await startPtyCable();
-  const config = scannerConfigSchema.parse({
-    kind: 'serial',
-    id: 'bench-1',
-    name: 'Bench scanner',
-    path: cable.stationPath,
-    ...settings,
-  });
-  if (config.kind !== 'serial') throw new Error('expected a serial config');
-  const source = createSerialSource(config, { backoff: { initialMs: 20, maxMs: 200 } });
-  open.push({ cable, source });
-  const c = collect(source);
-  source.start();
-  await c.state('connected');
-  return { cable, c, source };
-}
+afterEach(closeScanners);
 
 describe('serial framing over a real pty', () => {
   it('a code split across reads, then several codes in one write', async () => {
-    const { cable, c } = await setup();
+    const { cable, c } = await serialScanner();
     await cable.write('BALLOT-');
     await c.bytes(7); // the first half has been read on its own
     expect(c.scans).toEqual([]);
@@ -56,7 +22,7 @@ describe('serial framing over a real pty', () => {
   });
 
   it('CRLF split between two writes gives one code and no empty one', async () => {
-    const { cable, c } = await setup({ terminator: 'CRLF' });
+    const { cable, c } = await serialScanner({ terminator: 'CRLF' });
     await cable.write('A-1\r');
     await c.scanCount(1);
     await cable.write('\n');
@@ -71,14 +37,14 @@ describe('serial framing over a real pty', () => {
     ['TAB', 'T1\tT2\t'],
     ['CR', 'C1\r\nC2\r\n'],
   ] as const)('terminator %s', async (terminator, input) => {
-    const { cable, c } = await setup({ terminator });
+    const { cable, c } = await serialScanner({ terminator });
     await cable.write(input);
     await c.scanCount(2);
     expect(c.texts()).toEqual(input.split(/[\r\n\t]+/).filter((s) => s !== ''));
   });
 
   it('terminator NONE: the quiet spell after a burst ends the code', async () => {
-    const { cable, c } = await setup({ terminator: 'NONE', interCharTimeoutMs: 40 });
+    const { cable, c } = await serialScanner({ terminator: 'NONE', interCharTimeoutMs: 40 });
     await cable.write('NOSUFFIX-1');
     await c.scanCount(1);
     await cable.write('NOSUFFIX-2');
@@ -87,7 +53,7 @@ describe('serial framing over a real pty', () => {
   });
 
   it('drops stray control bytes, keeps GS, strips prefix and suffix', async () => {
-    const { cable, c } = await setup({ prefix: '*', suffix: '#' });
+    const { cable, c } = await serialScanner({ prefix: '*', suffix: '#' });
     await cable.write('\x02*B-77#\x03\r\x11\x00\x13*]d2010\x1d21XYZ#\r\x07');
     await c.scanCount(2);
     expect(c.texts()).toEqual(['B-77', ']d2010\x1d21XYZ']);
@@ -95,7 +61,7 @@ describe('serial framing over a real pty', () => {
   });
 
   it('an over-long line: one fault, the port stays open, the next code is fine', async () => {
-    const { cable, c, source } = await setup({ maxLength: 64 });
+    const { cable, c, source } = await serialScanner({ maxLength: 64 });
     await cable.write('X'.repeat(200));
     await c.faultCount(1);
     await cable.write('Y'.repeat(100) + '\rGOOD-1\r');
