@@ -365,7 +365,7 @@ export class RollStore {
 
   constructor(private readonly db: Db) {
     // Asked on every scan that finds nothing: prepared once.
-    this.loadTable = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    this.loadTable = db.prepare(LOAD_TABLE_EXISTS);
   }
 
   /** Records the import and merges the stage, all in one transaction. */
@@ -394,7 +394,7 @@ export class RollStore {
 
   /** Whether a first import is loading the roll (or was killed before it finished: the next import tidies up). */
   firstImportPending(): boolean {
-    return this.loadTable.get(LOAD_TABLE) !== undefined;
+    return this.loadTable.get() !== undefined;
   }
 
   stats(): RollStats {
@@ -536,6 +536,7 @@ export function applyStateChangeWithin(
 
 /** The initial load's table, beside `ballots` until it takes its place. */
 const LOAD_TABLE = 'roll_initial_load';
+const LOAD_TABLE_EXISTS = `SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '${LOAD_TABLE}'`;
 /** Rows per committed chunk of the initial load. */
 const LOAD_CHUNK_ROWS = 65_536;
 
@@ -546,7 +547,7 @@ const LOAD_CHUNK_ROWS = 65_536;
  * loading otherwise.
  */
 export function recoverInitialLoad(db: Db): void {
-  const left = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(LOAD_TABLE) !== undefined;
+  const left = db.prepare(LOAD_TABLE_EXISTS).get() !== undefined;
   const missing = INDEX_NAMES.filter((name) => db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ? AND tbl_name = 'ballots'").get(name) === undefined);
   if (!left && missing.length === 0) return;
   db.transaction(() => {
@@ -649,11 +650,10 @@ export class InitialLoad {
     this.nextId += changes;
     this.inserted += changes;
     this.chunkRows += b.n;
-    let dupes: { rowNo: number; ballotId: string }[] = [];
+    const dupes: { rowNo: number; ballotId: string }[] = [];
     if (changes < b.n) {
       // Rows go in in order and a repeated key is skipped: walk the batch against what went in.
       const kept = this.db.prepare<[number], string>(`SELECT ballot_id FROM ${LOAD_TABLE} WHERE id >= ? ORDER BY id`).pluck().all(first);
-      dupes = [];
       let j = 0;
       for (let r = 0; r < b.n; r++) {
         const ballotId = String(batchValue(b, r, 0));
