@@ -18,8 +18,7 @@ import { chromium } from 'playwright-core';
 import { Auth } from '../main/auth/auth.js';
 import { Intake } from '../main/intake/intake.js';
 import { ScannerHub } from '../main/scanners/hub.js';
-import { Listeners } from '../main/scanners/listeners.js';
-import type { ScanEvent, ScannerSource, ScannerStatus, Unsubscribe } from '../main/scanners/types.js';
+import { MemoryScannerSource } from '../main/scanners/memory.js';
 import { Store } from '../main/store/store.js';
 import { SyncSender } from '../main/sync/sender.js';
 import { startPtyCable, waitFor } from '../test/scanners/pty.js';
@@ -194,59 +193,31 @@ function scanMix(n: number, rollSize: number, seed: number): string[] {
 }
 
 /**
- * A scanner with a backlog: it hands the hub its codes as fast as the hub takes them, keeping a
- * few queued, so the hub always has a next scan and always gives the event loop its turn between
- * two (as it does for every station, `main/scanners/hub.ts`).
+ * Runs every code through a scanner hub into `one`, timing each from hand-over to return. The
+ * scanner has a backlog: it keeps a few codes queued (one more for each handled), so the hub
+ * always has a next scan and gives the event loop its turn between two, as for every station.
  */
-class BacklogScanner implements ScannerSource {
-  readonly id = 'bench';
-  readonly name = 'bench backlog';
-  private readonly scans = new Listeners<ScanEvent>();
-  private next = 0;
-  constructor(private readonly codes: string[]) {}
-  start(): void {
-    for (let i = 0; i < 16; i++) this.more();
-  }
-  /** Called once per scan handled: one more code into the queue while any are left. */
-  more(): void {
-    const text = this.codes[this.next++];
-    if (text !== undefined) this.scans.emit({ scannerId: this.id, text, at: new Date().toISOString() });
-  }
-  stop(): Promise<void> {
-    return Promise.resolve();
-  }
-  status(): ScannerStatus {
-    return { scannerId: this.id, name: this.name, state: 'connected', at: new Date().toISOString() };
-  }
-  onScan(cb: (scan: ScanEvent) => void): Unsubscribe {
-    return this.scans.add(cb);
-  }
-  onFault(): Unsubscribe {
-    return () => undefined;
-  }
-  onStatus(): Unsubscribe {
-    return () => undefined;
-  }
-  onRaw(): Unsubscribe {
-    return () => undefined;
-  }
-}
-
-/** Runs every code through a scanner hub into `one`, timing each from hand-over to return. */
 async function throughHub(codes: string[], one: (raw: string) => void): Promise<number[]> {
   const lat: number[] = [];
-  const source = new BacklogScanner(codes);
+  const source = new MemoryScannerSource('bench');
+  let next = 0;
+  const more = () => {
+    const text = codes[next++];
+    if (text !== undefined) source.scan(text);
+  };
   const hub = new ScannerHub({
     onScan: (scan) => {
       const t = process.hrtime.bigint();
       one(scan.text);
       lat.push(ms(process.hrtime.bigint() - t));
-      source.more();
+      more();
     },
   });
   hub.add(source);
-  while (lat.length < codes.length) await hub.drain();
+  for (let i = 0; i < 16; i++) more();
+  await hub.drain();
   await hub.stop();
+  if (lat.length !== codes.length) throw new Error(`the hub handled ${lat.length} of ${codes.length} scans`);
   return lat;
 }
 
