@@ -1,4 +1,5 @@
 import type { BallotStatus, Verdict, VoteMethod } from '../domain.js';
+import { isSpoiledForEarlyVote } from '../roll/status-words.js';
 
 /** What the store found for a decoded scan; everything the verdict rules need, nothing more. */
 export interface BallotFacts {
@@ -82,8 +83,15 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     );
   if (ballot.stateReturnedAt !== null)
     return problem('DUPLICATE', `the state roll already records this ballot returned on ${ballot.stateReturnedAt} (${ballot.sourceStatus ?? 'returned'})`);
-  if (ballot.status === 'CANCELLED')
-    return problem('CANCELLED', `ballot cancelled in the roll${ballot.sourceStatus ? ` (${ballot.sourceStatus})` : ''}`);
+  if (ballot.status === 'CANCELLED') {
+    const source = ballot.sourceStatus ? ` (${ballot.sourceStatus})` : '';
+    // Cancelled because the voter voted in person (NC's SPOILED-EV): that is what the supervisor needs to know.
+    if (isSpoiledForEarlyVote(ballot.sourceStatus))
+      return problem('ALREADY_VOTED', `voted early in person (one-stop): the roll cancelled this mail ballot for it${source}`);
+    if (ballot.votedOtherMethod || input.votedInPerson)
+      return problem('ALREADY_VOTED', `the voter has a vote on record by another method; this mail ballot is cancelled in the roll${source}`);
+    return problem('CANCELLED', `ballot cancelled in the roll${source}`);
+  }
   if (input.newerBallot)
     return problem('SUPERSEDED', `void: ballot ${input.newerBallot.ballotId} was issued to this voter later${input.newerBallot.issuedAt ? ` (${input.newerBallot.issuedAt})` : ''}`);
   if (ballot.votedOtherMethod || input.votedInPerson)

@@ -1,4 +1,5 @@
 import type { RollRow } from '../../../shared/roll/types.js';
+import { isSpoiledForEarlyVote, statusKey } from '../../../shared/roll/status-words.js';
 import { compact, getter, usDate, type FormatSpec } from './common.js';
 
 /**
@@ -7,11 +8,18 @@ import { compact, getter, usDate, type FormatSpec } from './common.js';
  * is the voter plus the send date (`NC-<ncid>-<YYYYMMDD>`), or, for a ballot not yet sent, the
  * request date (`NC-<ncid>-REQ<YYYYMMDD>`). ONE-STOP rows are in-person votes, not envelopes:
  * they are kept (so the voter's mail ballot is ALREADY_VOTED) with vote method IN_PERSON.
+ *
+ * Statuses and request types are matched by statusKey (case, spaces and hyphens folded), as the
+ * files and ncsbe.gov spell them several ways. Every SPOILED… status (SPOILED, SPOILED-EV,
+ * "Spoiled - EV") cancels the ballot; SPOILED-EV also says the voter voted early in person, and
+ * its ballot_rtn_dt is the day of that vote, not a return of the envelope (test/fixtures/README.md
+ * names the sources).
  */
-const CANCELLING = new Set(['SPOILED', 'CANCELLED']);
+const CANCELLING = new Set(['CANCELLED']);
 /** Statuses that mean the voter's envelope never came back: no state return date is taken from them. */
-const NOT_RETURNED = new Set(['', 'SPOILED', 'CANCELLED', 'RETURNED UNDELIVERABLE']);
-const IN_PERSON = /ONE-STOP|EARLY|IN[ -]PERSON|CURBSIDE/;
+const NOT_RETURNED = new Set(['', 'CANCELLED', 'RETURNED-UNDELIVERABLE']);
+const IN_PERSON = /ONE-STOP|EARLY|IN-PERSON|CURBSIDE/;
+const spoiled = (key: string): boolean => key === 'SPOILED' || key.startsWith('SPOILED-');
 
 export const ncSbe: FormatSpec = {
   required: ['county_desc', 'voter_reg_num', 'ncid', 'voter_last_name', 'voter_first_name', 'election_dt', 'ballot_req_type', 'ballot_req_dt', 'ballot_send_dt', 'ballot_rtn_dt', 'ballot_rtn_status'],
@@ -42,8 +50,11 @@ export const ncSbe: FormatSpec = {
       if (sent) ballotId = `NC-${ncid}-${compact(sent)}`;
       else if (requested) ballotId = `NC-${ncid}-REQ${compact(requested)}`;
       else return 'neither ballot_send_dt nor ballot_req_dt is set: no ballot to key';
-      const reqType = (get('ballot_req_type') ?? '').toUpperCase();
+      const reqType = statusKey(get('ballot_req_type'));
       const status = (get('ballot_rtn_status') ?? '').toUpperCase();
+      const key = statusKey(status);
+      const cancelled = CANCELLING.has(key) || spoiled(key);
+      const earlyVote = isSpoiledForEarlyVote(status);
       const row: RollRow = {
         ballotId,
         electionId,
@@ -67,10 +78,10 @@ export const ncSbe: FormatSpec = {
         ballotStyle: get('ballot_request_party'),
         jurisdiction: get('county_desc'),
         issuedAt: (sent) ?? (requested),
-        status: CANCELLING.has(status) ? 'CANCELLED' : 'ISSUED',
+        status: cancelled ? 'CANCELLED' : 'ISSUED',
         voteMethod: IN_PERSON.test(reqType) ? 'IN_PERSON' : 'MAIL',
-        votedOtherMethod: false,
-        stateReturnedAt: returned && !NOT_RETURNED.has(status) ? (returned) : null,
+        votedOtherMethod: earlyVote,
+        stateReturnedAt: returned && !cancelled && !NOT_RETURNED.has(key) ? returned : null,
         sourceStatus: status === '' ? null : status,
       };
       return row;
