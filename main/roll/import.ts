@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RollFormat } from '../../shared/roll/types.js';
+import { noSkips, SKIP_KINDS, type RollFormat, type SkipCounts } from '../../shared/roll/types.js';
 import { AuditLog } from '../store/audit.js';
 import { openDatabase } from '../store/db.js';
 import { takeLockFile } from '../store/lock-file.js';
 import { InitialLoad, recoverInitialLoad } from '../store/roll.js';
 import type { Store } from '../store/store.js';
 import { BATCH_ROWS, readBatches, type ReadBatch } from './items.js';
-import type { RollReadOptions } from './read.js';
+import { chooseEncoding, type RollReadOptions } from './read.js';
+import type { RollEncoding } from './encoding.js';
 import { RejectsWriter } from './rejects.js';
 
 export interface ImportSummary {
@@ -17,6 +18,11 @@ export interface ImportSummary {
   unchanged: number;
   rejected: number;
   rejectsFile: string | null;
+  /** Rows left out of the roll on purpose, by kind (not rejects: e.g. Georgia's applications with no ballot issued). */
+  skipped: SkipCounts;
+  /** The encoding the file was read in, and whether it was chosen from the file's first megabyte (roll/encoding.ts). */
+  encoding: RollEncoding;
+  encodingDetected: boolean;
 }
 
 export interface ImportProgress {
@@ -63,8 +69,11 @@ export async function importRoll(store: Store, source: string | NodeJS.ReadableS
   try {
     // A first import killed half way left its table and the roll's indexes to put right.
     recoverInitialLoad(store.db);
-    if (store.roll.isEmpty() && !opts.staged && !inMemory) return await initialImport(store, source, opts);
-    return await stagedImport(store, source, opts);
+    // Chosen once, so the reader (perhaps on its own thread) and the summary agree.
+    const { encoding, detected } = chooseEncoding(source, opts);
+    const withEncoding = { ...opts, encoding };
+    const summary = store.roll.isEmpty() && !opts.staged && !inMemory ? await initialImport(store, source, withEncoding) : await stagedImport(store, source, withEncoding);
+    return { ...summary, encoding, encodingDetected: detected };
   } finally {
     release();
   }
@@ -94,7 +103,9 @@ function takeImportLock(dbPath: string): () => void {
 }
 
 /** The first import into an empty roll: into a table of its own, swapped in at the end (see InitialLoad). */
-async function initialImport(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
+type ReadSummary = Omit<ImportSummary, 'encoding' | 'encodingDetected'>;
+
+async function initialImport(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ReadSummary> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const file = typeof source === 'string' ? source : (opts.rejectsFile ?? 'stream');
@@ -104,6 +115,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
   let load: InitialLoad | null = null;
   const rejects = new RejectsWriter(rejectsFile);
   let read = 0;
+  const skipped = noSkips();
   let lastBytes = 0;
   let totalBytes: number | null = null;
   const rate = () => read / Math.max((performance.now() - started) / 1000, 0.001);
@@ -119,6 +131,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
     });
     for await (const b of readBatches(source, readOpts, opts.chunkRows ?? BATCH_ROWS)) {
       read += b.read;
+      addSkips(skipped, b.skipped);
       const dupes = b.rows ? load.addBatch(b.rows, b.descents) : [];
       addRejects(rejects, b, dupes.map((d) => ({ rowNo: d.rowNo, error: `duplicate ballot ID ${d.ballotId} (an earlier row has it)`, raw: d.ballotId })));
     }
@@ -130,7 +143,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
     const audit = new AuditLog(conn);
     load.finish(meta, (importId) =>
       audit.append(
-        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, read, rejected: rejects.count, imported, updated: 0, unchanged: 0 } },
+        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, read, rejected: rejects.count, imported, updated: 0, unchanged: 0, skipped } },
         finishedAt,
       ),
     );
@@ -139,7 +152,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
     // (a checkpoint of gigabytes would land on a clerk's first verdict).
     conn.pragma('wal_checkpoint(TRUNCATE)');
     opts.onProgress?.({ phase: 'done', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
-    return { read, imported, updated: 0, unchanged: 0, rejected: rejects.count, rejectsFile: meta.rejectsFile };
+    return { read, imported, updated: 0, unchanged: 0, rejected: rejects.count, rejectsFile: meta.rejectsFile, skipped };
   } catch (e) {
     load?.abort();
     await rejects.close().catch(() => undefined);
@@ -149,7 +162,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
   }
 }
 
-async function stagedImport(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
+async function stagedImport(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ReadSummary> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const file = typeof source === 'string' ? source : (opts.rejectsFile ?? 'stream');
@@ -159,6 +172,7 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
   const rejects = new RejectsWriter(rejectsFile);
   const staging = store.rollStaging();
   let read = 0;
+  const skipped = noSkips();
   let lastBytes = 0;
   let totalBytes: number | null = null;
   const rate = () => read / Math.max((performance.now() - started) / 1000, 0.001);
@@ -170,6 +184,7 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
     });
     for await (const b of readBatches(source, readOpts, opts.chunkRows ?? BATCH_ROWS)) {
       read += b.read;
+      addSkips(skipped, b.skipped);
       const dupes = b.rows ? staging.addBatch(b.rows) : [];
       addRejects(rejects, b, dupes.map((d) => ({ rowNo: d.rowNo, error: `duplicate ballot ID ${d.ballotId} (first at row ${d.firstRowNo})`, raw: d.ballotId })));
     }
@@ -183,12 +198,12 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
     };
     const counts = store.roll.commitImport(staging, meta, (importId, c) => {
       store.audit.append(
-        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, read, rejected, ...c } },
+        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, read, rejected, ...c, skipped } },
         finishedAt,
       );
     });
     opts.onProgress?.({ phase: 'done', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
-    return { read, imported: counts.imported, updated: counts.updated, unchanged: counts.unchanged, rejected, rejectsFile: meta.rejectsFile };
+    return { read, imported: counts.imported, updated: counts.updated, unchanged: counts.unchanged, rejected, rejectsFile: meta.rejectsFile, skipped };
   } catch (e) {
     await rejects.close().catch(() => undefined);
     throw e;
@@ -201,4 +216,8 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
 function addRejects(rejects: RejectsWriter, b: ReadBatch, dupes: ReadBatch['rejects']): void {
   const all = dupes.length === 0 ? b.rejects : b.rejects.length === 0 ? dupes : [...b.rejects, ...dupes].sort((x, y) => x.rowNo - y.rowNo);
   for (const r of all) rejects.add(r.rowNo, r.error, r.raw);
+}
+
+function addSkips(total: SkipCounts, batch: SkipCounts): void {
+  for (const k of SKIP_KINDS) total[k] += batch[k];
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { noSkips, type SkipCounts } from '../../shared/roll/types.js';
 import { rollValues } from '../../shared/roll/values.js';
 import { BATCH_COLUMNS, INDEX_KEYS, MAX_BATCH_ROWS, type RollBatch } from '../store/roll.js';
 import { KeyOrder, RollBatchEncoder } from './batch.js';
@@ -17,8 +18,10 @@ export interface ReadBatch {
   rows: RollBatch | null;
   /** Its rows refused while reading, in file order. */
   rejects: { rowNo: number; error: string; raw: string }[];
-  /** Records read (valid and refused). */
+  /** Records read (valid, refused and skipped). */
   read: number;
+  /** Rows the layout skipped on purpose (not ballots), by kind. */
+  skipped: SkipCounts;
   /** Per secondary index (INDEX_KEYS order): rows whose key sorts below the previous row's. */
   descents: number[];
   progress: { bytes: number; totalBytes: number | null; rows: number } | null;
@@ -32,12 +35,14 @@ export async function* packBatches(source: string | NodeJS.ReadableStream, opts:
   const encoder = new RollBatchEncoder(BATCH_COLUMNS, Math.max(1, Math.min(batchRows, MAX_BATCH_ROWS)));
   const order = new KeyOrder(INDEX_KEYS);
   let rejects: ReadBatch['rejects'] = [];
+  let skipped = noSkips();
   let read = 0;
   let progress: ReadBatch['progress'] = null;
   const take = (): ReadBatch => withRows(encoder.take());
   const withRows = (rows: RollBatch | null): ReadBatch => {
-    const b: ReadBatch = { rows, rejects, read, progress, descents: order.take() };
+    const b: ReadBatch = { rows, rejects, read, skipped, progress, descents: order.take() };
     rejects = [];
+    skipped = noSkips();
     read = 0;
     progress = null;
     return b;
@@ -53,7 +58,8 @@ export async function* packBatches(source: string | NodeJS.ReadableStream, opts:
         order.observe(values);
         if (early) yield withRows(early);
         if (encoder.full) yield take();
-      } else rejects.push({ rowNo: rec.rowNo, error: rec.error, raw: rec.raw });
+      } else if (rec.skipped) skipped[rec.skipped] += 1;
+      else rejects.push({ rowNo: rec.rowNo, error: rec.error, raw: rec.raw });
     }
     if (read > 0 && typeof source !== 'string') yield take();
   }

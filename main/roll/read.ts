@@ -8,6 +8,7 @@ import { gaSos } from './formats/ga-sos.js';
 import { ncSbe } from './formats/nc-sbe.js';
 import { station } from './formats/station.js';
 import { CsvTokenizer, type CsvRecord } from './csv-tokenizer.js';
+import { fileHead, sniffEncoding, undecodableHint, type RollEncoding } from './encoding.js';
 
 export interface RollReadOptions {
   format: RollFormat;
@@ -15,8 +16,11 @@ export interface RollReadOptions {
   map?: Record<string, string>;
   /** --election: required when the layout has none (GA), overrides otherwise. */
   electionId?: string;
-  /** Default: station utf8; nc-sbe and ga-sos cp1252, as the states publish them. */
-  encoding?: 'utf8' | 'latin1' | 'cp1252';
+  /**
+   * Default: station utf8; nc-sbe and ga-sos cp1252 as the states publish them, unless the file's
+   * first megabyte shows otherwise (see chooseEncoding).
+   */
+  encoding?: RollEncoding;
   onProgress?: (p: { bytes: number; totalBytes: number | null; rows: number }) => void;
 }
 
@@ -30,6 +34,17 @@ export class RollFileError extends Error {
 
 const FORMATS: Record<RollFormat, FormatSpec> = { station, 'nc-sbe': ncSbe, 'ga-sos': gaSos };
 const DEFAULT_ENCODING: Record<RollFormat, 'utf8' | 'cp1252'> = { station: 'utf8', 'nc-sbe': 'cp1252', 'ga-sos': 'cp1252' };
+
+/**
+ * The encoding a read uses: the one given; else, for a state layout read from a file, the one its
+ * first megabyte shows (encoding.ts's sniffEncoding); else the layout's default.
+ */
+export function chooseEncoding(source: string | NodeJS.ReadableStream, opts: Pick<RollReadOptions, 'format' | 'encoding'>): { encoding: RollEncoding; detected: boolean } {
+  if (opts.encoding) return { encoding: opts.encoding, detected: false };
+  const fallback = DEFAULT_ENCODING[opts.format];
+  if (fallback !== 'cp1252' || typeof source !== 'string') return { encoding: fallback, detected: false };
+  return { encoding: sniffEncoding(fileHead(source)), detected: true };
+}
 const MAX_RAW = 2000;
 const MAX_RECORD_CHARS = 1 << 20;
 // eslint-disable-next-line no-control-regex -- ASCII is U+0000 to U+007F
@@ -49,7 +64,7 @@ export function parseMapOption(text: string): Result<Record<string, string>> {
   return ok(out);
 }
 
-function openSource(source: string | NodeJS.ReadableStream, encoding: 'utf8' | 'latin1' | 'cp1252'): { stream: NodeJS.ReadableStream; bytes: () => number; total: number | null } {
+function openSource(source: string | NodeJS.ReadableStream, encoding: RollEncoding): { stream: NodeJS.ReadableStream; bytes: () => number; total: number | null } {
   let stream: NodeJS.ReadableStream;
   let total: number | null = null;
   let counted = 0;
@@ -99,7 +114,9 @@ export interface RecordChunk {
 export async function* readRollBatches(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RecordChunk> {
   const spec = FORMATS[opts.format];
   if (opts.format === 'ga-sos' && !opts.electionId) throw new RollFileError("Georgia's STATEWIDE.csv names no election: give --election ID");
-  const { stream, bytes, total } = openSource(source, opts.encoding ?? DEFAULT_ENCODING[opts.format]);
+  const { encoding } = chooseEncoding(source, opts);
+  const undecodable = undecodableHint(encoding);
+  const { stream, bytes, total } = openSource(source, encoding);
   const tokenizer = new CsvTokenizer(MAX_RECORD_CHARS);
   let header: string[] | null = null;
   let mapRow: RowMapper | null = null;
@@ -145,7 +162,7 @@ export async function* readRollBatches(source: string | NodeJS.ReadableStream, o
         if (fields.length === 1 && fields[0] === '') continue; // a blank line
         rows += 1;
         if (!mapRow) throw new Error('unreachable: the header sets the mapper');
-        out.push(toRecord(rec.line, fields, header, mapRow, check));
+        out.push(toRecord(rec.line, fields, header, mapRow, check, undecodable));
       }
       records.length = 0;
       if (out.length > 0) yield { records: out, ascii };
@@ -185,12 +202,14 @@ function checkHeader(fields: string[], opts: RollReadOptions, spec: FormatSpec):
   return header;
 }
 
-function toRecord(rowNo: number, fields: string[], header: string[], mapRow: RowMapper, checkChars: boolean): RollRecord {
+function toRecord(rowNo: number, fields: string[], header: string[], mapRow: RowMapper, checkChars: boolean, undecodable: string): RollRecord {
   if (fields.length !== header.length) return { rowNo, ok: false, error: `${fields.length} fields, the header has ${header.length}`, raw: rawRow(fields) };
-  const problem = fieldProblem(header, fields, checkChars);
+  const problem = fieldProblem(header, fields, checkChars, undecodable);
   if (problem) return { rowNo, ok: false, error: problem, raw: rawRow(fields) };
   const row = mapRow(fields);
-  return typeof row === 'string' ? { rowNo, ok: false, error: row, raw: rawRow(fields) } : { rowNo, ok: true, row };
+  if (typeof row === 'string') return { rowNo, ok: false, error: row, raw: rawRow(fields) };
+  if ('skip' in row) return { rowNo, ok: false, error: row.reason, raw: '', skipped: row.skip };
+  return { rowNo, ok: true, row };
 }
 
 /** A refused row as CSV again, for the rejects file. */
@@ -211,7 +230,7 @@ export async function previewRoll(path: string, opts: RollReadOptions, n: number
 
 /** The file's own column names (before --map), for the mapping step. */
 export async function readHeader(path: string, opts: Pick<RollReadOptions, 'format' | 'encoding'>): Promise<string[]> {
-  const { stream } = openSource(path, opts.encoding ?? DEFAULT_ENCODING[opts.format]);
+  const { stream } = openSource(path, chooseEncoding(path, opts).encoding);
   const tokenizer = new CsvTokenizer(MAX_RECORD_CHARS);
   const out: CsvRecord[] = [];
   try {

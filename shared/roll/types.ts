@@ -45,7 +45,20 @@ export interface RollRow {
 export const ROLL_FORMATS = ['station', 'nc-sbe', 'ga-sos'] as const;
 export type RollFormat = (typeof ROLL_FORMATS)[number];
 
-/** One parsed line of a roll file: a row, or a rejection with its reason. */
+/**
+ * Rows a layout recognises as not being an issued ballot, and so leaves out of the roll without
+ * calling them malformed; the import summary counts them by kind (Georgia: an application with
+ * no ballot issued yet; an application the county rejected, with no ballot).
+ */
+export const SKIP_KINDS = ['applications', 'rejectedApplications'] as const;
+export type SkipKind = (typeof SKIP_KINDS)[number];
+export type SkipCounts = Record<SkipKind, number>;
+export const noSkips = (): SkipCounts => ({ applications: 0, rejectedApplications: 0 });
+
+/**
+ * One parsed line of a roll file: a row, a rejection with its reason, or a row the layout
+ * skips on purpose (`skipped` set, `error` its reason in plain words; it is not a rejection).
+ */
 export type RollRecord =
   | { readonly rowNo: number; readonly ok: true; readonly row: RollRow }
-  | { readonly rowNo: number; readonly ok: false; readonly error: string; readonly raw: string };
+  | { readonly rowNo: number; readonly ok: false; readonly error: string; readonly raw: string; readonly skipped?: SkipKind };

@@ -1,7 +1,13 @@
-import type { RollRow } from '../../../shared/roll/types.js';
+import type { RollRow, SkipKind } from '../../../shared/roll/types.js';
 
-/** A row mapper: the record's fields (by column index) → a row, or the reason it is refused. */
-export type RowMapper = (fields: readonly string[]) => RollRow | string;
+/** A row the layout knows is not an issued ballot: left out of the roll, counted, not rejected. */
+export interface Skip {
+  skip: SkipKind;
+  reason: string;
+}
+
+/** A row mapper: the record's fields (by column index) → a row, a row to skip, or the reason it is refused. */
+export type RowMapper = (fields: readonly string[]) => RollRow | Skip | string;
 
 export interface FormatSpec {
   /** Columns that must be in the header (after --map renaming). */
@@ -46,14 +52,15 @@ export function mayHoldSuspect(text: string): boolean {
 /**
  * The checks every layout shares: field length, control characters, undecodable bytes. The
  * character checks are skipped when the caller knows the record cannot fail them (`chars` false).
+ * `undecodable` says what an undecodable byte means in the encoding in use (roll/encoding.ts).
  */
-export function fieldProblem(header: readonly string[], fields: readonly string[], chars = true): string | null {
+export function fieldProblem(header: readonly string[], fields: readonly string[], chars = true, undecodable = 'has bytes that are not valid in this encoding'): string | null {
   for (let i = 0; i < fields.length; i += 1) {
     const v = fields[i] as string;
     if (v.length > MAX_FIELD) return `field ${header[i] ?? i + 1} is ${v.length} characters long (limit ${MAX_FIELD})`;
     if (!chars || !SUSPECT.test(v)) continue;
     if (CONTROL.test(v)) return `field ${header[i] ?? i + 1} holds a control character (U+${(CONTROL.exec(v)?.[0].charCodeAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`;
-    if (v.includes('\uFFFD')) return `field ${header[i] ?? i + 1} has bytes that are not valid in this encoding (is the file cp1252? use --encoding cp1252)`;
+    if (v.includes('\uFFFD')) return `field ${header[i] ?? i + 1} ${undecodable}`;
   }
   return null;
 }

@@ -1,10 +1,17 @@
 import type { RollRow } from '../../../shared/roll/types.js';
-import { compact, getter, usDate, type FormatSpec } from './common.js';
+import { statusKey } from '../../../shared/roll/status-words.js';
+import { compact, getter, usDate, type FormatSpec, type Skip } from './common.js';
 
 /**
  * Georgia Secretary of State `STATEWIDE.csv` (DOMAIN.md §6); older files add `Post #` before
  * `Party` (columns are found by name, so both work). Voter numbers keep their zero padding.
  * The file names no election: --election is required.
+ *
+ * The file lists applications as well as ballots. A row whose application was accepted
+ * (`Application Status` A) but that has no ballot yet (no Ballot Status, no Ballot Issued Date,
+ * no Ballot ID) is an application, and a row whose application was rejected (R) with no Ballot ID
+ * never had a ballot: both are left out of the roll and counted (the import summary's
+ * `skipped`), not refused as malformed.
  */
 const STATUS = new Set(['A', 'I', 'R', 'C', 'S']);
 const MAIL_STYLES = new Set(['MAILED', 'ABSENTEE BY MAIL', 'ELECTRONIC']);
@@ -30,6 +37,8 @@ export const gaSos: FormatSpec = {
       if (!firstName) return 'First Name is empty';
       const status = (get('Ballot Status') ?? '').toUpperCase();
       if (status !== '' && !STATUS.has(status)) return `Ballot Status must be A, I, R, C or S, not "${status}"`;
+      const notABallot = applicationOnly(status, get);
+      if (notABallot) return notABallot;
       const style = (get('Ballot Style') ?? '').toUpperCase();
       const method = MAIL_STYLES.has(style) ? 'MAIL' : IN_PERSON_STYLES.has(style) ? 'IN_PERSON' : null;
       if (!method) return `Ballot Style "${get('Ballot Style') ?? ''}" is not MAILED, ABSENTEE BY MAIL, ELECTRONIC, IN PERSON or EARLY IN-PERSON`;
@@ -77,3 +86,13 @@ export const gaSos: FormatSpec = {
     };
   },
 };
+
+/** The rows that are applications, not ballots (see above), or null for a ballot's row. */
+function applicationOnly(ballotStatus: string, get: (name: string) => string | null): Skip | null {
+  const application = statusKey(get('Application Status'));
+  if (get('Ballot ID') !== null) return null;
+  if (application === 'R') return { skip: 'rejectedApplications', reason: 'application rejected (Application Status R): no ballot was issued' };
+  if (application === 'A' && ballotStatus === '' && get('Ballot Issued Date') === null && get('Ballot Return Date') === null)
+    return { skip: 'applications', reason: 'an application with no ballot issued yet (Application Status A, no Ballot Status, no Ballot Issued Date)' };
+  return null;
+}

@@ -122,7 +122,13 @@ export const rollMethods = {
     role: 'supervisor',
     writes: true,
     input: z.object(rollOptions).strict(),
-    output: z.object({ read: z.number(), imported: z.number(), updated: z.number(), unchanged: z.number(), rejected: z.number(), rejectsFile: z.string().nullable() }),
+    output: z.object({
+      read: z.number(), imported: z.number(), updated: z.number(), unchanged: z.number(), rejected: z.number(), rejectsFile: z.string().nullable(),
+      // Rows that are not ballots (Georgia applications) and the encoding the file was read in (main/roll/encoding.ts).
+      skipped: z.object({ applications: z.number(), rejectedApplications: z.number() }),
+      encoding: z.enum(['utf8', 'latin1', 'cp1252']),
+      encodingDetected: z.boolean(),
+    }),
   }),
   'roll.rejects': method({
     role: 'supervisor',
