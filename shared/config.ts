@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { labelRuleSchema } from './barcode/label.js';
 import { scannerConfigSchema } from './scanner/config.js';
+import { referralCodesSchema } from './sync/referral-codes.js';
 
 /**
  * The station's settings, stored in its database so the app and the CLI agree. Each key has
@@ -29,6 +30,10 @@ export const configSchemas = {
   /** Florida's daily absentee-status file: the county's FVRS code and the election's FVRS number. */
   floridaCountyId: z.string().regex(/^[A-Z]{3}$/, 'an FVRS county code is 3 capital letters (e.g. LEO)'),
   floridaElectionNumber: z.string().regex(/^\d{1,10}$/, 'an FVRS election number is up to 10 digits'),
+  // BallotTrax status file (docs/feed.md): Voter Focus's election number — a short integer, not the
+  // station's election ID — and the office's referral reason codes over the documented defaults.
+  ballotTraxElectionNumber: z.number().int().min(1).max(32767),
+  ballotTraxReasonCodes: referralCodesSchema,
   idleLockMinutes: z.number().int().min(1).max(240),
   scanners: z.array(scannerConfigSchema).max(8),
   officeName: z.string().trim().min(1).max(200),

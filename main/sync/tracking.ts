@@ -1,5 +1,6 @@
 import type { CureCode, CureState } from '../../shared/domain.js';
 import type { StateProfile } from '../../shared/cure/profile.js';
+import { referralCodeTable, type ReferralKey } from '../../shared/sync/referral-codes.js';
 import { ballotStatuses, feedSince, voterStatuses, type BallotStatusRow, type FeedEvent } from '../store/feed.js';
 import type { Store } from '../store/store.js';
 import { ballotTraxStatusCsv, type BallotStatusRecord } from './layouts/ballottrax.js';
@@ -57,6 +58,19 @@ const codesOf = (r: BallotStatusRow): CureCode[] => (r.cure_codes ? (JSON.parse(
  * so the ballot is in the file of the export that follows it.
  */
 export function ballotTraxFeed(store: Store, since: number, profile: StateProfile): { csv: string; ballots: number; cursor: number } {
+  const electionNumber = store.config.get('ballotTraxElectionNumber');
+  if (electionNumber === undefined)
+    throw new SyncError(
+      "the BallotTrax file needs the election's number in Voter Focus (a short whole number, not the station's election ID): set it with `intake config set ballotTraxElectionNumber N`",
+    );
+  const table = referralCodeTable(store.config.get('ballotTraxReasonCodes'));
+  const missing = new Set<ReferralKey>();
+  // A rejection reason with no code: named once, and the file refused (a wrong code would mislead the voter).
+  const referralCode = (reason: ReferralKey): string => {
+    const c = table[reason];
+    if (c === undefined) missing.add(reason);
+    return c ?? '?';
+  };
   const page = feedPage(store, since);
   const ids = [...new Set(page.events.map((e) => e.ballotId))];
   const records: BallotStatusRecord[] = [];
@@ -67,15 +81,17 @@ export function ballotTraxFeed(store: Store, since: number, profile: StateProfil
     const lateRejected = f.receipt?.late === 'rejected';
     const codes = lateRejected ? [] : codesOf(r);
     const rejected = status === 'Rejected' || status === 'RejectedCurable';
+    const reason: ReferralKey = lateRejected ? 'LATE' : (codes[0] ?? 'OTHER');
+    const code = rejected ? referralCode(reason) : null;
     records.push({
-      electionNumber: r.election_id,
+      electionNumber: String(electionNumber),
       voterId: r.voter_id,
       status,
       mailedDate: r.issued_at,
       returnedDate: r.received_at,
       precinct: r.precinct,
       party: null,
-      rejectionReason: !rejected ? null : lateRejected ? 'LATE' : (codes[0] ?? 'OTHER'),
+      rejectionReason: code,
       rejectionDescription: !rejected
         ? null
         : lateRejected
@@ -85,6 +101,12 @@ export function ballotTraxFeed(store: Store, since: number, profile: StateProfil
       // The layout carries a reason only for a rejected ballot: a cured signature is just Accepted (and reinstated).
       isSignatureRelated: rejected && isSignatureRelatedReason(codes),
     });
+  }
+  if (missing.size > 0) {
+    throw new SyncError(
+      `the BallotTrax file cannot be written: no Voter Focus referral reason code for ${[...missing].join(', ')}. ` +
+        'Give each the one-character code your county uses, in the setting ballotTraxReasonCodes (docs/feed.md lists the documented codes)',
+    );
   }
   const csv = ballotTraxStatusCsv(records, { timeZone: profile.timeZone });
   if (!csv.ok) throw new SyncError(`the BallotTrax file cannot be written: ${describe(csv.error)}`);

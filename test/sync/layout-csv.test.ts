@@ -107,6 +107,31 @@ describe('BallotTrax ballot-status file', () => {
   });
 });
 
+describe('BallotTrax ElectionNumber and RejectionReason as Voter Focus writes them', () => {
+  // "Election Number: Short integer, internal election number"; the referral reason codes
+  // A B L M N P S X Z (VR Systems, Voter Focus help, "Export of Mail Ballot Status Data").
+  it("refuses the station's election ID, or a number too long to be Voter Focus's, as ElectionNumber", () => {
+    const csv = ballotTraxStatusCsv(
+      [{ ...accepted, electionNumber: 'E2026' }, { ...accepted, electionNumber: '40000' }, { ...accepted, electionNumber: '' }, { ...accepted, electionNumber: '412' }],
+      ET,
+    );
+    expect(csv.ok).toBe(false);
+    if (csv.ok) return;
+    expect(csv.error.map((e) => [e.record, e.field])).toEqual([[0, 'ElectionNumber'], [1, 'ElectionNumber'], [2, 'ElectionNumber']]);
+    expect(csv.error[0]?.error).toContain("Voter Focus's election number is a short whole number");
+  });
+
+  it('takes a one-character referral code, and refuses a station code name or the two-letter ZZ', () => {
+    const rejected = (rejectionReason: string): BallotStatusRecord => ({ ...accepted, status: 'Rejected', rejectionReason, rejectionDescription: 'No signature' });
+    const good = ballotTraxStatusCsv([rejected('N'), rejected('L'), rejected('7')], ET);
+    expect(good.ok).toBe(true);
+    const bad = ballotTraxStatusCsv([rejected('LATE'), rejected('ZZ'), rejected('NO_VOTER_SIGNATURE'), rejected('n')], ET);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.error.map((e) => [e.record, e.field])).toEqual([[0, 'RejectionReason'], [1, 'RejectionReason'], [2, 'RejectionReason'], [3, 'RejectionReason']]);
+  });
+});
+
 describe('status words from the station’s facts', () => {
   const facts = (over: Partial<BallotFacts>): BallotFacts => ({
     cancelled: false,

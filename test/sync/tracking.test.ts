@@ -33,6 +33,7 @@ beforeAll(() => {
       ['stateProfile', 'generic'],
     ] as const)
       store.config.set(k, v, 'setup', at);
+    store.config.set('ballotTraxElectionNumber', 412, 'setup', at); // Voter Focus's number for the election, not E2026
     seedRoll(store, [
       rollRow({ ballotId: 'FV-1', voterId: '1000001', lastName: 'ALVAREZ', firstName: 'ANA', mailAddress: '1 PALM AVE', mailCity: 'TALLAHASSEE', mailState: 'FL', mailZip: '32301' }),
       rollRow({ ballotId: 'FV-2', voterId: '1000002', lastName: 'BROWN', firstName: 'BO' }),
@@ -131,8 +132,8 @@ describe('intake feed export', () => {
     expect(JSON.parse(trax.stdout)).toMatchObject({ format: 'ballottrax', ballots: 2, since: cursor, cursor: summary.cursor, file: out });
     const rows = traxRows(fs.readFileSync(out, 'utf8'));
     expect([...rows.keys()].sort()).toEqual(['1000002', '1000003']);
-    expect(rows.get('1000002')).toMatch(/^E2026,1000002,Accepted,.*,,,TRUE,FALSE$/);
-    expect(rows.get('1000003')).toMatch(/^E2026,1000003,Rejected,.*,SIGNATURE_MISMATCH,.+,FALSE,TRUE$/);
+    expect(rows.get('1000002')).toMatch(/^412,1000002,Accepted,.*,,,TRUE,FALSE$/);
+    expect(rows.get('1000003')).toMatch(/^412,1000003,Rejected,.*,S,.+,FALSE,TRUE$/);
 
     // The supervisor rejects the late envelope: the next export from the cursor holds only that.
     ok(['cure', 'resolve', '--seq', String(late.seq), '--resolution', 'reject-late', '--reason', 'postmarked after election day', '--operator', 'sue']);
@@ -142,7 +143,7 @@ describe('intake feed export', () => {
     ok(['feed', 'export', '--since', String(summary.cursor), '--format', 'ballottrax', '--out', out2]);
     const rows2 = traxRows(fs.readFileSync(out2, 'utf8'));
     expect([...rows2.keys()]).toEqual(['1000005']);
-    expect(rows2.get('1000005')).toMatch(/^E2026,1000005,Rejected,10\/01\/2026,\d\d\/\d\d\/\d{4},P-01,,LATE,Received after the deadline\.,FALSE,FALSE$/);
+    expect(rows2.get('1000005')).toMatch(/^412,1000005,Rejected,10\/01\/2026,\d\d\/\d\d\/\d{4},P-01,,L,Received after the deadline\.,FALSE,FALSE$/);
     cursor = (JSON.parse(next.stderr) as { cursor: number }).cursor;
   });
 
@@ -154,9 +155,9 @@ describe('intake feed export', () => {
     const byVoter = new Map(rows.map((row) => [row.split(',')[1], row]));
     // Every ballot that changed since 0, as it stands now (FV-2 cured, FV-3 not, FV-5 rejected as late).
     expect([...byVoter.keys()].sort()).toEqual(['1000001', '1000002', '1000003', '1000004', '1000005']);
-    expect(byVoter.get('1000001')).toMatch(/^E2026,1000001,Accepted,10\/01\/2026,\d\d\/\d\d\/\d{4},P-01,,,,FALSE,FALSE$/);
-    expect(byVoter.get('1000002')).toMatch(/^E2026,1000002,Accepted,.*,,,TRUE,FALSE$/);
-    expect(byVoter.get('1000005')).toMatch(/^E2026,1000005,Rejected,.*,LATE,/);
+    expect(byVoter.get('1000001')).toMatch(/^412,1000001,Accepted,10\/01\/2026,\d\d\/\d\d\/\d{4},P-01,,,,FALSE,FALSE$/);
+    expect(byVoter.get('1000002')).toMatch(/^412,1000002,Accepted,.*,,,TRUE,FALSE$/);
+    expect(byVoter.get('1000005')).toMatch(/^412,1000005,Rejected,.*,L,/);
   });
 
   it('refuses a cursor that is not one, and an unknown format, plainly', () => {
@@ -309,5 +310,65 @@ describe('intake audit export, checked by the standalone verifier', () => {
     fs.writeFileSync(f, 'hello\n');
     expect(verify(f).status).toBe(2);
     expect(execFileSync(process.execPath, [VERIFY, file], { encoding: 'utf8' })).toContain('"ok":true');
+  });
+});
+
+describe('BallotTrax settings: the election number and the referral reason codes', () => {
+  // Voter Focus help: "Export the BallotTrax Ballot Status File" (ElectionNumber, RejectionReason
+  // "the single-digit code assigned to the ballot referral reason") and "Export of Mail Ballot
+  // Status Data" ("Short integer, internal election number"; codes A B L M N P S X Z).
+  let dir: ReturnType<typeof tempDir>;
+  let bt: string;
+  const btRun = (args: string[]) => intake(args, { env: { INTAKE_DB: bt, INTAKE_PIN: '' } });
+  beforeAll(() => {
+    dir = tempDir('intake-ballottrax-');
+    bt = path.join(dir.dir, 'station.db');
+    withStoreAt(bt, (store) => {
+      const at = new Date().toISOString();
+      store.config.set('election', 'E2026', 'setup', at);
+      seedRoll(store, [rollRow({ ballotId: 'BT-1', voterId: '2000001' }), rollRow({ ballotId: 'BT-2', voterId: '2000002' })]);
+      for (const id of ['BT-1', 'BT-2']) expect(new Intake(store, 'MAIL-1').scan({ raw: id, operator: 'clara' }).verdict).toBe('ACCEPTED');
+    });
+    for (const [ballot, code] of [['BT-1', 'ENVELOPE_UNSEALED'], ['BT-2', 'SIGNATURE_MISMATCH']] as const) {
+      expect(btRun(['cure', 'flag', '--ballot', ballot, '--code', code, '--reason', 'at intake', '--operator', 'clara']).status).toBe(0);
+    }
+    expect(btRun(['cure', 'resolve', '--case', '1', '--to', 'NOT_CURED', '--reason', 'no answer', '--operator', 'sue']).status).toBe(0);
+    expect(btRun(['cure', 'resolve', '--case', '2', '--to', 'NOT_CURED', '--reason', 'no answer', '--operator', 'sue']).status).toBe(0);
+  });
+  afterAll(() => dir.cleanup());
+
+  it("refuses to write the file without Voter Focus's election number (never the station's election ID), plainly", () => {
+    const r = btRun(['feed', 'export', '--format', 'ballottrax']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("needs the election's number in Voter Focus");
+    expect(r.stderr).toContain('intake config set ballotTraxElectionNumber N');
+    expect(r.stderr).not.toMatch(/[{}]/);
+  });
+
+  it('takes the election number only as a small whole number', () => {
+    for (const bad of ['E2026', '0', '-3', '4.5', '40000', '"412"']) expect(btRun(['config', 'set', 'ballotTraxElectionNumber', bad]).status, bad).not.toBe(0);
+    expect(btRun(['config', 'set', 'ballotTraxElectionNumber', '412']).status).toBe(0);
+  });
+
+  it('refuses the file while a rejection reason has no referral code, naming it; the office gives one and the file is written', () => {
+    const refused = btRun(['feed', 'export', '--format', 'ballottrax']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('no Voter Focus referral reason code for ENVELOPE_UNSEALED');
+    expect(refused.stderr).toContain('ballotTraxReasonCodes');
+    for (const bad of ['{"ENVELOPE_UNSEALED":"ZZ"}', '{"ENVELOPE_UNSEALED":"u"}', '{"NOT_A_REASON":"U"}', 'U'])
+      expect(btRun(['config', 'set', 'ballotTraxReasonCodes', bad]).status, bad).not.toBe(0);
+    expect(btRun(['config', 'set', 'ballotTraxReasonCodes', '{"ENVELOPE_UNSEALED":"U"}']).status).toBe(0);
+    const r = btRun(['feed', 'export', '--format', 'ballottrax']);
+    expect(r.status, r.stderr).toBe(0);
+    const rows = traxRows(r.stdout);
+    expect(rows.get('2000001')).toMatch(/^412,2000001,Rejected,.*,U,.+,FALSE,FALSE$/);
+    expect(rows.get('2000002')).toMatch(/^412,2000002,Rejected,.*,S,.+,FALSE,TRUE$/); // the documented default
+  });
+
+  it("lets the office change a documented default to its own county's code", () => {
+    expect(btRun(['config', 'set', 'ballotTraxReasonCodes', '{"ENVELOPE_UNSEALED":"U","SIGNATURE_MISMATCH":"7"}']).status).toBe(0);
+    const rows = traxRows(btRun(['feed', 'export', '--format', 'ballottrax']).stdout);
+    expect(rows.get('2000002')).toMatch(/^412,2000002,Rejected,.*,7,/);
   });
 });

@@ -11,7 +11,10 @@ import type { LayoutError } from './errors.js';
  * As the county system's export is documented (VR Systems, "Export the BallotTrax Ballot Status
  * File"): CSV with a header of these eleven columns, one row per ballot, BallotStatus one of six
  * words, RejectionReason the referral-reason code with RejectionDescription its text, and the
- * two Is… columns TRUE or FALSE. Chosen here, not documented there: MM/DD/YYYY dates in the
+ * two Is… columns TRUE or FALSE. ElectionNumber is Voter Focus's own election number, "short
+ * integer, internal election number" ("Export of Mail Ballot Status Data"), and RejectionReason
+ * "the single-digit code assigned to the ballot referral reason": one letter or digit
+ * (shared/sync/referral-codes.ts). Chosen here, not documented there: MM/DD/YYYY dates in the
  * county's zone, CRLF line ends, UTF-8.
  */
 
@@ -87,8 +90,11 @@ function ballotTraxRow(r: BallotStatusRecord, timeZone: string, check: FieldChec
     check.fail('RejectionReason', `only for a rejected ballot, not ${r.status}`);
   if (!rejected && r.isSignatureRelated)
     check.fail('IsSignatureRelatedReason', `only for a rejected ballot, not ${r.status}`);
+  if (rejected && r.rejectionReason && !/^[A-Z0-9]$/.test(r.rejectionReason))
+    check.fail('RejectionReason', `a referral reason code is one letter or digit, not ${JSON.stringify(r.rejectionReason)}`);
   if (r.voterId.trim() === '') check.fail('VoterID', 'required');
-  if (r.electionNumber.trim() === '') check.fail('ElectionNumber', 'required');
+  if (!/^\d{1,5}$/.test(r.electionNumber) || Number(r.electionNumber) > 32767)
+    check.fail('ElectionNumber', `Voter Focus's election number is a short whole number, not ${JSON.stringify(r.electionNumber)}`);
   return [
     r.electionNumber,
     r.voterId,
