@@ -99,6 +99,8 @@ export interface BallotStatusRow {
   election_id: string;
   voter_id: string;
   status: 'ISSUED' | 'CANCELLED';
+  /** The day the ballot was cancelled, when the roll or the state's change feed said (migration 8). */
+  cancelled_at: string | null;
   issued_at: string | null;
   precinct: string | null;
   ballot_style: string | null;
@@ -122,7 +124,7 @@ export interface BallotStatusRow {
 }
 
 const STATUS_SELECT = `
-  SELECT b.ballot_id, b.election_id, b.voter_id, b.status, b.issued_at, b.precinct, b.ballot_style,
+  SELECT b.ballot_id, b.election_id, b.voter_id, b.status, b.cancelled_at, b.issued_at, b.precinct, b.ballot_style,
          b.last_name, b.first_name, b.middle_name, b.suffix, b.mail_address, b.mail_city, b.mail_state, b.mail_zip,
          s.scanned_at AS received_at, s.verdict AS receipt_verdict, pr.resolution AS late_resolution,
          c.state AS cure_state, c.codes AS cure_codes, c.updated_at AS cure_updated_at

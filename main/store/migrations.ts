@@ -270,10 +270,18 @@ const v5 = `
 CREATE INDEX scans_verdict_time ON scans(verdict, scanned_at);
 `;
 
+// The day a ballot was cancelled, when the roll or the state's change feed says (Florida's daily
+// file reports it as AbsReqCanceledDate, rule 1S-2.043). Null for a ballot not cancelled, or
+// cancelled by a source that gives no date.
+const v8 = `
+ALTER TABLE ballots ADD COLUMN cancelled_at TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'intake core', sql: v1 },
   { version: 2, name: 'operators', sql: v2 },
   { version: 3, name: 'cure cases and review', sql: v3 },
   { version: 4, name: 'sync outbox', sql: v4 },
   { version: 5, name: 'review queue index', sql: v5 },
+  { version: 8, name: 'ballot cancellation date', sql: v8 },
 ];

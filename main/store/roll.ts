@@ -14,7 +14,7 @@ const COLUMNS = [
   'ballot_id', 'election_id', 'voter_id', 'alt_voter_id', 'imb_mailer_id', 'imb_serial', 'last_name', 'first_name',
   'middle_name', 'suffix', 'dob', 'res_address', 'res_city', 'res_zip', 'mail_address', 'mail_city', 'mail_state',
   'mail_zip', 'precinct', 'ballot_style', 'jurisdiction', 'issued_at', 'status', 'vote_method', 'voted_other_method',
-  'state_returned_at', 'source_status',
+  'state_returned_at', 'source_status', 'cancelled_at',
 ] as const;
 /** Columns a re-import may change (everything but the key). */
 const DATA_COLUMNS = COLUMNS.filter((c) => c !== 'ballot_id');
@@ -163,6 +163,7 @@ export interface BallotRow {
   jurisdiction: string | null; issued_at: string | null; status: 'ISSUED' | 'CANCELLED';
   vote_method: 'MAIL' | 'IN_PERSON'; voted_other_method: 0 | 1; state_returned_at: string | null;
   source_status: string | null; import_id: number; updated_import_id: number;
+  cancelled_at: string | null;
 }
 
 export function toBallotRecord(b: BallotRow): BallotRecord {
@@ -173,7 +174,7 @@ export function toBallotRecord(b: BallotRow): BallotRecord {
     resZip: b.res_zip, mailAddress: b.mail_address, mailCity: b.mail_city, mailState: b.mail_state,
     mailZip: b.mail_zip, precinct: b.precinct, ballotStyle: b.ballot_style, jurisdiction: b.jurisdiction,
     issuedAt: b.issued_at, status: b.status, voteMethod: b.vote_method, votedOtherMethod: b.voted_other_method === 1,
-    stateReturnedAt: b.state_returned_at, sourceStatus: b.source_status, importId: b.import_id,
+    stateReturnedAt: b.state_returned_at, sourceStatus: b.source_status, cancelledAt: b.cancelled_at, importId: b.import_id,
     updatedImportId: b.updated_import_id,
   };
 }
@@ -293,6 +294,7 @@ export class RollStaging {
         for (const name of INDEX_NAMES) this.db.exec(createIndex(name, 'ballots'));
         return { imported: n, updated: 0, unchanged: 0 };
       }
+      keepCancellationDates(this.db);
       const counts = this.db
         .prepare<[], { total: number; existing: number; updated: number }>(
           `SELECT count(*) AS total, count(b.id) AS existing,
@@ -491,6 +493,16 @@ function likePrefix(s: string): string {
   return `${escapeLike(s)}%`;
 }
 
+/**
+ * A re-import that says a ballot is cancelled but gives no date keeps the date already recorded
+ * (from an earlier file, or the state's change feed): the staged row takes it before the merge
+ * compares, so an unchanged ballot still counts as unchanged.
+ */
+function keepCancellationDates(db: Db): void {
+  db.exec(`UPDATE temp.roll_stage SET cancelled_at = (SELECT b.cancelled_at FROM ballots b WHERE b.ballot_id = roll_stage.ballot_id)
+           WHERE status = 'CANCELLED' AND cancelled_at IS NULL`);
+}
+
 export type StateChangeKind = 'cancelled' | 'voted_in_person' | 'reissued';
 
 /**
@@ -508,9 +520,14 @@ export function applyStateChangeWithin(
     db.prepare('INSERT INTO ballot_changes (ballot_id, import_id, before, after) VALUES (?, ?, ?, ?)').run(change.ballotId, importId, JSON.stringify(before), JSON.stringify(after));
   switch (change.kind) {
     case 'cancelled':
-      if (b.status === 'CANCELLED') return 'unchanged';
-      db.prepare("UPDATE ballots SET status = 'CANCELLED', source_status = 'STATE: CANCELLED', updated_import_id = ? WHERE id = ?").run(importId, b.id);
-      record({ status: b.status }, { status: 'CANCELLED' });
+      // The feed's date is kept; an earlier date already recorded is not replaced.
+      if (b.status === 'CANCELLED' && b.cancelled_at !== null) return 'unchanged';
+      // A ballot the roll already cancelled keeps its own status words (NC's SPOILED-EV says more).
+      db.prepare(
+        `UPDATE ballots SET source_status = CASE WHEN status = 'CANCELLED' THEN source_status ELSE 'STATE: CANCELLED' END, status = 'CANCELLED',
+           cancelled_at = coalesce(cancelled_at, ?), updated_import_id = ? WHERE id = ?`,
+      ).run(change.at, importId, b.id);
+      record({ status: b.status, cancelled_at: b.cancelled_at }, { status: 'CANCELLED', cancelled_at: b.cancelled_at ?? change.at });
       return 'applied';
     case 'voted_in_person':
       if (b.voted_other_method === 1) return 'unchanged';
@@ -526,7 +543,7 @@ export function applyStateChangeWithin(
         `INSERT INTO ballots (${COLUMNS.join(', ')}, import_id, updated_import_id)
          SELECT ?, election_id, voter_id, alt_voter_id, NULL, NULL, last_name, first_name, middle_name, suffix, dob, res_address,
            res_city, res_zip, mail_address, mail_city, mail_state, mail_zip, precinct, ballot_style, jurisdiction, ?, 'ISSUED',
-           vote_method, voted_other_method, NULL, 'STATE: REISSUED', ?, ? FROM ballots WHERE id = ?`,
+           vote_method, voted_other_method, NULL, 'STATE: REISSUED', NULL, ?, ? FROM ballots WHERE id = ?`,
       ).run(change.newBallotId, change.at, importId, importId, b.id);
       record({ reissued: null }, { reissued: change.newBallotId });
       return 'applied';

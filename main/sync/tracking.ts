@@ -132,16 +132,19 @@ export function* floridaDailyFile(store: Store, o: FloridaFileOptions): Generato
   const errors: LayoutError[] = [];
   let i = 0;
   for (const r of voterStatuses(store.db, o.electionId)) {
+    // AbsReqCanceledDate: the day the roll or the state's change feed says the ballot was cancelled.
+    const cancelledAt = r.status === 'CANCELLED' ? r.cancelled_at : null;
     const record: FloridaAbsenteeRecord = {
       countyId: o.countyId,
       voterId: r.voter_id,
       electionNumber: o.electionNumber,
       electionDate: o.electionDate,
       electionName: o.electionName,
-      lastChange: [r.issued_at, r.received_at, r.cure_updated_at].filter((d): d is string => !!d).sort().at(-1) ?? o.electionDate,
+      lastChange: [r.issued_at, r.received_at, r.cure_updated_at, cancelledAt].filter((d): d is string => !!d).sort().at(-1) ?? o.electionDate,
       requestStatus: floridaRequestStatusFor(facts(r)),
       deliveryDate: r.issued_at,
       returnDate: r.received_at,
+      canceledDate: cancelledAt,
       precinct: r.precinct,
       voterName: [r.last_name, r.first_name, r.middle_name, r.suffix].filter(Boolean).join(' '),
       mailing: { line1: r.mail_address, city: r.mail_city, state: r.mail_state, zip: r.mail_zip },

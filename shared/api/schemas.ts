@@ -107,6 +107,7 @@ export const ballotSchema = z.object({
   votedOtherMethod: z.boolean(),
   stateReturnedAt: z.string().nullable(),
   sourceStatus: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
   history: z.array(historyEventSchema),
 });
 export type BallotDto = z.infer<typeof ballotSchema>;

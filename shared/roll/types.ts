@@ -40,6 +40,8 @@ export interface RollRow {
   stateReturnedAt: string | null;
   /** The source's own status words, kept verbatim for the history view. */
   sourceStatus: string | null;
+  /** The day the ballot was cancelled, when the source says (NC: ballot_rtn_dt of a cancelled row; station: cancelled_at). */
+  cancelledAt: string | null;
 }
 
 export const ROLL_FORMATS = ['station', 'nc-sbe', 'ga-sos'] as const;

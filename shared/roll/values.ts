@@ -11,7 +11,7 @@ export function rollValues(r: RollRow): RollValues {
     r.ballotId, r.electionId, r.voterId, r.altVoterId, r.imbMailerId, r.imbSerial, r.lastName, r.firstName,
     r.middleName, r.suffix, r.dob, r.resAddress, r.resCity, r.resZip, r.mailAddress, r.mailCity, r.mailState,
     r.mailZip, r.precinct, r.ballotStyle, r.jurisdiction, r.issuedAt, r.status, r.voteMethod, r.votedOtherMethod ? 1 : 0,
-    r.stateReturnedAt, r.sourceStatus,
+    r.stateReturnedAt, r.sourceStatus, r.cancelledAt,
   ];
 }
 

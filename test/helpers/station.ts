@@ -43,6 +43,7 @@ export function rollRow(over: Partial<RollRow> = {}): RollRow {
     votedOtherMethod: false,
     stateReturnedAt: null,
     sourceStatus: null,
+    cancelledAt: null,
     ...over,
   };
 }

@@ -22,7 +22,8 @@ describe('migrations', () => {
   });
 
   it('brings a database made by every earlier schema version forward, keeping its data', () => {
-    for (let v = 1; v <= latest; v += 1) {
+    // Every version there is (numbers may skip while helpers' migrations are merged).
+    for (const v of MIGRATIONS.map((m) => m.version)) {
       t = tempDir();
       const file = path.join(t.dir, `v${v}.db`);
       const old = new Database(file);

@@ -40,6 +40,10 @@ describe('North Carolina SPOILED-EV and ONE STOP', () => {
     expect(ballot('NC-BX500003-20240920')?.source_status).toBe('SPOILED - EV');
     expect(ballot('NC-BX500004-20241029')).toMatchObject({ vote_method: 'IN_PERSON' }); // "ONE STOP", with a space
     expect(ballot('NC-BX500005-20240920')).toMatchObject({ status: 'CANCELLED', voted_other_method: 0, state_returned_at: null });
+    // The cancelled rows' ballot_rtn_dt is the day they were cancelled (for SPOILED-EV, the day of the early vote).
+    expect(ballot('NC-BX500001-20240920')?.cancelled_at).toBe('2024-10-24');
+    expect(ballot('NC-BX500005-20240920')?.cancelled_at).toBe('2024-10-02');
+    expect(ballot('NC-BX500007-20240920')?.cancelled_at).toBeNull();
     expect(ballot('NC-BX500006-20240920')?.state_returned_at).toBe('2024-10-15');
   });
 

@@ -81,6 +81,8 @@ export const gaSos: FormatSpec = {
         votedOtherMethod: false,
         stateReturnedAt: returned && (status === 'A' || status === 'R') ? returned : null,
         sourceStatus: status === '' ? null : status,
+        // The file gives no cancellation date (Ballot Return Date is not documented for C or S rows).
+        cancelledAt: null,
       };
       return row;
     };

@@ -13,7 +13,7 @@ import { compact, getter, usDate, type FormatSpec } from './common.js';
  * files and ncsbe.gov spell them several ways. Every SPOILED… status (SPOILED, SPOILED-EV,
  * "Spoiled - EV") cancels the ballot; SPOILED-EV also says the voter voted early in person, and
  * its ballot_rtn_dt is the day of that vote, not a return of the envelope (test/fixtures/README.md
- * names the sources).
+ * names the sources). A cancelled row's ballot_rtn_dt is kept as the day it was cancelled.
  */
 const CANCELLING = new Set(['CANCELLED']);
 /** Statuses that mean the voter's envelope never came back: no state return date is taken from them. */
@@ -83,6 +83,8 @@ export const ncSbe: FormatSpec = {
         votedOtherMethod: earlyVote,
         stateReturnedAt: returned && !cancelled && !NOT_RETURNED.has(key) ? returned : null,
         sourceStatus: status === '' ? null : status,
+        // A cancelled or spoiled row's ballot_rtn_dt is the day of that status (for SPOILED-EV, the early vote).
+        cancelledAt: cancelled ? returned : null,
       };
       return row;
     };

@@ -9,10 +9,10 @@ export const station: FormatSpec = {
   mapper(index, ctx) {
     // Column positions once per file; -1 for a column the file does not have.
     const at = (name: string) => index.get(name) ?? -1;
-    const [iBallot, iVoter, iLast, iFirst, iElection, iStatus, iVoted, iMethod, iDob, iIssued, iMailer, iSerial] = [
+    const [iBallot, iVoter, iLast, iFirst, iElection, iStatus, iVoted, iMethod, iDob, iIssued, iMailer, iSerial, iCancelled] = [
       'ballot_id', 'voter_id', 'last_name', 'first_name', 'election_id', 'status', 'voted_other_method', 'vote_method', 'dob', 'issued_at',
-      'imb_mailer_id', 'imb_serial',
-    ].map(at) as [number, number, number, number, number, number, number, number, number, number, number, number];
+      'imb_mailer_id', 'imb_serial', 'cancelled_at',
+    ].map(at) as [number, number, number, number, number, number, number, number, number, number, number, number, number];
     const [iAlt, iMiddle, iSuffix, iResAddress, iResCity, iResZip, iMailAddress, iMailCity, iMailState, iMailZip, iPrecinct, iStyle, iJurisdiction] = [
       'alt_voter_id', 'middle_name', 'suffix', 'res_address', 'res_city', 'res_zip', 'mail_address', 'mail_city', 'mail_state', 'mail_zip', 'precinct',
       'ballot_style', 'jurisdiction',
@@ -44,6 +44,10 @@ export const station: FormatSpec = {
       const issuedText = cell(fields, iIssued);
       const issuedAt = issuedText === null ? null : isoDateOrTimestamp(issuedText);
       if (issuedText !== null && issuedAt === null) return `issued_at "${issuedText}" is not an ISO 8601 date or timestamp`;
+      const cancelledText = cell(fields, iCancelled);
+      const cancelledAt = cancelledText === null ? null : isoDateOrTimestamp(cancelledText);
+      if (cancelledText !== null && cancelledAt === null) return `cancelled_at "${cancelledText}" is not an ISO 8601 date or timestamp`;
+      if (cancelledAt !== null && statusText !== 'CANCELLED') return `cancelled_at is set but status is ${statusText}, not CANCELLED`;
       const imbMailerId = cell(fields, iMailer);
       const imbSerial = cell(fields, iSerial);
       const imb = imbProblem(imbMailerId, imbSerial);
@@ -76,6 +80,7 @@ export const station: FormatSpec = {
         votedOtherMethod: voted === 'Y' || voted === 'YES',
         stateReturnedAt: null,
         sourceStatus: null,
+        cancelledAt,
       };
       return row;
     };

@@ -19,6 +19,9 @@ import type { LayoutError } from './errors.js';
  * usually given them. Check all of these against the current Form DS-DE 145 before a county
  * uploads a file made here.
  *
+ * AbsReqCanceledDate: the day the roll or the state's change feed says the ballot was cancelled
+ * (main/sync/tracking.ts passes the ballot's cancelled_at), empty when no source gave one.
+ *
  * Fields the station does not hold (it knows the roll, the envelopes and their cure cases) are
  * left empty unless the caller supplies them: AbsReqDate (Georgia's roll has it, North
  * Carolina's has ballot_req_dt), AbsMilitary, AbsOverseasFlag, AbsMilitaryDependent,
