@@ -46,10 +46,14 @@ function utf8Sequences(b: Uint8Array): number {
   return n;
 }
 
-/** The file's first megabyte (fewer bytes for a shorter file); empty if it cannot be read (the reader reports that). */
+/**
+ * The file's first megabyte (fewer bytes for a shorter file); empty if it is not a regular file or
+ * cannot be read (the reader reports that). Never opens a FIFO or a device: opening one can block.
+ */
 export function fileHead(path: string): Uint8Array {
   let fd: number | null = null;
   try {
+    if (!fs.statSync(path).isFile()) return new Uint8Array(0);
     fd = fs.openSync(path, 'r');
     const buf = Buffer.alloc(SNIFF_BYTES);
     const n = fs.readSync(fd, buf, 0, SNIFF_BYTES, 0);

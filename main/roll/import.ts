@@ -143,7 +143,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
     const audit = new AuditLog(conn);
     load.finish(meta, (importId) =>
       audit.append(
-        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, read, rejected: rejects.count, imported, updated: 0, unchanged: 0, skipped } },
+        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, encoding: opts.encoding, read, rejected: rejects.count, imported, updated: 0, unchanged: 0, skipped } },
         finishedAt,
       ),
     );
@@ -198,7 +198,7 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
     };
     const counts = store.roll.commitImport(staging, meta, (importId, c) => {
       store.audit.append(
-        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, read, rejected, ...c, skipped } },
+        { actor: opts.operator, action: 'roll.import', entity: 'roll_import', entityId: String(importId), before: null, after: { file: path.basename(file), format: opts.format, encoding: opts.encoding, read, rejected, ...c, skipped } },
         finishedAt,
       );
     });

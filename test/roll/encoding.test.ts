@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sniffEncoding, SNIFF_BYTES } from '../../main/roll/encoding.js';
 import { importRoll } from '../../main/roll/import.js';
+import { RollFileError } from '../../main/roll/read.js';
 import { ROOT } from '../helpers/cli.js';
 import { tempStore } from '../helpers/station.js';
 
@@ -80,5 +82,12 @@ describe('roll file encodings', () => {
     expect(sniffEncoding(Buffer.from([0xc3, 0x91, 0x20, 0xd1, 0x4f]))).toBe('cp1252');
     expect(sniffEncoding(Buffer.from([0xd1, 0x4f, 0x8f]))).toBe('latin1');
     expect(sniffEncoding(Buffer.from([0xc3, 0x81]))).toBe('utf8'); // "Á" in UTF-8 holds 0x81: UTF-8 wins
+  });
+
+  it('never opens a FIFO to choose the encoding (opening one blocks until a writer comes): the file is refused as not a file', async () => {
+    const fifo = path.join(t.dir, 'absentee.csv');
+    execFileSync('mkfifo', [fifo]);
+    await expect(importRoll(t.store, fifo, { format: 'nc-sbe', operator: 'sue' })).rejects.toThrow(RollFileError);
+    await expect(importRoll(t.store, fifo, { format: 'ga-sos', operator: 'sue', electionId: 'GA' })).rejects.toThrow(/is not a file/);
   });
 });
