@@ -1,10 +1,11 @@
 /**
  * State files spell one status several ways: North Carolina writes `SPOILED-EV`, `SPOILED - EV`
  * and, on ncsbe.gov, "Spoiled - EV"; `ONE-STOP` and `ONE STOP`. Statuses are compared by this key:
- * upper case, every run of spaces, hyphens and underscores one hyphen.
+ * upper case, every run of spaces, hyphens, dashes (a spreadsheet's en dash) and underscores one
+ * hyphen.
  */
 export function statusKey(text: string | null): string {
-  return (text ?? '').trim().toUpperCase().replace(/[\s_-]+/g, '-');
+  return (text ?? '').trim().toUpperCase().replace(/[\s_\-\u2010-\u2015]+/g, '-');
 }
 
 /**

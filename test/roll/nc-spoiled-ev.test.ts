@@ -28,7 +28,7 @@ const scan = (raw: string) => new Intake(t.store, 'ST1').scan({ raw, operator: '
 
 describe('North Carolina SPOILED-EV and ONE STOP', () => {
   it('folds case, spaces and hyphens of a status before matching', () => {
-    for (const s of ['SPOILED-EV', 'SPOILED - EV', 'Spoiled - EV', 'spoiled  ev', ' SPOILED_-_EV ']) expect(isSpoiledForEarlyVote(s)).toBe(true);
+    for (const s of ['SPOILED-EV', 'SPOILED - EV', 'Spoiled - EV', 'spoiled  ev', ' SPOILED_-_EV ', 'SPOILED \u2013 EV']) expect(isSpoiledForEarlyVote(s)).toBe(true);
     for (const s of ['SPOILED', 'SPOILED-EVX', 'EV', '', null]) expect(isSpoiledForEarlyVote(s)).toBe(false);
     expect(statusKey('one stop')).toBe('ONE-STOP');
     expect(statusKey('ACCEPTED - CURED')).toBe('ACCEPTED-CURED');
