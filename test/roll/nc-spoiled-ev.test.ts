@@ -64,4 +64,16 @@ describe('North Carolina SPOILED-EV and ONE STOP', () => {
     expect(scan('000500006').verdict).toBe('DUPLICATE');
     expect(scan('000500007').verdict).toBe('ACCEPTED');
   });
+
+  it("takes the next day's file (a re-import) that turns an outstanding mail ballot into SPOILED - EV: cancelled, dated, ALREADY_VOTED", async () => {
+    const next = path.join(t.dir, 'absentee_20241106.csv');
+    const text = fs.readFileSync(FIXTURE, 'latin1').replace(
+      /("000500007","BX500007",.*?"09\/20\/2024",)"","",/,
+      '$1"10/30/2024","SPOILED - EV",',
+    );
+    fs.writeFileSync(next, text, 'latin1');
+    expect(await importRoll(t.store, next, { format: 'nc-sbe', operator: 'sue' })).toMatchObject({ read: 10, updated: 1, unchanged: 9 });
+    expect(ballot('NC-BX500007-20240920')).toMatchObject({ status: 'CANCELLED', voted_other_method: 1, state_returned_at: null, cancelled_at: '2024-10-30' });
+    expect(scan('000500007')).toMatchObject({ verdict: 'ALREADY_VOTED', reason: expect.stringContaining('voted early in person (one-stop)') as unknown });
+  });
 });
