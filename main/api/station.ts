@@ -90,7 +90,7 @@ export class Station {
       },
       onStatus: (st) => {
         this.statuses.set(st.scannerId, st);
-        this.emit('scannerStatus', { scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at });
+        this.emit('scannerStatus', { scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at, ...(st.hidPosLayout ? { hidPosLayout: st.hidPosLayout } : {}) });
       },
       onError: (e) => this.setFault(`a scan could not be recorded: ${(e as Error).message}`),
       divert: (s) => {

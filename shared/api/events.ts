@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HID_POS_LAYOUT_NAMES } from '../scanner/hid-pos-layout.js';
 import { scanOutcomeSchema } from './schemas.js';
 
 /** Push events from main to every signed-in window, through the same transports as calls. */
@@ -10,6 +11,8 @@ export const eventSchemas = {
     state: z.enum(['connecting', 'connected', 'disconnected', 'error']),
     reason: z.string().optional(),
     at: z.string(),
+    /** HID POS scanners: the report layout in use and how it was chosen (detected: confirm it in the live test). */
+    hidPosLayout: z.object({ layout: z.enum(HID_POS_LAYOUT_NAMES).nullable(), how: z.enum(['configured', 'vendor', 'detected']) }).optional(),
   }),
   importProgress: z.object({ phase: z.enum(['reading', 'merging', 'done', 'failed']), bytes: z.number(), totalBytes: z.number().nullable(), rows: z.number(), rowsPerSecond: z.number(), error: z.string().optional() }),
   syncProgress: z.object({ batchId: z.string().nullable(), state: z.string(), sent: z.number(), total: z.number(), message: z.string().optional() }),
