@@ -95,7 +95,8 @@ export class Station {
       onError: (e) => this.setFault(`a scan could not be recorded: ${(e as Error).message}`),
       divert: (s) => {
         if (this.clock().getTime() >= this.testUntil) return false;
-        this.emit('scannerTest', { ...s, at: this.clock().toISOString() });
+        const layout = this.statuses.get(s.scannerId)?.hidPosLayout; // so the live test shows the layout a scan was read with
+        this.emit('scannerTest', { ...s, at: this.clock().toISOString(), ...(layout ? { hidPosLayout: layout } : {}) });
         return true;
       },
     });

@@ -13,7 +13,8 @@ export {
   type ScannerKind,
   type SerialScannerConfig,
 } from '../../shared/scanner/config.js';
-import type { HidPosLayoutName } from '../../shared/scanner/hid-pos-layout.js';
+import type { z } from 'zod';
+import type { hidPosLayoutStatusSchema } from '../../shared/scanner/config.js';
 
 export interface ScanEvent {
   scannerId: string;
@@ -45,10 +46,7 @@ export type ScannerState = (typeof SCANNER_STATES)[number];
  * maker's vendor ID, or detected from its first report (`layout` null until one came). The
  * settings screen shows it so a supervisor can confirm it in the live test.
  */
-export interface HidPosLayoutStatus {
-  layout: HidPosLayoutName | null;
-  how: 'configured' | 'vendor' | 'detected';
-}
+export type HidPosLayoutStatus = z.infer<typeof hidPosLayoutStatusSchema>;
 
 export interface ScannerStatusDetails {
   hidPosLayout?: HidPosLayoutStatus;

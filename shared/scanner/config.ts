@@ -65,6 +65,15 @@ export const hidKeyboardScannerSchema = z
   })
   .strict();
 
+/**
+ * A HID POS scanner's report layout as its status tells it: the layout in use (null until `auto`
+ * has seen a report that shows it) and how it was chosen, for the settings screen to confirm.
+ */
+export const hidPosLayoutStatusSchema = z.object({
+  layout: z.enum(HID_POS_LAYOUT_NAMES).nullable(),
+  how: z.enum(['configured', 'vendor', 'detected']),
+});
+
 export const scannerConfigSchema = z.discriminatedUnion('kind', [
   serialScannerSchema,
   hidPosScannerSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HID_POS_LAYOUT_NAMES } from '../../scanner/hid-pos-layout.js';
+import { hidPosLayoutStatusSchema } from '../../scanner/config.js';
 import { labelRuleSchema } from '../../barcode/label.js';
 import { configSchemas } from '../../config.js';
 import { empty, method } from '../define.js';
@@ -135,7 +135,7 @@ export const rollMethods = {
 
 const settingKey = z.enum(Object.keys(configSchemas) as [keyof typeof configSchemas, ...(keyof typeof configSchemas)[]]);
 
-const scannerStatusSchema = z.object({ scannerId: z.string(), name: z.string().optional(), state: z.enum(['connecting', 'connected', 'disconnected', 'error']), reason: z.string().optional(), at: z.string(), hidPosLayout: z.object({ layout: z.enum(HID_POS_LAYOUT_NAMES).nullable(), how: z.enum(['configured', 'vendor', 'detected']) }).optional() });
+const scannerStatusSchema = z.object({ scannerId: z.string(), name: z.string().optional(), state: z.enum(['connecting', 'connected', 'disconnected', 'error']), reason: z.string().optional(), at: z.string(), hidPosLayout: hidPosLayoutStatusSchema.optional() });
 
 export const scannerMethods = {
   'scanners.status': method({ role: 'clerk', writes: false, input: empty, output: z.array(scannerStatusSchema) }),
