@@ -20,7 +20,9 @@
  * - `aim-at-3`: the AIM identifier at bytes 3–5 and data from byte 6 (byte 2 is not read).
  *   The layout the same WebHID library handles for Zebra (USB vendor 0x05e0) and Datalogic
  *   (0x05f9) scanners in HID POS mode (its README: "Honeywell, Zebra or DataLogic … in HID POS
- *   mode"). Read with `aim`, such a report comes out one byte off and can still look valid:
+ *   mode"; the stored copy of its code read here handled only Honeywell's 0x0c2e, so these byte
+ *   positions also rest on the field report below and DOMAIN.md §5). Read with `aim`, such a
+ *   report comes out one byte off and can still look valid:
  *   the IMb 0123456709498765432101234567891 became 0012345670949876543210123456789.
  * - `plain`: bytes 2–57 up to 56 data bytes, 58–61 reserved, 62 the vendor's symbology code
  *   (or 0x00), no AIM identifier. Source: Newland NLS-FM420 integration guide, "USB Interface →
