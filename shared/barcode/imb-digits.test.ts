@@ -1,6 +1,6 @@
 /**
  * IMb digit strings that are not IMbs. Sources:
- * - USPS-B-3200 (Intelligent Mail Barcode 4-State specification), §2 "Data fields": barcode ID
+ * - USPS-B-3200 (Intelligent Mail Barcode 4-State specification), the data fields: barcode ID
  *   2 digits, the second 0–4; service type ID 3 digits; mailer ID 6 or 9 digits (9 when it starts
  *   with 9); serial 9 or 6; routing code 0, 5, 9 or 11 digits.
  * - The result codes of USPS's usps4cb encoder (the library the USPS test file exercises), as

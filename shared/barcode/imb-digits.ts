@@ -1,6 +1,6 @@
 /**
  * The IMb's numeric form, as scanners send it: 20 tracking digits, then a routing code of 0, 5,
- * 9 or 11 digits (USPS-B-3200 §2: barcode ID 2 digits, its second 0–4; service type 3; mailer ID
+ * 9 or 11 digits (USPS-B-3200, its data fields: barcode ID 2 digits, its second 0–4; service type 3; mailer ID
  * 6 or 9; serial 9 or 6; routing 0/5/9/11). Unlike the bars it has no CRC, so its structure is
  * all there is to check, and a string that breaks it is refused with the reason: never an IMb
  * of someone else, and never quietly an office label (decode.ts).

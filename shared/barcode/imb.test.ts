@@ -295,7 +295,9 @@ describe('IMb payload checks', () => {
     expect(errorOf(parseImbDigits(`${TRACKING}0123`))).toBe(
       'the routing code after the 20-digit tracking code must be 0, 5, 9 or 11 digits, got 4',
     );
-    expect(errorOf(parseImbDigits(`${TRACKING}0123456789012`))).toBe('IMb digits must number 20, 25, 29 or 31, got 33');
+    expect(errorOf(parseImbDigits(`${TRACKING}0123456789012`))).toBe(
+      'IMb digits must number 20, 25, 29 or 31, got 33',
+    );
     expect(errorOf(parseImbDigits(`${TRACKING}A`))).toBe(
       'IMb digits may only hold digits, with a space or a dash between groups',
     );
