@@ -106,6 +106,21 @@ describe('HID POS layouts, byte for byte', () => {
       });
   });
 
+  it('an oversized report reads its 64-byte fields only; a cut-off one is an error, never a guess', () => {
+    const big = new Uint8Array(4096).fill(0x41);
+    big.set(AIM_AT_3_IMB.slice(0, 37));
+    big.fill(0, 37, 64);
+    expect(texts(new HidPosDecoder({ layout: 'aim-at-3' }).push(big, 0))).toEqual([
+      { text: IMB, symbology: ']X0' },
+    ]);
+    for (const cut of [1, 4, 6, 20])
+      expect(
+        parseHidPosReport(AIM_AT_3_IMB.slice(0, cut), HID_POS_LAYOUTS['aim-at-3'], 'aim-at-3'),
+      ).toMatchObject({
+        ok: false,
+      });
+  });
+
   it('detects the layout from where the AIM identifier is', () => {
     expect(detectHidPosLayout(AIM_IMB)).toBe('aim');
     expect(detectHidPosLayout(AIM_AT_3_IMB)).toBe('aim-at-3');
