@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { labelRuleSchema } from './barcode/label.js';
+import { electionTypeSchema } from './cure/election-type.js';
 import { scannerConfigSchema } from './scanner/config.js';
 import { referralCodesSchema } from './sync/referral-codes.js';
 
@@ -15,6 +16,11 @@ export const configSchemas = {
   election: z.string().trim().min(1).max(64),
   electionName: z.string().trim().min(1).max(200),
   electionDate: isoDate,
+  /**
+   * The election's type (general | primary | presidential-primary | special | state-local): the state
+   * profile's deadlines depend on it (shared/cure/election-type.ts, docs/deadlines.md).
+   */
+  electionType: electionTypeSchema,
   receiptDeadline: isoInstant,
   jurisdiction: z.string().trim().min(1).max(100),
   batchSize: z.number().int().min(1).max(100_000),
@@ -59,6 +65,7 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   labelRule: null,
   imbMailerIds: [],
   stateProfile: 'generic',
+  electionType: 'general',
   syncChunkSize: 500,
   syncTimeoutSeconds: 15,
   syncRetryBaseSeconds: 1,

@@ -90,12 +90,13 @@ export class Station {
       },
       onStatus: (st) => {
         this.statuses.set(st.scannerId, st);
-        this.emit('scannerStatus', { scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at });
+        this.emit('scannerStatus', { scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at, ...(st.hidPosLayout ? { hidPosLayout: st.hidPosLayout } : {}) });
       },
       onError: (e) => this.setFault(`a scan could not be recorded: ${(e as Error).message}`),
       divert: (s) => {
         if (this.clock().getTime() >= this.testUntil) return false;
-        this.emit('scannerTest', { ...s, at: this.clock().toISOString() });
+        const layout = this.statuses.get(s.scannerId)?.hidPosLayout; // so the live test shows the layout a scan was read with
+        this.emit('scannerTest', { ...s, at: this.clock().toISOString(), ...(layout ? { hidPosLayout: layout } : {}) });
         return true;
       },
     });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { profileForElection, type ElectionType } from '../../shared/cure/election-type.js';
 import { parseStateProfile } from '../../shared/cure/profile.js';
 import type { StateProfile } from '../../shared/cure/profile.js';
 import { err, ok } from '../../shared/result.js';
@@ -30,6 +31,19 @@ export function loadProfile(code: string, dir: string = defaultProfilesDir()): R
   const path = join(dir, file);
   if (!existsSync(path)) return err(`no state profile ${code}: ${path} does not exist`);
   return readProfile(path, file, code);
+}
+
+/**
+ * The profile with the deadlines of the station's election type (general unless set). A type the
+ * profile does not cover is an error in plain words, never another type's date.
+ */
+export function loadProfileFor(
+  code: string,
+  electionType: ElectionType = 'general',
+  dir: string = defaultProfilesDir(),
+): Result<StateProfile> {
+  const loaded = loadProfile(code, dir);
+  return loaded.ok ? profileForElection(loaded.value, electionType) : loaded;
 }
 
 /** Every profile in the folder, keyed by code; any bad file fails the whole load. */

@@ -4,7 +4,7 @@ import type { StateProfile } from '../../shared/cure/profile.js';
 import type { CureCode, CureState, Role } from '../../shared/domain.js';
 import type { CureCase } from '../store/cure.js';
 import type { Store } from '../store/store.js';
-import { loadProfile } from './profiles.js';
+import { loadProfileFor } from './profiles.js';
 
 export class CureError extends Error {
   constructor(message: string) {
@@ -44,13 +44,16 @@ export class CureService {
 
   /** Loaded once per code for this service's life (handlers and commands make one per call). */
   private loaded: StateProfile | null = null;
+  private loadedType: string | null = null;
 
   profile(): StateProfile {
     const code = this.store.config.get('stateProfile') ?? 'generic';
-    if (this.loaded?.code === code) return this.loaded;
-    const p = loadProfile(code);
+    const type = this.store.config.get('electionType') ?? 'general';
+    if (this.loaded?.code === code && this.loadedType === type) return this.loaded;
+    const p = loadProfileFor(code, type);
     if (!p.ok) throw new CureError(`state profile ${code}: ${p.error}`);
     this.loaded = p.value;
+    this.loadedType = type;
     return p.value;
   }
 

@@ -59,7 +59,7 @@ describe('parseHidOption', () => {
         name: 'USB HID POS scanner 0c2e:0b61',
         vendorId: 0x0c2e,
         productId: 0x0b61,
-        layout: 'aim',
+        layout: 'auto',
         maxLength: 8192,
       },
     });

@@ -16,6 +16,9 @@ import {
   type ScannerStatus,
 } from './types.js';
 
+/** expect.stringContaining is typed any; inside an object literal that trips no-unsafe-assignment. */
+const containing = (text: string): unknown => expect.stringContaining(text);
+
 class StandInDevice extends EventEmitter implements HidDevice {
   closed = false;
   // Keeps its listeners: a report already queued when the device closed can still arrive.
@@ -228,5 +231,71 @@ describe('pickDevice', () => {
     ).toBe('/dev/hidraw9');
     expect(pickDevice([other], { ...t, serialNumber: 'S3' })).toBeNull();
     expect(pickDevice([{ vendorId: 0x0c2e, productId: 0x0b61, path: '/x' }], t)?.path).toBe('/x');
+  });
+});
+
+/** The `aim-at-3` layout (AIM at bytes 3–5, data from 6): see shared/scanner/hid-pos-layout.ts for the source. */
+function posReportAt3(aim: string, data: string): number[] {
+  const r = new Array<number>(64).fill(0);
+  r[0] = 0x02;
+  r[1] = data.length;
+  [...aim].forEach((c, i) => (r[3 + i] = c.charCodeAt(0)));
+  [...data].forEach((c, i) => (r[6 + i] = c.charCodeAt(0)));
+  return r;
+}
+
+describe('HID POS report layout per scanner', () => {
+  const IMB = '0123456709498765432101234567891';
+
+  async function open(vendorId: number, layout?: string) {
+    const usb = new StandInBackend();
+    usb.plugged = [{ ...HONEYWELL_POS, vendorId }];
+    const config = scannerConfigSchema.parse({
+      kind: 'hid-pos',
+      id: 'p',
+      name: 'P',
+      vendorId,
+      productId: 0x0b61,
+      ...(layout ? { layout } : {}),
+    });
+    if (config.kind !== 'hid-pos') throw new Error('config');
+    const source = createHidPosSource(config, fast, usb.backend);
+    const seen = watch(source);
+    source.start();
+    await state(source, 'connected');
+    return { usb, source, seen };
+  }
+
+  it('auto on a Zebra (0x05e0) starts with the aim-at-3 layout its vendor uses, and reads the IMb right', async () => {
+    const { usb, source, seen } = await open(0x05e0);
+    expect(source.status().hidPosLayout).toEqual({ layout: 'aim-at-3', how: 'vendor' });
+    usb.last().report(posReportAt3(']X0', IMB));
+    expect(seen.scans.map((s) => [s.text, s.symbology])).toEqual([[IMB, ']X0']]);
+  });
+
+  it('auto on an unknown maker: detected from the first report, told in a status for the live test', async () => {
+    const { usb, source, seen } = await open(0x1234);
+    expect(source.status().hidPosLayout).toEqual({ layout: null, how: 'detected' });
+    usb.last().report(posReportAt3(']X0', IMB));
+    expect(seen.scans.map((s) => s.text)).toEqual([IMB]);
+    expect(seen.statuses.at(-1)).toMatchObject({
+      state: 'connected',
+      hidPosLayout: { layout: 'aim-at-3', how: 'detected' },
+    });
+    // A report of the other layout after that is a fault, never a scan.
+    usb.last().report(posReport(']X0', IMB));
+    expect(seen.scans).toHaveLength(1);
+    expect(seen.faults.at(-1)?.reason).toContain('set the scanner\'s layout to "aim"');
+  });
+
+  it('configured aim but the scanner sends aim-at-3: a scanner fault in plain words, no scan (was a wrong IMb)', async () => {
+    const { usb, source, seen } = await open(0x0c2e, 'aim');
+    expect(source.status().hidPosLayout).toEqual({ layout: 'aim', how: 'configured' });
+    usb.last().report(posReportAt3(']X0', IMB));
+    expect(seen.scans).toEqual([]);
+    expect(seen.faults).toMatchObject([
+      { scannerId: 'p', reason: containing('no AIM identifier at bytes 2–4') },
+    ]);
+    expect(seen.faults[0]?.reason).not.toMatch(/[{}]/);
   });
 });

@@ -27,6 +27,7 @@ import type {
   ScannerSource,
   ScannerState,
   ScannerStatus,
+  ScannerStatusDetails,
   Unsubscribe,
 } from './types.js';
 
@@ -61,6 +62,8 @@ export interface SourceOptions extends SourceTiming {
   name: string;
   open: LinkOpener;
   decoder: ScanDecoder;
+  /** What the source knows of its device beyond the state (a HID POS report layout), in every status. */
+  details?: () => ScannerStatusDetails;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -84,6 +87,7 @@ export class ReconnectingSource implements ScannerSource {
   readonly name: string;
   private readonly open: LinkOpener;
   private readonly decoder: ScanDecoder;
+  private readonly details: () => ScannerStatusDetails;
   private readonly backoff: BackoffOptions;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -111,6 +115,7 @@ export class ReconnectingSource implements ScannerSource {
     this.name = opts.name;
     this.open = opts.open;
     this.decoder = opts.decoder;
+    this.details = opts.details ?? (() => ({}));
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
@@ -120,6 +125,7 @@ export class ReconnectingSource implements ScannerSource {
       state: 'disconnected',
       reason: 'not started',
       at: this.iso(),
+      ...this.details(),
     };
   }
 
@@ -312,10 +318,14 @@ export class ReconnectingSource implements ScannerSource {
 
   private setStatus(state: ScannerState, reason?: string): void {
     if (this.current.state === state && this.current.reason === reason) return;
-    this.current =
-      reason === undefined
-        ? { scannerId: this.id, name: this.name, state, at: this.iso() }
-        : { scannerId: this.id, name: this.name, state, reason, at: this.iso() };
+    const base = { scannerId: this.id, name: this.name, state, at: this.iso(), ...this.details() };
+    this.current = reason === undefined ? base : { ...base, reason };
+    this.statuses.emit({ ...this.current });
+  }
+
+  /** The details changed (a layout was detected): the same state, told again with them. */
+  detailsChanged(): void {
+    this.current = { ...this.current, ...this.details(), at: this.iso() };
     this.statuses.emit({ ...this.current });
   }
 

@@ -13,6 +13,8 @@ export {
   type ScannerKind,
   type SerialScannerConfig,
 } from '../../shared/scanner/config.js';
+import type { z } from 'zod';
+import type { hidPosLayoutStatusSchema } from '../../shared/scanner/config.js';
 
 export interface ScanEvent {
   scannerId: string;
@@ -39,7 +41,18 @@ export const SCANNER_STATES = ['connecting', 'connected', 'disconnected', 'error
 /** `error`: the scanner is there but cannot be used (permission, busy); retries continue. */
 export type ScannerState = (typeof SCANNER_STATES)[number];
 
-export interface ScannerStatus {
+/**
+ * How a HID POS scanner's report layout was chosen: set in its configuration, the default for its
+ * maker's vendor ID, or detected from its first report (`layout` null until one came). The
+ * settings screen shows it so a supervisor can confirm it in the live test.
+ */
+export type HidPosLayoutStatus = z.infer<typeof hidPosLayoutStatusSchema>;
+
+export interface ScannerStatusDetails {
+  hidPosLayout?: HidPosLayoutStatus;
+}
+
+export interface ScannerStatus extends ScannerStatusDetails {
   scannerId: string;
   name: string;
   state: ScannerState;

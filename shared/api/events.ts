@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hidPosLayoutStatusSchema } from '../scanner/config.js';
 import { scanOutcomeSchema } from './schemas.js';
 
 /** Push events from main to every signed-in window, through the same transports as calls. */
@@ -10,11 +11,13 @@ export const eventSchemas = {
     state: z.enum(['connecting', 'connected', 'disconnected', 'error']),
     reason: z.string().optional(),
     at: z.string(),
+    /** HID POS scanners: the report layout in use and how it was chosen (detected: confirm it in the live test). */
+    hidPosLayout: hidPosLayoutStatusSchema.optional(),
   }),
   importProgress: z.object({ phase: z.enum(['reading', 'merging', 'done', 'failed']), bytes: z.number(), totalBytes: z.number().nullable(), rows: z.number(), rowsPerSecond: z.number(), error: z.string().optional() }),
   syncProgress: z.object({ batchId: z.string().nullable(), state: z.string(), sent: z.number(), total: z.number(), message: z.string().optional() }),
   /** A scan taken during the scanner live test: shown in Settings, never recorded. */
-  scannerTest: z.object({ scannerId: z.string(), text: z.string(), symbology: z.string().optional(), fault: z.string().optional(), at: z.string() }),
+  scannerTest: z.object({ scannerId: z.string(), text: z.string(), symbology: z.string().optional(), fault: z.string().optional(), at: z.string(), hidPosLayout: hidPosLayoutStatusSchema.optional() }),
   /** Something a supervisor should see that does not stop scanning (e.g. an automatic backup failed). */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   /** The station cannot record (disk full, database read-only or locked…): scanning must stop, loudly. */

@@ -5,7 +5,7 @@
  */
 import { err, ok, throwIllegalValue, type Result } from '../result.js';
 import { parseAim } from './aim.js';
-import { decodeImbBars, isImbBarString, parseImbDigits, type ImbDecoded } from './imb.js';
+import { decodeImbBars, isImbBarString, looksLikeImbDigits, parseImbDigits, type ImbDecoded } from './imb.js';
 import { checkLabel, type LabelCarries, type LabelRule } from './label.js';
 import { describeChar, findNonPrintable } from './text.js';
 
@@ -16,8 +16,9 @@ export type DecodedScan =
 /**
  * Order: strip the AIM prefix and CR/LF/Tab suffix (and stray spaces); refuse empty or
  * non-printable text; 65 bar letters are IMb bars; text the office rule accepts is its
- * label; 20/25/29/31 digits of valid structure are an IMb; bar letters of another count are
- * a partial IMb read; then the rule's error, or, with no rule, the generic label check.
+ * label; 20 to 31 digits (spaces, dashes) are an IMb, or refused with why they are not; bar
+ * letters of another count are a partial IMb read; then the rule's error, or, with no rule,
+ * the generic label check.
  *
  * Never throws: intake records every scan, so a decoder bug must become an UNREADABLE
  * scan with a reason rather than an exception that loses the scan.
@@ -41,8 +42,13 @@ function decodeScanText(raw: string, rule: LabelRule | null): Result<DecodedScan
   if (isImbBarString(text)) return imb(decodeImbBars(text));
   const label = rule === null ? null : checkLabel(text, symbology, rule);
   if (label?.ok) return ok({ kind: 'label', id: label.value.id, symbology, carries: label.value.carries });
-  const digits = parseImbDigits(text);
-  if (digits.ok) return imb(digits);
+  // 20–31 digits are meant as an IMb: one that breaks the IMb's rules is refused with the
+  // reason, never taken as an office label (the digit form has no CRC to catch a misread).
+  if (looksLikeImbDigits(text)) {
+    const digits = parseImbDigits(text);
+    if (digits.ok || label === null || label.ok) return imb(digits);
+    return err(`not an IMb (${digits.error}), and not the office's label either (${label.error})`);
+  }
   // Only bar letters but not 65 of them: a partial IMb read (rescan), not a ballot ID.
   if (/^[FADT]+$/i.test(text)) return imb(decodeImbBars(text));
   if (label !== null && !label.ok) return label;

@@ -293,13 +293,16 @@ describe('IMb payload checks', () => {
       value: { ...fields, routing: '01234567891' },
     });
     expect(errorOf(parseImbDigits(`${TRACKING}0123`))).toBe(
-      'IMb digits must number 20, 25, 29 or 31, got 24',
+      'the routing code after the 20-digit tracking code must be 0, 5, 9 or 11 digits, got 4',
+    );
+    expect(errorOf(parseImbDigits(`${TRACKING}0123456789012`))).toBe(
+      'IMb digits must number 20, 25, 29 or 31, got 33',
     );
     expect(errorOf(parseImbDigits(`${TRACKING}A`))).toBe(
-      'IMb digits may only hold digits, with spaces or dashes between groups',
+      'IMb digits may only hold digits, with a space or a dash between groups',
     );
     expect(errorOf(parseImbDigits(`-${TRACKING}`))).toBe(
-      'IMb digits may only hold digits, with spaces or dashes between groups',
+      'IMb digits hold no minus sign: only a space or a single dash may stand between groups',
     );
     expect(errorOf(parseImbDigits('07234567094987654321'))).toBe(
       'IMb barcode ID 07 is invalid: its second digit must be 0-4',

@@ -10,6 +10,8 @@ export {
 export { decodeResultJson, decodeScan, type DecodedScan } from './decode.js';
 export {
   decodeImbBars,
+  decodeImbParts,
+  looksLikeImbDigits,
   encodeImb,
   isImbBarString,
   parseImbDigits,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CURE_CODES } from '../domain.js';
 import type { CureCode } from '../domain.js';
 import { err, ok } from '../result.js';
+import { ELECTION_TYPES } from './election-type.js';
 import type { Result } from '../result.js';
 
 /**
@@ -112,6 +113,13 @@ export const holidayRuleSchema = z.discriminatedUnion(
 );
 export type HolidayRule = z.infer<typeof holidayRuleSchema>;
 
+/** One election type a profile covers: the source of its deadlines, and any that differ from the profile's. */
+const electionTypeRuleSchema = z.strictObject({
+  basis: z.string().trim().min(1),
+  cureDeadline: cureDeadlineRuleSchema.optional(),
+  receiptDeadline: receiptDeadlineRuleSchema.optional(),
+});
+
 const source = z.strictObject({
   title: z.string().min(1),
   citation: z.string().min(1).optional(),
@@ -131,6 +139,10 @@ export const stateProfileSchema = z
     cureCodes: z.partialRecord(z.enum(CURE_CODES), cureCodeRuleSchema),
     stateVocabulary: z.record(z.string().trim().min(1), z.enum(CURE_CODES)),
     cureDeadline: cureDeadlineRuleSchema,
+    /** The election types the profile covers (shared/cure/election-type.ts); others are refused, not guessed. */
+    electionTypes: z
+      .partialRecord(z.enum(ELECTION_TYPES), electionTypeRuleSchema)
+      .refine((m) => Object.keys(m).length > 0, 'name at least one election type the profile covers'),
     /** Notice due this many days after the flag (calendar, or business days when notifyDayKind says so). */
     notifyWithinDays: days.min(1).optional(),
     notifyDayKind: z.enum(['calendar', 'business']).default('calendar'),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { TERMINATORS } from './framing.js';
 import { KEYBOARD_TERMINATORS } from './hid-keyboard.js';
-import { HID_POS_LAYOUT_NAMES } from './hid-pos.js';
+import { HID_POS_LAYOUT_NAMES } from './hid-pos-layout.js';
 
 const base = {
   /** Stable: recorded with every scan as the scanner that read it. */
@@ -43,7 +43,11 @@ export const hidPosScannerSchema = z
     kind: z.literal('hid-pos'),
     ...base,
     ...hidDevice,
-    layout: z.enum(HID_POS_LAYOUT_NAMES).default('aim'),
+    /**
+     * Where the AIM identifier and the data are in its reports (shared/scanner/hid-pos-layout.ts).
+     * `auto`: the layout its maker's vendor ID is known to use, else the one its first report shows.
+     */
+    layout: z.enum([...HID_POS_LAYOUT_NAMES, 'auto']).default('auto'),
     maxLength: z.number().int().min(16).max(65_536).default(8192),
   })
   .strict();
@@ -60,6 +64,15 @@ export const hidKeyboardScannerSchema = z
     maxLength: z.number().int().min(16).max(65_536).default(512),
   })
   .strict();
+
+/**
+ * A HID POS scanner's report layout as its status tells it: the layout in use (null until `auto`
+ * has seen a report that shows it) and how it was chosen, for the settings screen to confirm.
+ */
+export const hidPosLayoutStatusSchema = z.object({
+  layout: z.enum(HID_POS_LAYOUT_NAMES).nullable(),
+  how: z.enum(['configured', 'vendor', 'detected']),
+});
 
 export const scannerConfigSchema = z.discriminatedUnion('kind', [
   serialScannerSchema,

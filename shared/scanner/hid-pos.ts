@@ -1,100 +1,52 @@
 /**
- * USB HID Point of Sale bar code scanners (usage page 0x8C): input reports → codes.
- *
- * The usages come from the USB-IF "HID Point of Sale Usage Tables" 1.02 (5 March 2001), §3
- * "Usage Page Bar Code Scanner (0x8C)", now folded into the HID Usage Tables: the Scanned Data
- * Report (usage 0x12) carries Symbology Identifier 1–3 (0xFB–0xFD), Decoded Data (0xFE) and
- * Decode Data Continued (0xFF, a flag: more of this code follows in the next report).
- * The usage tables name these fields but leave their byte positions to each device's report
- * descriptor. Scanners in "HID POS" mode all send one fixed 64-byte input report, report ID 2,
- * with the data length in byte 1 and the continued flag in bit 0 of byte 63; they differ in
- * where the symbology goes. The two layouts below are the documented ones:
- *
- * - `aim`: bytes 2–4 the AIM symbology identifier (`]`, letter, modifier; ISO/IEC 15424),
- *   5–60 up to 56 data bytes, 61 the vendor's own symbology code, 62 reserved.
- *   Source: Access-IS LSR118 / ATR110 product manuals, appendix "HID reports – barcode only",
- *   "Receive data" (with a two-report example: byte 63 is 0x01 then 0x00); the same bytes are
- *   seen from Honeywell scanners in USB HID POS mode (github.com/HenkVanAsselt/python_hon_usbhid,
- *   README: `[2, 56, 93, 88, 48, …, 63, 0, 1]`).
- * - `plain`: bytes 2–57 up to 56 data bytes, 58–61 reserved, 62 the vendor's symbology code
- *   (or 0x00), no AIM identifier. Source: Newland NLS-FM420 integration guide, "USB Interface →
- *   HID-POS → Getting Scanned Data" (VID 0x1EAB); ID TECH 2DScan and Unitech MS842N manuals
- *   print the same table.
- *
- * Byte 0 is the report ID as hidapi (node-hid) delivers it for devices with numbered reports.
- * Reports with another ID (a device's status or attribute reports) are not scans: ignored.
+ * USB HID POS scanners: reports → codes. The layouts, their sources and the checks that keep a
+ * report from being read at the wrong offset are in hid-pos-layout.ts. The layout is configured
+ * per scanner, or (`auto`) taken from the first report that shows it and kept from then on.
  */
-import { err, ok, type Result } from '../result.js';
+import { err, ok } from '../result.js';
 import { latin1, type DecodedFrame, type ScanDecoder } from './decoder.js';
+import {
+  HID_POS_LAYOUTS,
+  detectHidPosLayout,
+  parseHidPosReport,
+  type HidPosLayoutName,
+  type HidPosReport,
+} from './hid-pos-layout.js';
 
-export const HID_POS_USAGE_PAGE = 0x8c;
+export {
+  HID_POS_LAYOUTS,
+  HID_POS_LAYOUT_NAMES,
+  HID_POS_USAGE_PAGE,
+  aimAt,
+  detectHidPosLayout,
+  parseHidPosReport,
+  type HidPosLayout,
+  type HidPosLayoutName,
+  type HidPosReport,
+} from './hid-pos-layout.js';
 
-export interface HidPosLayout {
-  readonly reportId: number;
-  readonly lengthOffset: number;
-  /** Where the 3-byte AIM identifier starts, or null when the layout has none. */
-  readonly aimOffset: number | null;
-  readonly dataOffset: number;
-  readonly dataCapacity: number;
-  /** The byte whose bit 0 is Decode Data Continued. */
-  readonly flagsOffset: number;
-}
-
-export const HID_POS_LAYOUT_NAMES = ['aim', 'plain'] as const;
-export type HidPosLayoutName = (typeof HID_POS_LAYOUT_NAMES)[number];
-
-export const HID_POS_LAYOUTS: Readonly<Record<HidPosLayoutName, HidPosLayout>> = {
-  aim: { reportId: 0x02, lengthOffset: 1, aimOffset: 2, dataOffset: 5, dataCapacity: 56, flagsOffset: 63 },
-  plain: {
-    reportId: 0x02,
-    lengthOffset: 1,
-    aimOffset: null,
-    dataOffset: 2,
-    dataCapacity: 56,
-    flagsOffset: 63,
-  },
-};
-
-export interface HidPosReport {
-  aim: string | null;
-  data: Uint8Array;
-  continued: boolean;
-}
-
-/** One report: null when it is not a scanned-data report, an error when it is one but malformed. */
-export function parseHidPosReport(
-  report: Uint8Array,
-  layout: HidPosLayout,
-): Result<HidPosReport, string> | null {
-  if (report[0] !== layout.reportId) return null;
-  const length = report[layout.lengthOffset];
-  if (length === undefined)
-    return err(`HID POS report of ${report.length} bytes is too short to carry a length`);
-  if (length > layout.dataCapacity)
-    return err(`HID POS report declares ${length} data bytes, room for ${layout.dataCapacity}`);
-  const end = layout.dataOffset + length;
-  if (report.length < end) return err(`HID POS report truncated: ${report.length} bytes, data needs ${end}`);
-  const continued = ((report[layout.flagsOffset] ?? 0) & 0x01) === 0x01;
-  return ok({ aim: aimOf(report, layout), data: report.slice(layout.dataOffset, end), continued });
-}
-
-function aimOf(report: Uint8Array, layout: HidPosLayout): string | null {
-  if (layout.aimOffset === null || report[layout.aimOffset] !== 0x5d) return null;
-  const id = report.slice(layout.aimOffset, layout.aimOffset + 3);
-  return id.length === 3 && id.every((b) => b > 0x20 && b < 0x7f) ? latin1(id) : null;
-}
+/** `auto`: the layout is detected from the first scanned-data report. */
+export type HidPosLayoutSetting = HidPosLayoutName | 'auto';
 
 export interface HidPosOptions {
-  layout?: HidPosLayout;
+  layout?: HidPosLayoutSetting;
+  /** Called once when `auto` has detected the layout from a report. */
+  onDetect?: (layout: HidPosLayoutName) => void;
   /** Longest code assembled from continued reports (a 2D code can be a few kilobytes). */
   maxLength?: number;
   /** A continued code whose next report is this late is dropped, never joined to the next scan. */
   partialTimeoutMs?: number;
 }
 
+const SCANNED_DATA_REPORT_ID = HID_POS_LAYOUTS.aim.reportId;
+
+const UNKNOWN_LAYOUT =
+  "cannot tell the scanner's report layout: no AIM identifier at bytes 2–4 or 3–5 (turn the scanner's AIM prefix on, or set the layout)";
+
 /** Assembles codes spread over several reports (Decode Data Continued). */
 export class HidPosDecoder implements ScanDecoder {
-  private readonly layout: HidPosLayout;
+  private layoutName: HidPosLayoutName | null;
+  private readonly onDetect: ((layout: HidPosLayoutName) => void) | undefined;
   private readonly maxLength: number;
   private readonly partialTimeoutMs: number;
   private chunks: Uint8Array[] = [];
@@ -104,14 +56,23 @@ export class HidPosDecoder implements ScanDecoder {
   private lastAt: number | null = null;
 
   constructor(opts: HidPosOptions = {}) {
-    this.layout = opts.layout ?? HID_POS_LAYOUTS.aim;
+    const setting = opts.layout ?? 'aim';
+    this.layoutName = setting === 'auto' ? null : setting;
+    this.onDetect = opts.onDetect;
     this.maxLength = opts.maxLength ?? 8192;
     this.partialTimeoutMs = opts.partialTimeoutMs ?? 1000;
   }
 
   push(report: Uint8Array, nowMs: number): DecodedFrame[] {
     const out = this.flush(nowMs);
-    const parsed = parseHidPosReport(report, this.layout);
+    if (report[0] !== SCANNED_DATA_REPORT_ID) return out; // status or attribute reports: not scans
+    const name = this.layoutOf(report);
+    if (name === null) {
+      out.push(err({ reason: UNKNOWN_LAYOUT, partial: this.partial() }));
+      this.clear();
+      return out;
+    }
+    const parsed = parseHidPosReport(report, HID_POS_LAYOUTS[name], name);
     if (parsed === null) return out;
     if (!parsed.ok) {
       out.push(err({ reason: parsed.error, partial: this.partial() }));
@@ -121,6 +82,22 @@ export class HidPosDecoder implements ScanDecoder {
     this.lastAt = nowMs;
     out.push(...this.take(parsed.value));
     return out;
+  }
+
+  /** The layout in use, or null while `auto` has not seen a report that shows it. */
+  layout(): HidPosLayoutName | null {
+    return this.layoutName;
+  }
+
+  /** The layout for this report: configured, detected before, or detected now (`auto`). */
+  private layoutOf(report: Uint8Array): HidPosLayoutName | null {
+    if (this.layoutName !== null) return this.layoutName;
+    const found = detectHidPosLayout(report);
+    if (found !== null) {
+      this.layoutName = found;
+      this.onDetect?.(found);
+    }
+    return found;
   }
 
   flush(nowMs: number): DecodedFrame[] {

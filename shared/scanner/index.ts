@@ -6,9 +6,11 @@ export {
   HID_POS_LAYOUT_NAMES,
   HID_POS_USAGE_PAGE,
   HidPosDecoder,
+  detectHidPosLayout,
   parseHidPosReport,
   type HidPosLayout,
   type HidPosLayoutName,
+  type HidPosLayoutSetting,
 } from './hid-pos.js';
 export {
   BootKeyboardReader,

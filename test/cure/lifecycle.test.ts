@@ -315,7 +315,7 @@ describe('deadlines follow the codes (Arizona)', () => {
     clock.set('2026-11-03T20:00:00Z');
     intake.scan({ raw: 'AZ-1', operator: 'clara' });
     const mismatch = service.flag({ ballotId: 'AZ-1' }, ['SIGNATURE_MISMATCH'], CLARA, 'signature differs');
-    expect(mismatch.deadline).toBe('2026-11-09T00:00:00.000Z'); // 5 p.m. MST on the fifth day
+    expect(mismatch.deadline).toBe('2026-11-11T06:59:00.000Z'); // end of the fifth business day (Tue Nov 10), MST: A.R.S. 16-550(A)
     const both = service.flag(
       { ballotId: 'AZ-1' },
       ['NO_VOTER_SIGNATURE'],

@@ -23,6 +23,7 @@ export function baseProfileJson(): Record<string, unknown> {
     },
     stateVocabulary: { 'NO SIGNATURE': 'NO_VOTER_SIGNATURE' },
     cureDeadline: { kind: 'businessDaysAfterElection', days: 5, time: '17:00' },
+    electionTypes: { general: { basis: 'T.S. 1-1' } },
     receiptDeadline: { kind: 'electionDayClose', time: '19:00' },
     noticeChannels: ['mail'],
     holidays: { federal: true, stateHolidaysIncluded: false, state: [], dates: [] },

@@ -234,7 +234,7 @@ export const coreHandlers: Partial<CoreHandlers> = {
     }
   },
 
-  'scanners.status': (station) => station.scannerStatuses().map((st) => ({ scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at })),
+  'scanners.status': (station) => station.scannerStatuses().map((st) => ({ scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at, ...(st.hidPosLayout ? { hidPosLayout: st.hidPosLayout } : {}) })),
   'scanners.test': (station, _session, input) => ({ until: station.scannerTest(input.seconds) }),
   'scanners.discover': async () => {
     const d = await listScanners();

@@ -1,6 +1,13 @@
 import readline from 'node:readline';
-import { decodeResultJson, decodeScan, encodeImb } from '../../../shared/barcode/index.js';
+import {
+  decodeImbParts,
+  decodeResultJson,
+  decodeScan,
+  encodeImb,
+  type DecodedScan,
+} from '../../../shared/barcode/index.js';
 import type { LabelRule } from '../../../shared/barcode/label.js';
+import { ok, type Result } from '../../../shared/result.js';
 import { CommandError, openStore, parse, printJson, UsageError, type Io } from '../context.js';
 
 /** The office's label rule if a database is named (so decode matches what scanning does). */
@@ -14,11 +21,26 @@ function ruleFrom(io: Io, db: string | undefined): LabelRule | null {
   }
 }
 
+/** Data that starts with "-" (a routing code "-1234") is data to refuse, not an unknown option. */
+function dataAfterDash(args: string[]): string[] {
+  const i = args.findIndex((a) => /^-\d/.test(a));
+  return i < 0 || args.includes('--') ? args : [...args.slice(0, i), '--', ...args.slice(i)];
+}
+
+/** Two arguments, the first digits or empty: an IMb's tracking and routing codes, as the USPS encoder takes them. */
+function decodeArguments(positionals: string[], rule: LabelRule | null): Result<DecodedScan> {
+  const [tracking = '', routing = ''] = positionals;
+  if (positionals.length !== 2 || !/^\d*$/.test(tracking.trim()))
+    return decodeScan(positionals.join(' '), rule);
+  const imb = decodeImbParts(tracking, routing);
+  return imb.ok ? ok({ kind: 'imb', ...imb.value }) : imb;
+}
+
 export async function decodeCommand(io: Io, args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {});
+  const { values, positionals } = parse(dataAfterDash(args), {});
   const rule = ruleFrom(io, values.db);
   if (positionals.length > 0) {
-    const r = decodeScan(positionals.join(' '), rule);
+    const r = decodeArguments(positionals, rule);
     printJson(io, decodeResultJson(r));
     return r.ok ? 0 : 1;
   }

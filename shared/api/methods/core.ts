@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hidPosLayoutStatusSchema } from '../../scanner/config.js';
 import { labelRuleSchema } from '../../barcode/label.js';
 import { configSchemas } from '../../config.js';
 import { empty, method } from '../define.js';
@@ -140,7 +141,7 @@ export const rollMethods = {
 
 const settingKey = z.enum(Object.keys(configSchemas) as [keyof typeof configSchemas, ...(keyof typeof configSchemas)[]]);
 
-const scannerStatusSchema = z.object({ scannerId: z.string(), name: z.string().optional(), state: z.enum(['connecting', 'connected', 'disconnected', 'error']), reason: z.string().optional(), at: z.string() });
+const scannerStatusSchema = z.object({ scannerId: z.string(), name: z.string().optional(), state: z.enum(['connecting', 'connected', 'disconnected', 'error']), reason: z.string().optional(), at: z.string(), hidPosLayout: hidPosLayoutStatusSchema.optional() });
 
 export const scannerMethods = {
   'scanners.status': method({ role: 'clerk', writes: false, input: empty, output: z.array(scannerStatusSchema) }),
