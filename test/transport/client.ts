@@ -93,8 +93,13 @@ export class Client {
     return this.named(event);
   }
 
-  close(): void {
+  /** Resolves once the connection is closed (the server has let go of its session). */
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const closed = new Promise((r) => this.ws.once('close', r));
     this.ws.close();
+    await closed;
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

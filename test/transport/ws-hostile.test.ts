@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  good.close();
+  await good.close();
   await served.stop();
   t.cleanup();
 });
