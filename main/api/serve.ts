@@ -87,9 +87,14 @@ export async function serve(router: Router, options: ServeOptions): Promise<Runn
       }
       if (!hasCookie(req)) return send(res, 401, 'open the URL printed by `intake serve` (it carries the token)');
       if (req.method === 'POST' && url.pathname === '/upload') {
-        if (!allowedOrigins().has(req.headers.origin ?? '')) return send(res, 403, 'wrong Origin');
-        // Only a signed-in supervisor imports a roll: no file lands on the station's disk otherwise.
-        if (![...sockets].some((s) => s.operator?.role === 'supervisor')) return send(res, 403, 'sign in as a supervisor to upload a roll file');
+        // A refused upload's body is not read: close the connection rather than drain gigabytes.
+        const refuse = (message: string) => {
+          res.shouldKeepAlive = false;
+          send(res, 403, message);
+        };
+        if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse('wrong Origin');
+        // Only a signed-in, unlocked supervisor imports a roll: no file lands on the station's disk otherwise.
+        if (![...sockets].some((s) => s.operator?.role === 'supervisor')) return refuse('sign in as a supervisor to upload a roll file');
         return upload(req, res, router, maxUpload);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');

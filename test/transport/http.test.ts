@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestPath } from '../../main/api/serve.js';
@@ -105,6 +106,19 @@ describe('the serve token', () => {
       await win.close();
       // The window closed: its supervisor no longer opens the door.
       expect((await upload('x')).status).toBe(403);
+    });
+
+    it('answers a refused 10 GB upload at once and closes the connection instead of reading it', async () => {
+      const answer = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/upload', method: 'POST', headers: { Host: `127.0.0.1:${port}`, Cookie: cookie, Origin: `http://127.0.0.1:${port}`, 'Content-Length': String(10 * 1024 ** 3) } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+        });
+        req.on('error', reject);
+        req.write(Buffer.alloc(64 * 1024));
+      });
+      expect(answer).toEqual({ status: 403, connection: 'close' });
+      expect(uploads()).toHaveLength(1); // only the supervisor's file from the test before
     });
 
     it('refuses an upload from another Origin even with the cookie', async () => {
