@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer } from 'ws';
 import type { Router, Session } from './router.js';
-import { connectSocket, MAX_MESSAGE_BYTES } from './ws-transport.js';
+import { connectSocket, MAX_MESSAGE_BYTES, MAX_SOCKETS } from './ws-transport.js';
 
 /**
  * The loopback transport: the same React UI in a real browser, talking to the same router.
@@ -109,6 +109,12 @@ export async function serve(router: Router, options: ServeOptions): Promise<Runn
     const ok = allowedHosts().has(req.headers.host ?? '') && allowedOrigins().has(req.headers.origin ?? '') && hasCookie(req) && (req.url ?? '') === '/api';
     if (!ok) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    // A station has a few windows; a program opening thousands of sockets gets no more.
+    if (wss.clients.size >= MAX_SOCKETS) {
+      socket.write('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
     }

@@ -18,6 +18,8 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;
 /** Calls one window may have waiting at once; more are answered "too many" at once, not queued. */
 export const MAX_IN_FLIGHT = 64;
+/** Open API sockets at once: far more than a station's windows. */
+export const MAX_SOCKETS = 50;
 /** A client that never reads its answers is dropped before its unread events fill memory. */
 const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type Served } from '../e2e/fixture.js';
 import { tempDir } from '../helpers/station.js';
+import { MAX_SOCKETS } from '../../main/api/ws-transport.js';
 import { Client, exchange, frame, rawExchange, text } from './client.js';
 
 // One malformed message must not take `intake serve` down (issue 14 item 1). The real CLI runs
@@ -166,4 +167,25 @@ describe('fuzzing the transport', () => {
     );
     await stillServing();
   }, 240_000);
+});
+
+describe('too many sockets', () => {
+  it('refuses API sockets past the limit with 503, and the windows already open go on', async () => {
+    const opened: Client[] = [];
+    let refused = 0;
+    for (let i = 0; i < MAX_SOCKETS + 10; i += 1) {
+      try {
+        opened.push(await Client.open(port, cookie));
+      } catch {
+        refused += 1;
+      }
+    }
+    expect(opened.length).toBeLessThan(MAX_SOCKETS);
+    expect(refused).toBeGreaterThanOrEqual(10);
+    await stillServing();
+    for (const c of opened) await c.close();
+    const again = await Client.open(port, cookie);
+    expect((await again.call('session.status')).ok).toBe(true);
+    await again.close();
+  });
 });
