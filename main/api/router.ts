@@ -24,6 +24,7 @@ export class Session {
   lockedOperator: Operator | null = null;
   lastActivity = Date.now();
   private idleTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(
     readonly id: string,
@@ -60,13 +61,14 @@ export class Session {
   /** Re-arms the idle lock: it fires at the moment the idle time passes, not at the next call. */
   armIdleTimer(ms: number): void {
     this.clearIdleTimer();
-    if (!this.operator) return;
+    if (!this.operator || this.closed) return; // a call that finishes after its window closed arms nothing
     this.idleTimer = setTimeout(() => this.lock('idle'), ms);
     this.idleTimer.unref();
   }
 
   /** The window closed: no timer left behind. */
   close(): void {
+    this.closed = true;
     this.clearIdleTimer();
   }
 
