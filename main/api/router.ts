@@ -66,6 +66,10 @@ export class Session {
     this.idleTimer.unref();
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The window closed: no timer left behind. */
   close(): void {
     this.closed = true;
@@ -122,7 +126,7 @@ export class Router {
           parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         );
       if (spec.writes && this.station.fault) throw new ApiCallError('station-fault', `the station is stopped: ${this.station.fault}`);
-      this.station.sessions.add(session);
+      if (!session.isClosed) this.station.sessions.add(session);
       const handler = this.handlers[method] as Handler<MethodName>;
       const value = await handler(this.station, session, parsed.data);
       return { ok: true, value: spec.output.parse(value) };
