@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestPath } from '../../main/api/serve.js';
@@ -27,6 +28,28 @@ beforeAll(async () => {
 afterAll(async () => {
   await served.stop();
   t.cleanup();
+});
+
+/** Writes raw bytes to the port and returns whatever comes back before the server closes. */
+function rawHttp(bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const s = net.connect({ host: '127.0.0.1', port }, () => s.end(bytes));
+    s.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    s.on('error', () => resolve(got));
+    s.on('close', () => resolve(got));
+  });
+}
+
+describe('malformed HTTP', () => {
+  it('answers garbage, a 100 kB header and a bad upgrade with a 4xx, and goes on serving', async () => {
+    expect(await rawHttp('GARBAGE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawHttp(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX: ${'a'.repeat(100_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431/);
+    expect(await rawHttp(`GET /api HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403/);
+    expect(await rawHttp(`GET /\u0000 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(served.child.exitCode).toBeNull();
+    expect((await request(port, '/')).status).toBe(401);
+  });
 });
 
 describe('the serve token', () => {
