@@ -16,8 +16,10 @@ import { APP_INDEX_URL, APP_SCHEME, IPC_EVENT, IPC_INVOKE, isAllowedUrl, isTrust
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', '..', 'renderer');
 
-// Before ready: app:// is a standard, secure origin (relative URLs, its own origin for the CSP).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
+// Before ready: app:// is a standard, secure origin (relative URLs, its own origin for the CSP);
+// Vite's bundle is ES modules, fetched in CORS mode, hence supportFetchAPI and corsEnabled (no
+// answer carries Access-Control-Allow-Origin, so no other origin may read it).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 
 /** Serves the bundled renderer, and nothing outside its folder. */
 async function serveApp(request: Request): Promise<Response> {
