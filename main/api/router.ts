@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contract, isMethodName, type Contract, type MethodName } from '../../shared/api/contract.js';
 import { ApiCallError, type ApiResponse } from '../../shared/api/define.js';
+import { EVENTS_WHEN_LOCKED, type ApiEvent } from '../../shared/api/events.js';
 import type { Role } from '../../shared/domain.js';
 import { AuthError, roleAllows } from '../auth/auth.js';
 import { IntakeError } from '../intake/intake.js';
@@ -9,11 +10,81 @@ import { faultMessage, isFault } from '../store/faults.js';
 import type { Operator } from '../store/operators.js';
 import type { Station } from './station.js';
 
-/** One connected window (an IPC sender or a socket): who is signed in, and when they last acted. */
+type Send = (e: ApiEvent) => void;
+
+/**
+ * One connected window (an IPC sender or a socket): who is signed in, who it is locked for, and
+ * when they last acted. Its transport gives it `send`; every pushed event passes through
+ * deliver(), so both transports gate events the same way (docs/security.md).
+ */
 export class Session {
+  /** Signed in and unlocked: the one whose calls these are. */
   operator: Operator | null = null;
+  /** Who was signed in when the screen locked: only their PIN unlocks it. */
+  lockedOperator: Operator | null = null;
   lastActivity = Date.now();
-  constructor(readonly id: string) {}
+  private idleTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly send: Send = () => undefined,
+  ) {}
+
+  /** Voter data only to a signed-in, unlocked window; the rest get only events that carry none. */
+  deliver(e: ApiEvent): void {
+    if (this.operator || EVENTS_WHEN_LOCKED.has(e.event)) this.send(e);
+  }
+
+  /** Locks at once: from this instant no verdict reaches the window. */
+  lock(reason: 'idle' | 'requested'): void {
+    this.clearIdleTimer();
+    if (!this.operator) return;
+    this.lockedOperator = this.operator;
+    this.operator = null;
+    this.send({ event: 'sessionLocked', payload: { operator: this.lockedOperator.name, reason } });
+  }
+
+  signedIn(operator: Operator): Operator {
+    this.operator = operator;
+    this.lockedOperator = null;
+    this.lastActivity = Date.now();
+    return operator;
+  }
+
+  signOut(): void {
+    this.clearIdleTimer();
+    this.operator = null;
+    this.lockedOperator = null;
+  }
+
+  /** Re-arms the idle lock: it fires at the moment the idle time passes, not at the next call. */
+  armIdleTimer(ms: number): void {
+    this.clearIdleTimer();
+    if (!this.operator || this.closed) return; // a call that finishes after its window closed arms nothing
+    this.idleTimer = setTimeout(() => this.lock('idle'), ms);
+    this.idleTimer.unref();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The window closed: no timer left behind. */
+  close(): void {
+    this.closed = true;
+    this.clearIdleTimer();
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}
+
+export interface RouterOptions {
+  /** The idle time before a session locks; by default the station's idleLockMinutes (tests pass a short one). */
+  idleLockMs?: () => number;
 }
 
 export type Handler<M extends MethodName> = (
@@ -31,10 +102,15 @@ export type Handlers = { [M in MethodName]: Handler<M> };
  * back as a typed error, never as a stack trace.
  */
 export class Router {
+  private readonly idleLockMs: () => number;
+
   constructor(
     readonly station: Station,
     private readonly handlers: Handlers,
-  ) {}
+    options: RouterOptions = {},
+  ) {
+    this.idleLockMs = options.idleLockMs ?? (() => (station.store.config.get('idleLockMinutes') ?? 10) * 60_000);
+  }
 
   async handle(session: Session, method: unknown, rawInput: unknown): Promise<ApiResponse<unknown>> {
     try {
@@ -50,22 +126,34 @@ export class Router {
           parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         );
       if (spec.writes && this.station.fault) throw new ApiCallError('station-fault', `the station is stopped: ${this.station.fault}`);
-      if (session.operator) session.lastActivity = Date.now();
+      if (!session.isClosed) this.station.sessions.add(session);
       const handler = this.handlers[method] as Handler<MethodName>;
       const value = await handler(this.station, session, parsed.data);
       return { ok: true, value: spec.output.parse(value) };
     } catch (e) {
       return { ok: false, error: this.toError(e) };
+    } finally {
+      // Any call from a signed-in window is activity: the idle lock starts over.
+      if (session.operator) {
+        session.lastActivity = Date.now();
+        session.armIdleTimer(this.idleLockMs());
+      }
     }
   }
 
-  /** The screen locks after the configured idle time: the operator must sign in again. */
+  /** The window is gone: its timer stops and it no longer counts as who scans. */
+  closeSession(session: Session): void {
+    session.close();
+    this.station.sessions.delete(session);
+  }
+
+  /** A backstop for a timer that could not fire (a suspended machine): lock before serving the call. */
   private checkIdle(session: Session): void {
     if (!session.operator) return;
-    const minutes = this.station.store.config.get('idleLockMinutes') ?? 10;
-    if (Date.now() - session.lastActivity > minutes * 60_000) {
-      session.operator = null;
-      throw new ApiCallError('unauthenticated', `the screen locked after ${minutes} idle minutes: sign in again`);
+    const ms = this.idleLockMs();
+    if (Date.now() - session.lastActivity > ms) {
+      session.lock('idle');
+      throw new ApiCallError('unauthenticated', `the screen locked after ${Math.round(ms / 60_000)} idle minutes: enter your PIN to unlock`);
     }
   }
 

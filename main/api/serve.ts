@@ -3,15 +3,16 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { Router } from './router.js';
-import { Session } from './router.js';
+import { WebSocketServer } from 'ws';
+import type { Router, Session } from './router.js';
+import { connectSocket, MAX_MESSAGE_BYTES, MAX_SOCKETS } from './ws-transport.js';
 
 /**
  * The loopback transport: the same React UI in a real browser, talking to the same router.
- * Bound to 127.0.0.1 only; a random token per run (exchanged once for an HttpOnly,
- * SameSite=Strict cookie), and Host and Origin checked on every request, so neither another
- * user's process, a web page in the same browser, nor DNS rebinding can drive the station.
+ * Bound to 127.0.0.1 only; a random token per run, exchanged ONCE for an HttpOnly,
+ * SameSite=Strict cookie (a second exchange is refused, so a copied link or a leaked URL opens
+ * nothing), and Host and Origin checked on every request, so neither another user's process, a
+ * web page in the same browser, nor DNS rebinding can drive the station (docs/security.md).
  */
 export interface ServeOptions {
   port?: number;
@@ -22,6 +23,15 @@ export interface ServeOptions {
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,7 +55,9 @@ export interface RunningServer {
 export async function serve(router: Router, options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? crypto.randomBytes(24).toString('hex');
   const cookieName = 'intake_session';
-  const cookieValue = crypto.createHash('sha256').update(token).digest('hex');
+  // Random, not derived from the token: knowing a used link gives nothing.
+  const cookieValue = crypto.randomBytes(32).toString('hex');
+  let exchanged = false;
   const maxUpload = options.maxUploadBytes ?? 8 * 1024 ** 3;
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -57,43 +69,60 @@ export async function serve(router: Router, options: ServeOptions): Promise<Runn
       return k === cookieName && v !== undefined && timingSafeEqual(v, cookieValue);
     });
 
+  const sockets = new Set<Session>();
   const server = http.createServer((req, res) => {
     void (async () => {
-      const security = {
-        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-        'X-Content-Type-Options': 'nosniff',
-        'Referrer-Policy': 'no-referrer',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Resource-Policy': 'same-origin',
-        'Cache-Control': 'no-store',
-      };
-      if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, 'wrong Host header', security);
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? ''}`);
+      if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, 'wrong Host header');
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
       const given = url.searchParams.get('token');
       if (given !== null) {
-        if (!timingSafeEqual(given, token)) return send(res, 403, 'wrong token', security);
-        res.writeHead(303, { ...security, Location: '/', 'Set-Cookie': `${cookieName}=${cookieValue}; HttpOnly; SameSite=Strict; Path=/` });
+        if (!timingSafeEqual(given, token)) return send(res, 403, 'wrong token');
+        // A window that already holds the cookie (a reload of the link) needs no second exchange.
+        if (!hasCookie(req)) {
+          if (exchanged) return send(res, 403, 'this link has already been used to open the station: go back to the window it opened, or restart `intake serve` for a new link');
+          exchanged = true;
+        }
+        res.writeHead(303, { ...SECURITY_HEADERS, Location: '/', 'Set-Cookie': `${cookieName}=${cookieValue}; HttpOnly; SameSite=Strict; Path=/` });
         return res.end();
       }
-      if (!hasCookie(req)) return send(res, 401, 'open the URL printed by `intake serve` (it carries the token)', security);
+      if (!hasCookie(req)) return send(res, 401, 'open the URL printed by `intake serve` (it carries the token)');
       if (req.method === 'POST' && url.pathname === '/upload') {
-        if (!allowedOrigins().has(req.headers.origin ?? '')) return send(res, 403, 'wrong Origin', security);
-        return upload(req, res, router, maxUpload, security);
+        // A refused upload's body is not read: close the connection rather than drain gigabytes.
+        const refuse = (message: string) => {
+          res.shouldKeepAlive = false;
+          send(res, 403, message);
+        };
+        if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse('wrong Origin');
+        // Only a signed-in, unlocked supervisor imports a roll: no file lands on the station's disk otherwise.
+        if (![...sockets].some((s) => s.operator?.role === 'supervisor')) return refuse('sign in as a supervisor to upload a roll file');
+        return upload(req, res, router, maxUpload);
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', security);
-      return staticFile(res, options.rendererDir, url.pathname, security);
-    })().catch((e: unknown) => send(res, 500, `server error: ${(e as Error).message}`, {}));
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+      return staticFile(res, options.rendererDir, url.pathname);
+      // Never the error's own text: it may carry the install path.
+    })().catch(() => send(res, 500, 'server error'));
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined); // a client that resets mid-handshake must not end the server
     const ok = allowedHosts().has(req.headers.host ?? '') && allowedOrigins().has(req.headers.origin ?? '') && hasCookie(req) && (req.url ?? '') === '/api';
     if (!ok) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, router));
+    // A station has a few windows; a program opening thousands of sockets gets no more.
+    if (wss.clients.size >= MAX_SOCKETS) {
+      socket.write('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = connectSocket(ws, router);
+      sockets.add(session);
+      ws.once('close', () => sockets.delete(session));
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -115,30 +144,7 @@ export async function serve(router: Router, options: ServeOptions): Promise<Runn
   };
 }
 
-function connect(ws: WebSocket, router: Router): void {
-  const session = new Session(crypto.randomUUID());
-  const unsubscribe = router.station.subscribe((e) => {
-    // Events carry voter names: only a signed-in window receives them.
-    if (session.operator && ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
-  });
-  // binaryType is 'nodebuffer' (the default): each message arrives as one Buffer.
-  ws.on('message', (data: Buffer) => {
-    void (async () => {
-      let msg: { id?: unknown; method?: unknown; input?: unknown };
-      try {
-        msg = JSON.parse(data.toString('utf8')) as typeof msg;
-      } catch {
-        ws.send(JSON.stringify({ id: null, response: { ok: false, error: { code: 'invalid-input', message: 'a message must be JSON' } } }));
-        return;
-      }
-      const response = await router.handle(session, msg.method, msg.input);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: typeof msg.id === 'number' ? msg.id : null, response }));
-    })();
-  });
-  ws.on('close', unsubscribe);
-}
-
-async function upload(req: http.IncomingMessage, res: http.ServerResponse, router: Router, maxBytes: number, headers: Record<string, string>): Promise<void> {
+async function upload(req: http.IncomingMessage, res: http.ServerResponse, router: Router, maxBytes: number): Promise<void> {
   const id = crypto.randomUUID();
   const dir = router.station.ensureUploadsDir();
   const target = path.join(dir, id);
@@ -151,26 +157,41 @@ async function upload(req: http.IncomingMessage, res: http.ServerResponse, route
     await pipeline(req, fs.createWriteStream(target, { mode: 0o600 }));
   } catch (e) {
     fs.rmSync(target, { force: true });
-    return send(res, 413, `upload failed: ${(e as Error).message}`, headers);
+    if (size > maxBytes) return send(res, 413, `upload larger than ${maxBytes} bytes`);
+    // The error's own text names the uploads folder: say what happened in plain words instead.
+    return send(res, 500, (e as NodeJS.ErrnoException).code === 'ENOSPC' ? 'upload failed: the station\'s disk is full' : 'upload failed: the file could not be written, or the connection was cut');
   }
-  res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ uploadId: id, bytes: size }));
 }
 
-function staticFile(res: http.ServerResponse, root: string, pathname: string, headers: Record<string, string>): void {
-  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+function staticFile(res: http.ServerResponse, root: string, pathname: string): void {
+  const rel = requestPath(pathname);
+  if (rel === null) return send(res, 400, 'bad request path');
   const file = path.resolve(root, rel);
-  if (!file.startsWith(path.resolve(root) + path.sep)) return send(res, 404, 'not found', headers);
+  if (!file.startsWith(path.resolve(root) + path.sep)) return send(res, 404, 'not found');
   fs.stat(file, (err, st) => {
-    if (err || !st.isFile()) return send(res, 404, 'not found', headers);
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
+    if (err || !st.isFile()) return send(res, 404, 'not found');
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
     fs.createReadStream(file).pipe(res);
   });
 }
 
-function send(res: http.ServerResponse, status: number, message: string, headers: Record<string, string>): void {
+/** A URL path as a relative file name; null for malformed percent-encoding or a NUL (a 400, not a 500). */
+export function requestPath(pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  return decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+}
+
+function send(res: http.ServerResponse, status: number, message: string): void {
   if (res.headersSent) return void res.end();
-  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(`${message}\n`);
 }
 

@@ -12,6 +12,8 @@ import { feedScanners } from '../intake/scanner-feed.js';
 import type { ScannerHub, ScannerStatus } from '../scanners/index.js';
 import type { ScannerConfig } from '../../shared/scanner/config.js';
 import type { Store } from '../store/store.js';
+import { recordScanFault } from '../store/scan-faults.js';
+import type { Session } from './router.js';
 
 /**
  * Everything the API serves from: the store, the intake pipeline, operators, and the event
@@ -26,8 +28,8 @@ export class Station {
   private hub: ScannerHub | null = null;
   private readonly statuses = new Map<string, ScannerStatus>();
   private testUntil = 0;
-  /** The operator hardware scans are recorded under: whoever signed in last at this station. */
-  activeOperator: string | null = null;
+  /** Every window the router has served (the transports remove them when they close). */
+  readonly sessions = new Set<Session>();
 
   constructor(
     readonly store: Store,
@@ -78,12 +80,31 @@ export class Station {
     );
   }
 
+  /**
+   * Who a hardware scan is credited to: the operator of the most recently active signed-in,
+   * unlocked window. Null when everyone has signed out or locked: such a scan is refused.
+   */
+  activeOperator(): string | null {
+    let best: Session | null = null;
+    for (const s of this.sessions) if (s.operator && (!best || s.lastActivity > best.lastActivity)) best = s;
+    return best?.operator?.name ?? null;
+  }
+
+  /** A hardware scan no one can be credited with: kept for a supervisor, never a receipt; every screen is told. */
+  refuseScan(scanner: string, raw: string): void {
+    const at = this.clock().toISOString();
+    const reason = 'no operator was signed in (or the screen was locked): the envelope was not recorded; sign in and scan it again';
+    this.emit('scanRefused', { scanner, reason: 'sign in to scan', at });
+    recordScanFault(this.store, { at, station: this.stationName, scanner, raw, reason });
+  }
+
   /** Starts the configured serial/HID scanners; their verdicts go out as events like any scan. */
   startScanners(configs: readonly ScannerConfig[]): void {
     if (configs.length === 0) return;
     this.hub = feedScanners(configs, {
       intake: () => this.intake(),
-      operator: () => this.activeOperator ?? '(no one signed in)',
+      // divert() below has already refused a scan when this is null: the name is never recorded.
+      operator: () => this.activeOperator() ?? '(no one signed in)',
       onOutcome: (o) => {
         this.emit('verdict', outcomeJson(o) as never);
         if (o.closedBatch) this.afterBatchClose(o.closedBatch);
@@ -94,9 +115,13 @@ export class Station {
       },
       onError: (e) => this.setFault(`a scan could not be recorded: ${(e as Error).message}`),
       divert: (s) => {
-        if (this.clock().getTime() >= this.testUntil) return false;
-        const layout = this.statuses.get(s.scannerId)?.hidPosLayout; // so the live test shows the layout a scan was read with
-        this.emit('scannerTest', { ...s, at: this.clock().toISOString(), ...(layout ? { hidPosLayout: layout } : {}) });
+        if (this.clock().getTime() < this.testUntil) {
+          const layout = this.statuses.get(s.scannerId)?.hidPosLayout; // so the live test shows the layout a scan was read with
+          this.emit('scannerTest', { ...s, at: this.clock().toISOString(), ...(layout ? { hidPosLayout: layout } : {}) });
+          return true;
+        }
+        if (this.activeOperator() !== null) return false;
+        this.refuseScan(s.scannerId, s.text);
         return true;
       },
     });

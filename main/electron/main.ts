@@ -1,19 +1,52 @@
 // The Electron shell: thin on purpose. It opens the station's services (the same ones the CLI
 // and `intake serve` use), one hardened window, and the IPC transport to the one router.
-import { app, BrowserWindow, ipcMain, session as electronSession, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Router, Session } from '../api/router.js';
 import { buildHandlers } from '../api/handlers/index.js';
 import { Station } from '../api/station.js';
 import { defaultDbPath } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { acquireStationLock } from '../store/instance-lock.js';
-import { IPC_EVENT, IPC_INVOKE, isAllowedUrl, windowOptions } from './window.js';
+import { appResponseHeaders, resolveAppPath } from './app-protocol.js';
+import { APP_INDEX_URL, APP_SCHEME, IPC_EVENT, IPC_INVOKE, isAllowedUrl, isTrustedSender, windowOptions } from './window.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const rendererIndex = path.join(here, '..', '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).toString();
+const rendererDir = path.join(here, '..', '..', 'renderer');
+
+// Before ready: app:// is a standard, secure origin (relative URLs, its own origin for the CSP);
+// Vite's bundle is ES modules, fetched in CORS mode, hence supportFetchAPI and corsEnabled (no
+// answer carries Access-Control-Allow-Origin, so no other origin may read it).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
+
+/** Serves the bundled renderer, and nothing outside its folder. */
+async function serveApp(request: Request): Promise<Response> {
+  const file = resolveAppPath(rendererDir, request.url);
+  if (!file) return new Response('not found', { status: 404 });
+  try {
+    return new Response(await fs.readFile(file), { headers: appResponseHeaders(file) });
+  } catch {
+    return new Response('not found', { status: 404 });
+  }
+}
+
+/** Every navigation, redirect or frame navigation away from the bundled page is stopped. */
+function guard(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedUrl(url)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    // Sub-frames may not navigate at all (the UI has none); the main frame only to our page.
+    if (!event.isMainFrame || !isAllowedUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
 
 if (!app.requestSingleInstanceLock()) {
   // A second station process on the same database would race the first: refuse it.
@@ -31,18 +64,13 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
-  app.on('web-contents-created', (_e, contents: WebContents) => {
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event, url) => {
-      if (!isAllowedUrl(url, rendererUrl)) event.preventDefault();
-    });
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
+  app.on('web-contents-created', (_e, contents: WebContents) => guard(contents));
 
   void app.whenReady().then(() => {
     const ses = electronSession.defaultSession;
     ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
+    protocol.handle(APP_SCHEME, serveApp);
 
     const dbPath = process.env['INTAKE_DB'] ?? defaultDbPath();
     store = Store.open(dbPath, { createFolder: !process.env['INTAKE_DB'] });
@@ -52,24 +80,38 @@ if (!app.requestSingleInstanceLock()) {
     const router = new Router(station, buildHandlers());
     station.startScanners(store.config.get('scanners') ?? []);
 
-    ipcMain.handle(IPC_INVOKE, (event, method: unknown, input: unknown) => {
-      if (!isAllowedUrl(event.senderFrame?.url ?? '', rendererUrl)) return { ok: false, error: { code: 'forbidden', message: 'unknown sender' } };
-      let s = sessions.get(event.sender.id);
-      if (!s) {
-        s = new Session(String(event.sender.id));
-        sessions.set(event.sender.id, s);
-        event.sender.once('destroyed', () => sessions.delete(event.sender.id));
-      }
-      return router.handle(s, method, input);
+    const win = new BrowserWindow(windowOptions(path.join(here, 'preload.cjs')));
+    const windowId = win.webContents.id;
+    // One subscription; each window's Session decides what it may receive (locked: no voter data).
+    station.subscribe((e) => {
+      for (const s of sessions.values()) s.deliver(e);
     });
 
-    const win = new BrowserWindow(windowOptions(path.join(here, 'preload.cjs')));
-    station.subscribe((e) => {
-      const s = sessions.get(win.webContents.id);
-      if (s?.operator && !win.isDestroyed()) win.webContents.send(IPC_EVENT, e);
+    ipcMain.handle(IPC_INVOKE, (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
+      const frame = event.senderFrame;
+      const sender = { webContentsId: event.sender.id, frame: frame ? { url: frame.url, isTopFrame: frame.parent === null && frame === event.sender.mainFrame } : null };
+      if (!isTrustedSender(sender, win.isDestroyed() ? null : windowId)) return { ok: false, error: { code: 'forbidden', message: 'unknown sender' } };
+      return router.handle(sessionOf(event.sender, router), method, input);
     });
+
+    function sessionOf(wc: WebContents, r: Router): Session {
+      let s = sessions.get(wc.id);
+      if (!s) {
+        s = new Session(String(wc.id), (e) => {
+          if (!wc.isDestroyed()) wc.send(IPC_EVENT, e);
+        });
+        const created = s;
+        sessions.set(wc.id, created);
+        wc.once('destroyed', () => {
+          sessions.delete(wc.id);
+          r.closeSession(created);
+        });
+      }
+      return s;
+    }
+
     win.once('ready-to-show', () => win.show());
-    void win.loadURL(rendererUrl);
+    void win.loadURL(APP_INDEX_URL);
   });
 
   app.on('window-all-closed', () => app.quit());

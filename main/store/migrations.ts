@@ -277,11 +277,26 @@ const v8 = `
 ALTER TABLE ballots ADD COLUMN cancelled_at TEXT;
 `;
 
+// Hardware scans refused because no operator was signed in and unlocked (issue 14 item 6):
+// never receipts, kept so a supervisor sees them and the envelopes are scanned again.
+const v6 = `
+CREATE TABLE scan_faults (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  station TEXT NOT NULL,
+  scanner TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  reason TEXT NOT NULL
+) STRICT;
+CREATE INDEX scan_faults_at ON scan_faults(at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'intake core', sql: v1 },
   { version: 2, name: 'operators', sql: v2 },
   { version: 3, name: 'cure cases and review', sql: v3 },
   { version: 4, name: 'sync outbox', sql: v4 },
   { version: 5, name: 'review queue index', sql: v5 },
+  { version: 6, name: 'refused hardware scans', sql: v6 },
   { version: 8, name: 'ballot cancellation date', sql: v8 },
 ];

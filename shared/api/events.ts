@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hidPosLayoutStatusSchema } from '../scanner/config.js';
 import { scanOutcomeSchema } from './schemas.js';
 
-/** Push events from main to every signed-in window, through the same transports as calls. */
+/** Push events from main to every signed-in window (and, when locked, only EVENTS_WHEN_LOCKED), through the same transports as calls. */
 export const eventSchemas = {
   verdict: scanOutcomeSchema,
   scannerStatus: z.object({
@@ -22,7 +22,14 @@ export const eventSchemas = {
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   /** The station cannot record (disk full, database read-only or locked…): scanning must stop, loudly. */
   stationFault: z.object({ fault: z.string().nullable() }),
+  /** This window's screen locked (idle, or asked for): cover it; only the same operator's PIN unlocks. */
+  sessionLocked: z.object({ operator: z.string(), reason: z.enum(['idle', 'requested']) }),
+  /** A hardware scan with no one signed in and unlocked: not recorded; every screen says "sign in to scan". */
+  scanRefused: z.object({ scanner: z.string(), reason: z.string(), at: z.string() }),
 } as const;
+
+/** The events a locked or signed-out window still receives: none carries a voter's data. */
+export const EVENTS_WHEN_LOCKED: ReadonlySet<EventName> = new Set<EventName>(['sessionLocked', 'scanRefused', 'stationFault']);
 
 export type EventName = keyof typeof eventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

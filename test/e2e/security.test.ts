@@ -83,6 +83,7 @@ beforeAll(async () => {
   token = url.searchParams.get('token') ?? '';
   const exchange = await get(`/?token=${token}`);
   const setCookie = exchange.headers['set-cookie']?.[0] ?? '';
+  expect(setCookie).toMatch(/HttpOnly; SameSite=Strict/);
   cookie = setCookie.split(';')[0] ?? '';
   b = await browser();
 });
@@ -110,11 +111,13 @@ describe('intake serve over HTTP', () => {
     expect(reached).toBe(false);
   });
 
-  it('exchanges the per-run token once for an HttpOnly, SameSite=Strict cookie; refuses a wrong or missing token', async () => {
+  it('exchanges the per-run token once for an HttpOnly, SameSite=Strict cookie; refuses a second exchange, a wrong or missing token', async () => {
     expect(token).toMatch(/^[0-9a-f]{48}$/);
-    const exchange = await get(`/?token=${token}`);
-    expect(exchange.status).toBe(303);
-    expect(exchange.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/);
+    expect(cookie).toMatch(/^intake_session=[0-9a-f]{64}$/);
+    const again = await get(`/?token=${token}`);
+    expect(again.status).toBe(403);
+    expect(again.body).toContain('this link has already been used');
+    expect(again.headers['set-cookie']).toBeUndefined();
     expect((await get(`/?token=${'0'.repeat(48)}`)).status).toBe(403);
     const none = await get('/');
     expect(none.status).toBe(401);
@@ -196,13 +199,21 @@ describe('hostile calls on an open socket', () => {
   });
 });
 
+/** A browser context holding the station's cookie (the token itself opens the station once only). */
+async function stationContext() {
+  const context = await b.newContext();
+  const [name, value] = cookie.split('=');
+  await context.addCookies([{ name: name ?? '', value: value ?? '', domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
+  return context;
+}
+
 describe('in Chromium', () => {
   it('a page from another origin on this machine can neither open the API socket nor frame the station', async () => {
     // Sign in to the station in this browser first, so its cookie is there to be abused:
     // 127.0.0.1 on another port is the same site, so SameSite alone would not stop it.
-    const context = await b.newContext();
+    const context = await stationContext();
     const station = await context.newPage();
-    await station.goto(served.url);
+    await station.goto(served.origin);
     await station.waitForSelector('input[name=operator]');
 
     const evil = http.createServer((_req, res) => {
@@ -243,13 +254,13 @@ describe('in Chromium', () => {
   });
 
   it('the served page runs no injected inline script', async () => {
-    const context = await b.newContext();
+    const context = await stationContext();
     const p = await context.newPage();
     const violations: string[] = [];
     p.on('console', (m) => {
       if (m.type() === 'error') violations.push(m.text());
     });
-    await p.goto(served.url);
+    await p.goto(served.origin);
     await p.waitForSelector('input[name=operator]');
     const ran = await p.evaluate(
       () =>

@@ -21,15 +21,23 @@ export const sessionMethods = {
       needsFirstSupervisor: z.boolean(),
       fault: z.string().nullable(),
       idleLockMinutes: z.number(),
+      /** The screen is locked: only this operator's PIN unlocks it (session.unlock). */
+      locked: z.object({ operator: z.string() }).nullable(),
     }),
   }),
   'session.signIn': method({ role: 'public', writes: false, input: z.object({ operator: operatorName, pin }).strict(), output: operatorSchema }),
   'session.signOut': method({ role: 'public', writes: false, input: empty, output: empty }),
+  /** Locks the screen now (the renderer's idle timer, or a Lock button); events stop at once. */
+  'session.lock': method({ role: 'clerk', writes: false, input: empty, output: empty }),
+  /** Unlocks as the operator who was signed in when the screen locked: no one else. */
+  'session.unlock': method({ role: 'public', writes: false, input: z.object({ pin }).strict(), output: operatorSchema }),
   'session.createFirstSupervisor': method({ role: 'public', writes: true, input: z.object({ operator: operatorName, pin }).strict(), output: operatorSchema }),
   'operators.list': method({ role: 'supervisor', writes: false, input: empty, output: z.array(operatorSchema) }),
   'operators.create': method({ role: 'supervisor', writes: true, input: z.object({ name: operatorName, role: roleSchema, pin }).strict(), output: operatorSchema }),
   'operators.resetPin': method({ role: 'supervisor', writes: true, input: z.object({ name: operatorName, pin }).strict(), output: empty }),
 } as const;
+
+const scanFaultSchema = z.object({ id: z.number(), at: z.string(), station: z.string(), scanner: z.string(), raw: z.string(), reason: z.string() });
 
 export const intakeMethods = {
   'scan.submit': method({
@@ -44,6 +52,13 @@ export const intakeMethods = {
     writes: true,
     input: z.object({ seq: z.number().int().positive(), reason: reasonSchema }).strict(),
     output: z.object({ seq: z.number(), undoneAt: z.string() }),
+  }),
+  /** Hardware scans refused because no one was signed in and unlocked: never recorded as receipts. */
+  'scans.refused': method({
+    role: 'supervisor',
+    writes: false,
+    input: z.object({ limit: z.number().int().min(1).max(1000) }).strict(),
+    output: z.array(scanFaultSchema),
   }),
 } as const;
 
