@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { ensurePrivateDir, openPrivateSync, tightenIfPresent } from './private-file.js';
 
 export type Db = Database.Database;
 
@@ -43,10 +44,13 @@ export interface OpenOptions {
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir)) {
-    if (options.createFolder) fs.mkdirSync(dir, { recursive: true });
-    else throw new StoreOpenError(`database folder ${dir} does not exist`, 'folder-missing');
-  }
+  if (options.createFolder) {
+    try {
+      ensurePrivateDir(dir); // the station's own folder: owner-only
+    } catch (e) {
+      throw new StoreOpenError(`cannot create the database folder ${dir}: ${(e as Error).message}`, 'open-failed');
+    }
+  } else if (!fs.existsSync(dir)) throw new StoreOpenError(`database folder ${dir} does not exist`, 'folder-missing');
   if (!options.readonly) {
     try {
       fs.accessSync(dir, fs.constants.W_OK);
@@ -54,6 +58,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       throw new StoreOpenError(`database folder ${dir} is read-only: receipts cannot be recorded`, 'read-only');
     }
   }
+  if (!options.readonly && file !== ':memory:') makePrivate(file);
   let db: Db;
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -65,6 +70,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     if (!options.readonly) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new StoreOpenError(`database ${file} refused WAL mode (${String(mode)})`, 'open-failed');
+      if (file !== ':memory:') tightenIfPresent(`${file}-wal`, `${file}-shm`);
     }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -76,6 +82,23 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.close();
     if (e instanceof StoreOpenError) throw e;
     throw diskFull(dir) ?? classifyOpenError(file, e as Error);
+  }
+}
+
+/**
+ * Voters' names and addresses: the database and its companions are owner-only. A new file is
+ * created 0600 before SQLite opens it, so SQLite gives its -wal and -shm the same mode; an
+ * existing database (from before this rule) has its files tightened here.
+ */
+function makePrivate(file: string): void {
+  try {
+    if (fs.existsSync(file)) tightenIfPresent(file, `${file}-wal`, `${file}-shm`, `${file}-journal`);
+    else fs.closeSync(openPrivateSync(file, 'wx'));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EEXIST') return makePrivate(file); // another process created it meanwhile
+    if (code === 'EACCES' || code === 'EROFS') throw new StoreOpenError(`database ${file} cannot be written (${(e as Error).message})`, 'read-only');
+    throw diskFull(path.dirname(path.resolve(file))) ?? new StoreOpenError(`cannot open database ${file}: ${(e as Error).message}`, 'open-failed');
   }
 }
 
