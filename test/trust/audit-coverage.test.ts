@@ -150,7 +150,7 @@ describe('audit verify covers every table that decides a verdict', () => {
     expect(verify()).toMatchObject({ ok: false, brokenAt: 0, reason: `resolution of scan ${seqOf['unknown']} (forward by sue) has no audit entry: the station never recorded it` });
     tamper('DELETE FROM problem_resolutions WHERE scan_seq = ?', seqOf['unknown']);
     tamper("UPDATE problem_resolutions SET resolution = 'reject-late' WHERE scan_seq = ?", seqOf['BS-08']);
-    expect(verify()).toMatchObject({ ok: false, reason: `resolution of scan ${seqOf['BS-08']} differs from its audit entry ${verify().brokenAt} (resolution is "reject-late", the log says "accept-postmark")` });
+    expect(verify()).toMatchObject({ ok: false, reason: expect.stringMatching(new RegExp(`^resolution of scan ${seqOf['BS-08']} differs from its audit entry \\d+ \\(resolution is "reject-late", the log says "accept-postmark"\\)$`)) as unknown });
   });
 
   it('an altered verdict is named, and so is a receipt added for it', () => {
