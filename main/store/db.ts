@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { isLocked, lockedMessage } from './faults.js';
 import { ensurePrivateDir, openPrivateSync, tightenIfPresent } from './private-file.js';
 
 export type Db = Database.Database;
@@ -35,6 +36,16 @@ export interface OpenOptions {
   createFolder?: boolean;
   readonly?: boolean;
   migrations?: readonly Migration[];
+  /** How long a write waits for another program's lock before giving up (default: INTAKE_BUSY_TIMEOUT_MS, else 5 s). */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+function busyTimeout(options: OpenOptions): number {
+  const fromEnv = Number(process.env['INTAKE_BUSY_TIMEOUT_MS'] ?? '');
+  const ms = options.busyTimeoutMs ?? (process.env['INTAKE_BUSY_TIMEOUT_MS'] && Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : DEFAULT_BUSY_TIMEOUT_MS);
+  return Math.min(ms, 600_000);
 }
 
 /**
@@ -66,7 +77,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw diskFull(dir) ?? new StoreOpenError(`cannot open database ${file}: ${(e as Error).message}`, 'open-failed');
   }
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${busyTimeout(options)}`);
     if (!options.readonly) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new StoreOpenError(`database ${file} refused WAL mode (${String(mode)})`, 'open-failed');
@@ -117,8 +128,7 @@ function classifyOpenError(file: string, e: Error): StoreOpenError {
   const code = (e as { code?: string }).code ?? '';
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
     return new StoreOpenError(`database ${file} is corrupt or not a station database (${e.message})`, 'corrupt');
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
-    return new StoreOpenError(`database ${file} is locked by another program (${e.message})`, 'locked');
+  if (isLocked(e)) return new StoreOpenError(`${lockedMessage(file)} (${file})`, 'locked');
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN')
     return new StoreOpenError(`database ${file} cannot be written (${e.message})`, 'read-only');
   return new StoreOpenError(`cannot open database ${file}: ${e.message}`, 'open-failed');

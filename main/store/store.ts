@@ -85,6 +85,7 @@ export class Store {
     void this.checkpointer?.stop();
     this.checkpointer = null;
     try {
+      this.db.pragma('busy_timeout = 200'); // a tidy-up only: never keep a closing command waiting on another program
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
       // another connection holds the WAL; SQLite checkpoints later

@@ -62,7 +62,7 @@ describe('the sync token never travels over plain http beyond this computer', ()
     const started = performance.now();
     expect(await connectionsDuring(() => expect(pullChanges(t.store, { baseUrl: 'http://state.example/api', token: TOKEN })).rejects.toThrow(REFUSED))).toBe(0);
     expect(await connectionsDuring(() => expect(getChanges({ baseUrl: 'http://state.example/', token: TOKEN, since: null, limit: 10, timeoutMs: 5_000 })).rejects.toThrow(REFUSED))).toBe(0);
-    const body = { header: { batchId: 'b', stationId: 's', electionId: 'e', closedAt: '2026-11-03T00:00:00Z', handCount: 0 }, chunk: { index: 0, count: 1 }, receipts: [] };
+    const body = { batchId: 'b', stationId: 's', electionId: 'e', closedAt: '2026-11-03T00:00:00Z', handCount: 0, chunk: { index: 0, count: 1 }, receipts: [] };
     expect(await connectionsDuring(() => expect(postChunk({ baseUrl: 'http://state.example/', token: TOKEN, key: 'k', body, timeoutMs: 5_000 })).rejects.toThrow(REFUSED))).toBe(0);
     expect(performance.now() - started).toBeLessThan(1_000); // no name lookup, no connect timeout
   });
