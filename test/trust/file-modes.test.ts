@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupTo, restoreFrom } from '../../main/backup/backup.js';
 import { Intake } from '../../main/intake/intake.js';
 import { defaultDbPath } from '../../main/store/db.js';
+import { RejectsWriter } from '../../main/roll/rejects.js';
 import { openPrivateSync } from '../../main/store/private-file.js';
 import { Store } from '../../main/store/store.js';
 import { writeWithSidecar } from '../../main/sync/files.js';
@@ -90,6 +91,17 @@ describe('files holding voters’ data are owner-only', () => {
     for (const f of [csv, `${csv}.sha256`]) fs.chmodSync(f, 0o644);
     await writeWithSidecar(csv, 'ballot,voter\n');
     expect([mode(csv), mode(`${csv}.sha256`)]).toEqual([0o600, 0o600]);
+  });
+
+  it('the rejects file of a roll import, left 0644 by an earlier import is 0600 before the new rejects go in', async () => {
+    const file = path.join(t.dir, 'roll.csv.rejects.csv');
+    fs.writeFileSync(file, 'old rejects');
+    fs.chmodSync(file, 0o644);
+    const w = new RejectsWriter(file);
+    w.add(2, 'no ballot ID', 'DOE,JANE,1 MAIN ST');
+    await w.close();
+    expect(mode(file)).toBe(0o600);
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('old rejects');
   });
 
   it('receipts export --out and feed export --out over existing 0644 files, under umask 000 (the real CLI)', () => {
