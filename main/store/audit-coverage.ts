@@ -203,6 +203,9 @@ interface ExpectedStep {
 interface ChainCase {
   steps: ExpectedStep[];
   state: string;
+  ballotId: unknown;
+  /** The codes after the last flag (an added code records the merged list). */
+  codes: string;
 }
 
 /** Each step-making entry of a case, in order: open (FLAGGED), codes added, a transition, a notice sent. */
@@ -211,10 +214,11 @@ function addCureEntry(cases: Map<number, ChainCase>, e: Entry): void {
   const caseId = Number(e.action === 'cure.notice-sent' ? after['caseId'] : e.entity_id);
   const c = cases.get(caseId);
   if (e.action === 'cure.flag' && e.before === null) {
-    cases.set(caseId, { steps: [{ entry: e, from: null, to: 'FLAGGED' }], state: 'FLAGGED' });
+    cases.set(caseId, { steps: [{ entry: e, from: null, to: 'FLAGGED' }], state: 'FLAGGED', ballotId: after['ballotId'], codes: canonicalJson(after['codes'] ?? null) });
     return;
   }
   if (!c) return; // a case the log never opened: its rows are reported as unrecorded
+  if (e.action === 'cure.flag') c.codes = canonicalJson(after['codes'] ?? null);
   if (e.action === 'cure.transition') {
     const to = String(after['state']);
     c.steps.push({ entry: e, from: String(json(e.before)['state']), to, reason: after['reason'] });
@@ -256,11 +260,13 @@ function checkCure(db: Db, cases: Map<number, ChainCase>): CoverageProblem | nul
 /** Each case's state is its last recorded step's, and no case the log opened has vanished. */
 function checkCases(db: Db, cases: Map<number, ChainCase>): CoverageProblem | null {
   const seen = new Set<number>();
-  for (const row of db.prepare<[], { case_id: number; ballot_id: string; state: string }>('SELECT case_id, ballot_id, state FROM cure_cases ORDER BY case_id').iterate()) {
+  for (const row of db.prepare<[], { case_id: number; ballot_id: string; state: string; codes: string }>('SELECT case_id, ballot_id, state, codes FROM cure_cases ORDER BY case_id').iterate()) {
     const c = cases.get(row.case_id);
     if (!c) return { brokenAt: 0, reason: `cure case ${row.case_id} (ballot ${row.ballot_id}) has no audit entry: the station never opened it` };
     const last = c.steps.at(-1)?.entry;
     if (row.state !== c.state) return { brokenAt: last?.seq ?? 0, reason: `cure case ${row.case_id} (ballot ${row.ballot_id}) is ${row.state}, but its last recorded step made it ${c.state}` };
+    const diff = differs({ ballot: [row.ballot_id, c.ballotId], codes: [canonicalText(row.codes), c.codes] });
+    if (diff) return { brokenAt: c.steps[0]?.entry.seq ?? 0, reason: `cure case ${row.case_id} differs from its audit entries (${diff})` };
     seen.add(row.case_id);
   }
   for (const [id, c] of cases) {
@@ -269,6 +275,15 @@ function checkCases(db: Db, cases: Map<number, ChainCase>): CoverageProblem | nu
   }
   // Steps of a case with no case row were reported above (the case's steps are all missing or unrecorded).
   return null;
+}
+
+/** A stored JSON value in canonical form; text that is not JSON (edited by hand) as it is. */
+function canonicalText(text: string): string {
+  try {
+    return canonicalJson(JSON.parse(text) as unknown);
+  } catch {
+    return text;
+  }
 }
 
 /** "reason is "x", the log says "y"" for the first field that differs, or null. */

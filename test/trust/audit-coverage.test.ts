@@ -126,6 +126,16 @@ describe('audit verify covers every table that decides a verdict', () => {
     expect(verify()).toMatchObject({ ok: false, reason: 'cure case 1 (ballot BS-02) is ACCEPTED, but its last recorded step made it CURE_RECEIVED' });
   });
 
+  it('a cure code removed from a case by hand is named', () => {
+    tamper(`UPDATE cure_cases SET codes = '["WITNESS_INFO_INCOMPLETE"]' WHERE case_id = 1`);
+    expect(verify()).toMatchObject({ ok: false, reason: 'cure case 1 differs from its audit entries (codes is "[\\"WITNESS_INFO_INCOMPLETE\\"]", the log says "[\\"WITNESS_INFO_INCOMPLETE\\",\\"NO_VOTER_SIGNATURE\\"]")' });
+  });
+
+  it('a case whose codes are no longer JSON is named, not a crash', () => {
+    tamper("UPDATE cure_cases SET codes = '[oops' WHERE case_id = 2");
+    expect(verify()).toMatchObject({ ok: false, reason: expect.stringContaining('cure case 2 differs from its audit entries (codes is "[oops"') as unknown });
+  });
+
   it('a step forged onto the end of a case is named', () => {
     tamper("INSERT INTO cure_steps (case_id, at, actor, from_state, to_state, reason) VALUES (2, '2026-11-02T16:00:00.000Z', 'mallory', 'FLAGGED', 'NOTICE_SENT', 'x')");
     expect(verify()).toMatchObject({ ok: false, brokenAt: 0, reason: expect.stringMatching(/^cure step \d+ of case 2 \(FLAGGED → NOTICE_SENT by mallory\) has no audit entry/) as unknown });
