@@ -213,17 +213,19 @@ function addCureEntry(cases: Map<number, ChainCase>, e: Entry): void {
   const after = json(e.after);
   const caseId = Number(e.action === 'cure.notice-sent' ? after['caseId'] : e.entity_id);
   const c = cases.get(caseId);
+  // Flag entries carry the step's reason since this check exists; older ones are checked without it.
+  const reason = e.action === 'cure.notice-sent' ? undefined : after['reason'];
   if (e.action === 'cure.flag' && e.before === null) {
-    cases.set(caseId, { steps: [{ entry: e, from: null, to: 'FLAGGED' }], state: 'FLAGGED', ballotId: after['ballotId'], codes: canonicalJson(after['codes'] ?? null) });
+    cases.set(caseId, { steps: [{ entry: e, from: null, to: 'FLAGGED', reason }], state: 'FLAGGED', ballotId: after['ballotId'], codes: canonicalJson(after['codes'] ?? null) });
     return;
   }
   if (!c) return; // a case the log never opened: its rows are reported as unrecorded
   if (e.action === 'cure.flag') c.codes = canonicalJson(after['codes'] ?? null);
   if (e.action === 'cure.transition') {
     const to = String(after['state']);
-    c.steps.push({ entry: e, from: String(json(e.before)['state']), to, reason: after['reason'] });
+    c.steps.push({ entry: e, from: String(json(e.before)['state']), to, reason });
     c.state = to;
-  } else c.steps.push({ entry: e, from: c.state, to: c.state });
+  } else c.steps.push({ entry: e, from: c.state, to: c.state, reason });
 }
 
 interface StepRow { id: number; case_id: number; at: string; actor: string; from_state: string | null; to_state: string; reason: string }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CureService, type Actor } from '../../main/cure/service.js';
+import { canonicalJson, entryHash, GENESIS_HASH, type AuditRow } from '../../main/store/audit.js';
 import { Intake } from '../../main/intake/intake.js';
 import { intake as intakeCli } from '../helpers/cli.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
@@ -114,6 +115,31 @@ describe('audit verify covers every table that decides a verdict', () => {
     expect(verify()).toMatchObject({ ok: false, reason: expect.stringMatching(/^cure step \d+ of case 1 differs from its audit entry \d+ \(to is "CURED", the log says "CURE_RECEIVED"\)$/) as unknown });
     tamper("UPDATE cure_steps SET to_state = 'CURE_RECEIVED', reason = 'nothing came back' WHERE to_state = 'CURED'");
     expect(verify()).toMatchObject({ ok: false, reason: expect.stringContaining('(reason is "nothing came back", the log says "certification came back")') as unknown });
+  });
+
+  it('an edited flag reason is named; an old flag entry without a reason is still verified', () => {
+    tamper("UPDATE cure_steps SET reason = 'clerk was sure' WHERE reason = 'no signature either'");
+    expect(verify()).toMatchObject({ ok: false, reason: expect.stringContaining('(reason is "clerk was sure", the log says "no signature either")') as unknown });
+    tamper("UPDATE cure_steps SET reason = 'no signature either' WHERE reason = 'clerk was sure'");
+    // As an older station wrote it: the same log with no reason in any flag entry, its chain re-hashed.
+    t.store.close();
+    const raw = new Database(t.dbPath);
+    const rows = raw.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[];
+    let prev = GENESIS_HASH;
+    const put = raw.prepare('UPDATE audit_log SET after = ?, prev_hash = ?, hash = ? WHERE seq = ?');
+    for (const r of rows) {
+      let after = r.after;
+      if (r.action === 'cure.flag' && after) {
+        const { reason: _drop, ...rest } = JSON.parse(after) as Record<string, unknown>;
+        after = canonicalJson(rest);
+      }
+      const hash = entryHash({ ...r, after, prev_hash: prev });
+      put.run(after, prev, hash, r.seq);
+      prev = hash;
+    }
+    raw.close();
+    t.reopen();
+    expect(verify()).toMatchObject({ ok: true });
   });
 
   it('a deleted cure step is named', () => {
