@@ -43,9 +43,9 @@ export interface OpenOptions {
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 function busyTimeout(options: OpenOptions): number {
-  const fromEnv = Number(process.env['INTAKE_BUSY_TIMEOUT_MS'] ?? '');
-  const ms = options.busyTimeoutMs ?? (process.env['INTAKE_BUSY_TIMEOUT_MS'] && Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : DEFAULT_BUSY_TIMEOUT_MS);
-  return Math.min(ms, 600_000);
+  const env = process.env['INTAKE_BUSY_TIMEOUT_MS'];
+  const ms = options.busyTimeoutMs ?? (env ? Number(env) : DEFAULT_BUSY_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms >= 0 ? Math.min(ms, 600_000) : DEFAULT_BUSY_TIMEOUT_MS;
 }
 
 /**
