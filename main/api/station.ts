@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import fs from 'node:fs';
 import type { ApiEvent, EventName, EventPayload } from '../../shared/api/events.js';
 import { Auth } from '../auth/auth.js';
 import { backupAfterClose } from '../backup/backup.js';
 import type { Batch } from '../store/batches.js';
+import { ensurePrivateDir } from '../store/private-file.js';
 import { Intake } from '../intake/intake.js';
 import { outcomeJson } from '../intake/outcome-json.js';
 import { feedScanners } from '../intake/scanner-feed.js';
@@ -148,7 +148,7 @@ export class Station {
   }
 
   ensureUploadsDir(): string {
-    fs.mkdirSync(this.uploadsDir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(this.uploadsDir); // uploaded rolls hold voters' data
     return this.uploadsDir;
   }
 }

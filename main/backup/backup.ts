@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { copyPrivateSync, openPrivateSync, tightenIfPresent } from '../store/private-file.js';
 import { Store } from '../store/store.js';
 
 export class BackupError extends Error {
@@ -28,13 +29,14 @@ export async function backupTo(store: Store, file: string): Promise<BackupResult
   const temp = `${file}.partial`;
   fs.rmSync(temp, { force: true });
   try {
+    // Created owner-only before SQLite writes a page into it (SQLite keeps an existing file's mode).
+    fs.closeSync(openPrivateSync(temp, 'wx'));
     await store.db.backup(temp);
     // A backup is a single self-contained file: rollback journal, not WAL, so opening it to
     // verify leaves no -wal/-shm companions behind. Restoring brings WAL back.
     const copy = new Database(temp);
     copy.pragma('journal_mode = DELETE');
     copy.close();
-    fs.chmodSync(temp, 0o600);
     fs.renameSync(temp, file);
   } catch (e) {
     fs.rmSync(temp, { force: true });
@@ -102,9 +104,11 @@ export function restoreFrom(backup: string, target: string): { restored: string;
       probe.close();
     }
     fs.renameSync(target, previous);
+    tightenIfPresent(previous);
     for (const ext of ['-wal', '-shm']) fs.rmSync(`${target}${ext}`, { force: true });
   }
-  fs.copyFileSync(backup, `${target}.restoring`);
+  fs.rmSync(`${target}.restoring`, { force: true });
+  copyPrivateSync(backup, `${target}.restoring`);
   fs.renameSync(`${target}.restoring`, target);
   return { restored: target, previous };
 }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultDbPath } from '../store/db.js';
+import { isLocked, lockedMessage } from '../store/faults.js';
 import { Store } from '../store/store.js';
 
 /** A mistake in how the command was called: printed with the usage hint, exit code 2. */
@@ -69,6 +70,8 @@ export function withStore<T>(io: Io, dbOption: string | undefined, fn: (store: S
   const store = openStore(io, dbOption);
   try {
     return fn(store);
+  } catch (e) {
+    throw isLocked(e) ? new CommandError(lockedMessage(store.path)) : e;
   } finally {
     store.close();
   }
@@ -78,6 +81,8 @@ export async function withStoreAsync<T>(io: Io, dbOption: string | undefined, fn
   const store = openStore(io, dbOption);
   try {
     return await fn(store);
+  } catch (e) {
+    throw isLocked(e) ? new CommandError(lockedMessage(store.path)) : e;
   } finally {
     store.close();
   }

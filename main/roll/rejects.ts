@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseCell } from '../csv/safe.js';
+import { openPrivateSync } from '../store/private-file.js';
 
 /**
  * The rejected rows of an import, beside the input: row number, reason, the row as read. The
@@ -19,7 +20,7 @@ export class RejectsWriter {
 
   add(rowNo: number, reason: string, raw: string): void {
     if (!this.out) {
-      this.out = fs.createWriteStream(this.path, { mode: 0o600 });
+      this.out = fs.createWriteStream(this.path, { fd: openPrivateSync(this.path) });
       this.out.write(stringify([['row', 'reason', 'raw']]));
     }
     this.n += 1;

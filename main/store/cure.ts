@@ -168,7 +168,7 @@ export class CureStore {
         entity: 'cure_case',
         entityId: String(id),
         before: null,
-        after: { ballotId: c.ballotId, codes: c.codes, deadline: c.deadline },
+        after: { ballotId: c.ballotId, codes: c.codes, deadline: c.deadline, reason },
       },
       c.openedAt,
     );
@@ -195,7 +195,7 @@ export class CureStore {
         entity: 'cure_case',
         entityId: String(existing.caseId),
         before: { codes: existing.codes },
-        after: { ballotId: existing.ballotId, codes: merged },
+        after: { ballotId: existing.ballotId, codes: merged, reason },
       },
       at,
     );

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { isLocked, lockedMessage } from './faults.js';
+import { ensurePrivateDir, openPrivateSync, tightenIfPresent } from './private-file.js';
 
 export type Db = Database.Database;
 
@@ -34,6 +36,16 @@ export interface OpenOptions {
   createFolder?: boolean;
   readonly?: boolean;
   migrations?: readonly Migration[];
+  /** How long a write waits for another program's lock before giving up (default: INTAKE_BUSY_TIMEOUT_MS, else 5 s). */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+function busyTimeout(options: OpenOptions): number {
+  const env = process.env['INTAKE_BUSY_TIMEOUT_MS'];
+  const ms = options.busyTimeoutMs ?? (env ? Number(env) : DEFAULT_BUSY_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms >= 0 ? Math.min(ms, 600_000) : DEFAULT_BUSY_TIMEOUT_MS;
 }
 
 /**
@@ -43,10 +55,13 @@ export interface OpenOptions {
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir)) {
-    if (options.createFolder) fs.mkdirSync(dir, { recursive: true });
-    else throw new StoreOpenError(`database folder ${dir} does not exist`, 'folder-missing');
-  }
+  if (options.createFolder) {
+    try {
+      ensurePrivateDir(dir); // the station's own folder: owner-only
+    } catch (e) {
+      throw new StoreOpenError(`cannot create the database folder ${dir}: ${(e as Error).message}`, 'open-failed');
+    }
+  } else if (!fs.existsSync(dir)) throw new StoreOpenError(`database folder ${dir} does not exist`, 'folder-missing');
   if (!options.readonly) {
     try {
       fs.accessSync(dir, fs.constants.W_OK);
@@ -54,6 +69,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       throw new StoreOpenError(`database folder ${dir} is read-only: receipts cannot be recorded`, 'read-only');
     }
   }
+  if (!options.readonly && file !== ':memory:') makePrivate(file);
   let db: Db;
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -61,10 +77,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw diskFull(dir) ?? new StoreOpenError(`cannot open database ${file}: ${(e as Error).message}`, 'open-failed');
   }
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${busyTimeout(options)}`);
     if (!options.readonly) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new StoreOpenError(`database ${file} refused WAL mode (${String(mode)})`, 'open-failed');
+      if (file !== ':memory:') tightenIfPresent(`${file}-wal`, `${file}-shm`);
     }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -76,6 +93,23 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.close();
     if (e instanceof StoreOpenError) throw e;
     throw diskFull(dir) ?? classifyOpenError(file, e as Error);
+  }
+}
+
+/**
+ * Voters' names and addresses: the database and its companions are owner-only. A new file is
+ * created 0600 before SQLite opens it, so SQLite gives its -wal and -shm the same mode; an
+ * existing database (from before this rule) has its files tightened here.
+ */
+function makePrivate(file: string): void {
+  try {
+    if (fs.existsSync(file)) tightenIfPresent(file, `${file}-wal`, `${file}-shm`, `${file}-journal`);
+    else fs.closeSync(openPrivateSync(file, 'wx'));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EEXIST') return makePrivate(file); // another process created it meanwhile
+    if (code === 'EACCES' || code === 'EROFS') throw new StoreOpenError(`database ${file} cannot be written (${(e as Error).message})`, 'read-only');
+    throw diskFull(path.dirname(path.resolve(file))) ?? new StoreOpenError(`cannot open database ${file}: ${(e as Error).message}`, 'open-failed');
   }
 }
 
@@ -94,8 +128,7 @@ function classifyOpenError(file: string, e: Error): StoreOpenError {
   const code = (e as { code?: string }).code ?? '';
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
     return new StoreOpenError(`database ${file} is corrupt or not a station database (${e.message})`, 'corrupt');
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
-    return new StoreOpenError(`database ${file} is locked by another program (${e.message})`, 'locked');
+  if (isLocked(e)) return new StoreOpenError(`${lockedMessage(file)} (${file})`, 'locked');
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN')
     return new StoreOpenError(`database ${file} cannot be written (${e.message})`, 'read-only');
   return new StoreOpenError(`cannot open database ${file}: ${e.message}`, 'open-failed');

@@ -62,14 +62,35 @@ export class OperatorStore {
     this.audit.append({ actor, action: active ? 'operator.enable' : 'operator.disable', entity: 'operator', entityId: name, before: null, after: { active } }, at);
   }
 
-  /** Failed attempts are state an auditor wants to see, so they are audited too. */
+  /**
+   * Counts a sign-in attempt BEFORE its PIN is checked (inside the caller's write transaction),
+   * so attempts sent at once, or from two processes, are each counted. The attempt that reaches
+   * `maxFailures` locks the operator at once; a right PIN then lifts the lock (recordSuccessWithin).
+   * An expired lock starts the count again. Returns undefined for an unknown or disabled name.
+   */
+  countAttemptWithin(name: string, now: Date, maxFailures: number, lockMs: number): { row: OperatorRow; locked: boolean; attempts: number } | undefined {
+    const row = this.get(name);
+    if (!row || row.active === 0) return undefined;
+    if (row.locked_until && Date.parse(row.locked_until) > now.getTime()) return { row, locked: true, attempts: row.failed_attempts };
+    const attempts = (row.locked_until ? 0 : row.failed_attempts) + 1;
+    const lockedUntil = attempts >= maxFailures ? new Date(now.getTime() + lockMs).toISOString() : null;
+    this.db.prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE name = ?').run(attempts, lockedUntil, row.name);
+    return { row: { ...row, failed_attempts: attempts, locked_until: lockedUntil }, locked: false, attempts };
+  }
+
+  /** A wrong PIN (already counted): failed attempts are state an auditor wants to see. */
   recordFailureWithin(name: string, attempts: number, lockedUntil: string | null, at: string): void {
-    this.db.prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE name = ?').run(attempts, lockedUntil, name);
     this.audit.append({ actor: name, action: 'operator.sign-in-failed', entity: 'operator', entityId: name, before: null, after: { attempts, lockedUntil } }, at);
   }
 
   recordSuccessWithin(name: string, at: string): void {
     this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE name = ?').run(name);
     this.audit.append({ actor: name, action: 'operator.sign-in', entity: 'operator', entityId: name, before: null, after: null }, at);
+  }
+
+  /** A supervisor lifts a lockout without changing the PIN. */
+  unlockWithin(name: string, actor: string, at: string): void {
+    this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE name = ?').run(name);
+    this.audit.append({ actor, action: 'operator.unlock', entity: 'operator', entityId: name, before: null, after: { failedAttempts: 0 } }, at);
   }
 }

@@ -1,5 +1,6 @@
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
-import { AuditLog, canonicalJson, type AuditVerdict } from './audit.js';
+import { AuditLog, type AuditVerdict } from './audit.js';
+import { checkRows, checkScans } from './audit-coverage.js';
 import { BatchStore } from './batches.js';
 import { ConfigStore } from './config.js';
 import { openDatabase, type Db, type OpenOptions } from './db.js';
@@ -51,29 +52,17 @@ export class Store {
   }
 
   /**
-   * Verifies the audit chain, then that every scan still reads exactly as its audit entry
-   * recorded it (so editing a receipt row, not only the log, is caught).
+   * Verifies the audit chain, then that every table deciding a verdict still reads exactly as
+   * the chain recorded it, both ways (audit-coverage.ts): scans, receipts, undos, resolutions,
+   * batch changes and cure steps. Editing or deleting a row, not only the log, is caught.
    */
   verifyAudit(): AuditVerdict & { scansChecked: number } {
     const chain = this.audit.verify();
     if (!chain.ok) return { ...chain, scansChecked: 0 };
-    const entries = this.db.prepare<[], { seq: number; entity_id: string; after: string }>(
-      "SELECT seq, entity_id, after FROM audit_log WHERE action = 'scan.record' ORDER BY seq",
-    );
-    const recorded = new Map<number, { auditSeq: number; after: string }>();
-    for (const e of entries.iterate()) recorded.set(Number(e.entity_id), { auditSeq: e.seq, after: e.after });
-    let checked = 0;
-    for (const scan of this.scans.iterate()) {
-      const entry = recorded.get(scan.seq);
-      if (!entry) return { ok: false, count: chain.count, brokenAt: 0, reason: `scan ${scan.seq} has no audit entry`, scansChecked: checked };
-      if (canonicalJson(scan) !== entry.after)
-        return { ok: false, count: chain.count, brokenAt: entry.auditSeq, reason: `scan ${scan.seq} differs from its audit entry ${entry.auditSeq}`, scansChecked: checked };
-      recorded.delete(scan.seq);
-      checked += 1;
-    }
-    const missing = recorded.keys().next();
-    if (!missing.done) return { ok: false, count: chain.count, brokenAt: 0, reason: `scan ${missing.value} is in the audit log but missing from the scans table`, scansChecked: checked };
-    return { ...chain, scansChecked: checked };
+    const scans = checkScans(this.db);
+    const problem = scans.problem ?? checkRows(this.db, scans.receipts);
+    if (problem) return { ok: false, count: chain.count, ...problem, scansChecked: scans.checked };
+    return { ...chain, scansChecked: scans.checked };
   }
 
   private checkpointer: Checkpointer | null = null;
@@ -96,6 +85,7 @@ export class Store {
     void this.checkpointer?.stop();
     this.checkpointer = null;
     try {
+      this.db.pragma('busy_timeout = 200'); // a tidy-up only: never keep a closing command waiting on another program
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
       // another connection holds the WAL; SQLite checkpoints later

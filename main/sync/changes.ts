@@ -1,7 +1,7 @@
 import { CHANGES_MAX_LIMIT } from '../../shared/sync/contract.js';
 import { applyStateChangeWithin } from '../store/roll.js';
 import type { Store } from '../store/store.js';
-import { getChanges } from './http.js';
+import { getChanges, unsafeStateUrl } from './http.js';
 import { SyncError, type SyncTarget } from './sender.js';
 
 export interface ChangesReport {
@@ -20,9 +20,12 @@ const CURSOR = 'state-changes';
  * page, and re-applying a page changes nothing (every change is idempotent).
  */
 export async function pullChanges(store: Store, target: SyncTarget, limit = CHANGES_MAX_LIMIT): Promise<ChangesReport> {
+  const unsafe = unsafeStateUrl(target.baseUrl);
+  if (unsafe) throw new SyncError(unsafe);
   const report: ChangesReport = { pages: 0, applied: 0, unchanged: 0, unknown: 0, cursor: store.sync.cursor(CURSOR) };
+  const timeoutMs = target.timeoutMs ?? (store.config.get('syncTimeoutSeconds') ?? 15) * 1000;
   for (;;) {
-    const page = await getChanges({ baseUrl: target.baseUrl, token: target.token, since: report.cursor, limit, timeoutMs: target.timeoutMs ?? 15_000 });
+    const page = await getChanges({ baseUrl: target.baseUrl, token: target.token, since: report.cursor, limit, timeoutMs });
     switch (page.kind) {
       case 'unauthorized':
         throw new SyncError('the state refused the token (401) for the change feed');

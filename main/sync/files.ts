@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { openPrivate, PRIVATE_FILE_MODE } from '../store/private-file.js';
 
 /**
  * Files handed to the state or to a clerk are written whole or not at all: a reader (or a
@@ -11,8 +12,8 @@ export type FileData =
   string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
 export interface WriteOptions {
-  /** Permission bits of the new file (e.g. 0o600 for files with voters' addresses); by default
-   *  those of the file it replaces, or 0o666 less the umask for a new file. */
+  /** Permission bits of the new file; owner-only (0o600) unless asked otherwise, whatever the
+   *  umask and whatever the mode of the file it replaces: these files hold voters' data. */
   mode?: number;
 }
 
@@ -32,12 +33,10 @@ export async function writeFileAtomic(
     dir,
     `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  const mode = options.mode ?? (await existingMode(target));
   let handle: fs.FileHandle | null = null;
   try {
-    handle = await fs.open(temp, 'wx', mode ?? 0o666);
-    // chmod, because open's mode passes through the umask and a replaced file keeps its bits.
-    if (mode !== null) await handle.chmod(mode);
+    handle = await openPrivate(temp, 'wx');
+    if (options.mode !== undefined && options.mode !== PRIVATE_FILE_MODE) await handle.chmod(options.mode);
     for await (const piece of pieces(data)) await writeAll(handle, piece);
     await handle.sync();
     await handle.close();
@@ -91,14 +90,6 @@ async function writeAll(handle: fs.FileHandle, piece: string | Uint8Array): Prom
   const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
   for (let offset = 0; offset < bytes.length;)
     offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
-}
-
-async function existingMode(target: string): Promise<number | null> {
-  try {
-    return (await fs.stat(target)).mode & 0o7777;
-  } catch {
-    return null;
-  }
 }
 
 /** Windows cannot open a folder for fsync; its rename is as durable as it gets there. */

@@ -14,8 +14,8 @@ import { parseRetryAfter } from '../../shared/sync/backoff.js';
 /**
  * The station's client of the reference state API (docs/state-api.md). Every answer, and every
  * way of not getting one, becomes a value of a closed union; nothing the network or the server
- * does makes these functions throw (only a bug does: a base URL that is not http(s), a limit out
- * of range). A `retry` means: send the very same key and body again later.
+ * does makes these functions throw (only a bug does: an address that unsafeStateUrl refuses,
+ * which the callers check first, or a limit out of range). A `retry` means: send the very same key and body again later.
  *
  * Built on node:http rather than fetch: one fresh connection per call (`agent: false`), so a
  * socket the server dropped on the previous try is never reused, no client-side retry happens
@@ -189,12 +189,35 @@ function commonHeaders(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}`, Accept: 'application/json' };
 }
 
-/** `baseUrl` may carry a path prefix (https://state.example/api); a bad one is a configuration bug. */
+/**
+ * Why a state API address must not be used, or null. Every request carries the bearer token:
+ * over plain http anyone on the way could read it, so http is allowed only to this computer
+ * (a test server, a local relay). Checked before any connection (or name lookup) is made.
+ */
+export function unsafeStateUrl(baseUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return `the state API address ${JSON.stringify(baseUrl.slice(0, 200))} is not a web address (it should look like https://state.example/api)`;
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol !== 'http:') return `the state API address must start with https:// (it starts with ${url.protocol}//)`;
+  if (isLoopback(url.hostname)) return null;
+  return `refused to sync with ${url.host} over plain http: the sync token would cross the network unencrypted. Use its https:// address (plain http is only for this computer: 127.0.0.1, ::1 or localhost)`;
+}
+
+/** 127.0.0.0/8, ::1 and localhost (the URL parser has already turned 127.1 or 0x7f.1 into 127.0.0.1). */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** `baseUrl` may carry a path prefix (https://state.example/api); an unsafe one is refused here too. */
 function endpoint(baseUrl: string, path: string): URL {
-  const url = new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new Error(`state API base URL must be http(s): ${baseUrl}`);
-  return url;
+  const problem = unsafeStateUrl(baseUrl);
+  if (problem) throw new Error(problem);
+  return new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
 }
 
 interface Exchange {

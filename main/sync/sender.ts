@@ -3,7 +3,7 @@ import { nextDelay } from '../../shared/sync/backoff.js';
 import { planChunks } from '../../shared/sync/chunks.js';
 import type { CureCode } from '../../shared/domain.js';
 import type { Store } from '../store/store.js';
-import { postChunk } from './http.js';
+import { postChunk, unsafeStateUrl } from './http.js';
 
 export class SyncError extends Error {
   constructor(message: string) {
@@ -44,7 +44,10 @@ export class SyncSender {
     private readonly store: Store,
     private readonly target: SyncTarget,
     private readonly opts: { clock?: () => Date; random?: () => number; onProgress?: (p: SyncProgress) => void } = {},
-  ) {}
+  ) {
+    const unsafe = unsafeStateUrl(target.baseUrl); // before any batch is marked sending
+    if (unsafe) throw new SyncError(unsafe);
+  }
 
   private now(): Date {
     return this.opts.clock?.() ?? new Date();

@@ -53,7 +53,7 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(path.join(dir, 'no', 'such', 'file'), 'x')).rejects.toThrow(/ENOENT/);
   });
 
-  it('sets the mode asked for, and otherwise keeps the replaced file’s', async () => {
+  it('writes owner-only files, even over a file that others could read (0640)', async () => {
     const dir = tempDir();
     const secret = path.join(dir, 'notices.csv');
     await writeFileAtomic(secret, 'names and addresses', { mode: 0o600 });
@@ -62,7 +62,7 @@ describe('writeFileAtomic', () => {
     fs.writeFileSync(shared, 'old');
     fs.chmodSync(shared, 0o640);
     await writeFileAtomic(shared, 'new');
-    expect(fs.statSync(shared).mode & 0o777).toBe(0o640);
+    expect(fs.statSync(shared).mode & 0o777).toBe(0o600);
   });
 });
 

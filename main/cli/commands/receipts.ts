@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseCell } from '../../csv/safe.js';
+import { openPrivateSync } from '../../store/private-file.js';
 import { iterateReceipts, type ReceiptExportRow } from '../../store/scans.js';
 import { CommandError, parse, UsageError, withStore, type Io } from '../context.js';
 
@@ -20,7 +21,7 @@ export function receiptsCommand(io: Io, args: string[]): number {
       batchId = row.batch_id;
     }
     // Voter data: a file is created owner-only (0600) before anything is written to it.
-    const fd = values.out ? fs.openSync(values.out, 'w', 0o600) : null;
+    const fd = values.out ? openPrivateSync(values.out) : null;
     const write = (s: string) => (fd === null ? io.stdout.write(s) : fs.writeSync(fd, s));
     try {
       if (format === 'csv') write(stringify([COLUMNS]));
