@@ -30,6 +30,10 @@ export const configSchemas = {
   floridaCountyId: z.string().regex(/^[A-Z]{3}$/, 'an FVRS county code is 3 capital letters (e.g. LEO)'),
   floridaElectionNumber: z.string().regex(/^\d{1,10}$/, 'an FVRS election number is up to 10 digits'),
   idleLockMinutes: z.number().int().min(1).max(240),
+  /** The keyboard-wedge scanner's timing (shared/scanner/wedge.ts): its terminator and its longest gap between keys. */
+  keyboardWedge: z
+    .object({ terminator: z.enum(['either', 'Enter', 'Tab', 'none']), maxGapMs: z.number().int().min(20).max(500) })
+    .strict(),
   scanners: z.array(scannerConfigSchema).max(8),
   officeName: z.string().trim().min(1).max(200),
   officeAddress: z.array(z.string().trim().min(1).max(200)).min(1).max(5),
@@ -59,6 +63,7 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   syncRetryBaseSeconds: 1,
   syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
+  keyboardWedge: { terminator: 'either', maxGapMs: 100 },
 };
 
 export function isConfigKey(key: string): key is ConfigKey {
