@@ -12,6 +12,8 @@ import type { Station } from './station.js';
 /** One connected window (an IPC sender or a socket): who is signed in, and when they last acted. */
 export class Session {
   operator: Operator | null = null;
+  /** Who was signed in when the session locked (LOCK-DESIGN.md; H8's minimal version, H4's is kept at merge). */
+  lockedOperator: Operator | null = null;
   lastActivity = Date.now();
   constructor(readonly id: string) {}
 }
@@ -64,6 +66,7 @@ export class Router {
     if (!session.operator) return;
     const minutes = this.station.store.config.get('idleLockMinutes') ?? 10;
     if (Date.now() - session.lastActivity > minutes * 60_000) {
+      session.lockedOperator = session.operator;
       session.operator = null;
       throw new ApiCallError('unauthenticated', `the screen locked after ${minutes} idle minutes: sign in again`);
     }

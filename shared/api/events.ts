@@ -19,6 +19,10 @@ export const eventSchemas = {
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   /** The station cannot record (disk full, database read-only or locked…): scanning must stop, loudly. */
   stationFault: z.object({ fault: z.string().nullable() }),
+  /** The session locked (idle, or asked): cover the screen; only the same operator's PIN unlocks it (LOCK-DESIGN.md). */
+  sessionLocked: z.object({ operator: z.string(), reason: z.enum(['idle', 'requested']) }),
+  /** A hardware scan refused because no one unlocked is signed in: sound and say "sign in to scan". */
+  scanRefused: z.object({ scanner: z.string(), reason: z.string(), at: z.string() }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -45,15 +45,32 @@ export const coreHandlers: Partial<CoreHandlers> = {
     needsFirstSupervisor: station.auth.needsFirstSupervisor(),
     fault: station.fault,
     idleLockMinutes: station.store.config.get('idleLockMinutes') ?? 10,
+    locked: session.lockedOperator ? { operator: session.lockedOperator.name } : null,
   }),
+  // H8's minimal lock and unlock for its end-to-end tests (LOCK-DESIGN.md); H4's version is kept at merge.
+  'session.lock': (_station, session) => {
+    session.lockedOperator = session.operator;
+    session.operator = null;
+    return {};
+  },
+  'session.unlock': async (station, session, input) => {
+    const locked = session.lockedOperator;
+    if (!locked) throw new ApiCallError('unauthenticated', 'sign in first');
+    session.operator = await station.auth.signIn(locked.name, input.pin);
+    session.lockedOperator = null;
+    session.lastActivity = Date.now();
+    return session.operator;
+  },
   'session.signIn': async (station, session, input) => {
     session.operator = await station.auth.signIn(input.operator, input.pin);
+    session.lockedOperator = null;
     session.lastActivity = Date.now();
     station.activeOperator = session.operator.name;
     return session.operator;
   },
   'session.signOut': (_station, session) => {
     session.operator = null;
+    session.lockedOperator = null;
     return {};
   },
   'session.createFirstSupervisor': async (station, session, input) => {
