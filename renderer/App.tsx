@@ -222,7 +222,7 @@ function VerdictToast({ scan, onOpen }: { scan: ScanOutcomeDto; onOpen: () => vo
     <div className={`toast ${kind}`} role={kind === 'accept' ? 'status' : 'alert'} data-verdict={scan.verdict} data-seq={scan.seq}>
       <strong>{verdictWords(scan.verdict).toUpperCase()}</strong> {scan.voterName ?? scan.ballotId ?? scan.raw}
       <div className="toast-detail">
-        {scan.reason} · {localTime(scan.scannedAt)}
+        {scan.reason} · <span>{localTime(scan.scannedAt)}</span>
       </div>
       <button onClick={onOpen}>Open the Scan screen (F1)</button>
     </div>

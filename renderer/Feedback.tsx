@@ -41,7 +41,7 @@ export function CountTable({ title, counts }: { title: string; counts: Record<st
 /** A scan that was NOT recorded (cut, locked, station stopped): said on screen until dismissed or the next verdict. */
 export function RefusalBanner({ refusal, onDismiss }: { refusal: Refusal; onDismiss: () => void }) {
   return (
-    <div className={`refusal ${refusal.kind}`} role="alert" data-refusal={refusal.kind}>
+    <div className={`refusal refusal-${refusal.kind}`} role="alert" data-refusal={refusal.kind}>
       {refusal.text} <button onClick={onDismiss}>Dismiss</button>
     </div>
   );

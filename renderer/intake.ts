@@ -87,11 +87,12 @@ export function useIntake(opts: { signedIn: boolean; locked: boolean; fault: str
     (raw: string, how: { keyed: boolean; scanner: string }) => {
       const s = state.current;
       if (s.locked || !s.signedIn) return refuse('locked', 'Sign in to scan: this envelope was NOT recorded. Unlock, then scan it again.');
-      if (s.fault) return refuse('fault', `NOT recorded: the station is stopped (${s.fault}).`);
+      if (s.fault) return refuse('fault', 'NOT recorded: the station is stopped (see the red banner). Keep this envelope apart.');
       api.call('scan.submit', { raw, keyed: how.keyed, scanner: how.scanner }).then(show, (e: unknown) => {
         if (e instanceof ApiCallError && e.code === 'station-fault') setFault(e.message.replace(/^the station is stopped: /, ''));
         if (e instanceof ApiCallError && e.code === 'unauthenticated') onAuthLost(e.message);
-        refuse(e instanceof ApiCallError && e.code === 'station-fault' ? 'fault' : 'failed', `NOT recorded: ${errorText(e)}`);
+        const stopped = e instanceof ApiCallError && e.code === 'station-fault';
+        refuse(stopped ? 'fault' : 'failed', stopped ? 'NOT recorded: the station is stopped (see the red banner). Keep this envelope apart.' : `NOT recorded: ${errorText(e)}`);
       });
     },
     [onAuthLost, refuse, show],

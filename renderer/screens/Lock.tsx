@@ -28,7 +28,7 @@ export function Lock({ operator, refusal, onUnlocked, onSignedOut }: { operator:
           The station is locked for <strong>{operator}</strong>. Scans are NOT recorded until you unlock.
         </p>
         {refusal && (
-          <p className="refusal locked" role="alert" data-refusal={refusal.kind}>
+          <p className="refusal refusal-locked" role="alert" data-refusal={refusal.kind}>
             {refusal.text}
           </p>
         )}

@@ -9,7 +9,7 @@ import { useCall } from '../useCall.js';
 import { CURE_CODE_WORDS, VERDICT_ACTION, cureCodeWords, localDateTime, localTime, verdictWords } from '../words.js';
 
 type Intake = ReturnType<typeof useIntake>;
-const ICONS = { accept: '✔', problem: '✖', rescan: '↻', flagged: '⚑' } as const;
+const ICONS = { accept: '✔', problem: '✖', rescan: '↻', flagged: '⚑', refused: '⚠' } as const;
 
 function announce(o: ScanOutcomeDto, flag: RaisedFlag | null): string {
   const who = o.voterName ? ` ${o.voterName}${o.precinct ? `, precinct ${o.precinct}` : ''}.` : '';
@@ -44,24 +44,38 @@ export function Scan({ intake, onAuthLost }: { intake: Intake; onAuthLost: (why:
   };
 
   const flagNow = flag && flag.seq === last?.seq && !flag.undone ? flag : null;
-  const kind = !last ? 'idle' : flagNow ? 'flagged' : verdictClass(last.verdict);
-  const word = !last ? 'READY' : flagNow ? 'ACCEPTED — FLAGGED FOR CURE' : verdictWords(last.verdict).toUpperCase();
+  // A scan that was not recorded takes the panel: the green of the envelope before must not answer for it.
+  const refused = refusal && refusal.kind !== 'locked' ? refusal : null;
+  const kind = refused ? 'refused' : !last ? 'idle' : flagNow ? 'flagged' : verdictClass(last.verdict);
+  const word = refused ? (refused.kind === 'cut' ? 'SCAN AGAIN' : 'NOT RECORDED') : !last ? 'READY' : flagNow ? 'ACCEPTED — FLAGGED FOR CURE' : verdictWords(last.verdict).toUpperCase();
   return (
     <div className="scan-layout">
       <div className="scan-main">
-        <section className={`verdict ${kind}`} aria-label="Last verdict" data-verdict={last?.verdict ?? ''} data-seq={last?.seq ?? 0} data-flagged={flagNow ? 'yes' : 'no'}>
-          <div className={`word${word.length > 14 ? ' long' : ''}`}>
+        <section className={`verdict ${kind}`} aria-label="Last verdict" data-verdict={last?.verdict ?? ''} data-seq={last?.seq ?? 0} data-flagged={flagNow ? 'yes' : 'no'} data-refusal={refused?.kind ?? ''}>
+          <div className={`word${word.length > 20 ? ' xlong' : word.length > 14 ? ' long' : ''}`}>
             <span className="icon" aria-hidden="true">
               {kind === 'idle' ? '' : ICONS[kind]}
             </span>
             {word}
           </div>
-          {last ? <VerdictLines scan={last} flag={flagNow} undone={flag?.seq === last.seq && flag.undone} /> : <div className="detail">Scan an envelope. Scans from any screen are recorded.</div>}
+          {refused ? (
+            <>
+              <div className="name">Nothing was recorded for this envelope.</div>
+              <div className="detail" role="alert">
+                {refused.text}
+              </div>
+              {last && <div className="detail small">The envelope before it: {last.ballotId ?? last.raw}, {verdictWords(last.verdict)}.</div>}
+            </>
+          ) : last ? (
+            <VerdictLines scan={last} flag={flagNow} undone={flag?.seq === last.seq && flag.undone} />
+          ) : (
+            <div className="detail">Scan an envelope. Scans from any screen are recorded.</div>
+          )}
         </section>
         <div aria-live="assertive" className="sr-only" data-testid="live">
           {last ? announce(last, flagNow) : ''}
         </div>
-        {refusal && <RefusalBanner refusal={refusal} onDismiss={intake.dismissRefusal} />}
+        {refusal && !refused && <RefusalBanner refusal={refusal} onDismiss={intake.dismissRefusal} />}
         {error && (
           <p className="error" role="alert">
             {error}
@@ -82,7 +96,7 @@ export function Scan({ intake, onAuthLost }: { intake: Intake; onAuthLost: (why:
             key={last?.seq ?? 0}
             codes={profile.codes.map((c) => c.code)}
             profileName={profile.name}
-            target={flaggable(last) ? last : null}
+            target={!refused && flaggable(last) ? last : null}
             flag={flag && flag.seq === last?.seq ? flag : null}
             raise={(codes) => run(() => intake.raiseFlag(codes))}
             undo={() => run(() => intake.undoFlag())}
