@@ -184,7 +184,7 @@ function useWedge(
       if (field && a.removeFromField) removeTyped(field, a.removeFromField);
       const test = liveTest.route;
       if (test) return test({ text: a.text, cut: a.type === 'cut', rhythmMs: a.type === 'scan' ? a.rhythmMs : null });
-      if (a.type === 'cut') return refuse('cut', `SCAN AGAIN: the barcode was read only in part ("${a.text}"). Nothing was recorded.`);
+      if (a.type === 'cut') return refuse('cut', `SCAN AGAIN: the barcode was read only in part ("${a.text}"). Scan the envelope again.`);
       submit(a.text, { keyed: false, scanner: 'keyboard-wedge' });
     };
     const arm = () => {

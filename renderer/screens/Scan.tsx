@@ -62,7 +62,7 @@ export function Scan({ intake, onAuthLost }: { intake: Intake; onAuthLost: (why:
             <>
               <div className="name">Nothing was recorded for this envelope.</div>
               <div className="detail" role="alert">
-                {refused.text}
+                {refused.text.replace(/^SCAN AGAIN: /, '')}
               </div>
               {last && <div className="detail small">The envelope before it: {last.ballotId ?? last.raw}, {verdictWords(last.verdict)}.</div>}
             </>
