@@ -226,6 +226,18 @@ describe('the scan screen never takes a scanner for a person', () => {
     expect(await p.textContent('table[aria-label="Test scans"]')).toMatch(/60 ms/);
     await p.waitForFunction(() => /about \d+ ms per key/.test(document.querySelector('[data-testid=wedge-rhythm]')?.textContent ?? ''));
     expect(scans()).toBe(before);
+    // A scanner that sends no terminator: set so for this station, and its codes end by silence.
+    await p.selectOption('select[name=wedge-terminator]', 'none');
+    await p.fill('input[name=wedge-max-gap]', '80');
+    await p.click('button:has-text("Save scanner timing")');
+    await p.waitForSelector('text=Keyboard-wedge timing saved');
+    expect(db((d) => (d.prepare("SELECT value FROM config WHERE key = 'keyboardWedge'").get() as { value: string }).value)).toBe('{"terminator":"none","maxGapMs":80}');
+    await p.waitForTimeout(300); // the window's detector reloads the setting
+    await wedgeScan(p, 'NOTERM-0042', 10, { terminator: null });
+    await p.waitForSelector('table[aria-label="Test scans"] >> text=NOTERM-0042');
+    // A whole code, not a cut one (as it would be under the default Enter-or-Tab setting).
+    expect(await p.textContent('table[aria-label="Test scans"] tr:has-text("NOTERM-0042")')).not.toMatch(/read only in part/);
+    expect(scans()).toBe(before);
     await shots(p, 'settings-live-test');
     await p.click('button:has-text("End the live test")');
   });
