@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WedgeDetector, type WedgeAction, type WedgeKey, type WedgeOptions } from './wedge.js';
+import { FAST_MS, WedgeDetector, type WedgeAction, type WedgeKey, type WedgeOptions } from './wedge.js';
 
 /** A keydown, or a moment of silence at which the renderer's timer calls `flush`. */
 type Step = WedgeKey | { flushAt: number };
@@ -76,11 +76,18 @@ describe('WedgeDetector: scanners fast and slow', () => {
 
   it.each([5, 20, 35, 60])('a scanner at %i ms per key while a form field has focus: the field is left as it was', (gap) => {
     const before = typing('Smith', 0, [140]);
-    expect(play([...before, ...burst('B0001234', 5000, gap, true)])).toEqual({ field: 'Smith', scans: ['B0001234'], cuts: [] });
+    const seen = burst('B0000001', 1000, gap, false); // its rhythm, seen once with no text box focused
+    expect(play([...seen, ...before, ...burst('B0001234', 5000, gap, true)])).toEqual({ field: 'Smith', scans: ['B0000001', 'B0001234'], cuts: [] });
+  });
+
+  it('a slow, even burst into a text box is a person’s typing until a scanner has shown that rhythm', () => {
+    expect(play(burst('SMITH', 0, 50, true))).toEqual({ field: 'SMITH', scans: [], cuts: [] });
+    expect(play([...burst('B0000001', 0, 50, false), ...burst('B0000002', 2000, 48, true)]).scans).toEqual(['B0000001', 'B0000002']);
+    expect(play([...burst('B0000001', 0, 5, false), ...burst('SMITH', 2000, 50, true)]).field).toBe('SMITH');
   });
 
   it('a slow scanner’s digits are a scan, never keys of their own (the old 30 ms limit took them as cure flags)', () => {
-    const r = play([...burst('B-0001', 0, 5), ...burst('12345678', 2000, 45)]);
+    const r = play([...burst('B-0001', 0, 5, false), ...burst('12345678', 2000, 45, false)]);
     expect(r.scans).toEqual(['B-0001', '12345678']);
     expect(r.field).toBe('');
   });
@@ -102,7 +109,7 @@ describe('WedgeDetector: scanners fast and slow', () => {
   it('learns the scanner’s rhythm from its terminated bursts', () => {
     const d = new WedgeDetector();
     expect(d.rhythm()).toBeNull();
-    play([...burst('AAAA1', 0, 40), ...burst('BBBB2', 1000, 40)], undefined, d);
+    play([...burst('AAAA1', 0, 40, false), ...burst('BBBB2', 1000, 40, false)], undefined, d);
     expect(d.rhythm()).toBe(40);
   });
 });
@@ -129,7 +136,7 @@ describe('WedgeDetector: a pause inside a burst', () => {
 
   it('a slow scanner’s cut head is known once its rhythm has been learned', () => {
     const d = new WedgeDetector();
-    const r = play([...burst('B-0001', 0, 50), ...pausedBurst('B-000123', 2000, 50, 4, 400)], undefined, d);
+    const r = play([...burst('B-0001', 0, 50, false), ...pausedBurst('B-000123', 2000, 50, 4, 400)], undefined, d);
     expect(r).toEqual({ field: '', scans: ['B-0001'], cuts: ['B-000123'] });
   });
 
@@ -139,7 +146,7 @@ describe('WedgeDetector: a pause inside a burst', () => {
       { key: 'b', timeMs: 20, targetIsEditable: true },
       { key: 'c', timeMs: 40, targetIsEditable: true },
     ];
-    const r = play([...person, ...burst('B-000123', 300, 50)]);
+    const r = play([...person, ...burst('B-000123', 300, 50, false)]);
     expect(r.scans).toEqual(['B-000123']);
   });
 });
@@ -282,7 +289,7 @@ describe('WedgeDetector over arbitrary timings (1–80 ms per key, pauses)', () 
 
   it('bursts set apart from a person’s typing are each found, and the typing stays in the field', () => {
     const human = fc.tuple(fc.stringMatching(/^[a-z0-9 ]{1,10}$/), fc.constantFrom(...FAST_TYPIST)).map(([text, gap]) => ({ human: true, text, gap }));
-    const scan = fc.tuple(fc.stringMatching(/^[A-Z0-9-]{4,16}$/), fc.integer({ min: 1, max: 60 })).map(([text, gap]) => ({ human: false, text, gap }));
+    const scan = fc.tuple(fc.stringMatching(/^[A-Z0-9-]{4,16}$/), fc.integer({ min: 1, max: FAST_MS })).map(([text, gap]) => ({ human: false, text, gap }));
     fc.assert(
       fc.property(fc.array(fc.oneof(human, scan), { maxLength: 12 }), (parts) => {
         let t = 0;

@@ -20,7 +20,9 @@
  *   `deadline()` reports it. The silence is three times the scanner's learned rhythm (at least
  *   20 ms), or `maxGapMs` before any rhythm is learned.
  * - The detector learns the rhythm of each terminated burst (the median gap) and reports it
- *   (`rhythm()`): the live test shows it, and the cut check compares a tail with its head.
+ *   (`rhythm()`): the live test shows it, and the cut check compares a tail with its head. A
+ *   slow burst typed into a text box (where people type names at an even 50 ms) is a scan only
+ *   at a rhythm already seen from a scan made with no text box focused (or in the live test).
  * - Every text key is passed through, always: the detector never prevents a keystroke from
  *   reaching the focused field. When it reports a `scan` or a `cut`, `removeFromField` holds
  *   exactly the characters the burst typed into an editable target; the caller prevents the
@@ -233,10 +235,11 @@ export class WedgeDetector {
       const tail = run.slice(from);
       if (from > 0 && !sameRhythm(gaps(tail.slice(0, 2))[0] ?? 0, median(gaps(tail)))) continue;
       const scan = this.scanOf(tail, [timeMs - last(run)], true);
-      if (scan.type === 'scan') {
-        this.learn(scan.rhythmMs);
-        return scan;
-      }
+      if (scan.type !== 'scan') continue;
+      // Typed into a text box at a person's pace: a scan only at a rhythm this station's scanner has shown.
+      if (scan.removeFromField !== '' && scan.rhythmMs > FAST_MS && !this.familiar(scan.rhythmMs)) return PASS;
+      this.learn(scan.rhythmMs);
+      return scan;
     }
     return PASS;
   }
@@ -256,6 +259,10 @@ export class WedgeDetector {
     const all = [...gaps(run), ...extraGaps];
     if (run.length < this.minLength || (all.length > 0 && !machineLike(all, this.maxGapMs))) return PASS;
     return { type: 'scan', text: textOf(run), removeFromField: fieldOf(run), rhythmMs: all.length > 0 ? median(all) : 0, preventKey };
+  }
+
+  private familiar(rhythmMs: number): boolean {
+    return this.rhythms.some((r) => r > FAST_MS && sameRhythm(rhythmMs, r));
   }
 
   private learn(rhythmMs: number): void {
