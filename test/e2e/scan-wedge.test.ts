@@ -238,6 +238,7 @@ describe('the scan screen never takes a scanner for a person', () => {
     // A whole code, not a cut one (as it would be under the default Enter-or-Tab setting).
     expect(await p.textContent('table[aria-label="Test scans"] tr:has-text("NOTERM-0042")')).not.toMatch(/read only in part/);
     expect(scans()).toBe(before);
+    await expectAccessible(p, 'the scanner live test', 'section[aria-labelledby=scanners-heading]');
     await shots(p, 'settings-live-test');
     await p.click('button:has-text("End the live test")');
   });
