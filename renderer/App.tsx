@@ -15,7 +15,7 @@ import { Scan } from './screens/Scan.js';
 import { Settings } from './screens/Settings.js';
 import { SignIn } from './screens/SignIn.js';
 import { Sync } from './screens/Sync.js';
-import { localTime, verdictWords } from './words.js';
+import { localTime, plainText, verdictWords } from './words.js';
 
 export type Status = Output<'session.status'>;
 type ScreenName = 'scan' | 'review' | 'batches' | 'roll' | 'reports' | 'sync' | 'settings';
@@ -222,7 +222,7 @@ function VerdictToast({ scan, onOpen }: { scan: ScanOutcomeDto; onOpen: () => vo
     <div className={`toast ${kind}`} role={kind === 'accept' ? 'status' : 'alert'} data-verdict={scan.verdict} data-seq={scan.seq}>
       <strong>{verdictWords(scan.verdict).toUpperCase()}</strong> {scan.voterName ?? scan.ballotId ?? scan.raw}
       <div className="toast-detail">
-        {scan.reason} · <span>{localTime(scan.scannedAt)}</span>
+        {plainText(scan.reason)} · <span>{localTime(scan.scannedAt)}</span>
       </div>
       <button onClick={onOpen}>Open the Scan screen (F1)</button>
     </div>

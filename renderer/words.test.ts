@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CURE_CODES, VERDICTS } from '../shared/domain.js';
-import { CURE_CODE_WORDS, VERDICT_WORDS, localDateTime, relativeTime, verdictWords } from './words.js';
+import { CURE_CODE_WORDS, VERDICT_WORDS, localDateTime, plainText, relativeTime, verdictWords } from './words.js';
 
 describe('the staff’s words', () => {
   it('name every verdict and cure code in plain words, never the code itself', () => {
@@ -16,6 +16,8 @@ describe('the staff’s words', () => {
     expect(localDateTime(new Date(2026, 9, 30, 9, 5).toISOString(), now)).toMatch(/^Oct 30, 9:05\sAM$/);
     expect(localDateTime('not a time', now)).toBe('');
     expect(relativeTime(new Date(now.getTime() + 40_000).toISOString(), now)).toBe('in 40 s');
+    const iso = new Date(2026, 10, 3, 4, 10).toISOString();
+    expect(plainText(`already received ${iso} at MAILROOM-2 (scan 7)`, now)).toMatch(/^already received today 4:10\sAM at MAILROOM-2 \(scan 7\)$/);
     expect(relativeTime(new Date(now.getTime() - 180_000).toISOString(), now)).toBe('3 min ago');
   });
 });

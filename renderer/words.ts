@@ -113,3 +113,10 @@ export function relativeTime(iso: string | null | undefined, now: Date = new Dat
   if (abs < 1) return 'now';
   return s > 0 ? `in ${amount}` : `${amount} ago`;
 }
+
+const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/** A message from the station with any ISO instant in it said as a local time ("today 4:10 AM"). */
+export function plainText(text: string, now: Date = new Date()): string {
+  return text.replace(ISO_INSTANT, (iso) => localDateTime(iso, now) || iso);
+}

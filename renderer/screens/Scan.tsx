@@ -6,7 +6,7 @@ import { api, errorText } from '../api.js';
 import { RefusalBanner } from '../Feedback.js';
 import { UNDO_WINDOW_MS, type RaisedFlag, type useIntake } from '../intake.js';
 import { useCall } from '../useCall.js';
-import { CURE_CODE_WORDS, VERDICT_ACTION, cureCodeWords, localDateTime, localTime, verdictWords } from '../words.js';
+import { CURE_CODE_WORDS, VERDICT_ACTION, cureCodeWords, localDateTime, localTime, plainText, verdictWords } from '../words.js';
 
 type Intake = ReturnType<typeof useIntake>;
 const ICONS = { accept: '✔', problem: '✖', rescan: '↻', flagged: '⚑', refused: '⚠' } as const;
@@ -126,7 +126,7 @@ function VerdictLines({ scan, flag, undone }: { scan: ScanOutcomeDto; flag: Rais
         </div>
       )}
       <div className="detail small">
-        {scan.reason}
+        {plainText(scan.reason)}
         {scan.batchNumber !== null && ` · Tray: batch ${scan.batchNumber}, ${scan.batchCount} envelopes${scan.batchClosed ? ' — FULL, closed: start a new tray' : ''}`}
       </div>
     </>

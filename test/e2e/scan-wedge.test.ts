@@ -122,6 +122,11 @@ describe('the scan screen never takes a scanner for a person', () => {
     await p.keyboard.press('1'); // the old one-key flag
     await p.waitForTimeout(200);
     expect(count('SELECT count(*) AS n FROM cure_cases')).toBe(0);
+    await p.keyboard.press('F8'); // choose with the keyboard: F8 moves, Escape clears
+    await p.keyboard.press('F8');
+    expect(await p.locator('button[aria-pressed=true]').count()).toBe(1);
+    await p.keyboard.press('Escape');
+    expect(await p.locator('button[aria-pressed=true]').count()).toBe(0);
     await p.click('button:has-text("No voter signature")');
     await p.keyboard.press('F9');
     await p.waitForSelector('section[aria-label="Last verdict"][data-flagged=yes]');
@@ -151,6 +156,9 @@ describe('the scan screen never takes a scanner for a person', () => {
     await wedgeScan(p, BALLOTS[7] ?? '', 5);
     await expectVerdict('DUPLICATE');
     await measure();
+    expect(await panel().textContent()).toMatch(/ALREADY RECEIVED.*Already received today .* by Clara/);
+    expect(await panel().textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}T/); // the station's reason too, in local time
+    await shots(p, 'scan-duplicate');
     await wedgeScan(p, 'SW-VOTE', 20);
     await expectVerdict('ALREADY_VOTED');
     await measure();
