@@ -68,7 +68,7 @@ describe.skipIf(!MOUNT)('a full disk seen from any screen', () => {
     await banner.waitFor();
     expect(await banner.textContent()).toMatch(/STOP SCANNING\..*disk is full/);
     expect(await banner.textContent()).toMatch(/Last envelope recorded: SF-\d{4}, PAT LASTKEPT\d+|Last envelope recorded: SF-\d{4}/);
-    await expectAccessible(p, 'Batches during a station fault');
+    await expectAccessible(p, 'the fault banner on Batches', 'header.topbar, .fault, .refusal');
     await shots(p, 'fault-on-batches');
     await wedgeScan(p, 'SF-0039', 20);
     await p.waitForSelector('[data-refusal=fault]');
@@ -78,6 +78,7 @@ describe.skipIf(!MOUNT)('a full disk seen from any screen', () => {
     await p.click('nav button:has-text("Scan")');
     expect(await p.locator('[role=alert].fault').textContent()).toMatch(/STOP SCANNING/);
     expect(await p.locator('section[aria-label="Last verdict"]').count()).toBe(1); // the last envelope stays in sight
+    await expectAccessible(p, 'the scan screen during a fault');
     await shots(p, 'fault-on-scan');
     fs.rmSync(path.join(disk, 'filler'));
     expect(errors.filter((e) => !/disk is full|station is stopped|NOT recorded/.test(e))).toEqual([]);
