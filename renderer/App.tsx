@@ -89,6 +89,10 @@ export function App() {
   useEffect(() => {
     if (screen === 'scan') setToast(null);
   }, [screen]);
+  // A scan refused or a stopped station is newer than the last verdict: its green must not linger.
+  useEffect(() => {
+    if (intake.refusal || intake.fault) setToast(null);
+  }, [intake.refusal, intake.fault]);
   useIdleLock(signedIn !== null, status?.idleLockMinutes ?? 10, refresh);
 
   /** Each sign-in starts on the Scan screen, whatever the previous operator left open. */

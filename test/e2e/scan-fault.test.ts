@@ -72,6 +72,7 @@ describe.skipIf(!MOUNT)('a full disk seen from any screen', () => {
     await shots(p, 'fault-on-batches');
     await wedgeScan(p, 'SF-0039', 20);
     await p.waitForSelector('[data-refusal=fault]');
+    expect(await p.locator('.toast').count()).toBe(0); // no green of an earlier envelope beside the stop
     expect(await p.textContent('[data-refusal=fault]')).toMatch(/NOT recorded/);
     await p.click('nav button:has-text("Roll")');
     expect(await p.locator('[role=alert].fault').textContent()).toMatch(/STOP SCANNING/);
