@@ -144,16 +144,12 @@ export function useIntake(opts: { signedIn: boolean; locked: boolean; fault: str
 
   useWedge(settings, detector, submit, refuse);
 
-  const raiseFlag = useCallback(
-    async (codes: CureCode[]) => {
-      const target = last;
-      if (!target) return;
-      const c = await api.call('cure.flag', { scanSeq: target.seq, codes, reason: 'flagged at intake' });
-      setFlag({ seq: target.seq, caseId: c.caseId, codes, at: Date.now(), undone: false });
-      playFlag();
-    },
-    [last],
-  );
+  /** Flags the envelope the clerk chose it for (its scan, passed in: never "whatever is last by now"). */
+  const raiseFlag = useCallback(async (target: ScanOutcomeDto, codes: CureCode[]) => {
+    const c = await api.call('cure.flag', { scanSeq: target.seq, codes, reason: 'flagged at intake' });
+    setFlag({ seq: target.seq, caseId: c.caseId, codes, at: Date.now(), undone: false });
+    playFlag();
+  }, []);
 
   const undoFlag = useCallback(async () => {
     if (!flag || flag.undone) return;

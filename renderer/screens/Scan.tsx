@@ -98,7 +98,7 @@ export function Scan({ intake, onAuthLost }: { intake: Intake; onAuthLost: (why:
             profileName={profile.name}
             target={!refused && flaggable(last) ? last : null}
             flag={flag && flag.seq === last?.seq ? flag : null}
-            raise={(codes) => run(() => intake.raiseFlag(codes))}
+            raise={(target, codes) => run(() => intake.raiseFlag(target, codes))}
             undo={() => run(() => intake.undoFlag())}
             onError={(e) => setError(errorText(e))}
           />
@@ -180,7 +180,7 @@ function FlagPanel(props: {
   profileName: string;
   target: ScanOutcomeDto | null;
   flag: RaisedFlag | null;
-  raise: (codes: CureCode[]) => Promise<unknown>;
+  raise: (target: ScanOutcomeDto, codes: CureCode[]) => Promise<unknown>;
   undo: () => Promise<unknown>;
   onError: (e: unknown) => void;
 }) {
@@ -191,7 +191,7 @@ function FlagPanel(props: {
 
   const confirm = useCallback(() => {
     if (!target || chosen.length === 0) return;
-    void raise(chosen).then(() => setChosen([]));
+    void raise(target, chosen).then(() => setChosen([]));
   }, [target, chosen, raise]);
 
   useEffect(() => {
