@@ -186,7 +186,7 @@ function WedgeTiming() {
     <fieldset className="wedge-timing">
       <legend>Keyboard-wedge scanner timing</legend>
       <p className="muted" data-testid="wedge-rhythm">
-        {rhythm !== null ? `Recent keyboard-wedge scans on this station: about ${Math.round(rhythm)} ms per key (each test scan shows its own above).` : 'No keyboard-wedge scan seen yet: scan a barcode to learn its rhythm.'}{' '}
+        {rhythm !== null ? `Recent keyboard-wedge scans on this station: about ${Math.round(rhythm)} ms per key (each test scan shows its own above).` : 'No keyboard-wedge scan since this timing was set: scan a barcode to see its rhythm.'}{' '}
         Scanners up to {Math.floor((w.maxGapMs * 2) / 3)} ms per key are recognised; for a slower one, set a longer pause.
       </p>
       <div className="row">

@@ -158,6 +158,15 @@ describe('WedgeDetector: scanners configured without a terminator', () => {
     expect(r.scans).toEqual(['CODE0001', 'CODE0002']);
   });
 
+  it('learns the rhythm of codes ended by silence, and then ends a code after three of its gaps', () => {
+    const d = new WedgeDetector({ terminator: 'none', maxGapMs: 100 });
+    play([...burst('CODE0001', 0, 10, false, null), { flushAt: 200 }], undefined, d);
+    expect(d.rhythm()).toBe(10);
+    expect(d.deadline()).toBeNull();
+    d.key({ key: 'X', timeMs: 1000, targetIsEditable: false });
+    expect(d.deadline()).toBe(1030);
+  });
+
   it('Enter is then an ordinary key that passes through', () => {
     const r = play(typing('ok', 0, [150]).concat([{ key: 'Enter', timeMs: 400, targetIsEditable: true }]), { terminator: 'none' });
     expect(r.scans).toEqual([]);

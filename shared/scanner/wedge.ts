@@ -258,7 +258,10 @@ export class WedgeDetector {
   private scanOf(run: Run, extraGaps: number[], preventKey: boolean): WedgeAction {
     const all = [...gaps(run), ...extraGaps];
     if (run.length < this.minLength || (all.length > 0 && !machineLike(all, this.maxGapMs))) return PASS;
-    return { type: 'scan', text: textOf(run), removeFromField: fieldOf(run), rhythmMs: all.length > 0 ? median(all) : 0, preventKey };
+    const rhythmMs = all.length > 0 ? median(all) : 0;
+    // A terminator-less scanner's rhythm is learned here (a terminated burst's in `terminate`).
+    if (this.terminators.size === 0) this.learn(rhythmMs);
+    return { type: 'scan', text: textOf(run), removeFromField: fieldOf(run), rhythmMs, preventKey };
   }
 
   private familiar(rhythmMs: number): boolean {
