@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } f
 import { Auth } from '../../main/auth/auth.js';
 import { Store } from '../../main/store/store.js';
 import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
+import { startPtyCable, type PtyCable } from '../scanners/pty.js';
 import { expectAccessible } from './axe.js';
 import { browser, page, serve, shots, typeBurst, wedgeScan, type Served } from './fixture.js';
 
@@ -13,6 +14,7 @@ import { browser, page, serve, shots, typeBurst, wedgeScan, type Served } from '
 
 let t: ReturnType<typeof tempDir>;
 let served: Served;
+let cable: PtyCable;
 let b: Browser;
 let p: Page;
 const errors: string[] = [];
@@ -66,7 +68,8 @@ beforeAll(async () => {
   const sue = await auth.createOperator('Sue', 'supervisor', '4321', null);
   await auth.createOperator('Clara', 'clerk', '2468', sue);
   store.close();
-  served = await serve(file);
+  cable = await startPtyCable();
+  served = await serve(file, ['--serial', cable.stationPath]);
   b = await browser();
   p = await page(await b.newContext({ viewport: { width: 1366, height: 768 } }), errors);
 });
@@ -74,6 +77,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await b.close();
   await served.stop();
+  await cable.close();
   t.cleanup();
 });
 
@@ -177,7 +181,7 @@ describe('the scan screen never takes a scanner for a person', () => {
     await shots(p, 'scan-problems');
   });
 
-  it('records a scan on any other screen with a toast, and a text box there does not swallow it', async () => {
+  it('records a scan on any other screen with a toast (wedge and serial), and a text box there does not swallow it', async () => {
     await go('Batches');
     await wedgeScan(p, BALLOTS[8] ?? '', 35);
     await p.waitForSelector(`.toast[data-verdict=ACCEPTED]`);
@@ -192,6 +196,10 @@ describe('the scan screen never takes a scanner for a person', () => {
     await p.waitForFunction((b) => document.querySelector('.toast')?.textContent?.includes('VOTER10') ?? b, false);
     expect(await box.inputValue()).toBe('SMI');
     expect(count(`SELECT count(*) AS n FROM scans WHERE raw = '${BALLOTS[9] ?? ''}'`)).toBe(1);
+    // A serial scanner's verdict reaches the clerk on another screen too.
+    await p.waitForSelector('[aria-label=Scanners] [data-state=connected]');
+    await cable.write(`${BALLOTS[11] ?? ''}\r`);
+    await p.waitForFunction((code) => document.querySelector('.toast')?.textContent?.includes(code) ?? false, 'VOTER12');
     await go('Scan');
     lastSeq = Number(await panel().getAttribute('data-seq'));
   });
