@@ -1,3 +1,5 @@
+import type { Refusal } from './intake.js';
+
 /** The outcome of the last action on a screen: a note (polite) and an error (assertive), either or both. */
 export function Feedback({ note, error }: { note?: string | null; error?: string | null }) {
   return (
@@ -32,6 +34,15 @@ export function CountTable({ title, counts }: { title: string; counts: Record<st
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** A scan that was NOT recorded (cut, locked, station stopped): said on screen until dismissed or the next verdict. */
+export function RefusalBanner({ refusal, onDismiss }: { refusal: Refusal; onDismiss: () => void }) {
+  return (
+    <div className={`refusal refusal-${refusal.kind}`} role="alert" data-refusal={refusal.kind}>
+      {refusal.text} <button onClick={onDismiss}>Dismiss</button>
     </div>
   );
 }

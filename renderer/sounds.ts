@@ -68,3 +68,25 @@ export function playVerdict(kind: VerdictClass): void {
       break;
   }
 }
+
+/** A flag for cure: two rising tones, unlike any verdict (the envelope goes to the cure tray). */
+export function playFlag(): void {
+  const volume = ready();
+  if (volume === null) return;
+  tone(520, 0, 0.12, 'triangle', volume);
+  tone(780, 0.14, 0.12, 'triangle', volume);
+  tone(1040, 0.28, 0.2, 'triangle', volume);
+}
+
+/** A scan taken but not recorded (locked screen, or a code read only in part): a falling buzz, never silence. */
+export function playRefused(): void {
+  const volume = Math.max(ready() ?? soundSettings().volume, 0.3);
+  try {
+    ctx ??= new AudioContext();
+  } catch {
+    return;
+  }
+  tone(440, 0, 0.15, 'square', volume * 0.6);
+  tone(330, 0.17, 0.15, 'square', volume * 0.6);
+  tone(220, 0.34, 0.3, 'square', volume * 0.6);
+}

@@ -41,6 +41,10 @@ export const configSchemas = {
   ballotTraxElectionNumber: z.number().int().min(1).max(32767),
   ballotTraxReasonCodes: referralCodesSchema,
   idleLockMinutes: z.number().int().min(1).max(240),
+  /** The keyboard-wedge scanner's timing (shared/scanner/wedge.ts): its terminator and its longest gap between keys. */
+  keyboardWedge: z
+    .object({ terminator: z.enum(['either', 'Enter', 'Tab', 'none']), maxGapMs: z.number().int().min(20).max(500) })
+    .strict(),
   scanners: z.array(scannerConfigSchema).max(8),
   officeName: z.string().trim().min(1).max(200),
   officeAddress: z.array(z.string().trim().min(1).max(200)).min(1).max(5),
@@ -71,6 +75,7 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   syncRetryBaseSeconds: 1,
   syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
+  keyboardWedge: { terminator: 'either', maxGapMs: 100 },
 };
 
 export function isConfigKey(key: string): key is ConfigKey {

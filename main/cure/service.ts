@@ -18,6 +18,9 @@ export interface Actor {
   role: Role;
 }
 
+/** How long the clerk who flagged an envelope can still undo it from the scan screen. */
+export const UNFLAG_WINDOW_MS = 2 * 60_000;
+
 /** Resolutions a supervisor can give a problem scan, by verdict. */
 export const PROBLEM_RESOLUTIONS = {
   LATE: ['accept-postmark', 'reject-late'],
@@ -94,6 +97,37 @@ export class CureService {
         },
         reason,
       );
+    });
+  }
+
+  /**
+   * Undoes a flag from the scan screen: only the clerk who raised it, only within
+   * UNFLAG_WINDOW_MS, only while nothing else has happened to the case. The codes come off the
+   * case as an appended step; a case left with none is closed ACCEPTED (a flag raised in error).
+   */
+  unflag(caseId: number, codes: CureCode[], actor: Actor): CureCase {
+    return this.store.write(() => {
+      const c = this.store.cure.get(caseId);
+      if (!c) throw new CureError(`no cure case ${caseId}`);
+      const now = this.clock();
+      const steps = this.store.cure.steps(caseId);
+      const mine = (code: CureCode) =>
+        steps.some((s) => {
+          const d = (s.detail ?? {}) as { codes?: CureCode[]; added?: CureCode[] };
+          const flagged = [...(d.codes ?? []), ...(d.added ?? [])].includes(code);
+          return flagged && s.actor === actor.name && now.getTime() - Date.parse(s.at) <= UNFLAG_WINDOW_MS;
+        });
+      if (c.state !== 'FLAGGED' || steps.some((s) => s.toState !== 'FLAGGED'))
+        throw new CureError('this case has moved on since it was flagged: ask a supervisor to change it');
+      const notMine = codes.filter((code) => !c.codes.includes(code) || !mine(code));
+      if (notMine.length > 0)
+        throw new CureError(
+          `only the clerk who flagged an envelope can undo it, within ${UNFLAG_WINDOW_MS / 60_000} minutes: ask a supervisor`,
+        );
+      const at = now.toISOString();
+      const reason = 'flag undone at intake by the clerk who raised it';
+      if (codes.length < c.codes.length) return this.store.cure.removeCodesWithin(c, codes, actor.name, reason, at);
+      return this.store.cure.transitionWithin(c, 'ACCEPTED', actor.name, reason, { undone: codes }, at);
     });
   }
 

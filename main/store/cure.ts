@@ -202,6 +202,27 @@ export class CureStore {
     return { ...existing, codes: merged, deadline, updatedAt: at };
   }
 
+  /** Takes codes a flag added back off an open case: an appended step, not a delete (cure.unflag). */
+  removeCodesWithin(existing: CureCase, codes: CureCode[], actor: string, reason: string, at: string): CureCase {
+    const left = existing.codes.filter((c) => !codes.includes(c));
+    this.db
+      .prepare('UPDATE cure_cases SET codes = ?, updated_at = ? WHERE case_id = ?')
+      .run(JSON.stringify(left), at, existing.caseId);
+    this.step(existing.caseId, existing.state, existing.state, actor, reason, { removed: codes }, at);
+    this.audit.append(
+      {
+        actor,
+        action: 'cure.unflag',
+        entity: 'cure_case',
+        entityId: String(existing.caseId),
+        before: { codes: existing.codes },
+        after: { ballotId: existing.ballotId, codes: left, reason },
+      },
+      at,
+    );
+    return { ...existing, codes: left, updatedAt: at };
+  }
+
   transitionWithin(
     c: CureCase,
     to: CureState,

@@ -1,169 +1,89 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type MouseEvent } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import type { ScanOutcomeDto } from '../../shared/api/schemas.js';
 import { verdictClass, type CureCode } from '../../shared/domain.js';
-import { LoneKey, WEDGE_DEFAULTS, WedgeDetector } from '../../shared/scanner/wedge.js';
-import { isEditable } from '../keys.js';
-import { api } from '../api.js';
-import type { Status } from '../App.js';
-import { playAlarm, playVerdict } from '../sounds.js';
+import { api, errorText } from '../api.js';
+import { RefusalBanner } from '../Feedback.js';
+import { UNDO_WINDOW_MS, type RaisedFlag, type useIntake } from '../intake.js';
 import { useCall } from '../useCall.js';
+import { CURE_CODE_WORDS, VERDICT_ACTION, cureCodeWords, localDateTime, localTime, plainText, verdictWords } from '../words.js';
 
-const ICONS = { accept: '✔', problem: '✖', rescan: '↻' } as const;
+type Intake = ReturnType<typeof useIntake>;
+const ICONS = { accept: '✔', problem: '✖', rescan: '↻', flagged: '⚑', refused: '⚠' } as const;
 
-function announce(o: ScanOutcomeDto): string {
-  const who = o.voterName ? `${o.voterName}${o.precinct ? `, precinct ${o.precinct}` : ''}` : '';
-  const dup = o.duplicateOf ? ` Already received ${o.duplicateOf.at} at ${o.duplicateOf.station} by ${o.duplicateOf.operator}.` : '';
-  return `${o.verdict.replace(/_/g, ' ')}. ${who}.${dup}`;
+function announce(o: ScanOutcomeDto, flag: RaisedFlag | null): string {
+  const who = o.voterName ? ` ${o.voterName}${o.precinct ? `, precinct ${o.precinct}` : ''}.` : '';
+  const dup = o.duplicateOf ? ` Already received ${localDateTime(o.duplicateOf.at)} at ${o.duplicateOf.station} by ${o.duplicateOf.operator}.` : '';
+  const flagged = flag && !flag.undone ? ` Flagged for cure: ${cureCodeWords(flag.codes)}.` : '';
+  return `${o.verdict === 'ACCEPTED' ? 'ACCEPTED' : verdictWords(o.verdict)}.${who}${dup}${flagged}`;
 }
 
-export function Scan({ status, onAuthLost }: { status: Status; onAuthLost: (why: string) => void }) {
-  const [last, setLast] = useState<ScanOutcomeDto | null>(null);
-  const [recent, setRecent] = useState<ScanOutcomeDto[]>([]);
-  const [fault, setFault] = useState<string | null>(status.fault);
+/** Only a received envelope (accepted, or late and kept for the supervisor) can be flagged for cure. */
+const flaggable = (o: ScanOutcomeDto | null) => o !== null && (o.verdict === 'ACCEPTED' || o.verdict === 'LATE');
+
+/** Buttons give the focus back at once: a scanner's Enter or Space must never press one. */
+const blurAfter = (fn: () => void) => (e: MouseEvent<HTMLButtonElement>) => {
+  e.currentTarget.blur();
+  fn();
+};
+
+export function Scan({ intake, onAuthLost }: { intake: Intake; onAuthLost: (why: string) => void }) {
+  const { last, recent, refusal, flag } = intake;
   const [keyed, setKeyed] = useState('');
-  const [flagNote, setFlagNote] = useState<string | null>(null);
   const [profile, setProfile] = useState<Output<'cure.profile'> | null>(null);
-  const shown = useRef(0);
-  const { error, run } = useCall(onAuthLost);
-  const detector = useRef(new WedgeDetector());
-  const lone = useRef(new LoneKey());
-
-  const show = useCallback((o: ScanOutcomeDto) => {
-    if (o.seq <= shown.current) return; // our own scan also comes back as an event
-    shown.current = o.seq;
-    setLast(o);
-    setFlagNote(null);
-    setRecent((r) => [o, ...r].slice(0, 10));
-    playVerdict(verdictClass(o.verdict));
-  }, []);
-
-  const submit = useCallback(
-    (raw: string, how: { keyed: boolean; scanner: string }) => {
-      if (fault) return;
-      void run(() => api.call('scan.submit', { raw, keyed: how.keyed, scanner: how.scanner })).then((o) => o && show(o));
-    },
-    [fault, run, show],
-  );
+  const { error, run, setError } = useCall(onAuthLost);
 
   useEffect(() => {
-    void run(() => api.call('scan.recent', { limit: 10 })).then((r) => {
-      if (r) {
-        setRecent(r);
-        shown.current = Math.max(0, ...r.map((x) => x.seq));
-      }
-    });
     void api.call('cure.profile', {}).then(setProfile, () => setProfile(null));
-    const offVerdict = api.on('verdict', show);
-    const offFault = api.on('stationFault', (f) => setFault(f.fault));
-    return () => {
-      offVerdict();
-      offFault();
-    };
-  }, [run, show]);
-
-  // The clerk is looking at envelopes: a stopped station sounds an alarm, again every 20 s.
-  useEffect(() => {
-    if (!fault) return;
-    playAlarm();
-    const again = setInterval(playAlarm, 20_000);
-    return () => clearInterval(again);
-  }, [fault]);
-
-  const flag = useCallback(
-    (code: CureCode) => {
-      if (!last || (last.verdict !== 'ACCEPTED' && last.verdict !== 'LATE')) return;
-      void run(() => api.call('cure.flag', { scanSeq: last.seq, codes: [code], reason: 'flagged at intake' })).then((c) => c && setFlagNote(`Flagged for cure: ${c.codes.join(', ')}`));
-    },
-    [last, run],
-  );
-
-  // The keyboard wedge: no text box needs focus; a person's typing in a field is never taken.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const editable = isEditable(e.target);
-      const action = detector.current.key({ key: e.key, timeMs: e.timeStamp, targetIsEditable: editable, ctrlKey: e.ctrlKey, metaKey: e.metaKey });
-      if (action.type === 'scan') {
-        e.preventDefault();
-        if (editable && action.removeFromField && e.target.value.endsWith(action.removeFromField)) {
-          const field = e.target;
-          field.value = field.value.slice(0, -action.removeFromField.length);
-          if (field.name === 'keyed') setKeyed(field.value);
-        }
-        submit(action.text, { keyed: false, scanner: 'keyboard-wedge' });
-        return;
-      }
-      // A cure-flag digit counts only when pressed alone: a wedge scanner's burst types digits too.
-      const shortcut = !editable && profile !== null && /^[1-9]$/.test(e.key);
-      if (lone.current.key(e.key, e.timeStamp, shortcut)) {
-        setTimeout(() => {
-          const key = lone.current.settle();
-          const code = key && profile ? profile.codes[Number(key) - 1] : undefined;
-          if (code) flag(code.code);
-        }, WEDGE_DEFAULTS.maxGapMs * 3);
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [submit, flag, profile]);
+  }, []);
 
   const onKeyed = (e: FormEvent) => {
     e.preventDefault();
-    if (keyed.trim()) submit(keyed.trim(), { keyed: true, scanner: 'keyed' });
+    if (keyed.trim()) intake.submit(keyed.trim(), { keyed: true, scanner: 'keyed' });
     setKeyed('');
   };
 
-  if (fault)
-    return (
-      <div className="fault" role="alert">
-        STOP SCANNING. {fault}
-      </div>
-    );
-
-  const kind = last ? verdictClass(last.verdict) : 'idle';
+  const flagNow = flag && flag.seq === last?.seq && !flag.undone ? flag : null;
+  // A scan that was not recorded takes the panel: the green of the envelope before must not answer for it.
+  const refused = refusal && refusal.kind !== 'locked' ? refusal : null;
+  const kind = refused ? 'refused' : !last ? 'idle' : flagNow ? 'flagged' : verdictClass(last.verdict);
+  const word = refused ? (refused.kind === 'cut' ? 'SCAN AGAIN' : 'NOT RECORDED') : !last ? 'READY' : flagNow ? 'ACCEPTED — FLAGGED FOR CURE' : verdictWords(last.verdict).toUpperCase();
   return (
-    <div>
-      <section className={`verdict ${kind}`} aria-label="Last verdict" data-verdict={last?.verdict ?? ''} data-seq={last?.seq ?? 0}>
-        {last ? (
-          <>
-            <div className="word">
-              <span className="icon" aria-hidden="true">
-                {ICONS[verdictClass(last.verdict)]}
-              </span>
-              {last.verdict.replace(/_/g, ' ')}
-            </div>
-            {last.voterName && (
-              <div className="name">
-                {last.voterName} {last.precinct && <span>· precinct {last.precinct}</span>}
+    <div className="scan-layout">
+      <div className="scan-main">
+        <section className={`verdict ${kind}`} aria-label="Last verdict" data-verdict={last?.verdict ?? ''} data-seq={last?.seq ?? 0} data-flagged={flagNow ? 'yes' : 'no'} data-refusal={refused?.kind ?? ''}>
+          <div className={`word${word.length > 20 ? ' xlong' : word.length > 14 ? ' long' : ''}`}>
+            <span className="icon" aria-hidden="true">
+              {kind === 'idle' ? '' : ICONS[kind]}
+            </span>
+            {word}
+          </div>
+          {refused ? (
+            <>
+              <div className="name">Nothing was recorded for this envelope.</div>
+              <div className="detail" role="alert">
+                {refused.text.replace(/^SCAN AGAIN: /, '')}
               </div>
-            )}
-            {last.duplicateOf && (
-              <div className="detail">
-                Already received {new Date(last.duplicateOf.at).toLocaleString()} at {last.duplicateOf.station} by {last.duplicateOf.operator}
-                {last.duplicateOf.batchNumber !== null ? `, batch ${last.duplicateOf.batchNumber}` : ''}
-              </div>
-            )}
-            <div className="detail">{last.reason}</div>
-            {last.batchNumber !== null && (
-              <div className="detail">
-                Tray: batch {last.batchNumber}, {last.batchCount} envelopes{last.batchClosed ? ' — FULL, closed: start a new tray' : ''}
-              </div>
-            )}
-            {flagNote && <div className="detail">{flagNote}</div>}
-          </>
-        ) : (
-          <div className="word">READY</div>
+              {last && <div className="detail small">The envelope before it: {last.ballotId ?? last.raw}, {verdictWords(last.verdict)}.</div>}
+            </>
+          ) : last ? (
+            <VerdictLines scan={last} flag={flagNow} undone={flag?.seq === last.seq && flag.undone} />
+          ) : (
+            <div className="detail">Scan an envelope. Scans from any screen are recorded.</div>
+          )}
+        </section>
+        <div aria-live="assertive" className="sr-only" data-testid="live">
+          {last ? announce(last, flagNow) : ''}
+        </div>
+        {refusal && !refused && <RefusalBanner refusal={refusal} onDismiss={intake.dismissRefusal} />}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
         )}
-      </section>
-      <div aria-live="assertive" className="sr-only" data-testid="live">
-        {last ? announce(last) : ''}
+        <RecentScans recent={recent} flag={flag} />
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="row" style={{ marginTop: '1em' }}>
+      <aside className="scan-side">
         <form className="card" onSubmit={onKeyed}>
           <label>
             Key in an unreadable barcode
@@ -172,46 +92,159 @@ export function Scan({ status, onAuthLost }: { status: Status; onAuthLost: (why:
           <button type="submit">Record</button>
         </form>
         {profile && (
-          <div className="card keys" aria-label="Cure flag keys">
-            <div className="muted">Flag the envelope just scanned ({profile.name}):</div>
-            {profile.codes.slice(0, 9).map((c, i) => (
-              <div key={c.code}>
-                <kbd>{i + 1}</kbd>
-                <button onClick={() => flag(c.code)} disabled={!last || (last.verdict !== 'ACCEPTED' && last.verdict !== 'LATE')}>
-                  {c.label}
-                </button>
-              </div>
-            ))}
-          </div>
+          <FlagPanel
+            key={last?.seq ?? 0}
+            codes={profile.codes.map((c) => c.code)}
+            profileName={profile.name}
+            target={!refused && flaggable(last) ? last : null}
+            flag={flag && flag.seq === last?.seq ? flag : null}
+            raise={(target, codes) => run(() => intake.raiseFlag(target, codes))}
+            undo={() => run(() => intake.undoFlag())}
+            onError={(e) => setError(errorText(e))}
+          />
         )}
+      </aside>
+    </div>
+  );
+}
+
+function VerdictLines({ scan, flag, undone }: { scan: ScanOutcomeDto; flag: RaisedFlag | null; undone: boolean }) {
+  const dup = scan.duplicateOf;
+  return (
+    <>
+      <div className="name">
+        {scan.voterName ?? scan.ballotId ?? scan.raw}
+        {scan.precinct && <span> · precinct {scan.precinct}</span>}
       </div>
-      <div className="card">
-        <h2>Last scans</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Verdict</th>
-              <th>Ballot</th>
-              <th>Voter</th>
-              <th>Scanner</th>
-              <th>Time</th>
-            </tr>
-          </thead>
-          <tbody>
-            {recent.map((r) => (
-              <tr key={r.seq}>
-                <td>{r.seq}</td>
-                <td>{r.verdict}</td>
+      {flag ? (
+        <div className="detail flag-words">Flagged for cure: {cureCodeWords(flag.codes)}. Put it in the cure tray.</div>
+      ) : (
+        <div className="detail">
+          {dup ? `Already received ${localDateTime(dup.at)} at ${dup.station} by ${dup.operator}${dup.batchNumber !== null ? `, batch ${dup.batchNumber}` : ''}. ` : ''}
+          {VERDICT_ACTION[scan.verdict]}
+          {undone ? ' (The cure flag was undone.)' : ''}
+        </div>
+      )}
+      <div className="detail small">
+        {plainText(scan.reason)}
+        {scan.batchNumber !== null && ` · Tray: batch ${scan.batchNumber}, ${scan.batchCount} envelopes${scan.batchClosed ? ' — FULL, closed: start a new tray' : ''}`}
+      </div>
+    </>
+  );
+}
+
+function RecentScans({ recent, flag }: { recent: ScanOutcomeDto[]; flag: RaisedFlag | null }) {
+  return (
+    <div className="card recent">
+      <h2>Last scans</h2>
+      <table aria-label="Last scans">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Verdict</th>
+            <th scope="col">Ballot</th>
+            <th scope="col">Voter</th>
+            <th scope="col">Scanner</th>
+          </tr>
+        </thead>
+        <tbody>
+          {recent.map((r) => {
+            const flagged = flag?.seq === r.seq && !flag.undone;
+            const k = flagged ? 'flagged' : verdictClass(r.verdict);
+            return (
+              <tr key={r.seq} className={`row-${k}`} data-verdict={r.verdict}>
+                <td>{localTime(r.scannedAt)}</td>
+                <td>
+                  <span aria-hidden="true">{ICONS[k]} </span>
+                  {verdictWords(r.verdict)}
+                  {flagged ? ', flagged for cure' : ''}
+                </td>
                 <td>{r.ballotId ?? r.raw}</td>
                 <td>{r.voterName ?? ''}</td>
                 <td>{r.scanner ?? ''}</td>
-                <td>{new Date(r.scannedAt).toLocaleTimeString()}</td>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
+}
+
+/**
+ * Flagging is two deliberate steps with keys no scanner sends: choose the problem (click, or F8
+ * to move through them), then confirm (F9). Undo (F10) while the clerk who flagged still can.
+ */
+function FlagPanel(props: {
+  codes: CureCode[];
+  profileName: string;
+  target: ScanOutcomeDto | null;
+  flag: RaisedFlag | null;
+  raise: (target: ScanOutcomeDto, codes: CureCode[]) => Promise<unknown>;
+  undo: () => Promise<unknown>;
+  onError: (e: unknown) => void;
+}) {
+  const { codes, target, flag, raise, undo } = props;
+  const [chosen, setChosen] = useState<CureCode[]>([]);
+  const now = useNow(flag !== null && !flag.undone);
+  const undoLeft = flag && !flag.undone ? Math.max(0, Math.ceil((flag.at + UNDO_WINDOW_MS - now) / 1000)) : 0;
+
+  const confirm = useCallback(() => {
+    if (!target || chosen.length === 0) return;
+    void raise(target, chosen).then(() => setChosen([]));
+  }, [target, chosen, raise]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'F8' && target) {
+        e.preventDefault();
+        const at = chosen.length === 1 ? codes.indexOf(chosen[0] as CureCode) : -1;
+        const next = codes[(at + (e.shiftKey ? codes.length - 1 : 1) + codes.length) % codes.length];
+        setChosen(next ? [next] : []);
+      } else if (e.key === 'F9') {
+        e.preventDefault();
+        confirm();
+      } else if (e.key === 'F10') {
+        e.preventDefault();
+        if (undoLeft > 0) void undo();
+      } else if (e.key === 'Escape') setChosen([]);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [codes, chosen, target, confirm, undo, undoLeft]);
+
+  const toggle = (c: CureCode) => setChosen((cs) => (cs.includes(c) ? cs.filter((x) => x !== c) : [...cs, c]));
+  return (
+    <section className="card flags" aria-labelledby="flag-heading">
+      <h2 id="flag-heading">Flag for cure</h2>
+      <p className="muted small">{target ? `The envelope on screen (${props.profileName}): choose the problem (click, or F8), then confirm (F9).` : 'Scan an accepted envelope to flag it.'}</p>
+      <div role="group" aria-label="Cure problems" className="flag-codes">
+        {codes.map((c) => (
+          <button key={c} aria-pressed={chosen.includes(c)} disabled={!target} onClick={blurAfter(() => toggle(c))} data-code={c}>
+            {CURE_CODE_WORDS[c]}
+          </button>
+        ))}
+      </div>
+      <button className="confirm-flag" disabled={!target || chosen.length === 0} onClick={blurAfter(confirm)}>
+        Confirm flag{chosen.length > 0 ? `: ${cureCodeWords(chosen)}` : ''} <kbd>F9</kbd>
+      </button>
+      {undoLeft > 0 && (
+        <button className="undo-flag" onClick={blurAfter(() => void undo())}>
+          Undo flag ({Math.floor(undoLeft / 60)}:{String(undoLeft % 60).padStart(2, '0')} left) <kbd>F10</kbd>
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** The clock, ticking each second while `on`. */
+function useNow(on: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!on) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [on]);
+  return now;
 }

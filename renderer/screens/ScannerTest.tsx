@@ -1,14 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import type { EventPayload } from '../../shared/api/events.js';
-import { WedgeDetector } from '../../shared/scanner/wedge.js';
+import { WEDGE_DEFAULTS } from '../../shared/scanner/wedge.js';
 import { api } from '../api.js';
-import { isEditable } from '../keys.js';
-import { playVerdict } from '../sounds.js';
+import { liveTest, WEDGE_SETTINGS_CHANGED, type WedgeSettings } from '../intake.js';
+import { playRefused, playVerdict } from '../sounds.js';
 import { Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
+import { localTime } from '../words.js';
 
-type TestScan = EventPayload<'scannerTest'>;
+type TestScan = EventPayload<'scannerTest'> & { rhythmMs?: number | null };
 const TEST_SECONDS = 60;
 
 /**
@@ -21,7 +22,6 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
   const [found, setFound] = useState<Output<'scanners.discover'> | null>(null);
   const [until, setUntil] = useState<string | null>(null);
   const [scans, setScans] = useState<TestScan[]>([]);
-  const detector = useRef(new WedgeDetector());
   const { error, run } = useCall(onAuthLost);
 
   useEffect(() => {
@@ -44,20 +44,20 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
   // Leaving Settings ends the test: scans must go back to intake.
   useEffect(() => () => void api.call('scanners.test', { seconds: 0 }).catch(() => undefined), []);
 
+  // The window's wedge detector (renderer/intake.ts) hands its bursts here while the test runs.
   useEffect(() => {
     if (!until) return;
-    const onKey = (e: KeyboardEvent) => {
-      const action = detector.current.key({ key: e.key, timeMs: e.timeStamp, targetIsEditable: isEditable(e.target), ctrlKey: e.ctrlKey, metaKey: e.metaKey });
-      if (action.type !== 'scan') return;
-      e.preventDefault();
-      setScans((list) => [{ scannerId: 'keyboard-wedge', text: action.text, at: new Date().toISOString() }, ...list].slice(0, 20));
+    liveTest.route = (w) => {
+      const fault = w.cut ? 'read only in part: scan again' : undefined;
+      setScans((list) => [{ scannerId: 'keyboard-wedge', text: w.text, at: new Date().toISOString(), rhythmMs: w.rhythmMs, ...(fault ? { fault } : {}) }, ...list].slice(0, 20));
     };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
+    return () => {
+      liveTest.route = null;
+    };
   }, [until]);
 
   useEffect(() => {
-    if (scans[0]) playVerdict(scans[0].fault ? 'rescan' : 'accept');
+    if (scans[0]) (scans[0].fault ? playRefused : () => playVerdict('accept'))();
   }, [scans]);
 
   const test = (seconds: number) => {
@@ -69,8 +69,8 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
   };
 
   return (
-    <div className="card" aria-label="Scanners">
-      <h2>Scanners</h2>
+    <section className="card" aria-labelledby="scanners-heading">
+      <h2 id="scanners-heading">Scanners</h2>
       {statuses.length === 0 ? (
         <p className="muted">No serial or USB HID scanner is configured (a keyboard-wedge scanner needs no setting).</p>
       ) : (
@@ -98,7 +98,7 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
       </div>
       {until && (
         <p className="warn" role="status" data-testid="scanner-test-on">
-          Live test until {new Date(until).toLocaleTimeString()}: scans are shown here and NOT recorded. Scan any barcode.
+          Live test until {localTime(until)}: scans are shown here and NOT recorded. Scan any barcode.
         </p>
       )}
       {scans.length > 0 && (
@@ -108,6 +108,7 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
               <th>Scanner</th>
               <th>Read</th>
               <th>Symbology</th>
+              <th>Per key</th>
               <th>Time</th>
             </tr>
           </thead>
@@ -120,7 +121,8 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
                   {s.fault ? ` (${s.fault})` : ''}
                 </td>
                 <td>{s.symbology ?? ''}</td>
-                <td>{new Date(s.at).toLocaleTimeString()}</td>
+                <td>{s.rhythmMs !== undefined && s.rhythmMs !== null ? `${Math.round(s.rhythmMs)} ms` : ''}</td>
+                <td>{localTime(s.at)}</td>
               </tr>
             ))}
           </tbody>
@@ -147,7 +149,64 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
           ))}
         </>
       )}
+      <WedgeTiming />
       <Feedback error={error} />
-    </div>
+    </section>
+  );
+}
+
+const TERMINATORS: { value: WedgeSettings['terminator']; label: string }[] = [
+  { value: 'either', label: 'Enter or Tab (most scanners)' },
+  { value: 'Enter', label: 'Enter' },
+  { value: 'Tab', label: 'Tab' },
+  { value: 'none', label: 'None: the code ends when the keys stop' },
+];
+
+/** The keyboard-wedge scanner's timing on this station: what ends its code, its longest gap, and the rhythm learned from it. */
+function WedgeTiming() {
+  const [w, setW] = useState<WedgeSettings>({ terminator: WEDGE_DEFAULTS.terminator, maxGapMs: WEDGE_DEFAULTS.maxGapMs });
+  const [note, setNote] = useState<string | null>(null);
+  const [rhythm, setRhythm] = useState<number | null>(liveTest.rhythm());
+  const { error, run } = useCall(() => undefined);
+  useEffect(() => {
+    void api.call('settings.get', {}).then((all) => {
+      const saved = all['keyboardWedge'] as WedgeSettings | undefined;
+      if (saved) setW(saved);
+    });
+    const t = setInterval(() => setRhythm(liveTest.rhythm()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const save = () =>
+    void run(() => api.call('settings.set', { key: 'keyboardWedge', value: w })).then((r) => {
+      if (!r) return;
+      setNote('Keyboard-wedge timing saved.');
+      window.dispatchEvent(new Event(WEDGE_SETTINGS_CHANGED));
+    });
+  return (
+    <fieldset className="wedge-timing">
+      <legend>Keyboard-wedge scanner timing</legend>
+      <p className="muted" data-testid="wedge-rhythm">
+        {rhythm !== null ? `Recent keyboard-wedge scans on this station: about ${Math.round(rhythm)} ms per key (each test scan shows its own above).` : 'No keyboard-wedge scan since this timing was set: scan a barcode to see its rhythm.'}{' '}
+        Scanners up to {Math.floor((w.maxGapMs * 2) / 3)} ms per key are recognised; for a slower one, set a longer pause.
+      </p>
+      <div className="row">
+        <label>
+          The scanner ends each code with
+          <select name="wedge-terminator" value={w.terminator} onChange={(e) => setW({ ...w, terminator: e.target.value as WedgeSettings['terminator'] })}>
+            {TERMINATORS.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Longest pause inside one code (ms)
+          <input name="wedge-max-gap" type="number" min={20} max={500} value={w.maxGapMs} onChange={(e) => setW({ ...w, maxGapMs: Number(e.target.value) })} />
+        </label>
+        <button onClick={save}>Save scanner timing</button>
+      </div>
+      <Feedback note={note} error={error} />
+    </fieldset>
   );
 }

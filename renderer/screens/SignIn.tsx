@@ -20,7 +20,11 @@ export function SignIn({ status, onSignedIn, message }: { status: Status; onSign
       <div className="card" style={{ maxWidth: '32em', margin: '3em auto' }}>
         <h1>{first ? 'Create the first supervisor' : 'Sign in'}</h1>
         {first && <p className="muted">This station has no operators yet. The first one is a supervisor, who then adds the clerks.</p>}
-        {message && <p className="error">{message}</p>}
+        {message && (
+          <p className="error" role="alert">
+            {message}
+          </p>
+        )}
         <form onSubmit={submit}>
           <label>
             Operator

@@ -24,6 +24,7 @@ export {
   type WedgeAction,
   type WedgeKey,
   type WedgeOptions,
+  type WedgeTerminator,
 } from './wedge.js';
 export {
   scannerConfigSchema,

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { tempDir } from '../helpers/station.js';
 import { startPtyCable, type PtyCable } from '../scanners/pty.js';
+import { expectAccessible } from './axe.js';
 import { browser, page, serve, shot, typeBurst, wedgeScan, type Served } from './fixture.js';
 
 const HEADER = 'ballot_id,voter_id,election_id,last_name,first_name,precinct,issued_at,status,voted_other_method';
@@ -100,6 +101,7 @@ describe('the station, end to end in Chromium', () => {
   it('creates the first supervisor, configures the station and adds a clerk', async () => {
     await p.goto(served.url);
     await p.waitForSelector('text=Create the first supervisor');
+    await expectAccessible(p, 'the first-supervisor screen');
     await shot(p, '01-first-supervisor');
     await signIn('Sue', '4321');
     await go('Settings');
@@ -148,6 +150,7 @@ describe('the station, end to end in Chromium', () => {
     await expectVerdict('ACCEPTED');
     expect(await verdict().textContent()).toContain('ANA SMITH');
     expect(await p.textContent('[data-testid=live]')).toContain('ACCEPTED. ANA SMITH, precinct P-07');
+    await expectAccessible(p, 'the scan screen after a verdict');
     await wedgeScan(p, 'B-0001');
     await expectVerdict('DUPLICATE');
     expect(count('cure_cases')).toBe(0); // the burst's digits are not cure-flag keys
@@ -182,14 +185,18 @@ describe('the station, end to end in Chromium', () => {
     expect(await verdict().textContent()).toContain('GIA NGUYEN');
   });
 
-  it('shows a verdict from a real serial scanner on a pty, and flags a cure problem with one key', async () => {
+  it('shows a verdict from a real serial scanner on a pty, and flags a cure problem in two steps (choose, F9), never with a digit', async () => {
     await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await p.waitForSelector('[aria-label=Scanners] [data-state=connected]');
     await cable.write('B-0003\r');
     await expectVerdict('ACCEPTED');
     expect(await verdict().textContent()).toContain('CY LEE');
-    await p.keyboard.press('1');
-    await p.waitForSelector('text=Flagged for cure');
+    await p.keyboard.press('1'); // a digit is no command: a scanner types digits
+    await p.waitForTimeout(200);
+    expect(count('cure_cases')).toBe(0);
+    await p.click('button:has-text("No voter signature")');
+    await p.keyboard.press('F9');
+    await p.waitForSelector('section[aria-label="Last verdict"][data-flagged=yes] >> text=Flagged for cure');
     await shot(p, '05-scan-accepted-flagged');
     await signOut();
   });

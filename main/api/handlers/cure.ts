@@ -50,6 +50,9 @@ export const cureHandlers: Partial<Handlers> = {
       actor(session),
       input.reason?.trim() || 'flagged at intake',
     ),
+  // H8 (issue 16 item 3): undo a flag from the scan screen; the action layer may absorb it (H1).
+  'cure.unflag': (station, session, input) =>
+    new CureService(station.store, station.clock).unflag(input.caseId, input.codes, actor(session)),
   'cure.move': (station, session, input) =>
     new CureService(station.store, station.clock).move(input.caseId, input.to, actor(session), input.reason),
   'cure.expire': (station, session) => ({

@@ -87,6 +87,13 @@ export const cureMethods = {
       .refine((v) => v.scanSeq !== undefined || v.ballotId !== undefined, 'give scanSeq or ballotId'),
     output: cureCaseSchema,
   }),
+  /** Undo a flag from the scan screen (the same clerk, within two minutes): an appended step, not a delete. */
+  'cure.unflag': method({
+    role: 'clerk',
+    writes: true,
+    input: z.object({ caseId: z.number().int().positive(), codes: z.array(cureCodeSchema).min(1).max(12) }).strict(),
+    output: cureCaseSchema,
+  }),
   'cure.move': method({
     role: 'clerk',
     writes: true,
