@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Store } from '../store/store.js';
+import { ServiceError } from '../../shared/errors.js';
 
-export class BackupError extends Error {
+export class BackupError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'BackupError';
   }
 }

@@ -5,10 +5,11 @@ import type { CureCode, CureState, Role } from '../../shared/domain.js';
 import type { CureCase } from '../store/cure.js';
 import type { Store } from '../store/store.js';
 import { loadProfile } from './profiles.js';
+import { ServiceError } from '../../shared/errors.js';
 
-export class CureError extends Error {
+export class CureError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'CureError';
   }
 }

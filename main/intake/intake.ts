@@ -5,6 +5,7 @@ import type { Batch } from '../store/batches.js';
 import type { BallotRow } from '../store/roll.js';
 import { ballotFacts, type ScanRecord } from '../store/scans.js';
 import type { Store } from '../store/store.js';
+import { ServiceError } from '../../shared/errors.js';
 
 export interface ScanInput {
   raw: string;
@@ -28,9 +29,9 @@ export interface ScanOutcome extends ScanRecord {
   closedBatch: Batch | null;
 }
 
-export class IntakeError extends Error {
+export class IntakeError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'IntakeError';
   }
 }

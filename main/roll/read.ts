@@ -8,6 +8,7 @@ import { gaSos } from './formats/ga-sos.js';
 import { ncSbe } from './formats/nc-sbe.js';
 import { station } from './formats/station.js';
 import { CsvTokenizer, type CsvRecord } from './csv-tokenizer.js';
+import { ServiceError } from '../../shared/errors.js';
 
 export interface RollReadOptions {
   format: RollFormat;
@@ -21,9 +22,9 @@ export interface RollReadOptions {
 }
 
 /** A problem with the file as a whole: nothing of it is imported. */
-export class RollFileError extends Error {
+export class RollFileError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'RollFileError';
   }
 }

@@ -32,10 +32,11 @@ describe('the router is the trust boundary', () => {
     expect(seen).toMatchObject([{ event: 'verdict', payload: { verdict: 'ACCEPTED' } }]);
   });
 
-  it('names the field of an invalid input and changes nothing', async () => {
+  it('says what is wrong with an invalid input in plain words (no schema path), keeps the path for programs, and changes nothing', async () => {
     const api = apiFor(t.store);
     const r = await api.call(api.as('sue', 'supervisor'), 'batches.close', { batchId: null, handCount: -3 });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('handCount') as unknown } });
+    // Plain words for people, the field's path for programs.
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'The hand count is too small (at least 0).', issues: [{ path: 'handCount' }] } });
     const extra = await api.call(api.as('clara'), 'scan.submit', { raw: 'API-0001', isAdmin: true });
     expect(extra).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(auditCount()).toBe(0);
