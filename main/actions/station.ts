@@ -4,7 +4,6 @@ import { contract } from '../../shared/api/contract.js';
 import { backupTo } from '../backup/backup.js';
 import { renderCoverSheet } from '../batches/cover-sheet.js';
 import { listScanners } from '../scanners/index.js';
-import { reportSummary } from '../store/reports.js';
 import { resolveBatch } from './batches.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 
@@ -16,7 +15,7 @@ export async function backupNow(ctx: ActionContext, actor: Actor | null, file: s
 
 export function reports(ctx: ActionContext, actor: Actor | null, since: string | null) {
   authorize(actor, 'reports.summary');
-  return reportSummary(ctx.store.db, since, () => ctx.store.cure.codeCounts());
+  return ctx.store.reports.summary(since, () => ctx.store.cure.codeCounts());
 }
 
 /** A batch's cover sheet: its count, hand count and every receipt, with the batch's barcode. */

@@ -1,4 +1,4 @@
-import type { CureCode, CureState, Verdict } from '../../shared/domain.js';
+import { VERDICTS, type CureCode, type CureState, type Verdict } from '../../shared/domain.js';
 import type { AuditLog } from './audit.js';
 import type { Db } from './db.js';
 
@@ -107,8 +107,10 @@ function instant(value: string | undefined): string | undefined {
   return new Date(ms).toISOString();
 }
 
-const PROBLEM_VERDICTS =
-  "('DUPLICATE','UNKNOWN','SUPERSEDED','CANCELLED','ALREADY_VOTED','WRONG_ELECTION','WRONG_JURISDICTION','LATE','UNREADABLE')";
+/** Every verdict but ACCEPTED, as an SQL list, from the one list in shared/domain.ts. */
+const PROBLEM_VERDICTS = `(${VERDICTS.filter((v) => v !== 'ACCEPTED')
+  .map((v) => `'${v}'`)
+  .join(',')})`;
 
 /** Cure cases, their steps, problem resolutions and the notice outbox. */
 export class CureStore {

@@ -1,6 +1,6 @@
 import type { CureCode, CureState } from '../../shared/domain.js';
 import type { StateProfile } from '../../shared/cure/profile.js';
-import { ballotStatuses, feedSince, voterStatuses, type BallotStatusRow, type FeedEvent } from '../store/feed.js';
+import type { BallotStatusRow, FeedEvent } from '../store/feed.js';
 import type { Store } from '../store/store.js';
 import { ballotTraxStatusCsv, type BallotStatusRecord } from './layouts/ballottrax.js';
 import type { LayoutError } from './layouts/errors.js';
@@ -28,7 +28,7 @@ export interface FeedPage {
 }
 
 export function feedPage(store: Store, since: number): FeedPage {
-  const events = [...feedSince(store.db, since)];
+  const events = [...store.feed.since(since)];
   return { events, cursor: events.at(-1)?.cursor ?? since };
 }
 
@@ -60,7 +60,7 @@ export function ballotTraxFeed(store: Store, since: number, profile: StateProfil
   const page = feedPage(store, since);
   const ids = [...new Set(page.events.map((e) => e.ballotId))];
   const records: BallotStatusRecord[] = [];
-  for (const r of ballotStatuses(store.db, ids)) {
+  for (const r of store.feed.ballotStatuses(ids)) {
     const f = facts(r);
     const status = ballotTraxStatusFor(f);
     if (!status) continue;
@@ -109,7 +109,7 @@ export interface FloridaFileOptions {
 export function* floridaDailyFile(store: Store, o: FloridaFileOptions): Generator<string> {
   const errors: LayoutError[] = [];
   let i = 0;
-  for (const r of voterStatuses(store.db, o.electionId)) {
+  for (const r of store.feed.voterStatuses(o.electionId)) {
     const record: FloridaAbsenteeRecord = {
       countyId: o.countyId,
       voterId: r.voter_id,

@@ -1,6 +1,5 @@
 import { loadProfile } from '../../cure/profiles.js';
 import { writeFileAtomic } from '../../sync/files.js';
-import { lastCursor } from '../../store/feed.js';
 import { ballotTraxFeed, feedPage } from '../../sync/tracking.js';
 import { terminalSafeJson } from '../../../shared/terminal.js';
 import { cliActor } from '../actor.js';
@@ -29,7 +28,7 @@ export async function feedCommand(io: Io, args: string[]): Promise<number> {
     const { store } = station;
     // A cursor from another station's database, or from before a restore, would skip every
     // change up to it without a word: refuse it.
-    const last = lastCursor(store.db);
+    const last = store.feed.lastCursor();
     if (since > last)
       throw new UsageError(`--since ${since} is past the end of this station's log (the newest cursor is ${last}): was it printed by another station, or before a restore?`);
     let data: string;
