@@ -47,6 +47,9 @@ Sync
                                    the summary names the cursor to give next time
   sync status | requeue BATCH --reason TEXT --operator NAME
 Station
+  operator add NAME --role clerk|supervisor | list | reset-pin NAME | disable NAME
+                                   a supervisor's job; the new PIN is typed twice at a prompt (not
+                                   echoed) or given on stdin, never as an argument
   config get [KEY] | set KEY VALUE | list
   audit verify                     exits 1 and names the first broken link of a tampered log
   audit export [--out FILE]        the log with its hash chain, for scripts/verify-audit.mjs (Node only)
@@ -56,9 +59,12 @@ Station
 App
   serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
 
+Once the station has operators, every command that reads voters' data or writes anything needs
+--operator NAME (or INTAKE_OPERATOR) and that operator's PIN (INTAKE_PIN, or a prompt at a
+terminal), and the role the app requires for the same action.
 Environment: INTAKE_DB (database file), INTAKE_OPERATOR (default operator name), INTAKE_PIN (the
-operator's PIN, required once the station has operators), INTAKE_SYNC_TOKEN (the state API token),
-INTAKE_SMTP_PASS (the SMTP password, kept out of the database).
+operator's PIN), INTAKE_SYNC_TOKEN (the state API token), INTAKE_SMTP_PASS (the SMTP password,
+kept out of the database).
 Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.`;
 
 type Command = (io: Io, args: string[]) => number | Promise<number>;
