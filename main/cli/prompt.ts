@@ -10,9 +10,10 @@ export function stdinIsTerminal(io: Io): boolean {
 /** Asks for a PIN at the terminal without echoing it (raw mode: no line is shown, nothing stays in scrollback). */
 export function promptHidden(io: Io, question: string): Promise<string> {
   const input = io.stdin as TtyIn;
-  io.stderr.write(question);
+  // Raw mode before the question: whatever is typed once it shows is never echoed.
   input.setRawMode?.(true);
   input.resume();
+  io.stderr.write(question);
   return new Promise((resolve, reject) => {
     let typed = '';
     const done = (err: Error | null) => {
