@@ -5,7 +5,8 @@ import type { ServiceErrorCode } from '../../shared/errors.js';
 import { plainIssues } from '../actions/messages.js';
 import { asServiceError, stationFaultOf } from '../actions/faults.js';
 import type { Role } from '../../shared/domain.js';
-import { roleAllows } from '../auth/auth.js';
+import { authorize } from '../actions/context.js';
+import { sessionActor } from './handlers/actor.js';
 import type { Operator } from '../store/operators.js';
 import type { Station } from './station.js';
 
@@ -70,10 +71,9 @@ export class Router {
     }
   }
 
-  private checkRole(session: Session, needs: Role | 'public', method: string): void {
-    if (needs === 'public') return;
-    if (!session.operator) throw new ApiCallError('unauthenticated', 'sign in first');
-    if (!roleAllows(session.operator.role, needs)) throw new ApiCallError('forbidden', `${method} needs a ${needs}; ${session.operator.name} is a ${session.operator.role}`);
+  /** Before the input is even read: the same check, from the same table, as every action makes. */
+  private checkRole(session: Session, needs: Role | 'public', method: MethodName): void {
+    if (needs !== 'public') authorize(sessionActor(session), method);
   }
 
   private toError(e: unknown): ApiError {

@@ -70,6 +70,10 @@ describe('the CLI once the station has operators', () => {
       ['scan', '--operator', 'clara'],
       ['roll', 'find', '--voter-id', 'V1', '--operator', 'clara'],
       ['audit', 'export', '--operator', 'sue'],
+      ['backup', path.join(t.dir, 'copy.db'), '--operator', 'sue'],
+      ['restore', path.join(t.dir, 'copy.db'), '--operator', 'sue'],
+      ['feed', 'export', '--operator', 'sue'],
+      ['operator', 'add', 'mallory', '--role', 'supervisor', '--operator', 'sue'],
     ];
     for (const args of cases) {
       const r = intake(args, { env: env(), input: 'BAL-0002\n' });
@@ -78,6 +82,8 @@ describe('the CLI once the station has operators', () => {
     // No name at all: the same refusal, asking for both.
     expectRefused(intake(['batch', 'close'], { env: env() }), /give --operator NAME \(or set INTAKE_OPERATOR\)/);
     expect(fs.existsSync(out)).toBe(false);
+    expect(fs.existsSync(path.join(t.dir, 'copy.db'))).toBe(false);
+    expect(peek((s) => s.operators.get('mallory'))).toBeUndefined();
     expect(auditEntries()).toBe(before);
     expect(peek((s) => s.batches.list({ status: 'CLOSED' }))).toHaveLength(0);
     expect(peek((s) => s.config.get('receiptDeadline'))).toBeUndefined();
