@@ -20,7 +20,7 @@ export function exportAudit(ctx: ActionContext, actor: Actor | null): { lines: G
 }
 
 function* exportLines(ctx: ActionContext): Generator<string> {
-  yield `${JSON.stringify({
+  yield `${terminalSafeJson({
     format: AUDIT_EXPORT_FORMAT,
     version: 1,
     station: stationNameOf(ctx.store),
