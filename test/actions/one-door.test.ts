@@ -48,7 +48,7 @@ describe('one door', () => {
     const api = apiFor(t.store);
     const sup = api.as('sue', 'supervisor');
     expect(await api.call(sup, 'batches.show', { batchId: '999' })).toMatchObject({ ok: false, error: { code: 'not-found', message: 'There is no batch 999.' } });
-    expect(await api.call(sup, 'scan.undo', { seq: 77, reason: 'oops' })).toMatchObject({ ok: false, error: { code: 'failed', message: 'no scan 77' } });
+    expect(await api.call(sup, 'scan.undo', { seq: 77, reason: 'oops' })).toMatchObject({ ok: false, error: { code: 'not-found', message: 'no scan 77' } });
     expect(await api.call(sup, 'settings.set', { key: 'batchSize', value: -1 })).toMatchObject({ ok: false, error: { code: 'invalid-input', issues: [{ path: '' }] } });
     const pin = await api.call(api.as(null), 'session.createFirstSupervisor', { operator: 'sue', pin: '12' });
     expect(pin).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'The PIN must be 4 to 12 digits.', issues: [{ path: 'pin' }] } });
