@@ -113,3 +113,15 @@ describe('the SMTP password stays a secret', () => {
     }
   });
 });
+
+describe('receipts export --out', () => {
+  it("tightens an existing file to owner-only before writing voters' data into it", () => {
+    const out = path.join(t.dir, 'old-receipts.csv');
+    fs.writeFileSync(out, 'old contents\n', { mode: 0o644 });
+    fs.chmodSync(out, 0o644);
+    const r = intake(['receipts', 'export', '--format', 'csv', '--out', out], { env: env() });
+    expect(r.status).toBe(0);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^seq,ballotId,/);
+  });
+});
