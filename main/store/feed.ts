@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditAction } from '../../shared/audit-actions.js';
 import type { Db } from './db.js';
 
 /** One status change of one ballot, as a tracking service (BallotTrax, Ballot Scout…) shows it. */
@@ -28,6 +29,9 @@ interface Row {
  * The tracking feed is derived from the audit log rather than kept beside it: whatever the
  * station recorded is exactly what the voter is shown, and the log's seq is the cursor.
  */
+/** The audit actions that change what a voter is shown (names checked against the one list). */
+const FEED_ACTIONS = ['scan.record', 'scan.undo', 'cure.flag', 'cure.transition', 'problem.resolve'] as const satisfies readonly AuditAction[];
+
 function* feedSince(db: Db, since: number): Generator<FeedEvent> {
   const stmt = db.prepare<[number], Row>(
     `SELECT a.seq, a.at, a.action, a.after, s.ballot_id AS scan_ballot, s.voter_id AS scan_voter, s.verdict AS scan_verdict,
@@ -35,7 +39,7 @@ function* feedSince(db: Db, since: number): Generator<FeedEvent> {
      FROM audit_log a
      LEFT JOIN scans s ON a.entity = 'scan' AND s.seq = CAST(a.entity_id AS INTEGER)
      LEFT JOIN ballots b ON a.entity = 'cure_case' AND b.ballot_id = json_extract(a.after, '$.ballotId')
-     WHERE a.seq > ? AND a.action IN ('scan.record', 'scan.undo', 'cure.flag', 'cure.transition', 'problem.resolve')
+     WHERE a.seq > ? AND a.action IN (${FEED_ACTIONS.map((a) => `'${a}'`).join(', ')})
      ORDER BY a.seq`,
   );
   for (const r of stmt.iterate(since)) {
