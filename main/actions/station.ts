@@ -1,17 +1,9 @@
-import path from 'node:path';
 import { checkLabel, decodeResultJson, decodeScan, type LabelRule } from '../../shared/barcode/index.js';
 import { contract } from '../../shared/api/contract.js';
-import { backupTo } from '../backup/backup.js';
 import { renderCoverSheet } from '../batches/cover-sheet.js';
 import { listScanners } from '../scanners/index.js';
 import { resolveBatch } from './batches.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
-
-/** An online, consistent copy of the database (scanning may go on). */
-export async function backupNow(ctx: ActionContext, actor: Actor | null, file: string) {
-  authorize(actor, 'backup.create');
-  return backupTo(ctx.store, path.resolve(file));
-}
 
 export function reports(ctx: ActionContext, actor: Actor | null, since: string | null) {
   authorize(actor, 'reports.summary');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { restoreFrom, verifyBackup } from '../../backup/backup.js';
-import { backupNow } from '../../actions/station.js';
+import { backupNow } from '../../actions/backups.js';
 import { defaultDbPath } from '../../store/db.js';
 import { cliActor } from '../actor.js';
 import { parse, printJson, UsageError, withStation, type Io } from '../context.js';
