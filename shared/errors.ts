@@ -17,7 +17,3 @@ export class ServiceError extends Error {
     this.name = 'ServiceError';
   }
 }
-
-export function isServiceError(e: unknown): e is ServiceError {
-  return e instanceof ServiceError;
-}

@@ -56,24 +56,6 @@ export function requireOption(value: string | undefined, name: string): string {
   return value.trim();
 }
 
-export function withStore<T>(io: Io, dbOption: string | undefined, fn: (store: Store) => T): T {
-  const store = openStore(io, dbOption);
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
-
-export async function withStoreAsync<T>(io: Io, dbOption: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(io, dbOption);
-  try {
-    return await fn(store);
-  } finally {
-    store.close();
-  }
-}
-
 /** Runs a command against the station in the database (closed afterwards, whatever happens). */
 export async function withStation<T>(io: Io, opts: { db?: string | undefined; station?: string | undefined }, fn: (station: CliStation) => T | Promise<T>): Promise<T> {
   const store = openStore(io, opts.db);
