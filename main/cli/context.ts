@@ -56,6 +56,11 @@ export function requireOption(value: string | undefined, name: string): string {
   return value.trim();
 }
 
+/** Commands that put a name on envelopes (scan, undo, batches) need one, as they always have. */
+export function operatorName(io: Io, value: string | undefined): string {
+  return requireOption(value ?? io.env['INTAKE_OPERATOR'], 'operator');
+}
+
 /** Runs a command against the station in the database (closed afterwards, whatever happens). */
 export async function withStation<T>(io: Io, opts: { db?: string | undefined; station?: string | undefined }, fn: (station: CliStation) => T | Promise<T>): Promise<T> {
   const store = openStore(io, opts.db);

@@ -80,7 +80,9 @@ describe('the CLI once the station has operators', () => {
       expectRefused(r, /this station has operators: set INTAKE_PIN to \w+'s PIN/);
     }
     // No name at all: the same refusal, asking for both.
-    expectRefused(intake(['batch', 'close'], { env: env() }), /give --operator NAME \(or set INTAKE_OPERATOR\)/);
+    expectRefused(intake(['receipts', 'export'], { env: env() }), /give --operator NAME \(or set INTAKE_OPERATOR\)/);
+    // Commands that put a name on envelopes have always needed one: a usage error, before anything.
+    expect(intake(['batch', 'close'], { env: env() })).toMatchObject({ status: 2, stdout: '', stderr: expect.stringContaining('--operator is required') as unknown });
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.existsSync(path.join(t.dir, 'copy.db'))).toBe(false);
     expect(peek((s) => s.operators.get('mallory'))).toBeUndefined();

@@ -1,6 +1,6 @@
 import { closeBatch, listBatches, openBatch, showBatch } from '../../actions/batches.js';
 import { cliActor } from '../actor.js';
-import { parse, printJson, UsageError, withStation, type Io } from '../context.js';
+import { operatorName, parse, printJson, UsageError, withStation, type Io } from '../context.js';
 
 const USAGE = 'usage: intake batch open | close [BATCH] [--hand-count N] | list [--status open|closed] | show BATCH';
 
@@ -15,13 +15,13 @@ export async function batchCommand(io: Io, args: string[]): Promise<number> {
   return withStation(io, values, async (station) => {
     switch (sub) {
       case 'open':
-        printJson(io, openBatch(station, await cliActor(io, station, 'batches.open', values.operator)));
+        printJson(io, openBatch(station, await cliActor(io, station, 'batches.open', operatorName(io, values.operator))));
         return 0;
       case 'close': {
         const hc = values['hand-count'];
         const handCount = hc === undefined ? null : Number(hc);
         if (handCount !== null && (!Number.isInteger(handCount) || handCount < 0)) throw new UsageError(`--hand-count must be a whole number, got ${hc}`);
-        const actor = await cliActor(io, station, 'batches.close', values.operator);
+        const actor = await cliActor(io, station, 'batches.close', operatorName(io, values.operator));
         const r = closeBatch(station, actor, { batchId: positionals[0] ?? null, handCount });
         printJson(io, { ...r.batch, backup: (await r.backup)?.file ?? null });
         return 0;

@@ -6,7 +6,7 @@ import { parseHidOption, parseSerialOption } from '../../scanners/index.js';
 import type { ScannerConfig } from '../../../shared/scanner/config.js';
 import { cliActor } from '../actor.js';
 import type { CliStation } from '../station.js';
-import { parse, printJson, requireOption, UsageError, withStation, type Io } from '../context.js';
+import { operatorName, parse, printJson, requireOption, UsageError, withStation, type Io } from '../context.js';
 
 export async function scanCommand(io: Io, args: string[]): Promise<number> {
   if (args[0] === 'undo') return undoCommand(io, args.slice(1));
@@ -22,8 +22,9 @@ export async function scanCommand(io: Io, args: string[]): Promise<number> {
     'hid-mode': { type: 'string' },
   });
   const devices = scannerConfigs(values);
+  const name = operatorName(io, values.operator);
   return withStation(io, values, async (station) => {
-    const actor = await cliActor(io, station, devices.length > 0 ? 'scan.devices' : 'scan.submit', values.operator);
+    const actor = await cliActor(io, station, devices.length > 0 ? 'scan.devices' : 'scan.submit', name);
     station.store.checkpointInBackground(); // a scanning session: no verdict waits for a checkpoint
     if (devices.length > 0) return scanFromDevices(io, station, actor, devices);
     const scanner = values.scanner ?? (values.keyed ? 'keyboard' : 'stdin');
@@ -94,8 +95,9 @@ async function undoCommand(io: Io, args: string[]): Promise<number> {
   const seq = Number(positionals[0]);
   if (!Number.isInteger(seq) || seq <= 0) throw new UsageError('usage: intake scan undo SEQ --reason TEXT --operator NAME');
   const reason = requireOption(values.reason, 'reason');
+  const name = operatorName(io, values.operator);
   return withStation(io, values, async (station) => {
-    const actor = await cliActor(io, station, 'scan.undo', values.operator);
+    const actor = await cliActor(io, station, 'scan.undo', name);
     const r = undoScan(station, actor, { seq, reason });
     printJson(io, { seq, undone: true, undoneAt: r.undoneAt, ballotId: r.scan.ballotId, verdict: r.scan.verdict });
     return 0;
