@@ -13,10 +13,24 @@ export function verifyAudit(ctx: ActionContext, actor: Actor | null) {
  * The log for an outside auditor, as NDJSON: a header naming the station, the count and the
  * head hash, then every entry as stored (so the chain can be checked without the station).
  */
-export function exportAudit(ctx: ActionContext, actor: Actor | null): { lines: Generator<string>; chain: ReturnType<ActionContext['store']['audit']['verify']>; tip: { entries: number; head: string } } {
+export function exportAudit(
+  ctx: ActionContext,
+  actor: Actor | null,
+): { lines: Generator<string>; chain: ReturnType<ActionContext['store']['audit']['verify']>; tip: { entries: number; head: string }; secretsRecorded: number[] } {
   authorize(actor, 'audit.export');
   const { audit } = ctx.store;
-  return { lines: exportLines(ctx), chain: audit.verify(), tip: audit.tip() };
+  return { lines: exportLines(ctx), chain: audit.verify(), tip: audit.tip(), secretsRecorded: secretsRecorded(ctx) };
+}
+
+/**
+ * Entries written before secrets were kept out of the log that still hold an SMTP password.
+ * They cannot be blanked (the chain covers them): the supervisor is told, to change the password.
+ */
+function secretsRecorded(ctx: ActionContext): number[] {
+  const seqs: number[] = [];
+  for (const e of ctx.store.audit.entries())
+    if (e.entity_id === 'smtp' && /"pass":"[^"]/.test(`${e.before ?? ''}${e.after ?? ''}`)) seqs.push(e.seq);
+  return seqs;
 }
 
 function* exportLines(ctx: ActionContext): Generator<string> {

@@ -114,6 +114,23 @@ describe('the SMTP password stays a secret', () => {
   });
 });
 
+describe('an SMTP password recorded by an older version', () => {
+  it('is named by audit export, which says to change it (the chain covers the entry, so it cannot be blanked)', () => {
+    const s = Store.open(db);
+    let seq = 0;
+    try {
+      const at = new Date().toISOString();
+      seq = s.write(() => s.audit.append({ actor: 'old', action: 'config.set', entity: 'config', entityId: 'smtp', before: null, after: { value: { host: 'h', pass: 'legacy-pw' } } }, at)).seq;
+    } finally {
+      s.close();
+    }
+    const r = intake(['audit', 'export', '--out', path.join(t.dir, 'audit.ndjson')], { env: env() });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`audit entries ${seq} hold an SMTP password`);
+    expect(r.stderr).not.toContain('legacy-pw');
+  });
+});
+
 describe('receipts export --out', () => {
   it("tightens an existing file to owner-only before writing voters' data into it", () => {
     const out = path.join(t.dir, 'old-receipts.csv');

@@ -18,7 +18,9 @@ export async function auditCommand(io: Io, args: string[]): Promise<number> {
       return v.ok ? 0 : 1;
     }
     if (sub !== 'export') throw new UsageError(USAGE);
-    const { lines, chain, tip } = exportAudit(station, await cliActor(io, station, 'audit.export', values.operator));
+    const { lines, chain, tip, secretsRecorded } = exportAudit(station, await cliActor(io, station, 'audit.export', values.operator));
+    if (secretsRecorded.length > 0)
+      io.stderr.write(`warning: audit entries ${secretsRecorded.join(', ')} hold an SMTP password recorded before secrets were kept out of the log; they are exported as recorded (the chain covers them): change that password\n`);
     if (values.out) {
       // The log names voters' ballots and operators: owner-only, written whole or not at all.
       await writeFileAtomic(values.out, lines, { mode: 0o600 });
