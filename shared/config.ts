@@ -96,3 +96,33 @@ export function parseConfigText(key: ConfigKey, text: string): { ok: true; value
   if (!parsed.success) return { ok: false, error: `${key}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };
   return { ok: true, value: parsed.data };
 }
+
+/**
+ * Secrets among the settings: the SMTP password. It never goes to the screen (settings.get
+ * says only whether one is stored) and never into the audit log (which records that it
+ * changed). INTAKE_SMTP_PASS, when set, is used instead of the stored one.
+ */
+const smtpShown = configSchemas.smtp.omit({ pass: true }).extend({ passStored: z.boolean() });
+
+/** What settings.get answers: every setting, the secrets replaced by whether they are set. */
+export const shownConfigSchema = z
+  .object(Object.fromEntries(Object.entries(configSchemas).map(([k, s]) => [k, (k === 'smtp' ? smtpShown : s).optional()])) as {
+    [K in ConfigKey]: z.ZodOptional<K extends 'smtp' ? typeof smtpShown : (typeof configSchemas)[K]>;
+  })
+  .strict();
+export type ShownConfig = z.infer<typeof shownConfigSchema>;
+
+export function redactConfig(values: Partial<ConfigValues>): ShownConfig {
+  const { smtp, ...rest } = values;
+  if (!smtp) return rest;
+  const { pass, ...shown } = smtp;
+  return { ...rest, smtp: { ...shown, passStored: pass !== undefined && pass !== '' } };
+}
+
+/** A setting's value as the audit log may hold it: the secret's value replaced by whether it changed. */
+export function auditableValue(key: ConfigKey, value: unknown, previous: unknown): unknown {
+  if (key !== 'smtp' || !value || typeof value !== 'object') return value;
+  const { pass, ...rest } = value as { pass?: string };
+  const before = previous && typeof previous === 'object' ? (previous as { pass?: string }).pass : undefined;
+  return { ...rest, passStored: pass !== undefined && pass !== '', passChanged: pass !== before };
+}

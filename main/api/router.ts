@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { contract, isMethodName, type Contract, type MethodName } from '../../shared/api/contract.js';
-import { ApiCallError, type ApiResponse } from '../../shared/api/define.js';
+import { ApiCallError, type ApiError, type ApiResponse } from '../../shared/api/define.js';
 import { EVENTS_WHEN_LOCKED, type ApiEvent } from '../../shared/api/events.js';
+import type { ServiceErrorCode } from '../../shared/errors.js';
+import { plainIssues } from '../actions/messages.js';
+import { asServiceError, stationFaultOf } from '../actions/faults.js';
 import type { Role } from '../../shared/domain.js';
-import { AuthError, roleAllows } from '../auth/auth.js';
-import { IntakeError } from '../intake/intake.js';
-import { StoreOpenError } from '../store/db.js';
-import { faultMessage, isFault } from '../store/faults.js';
+import { authorize } from '../actions/context.js';
+import { sessionActor } from './handlers/actor.js';
 import type { Operator } from '../store/operators.js';
 import type { Station } from './station.js';
 
@@ -95,6 +96,9 @@ export type Handler<M extends MethodName> = (
 
 export type Handlers = { [M in MethodName]: Handler<M> };
 
+/** A handler group: exactly one handler for every method of a group of the contract (none missing). */
+export type HandlersFor<G> = { [M in keyof G & MethodName]: Handler<M> };
+
 
 /**
  * The one router both transports use. It is the trust boundary: every input is parsed with
@@ -119,15 +123,13 @@ export class Router {
       this.checkIdle(session);
       this.checkRole(session, spec.role, method);
       const parsed = spec.input.safeParse(rawInput ?? {});
+      // Plain sentences for people; the structured issues for programs.
       if (!parsed.success)
-        throw new ApiCallError(
-          'invalid-input',
-          `invalid input for ${method}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'} ${i.message}`).join('; ')}`,
-          parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        );
+        throw new ApiCallError('invalid-input', plainIssues(parsed.error.issues), parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       if (spec.writes && this.station.fault) throw new ApiCallError('station-fault', `the station is stopped: ${this.station.fault}`);
       if (!session.isClosed) this.station.sessions.add(session);
-      const handler = this.handlers[method] as Handler<MethodName>;
+      // One lookup over a union of methods: TypeScript cannot pair each handler with its own input here.
+      const handler = this.handlers[method] as (station: Station, session: Session, input: unknown) => unknown;
       const value = await handler(this.station, session, parsed.data);
       return { ok: true, value: spec.output.parse(value) };
     } catch (e) {
@@ -157,30 +159,33 @@ export class Router {
     }
   }
 
-  private checkRole(session: Session, needs: Role | 'public', method: string): void {
-    if (needs === 'public') return;
-    if (!session.operator) throw new ApiCallError('unauthenticated', 'sign in first');
-    if (!roleAllows(session.operator.role, needs)) throw new ApiCallError('forbidden', `${method} needs a ${needs}; ${session.operator.name} is a ${session.operator.role}`);
+  /** Before the input is even read: the same check, from the same table, as every action makes. */
+  private checkRole(session: Session, needs: Role | 'public', method: MethodName): void {
+    if (needs !== 'public') authorize(sessionActor(session), method);
   }
 
-  private toError(e: unknown): { code: ApiCallError['code']; message: string; issues?: { path: string; message: string }[] } {
+  private toError(e: unknown): ApiError {
     if (e instanceof ApiCallError) return { code: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}) };
-    if (e instanceof AuthError) return { code: e.code === 'forbidden' ? 'forbidden' : e.code === 'exists' ? 'conflict' : e.code === 'invalid' ? 'invalid-input' : 'unauthenticated', message: e.message };
-    if (e instanceof IntakeError) return { code: 'failed', message: e.message };
-    if (e instanceof StoreOpenError) {
-      this.station.setFault(e.message);
-      return { code: 'station-fault', message: e.message };
+    const service = asServiceError(e);
+    if (service) return { code: API_CODE[service.code], message: service.message, ...(service.issues ? { issues: service.issues } : {}) };
+    const err = e as Error;
+    const fault = stationFaultOf(err);
+    if (fault !== null) {
+      this.station.setFault(fault);
+      return { code: 'station-fault', message: fault };
     }
-    const err = e as Error & { code?: string };
-    if (isFault(err)) {
-      const message = faultMessage(err.code, err.message);
-      this.station.setFault(message);
-      return { code: 'station-fault', message };
-    }
-    if (err.code === 'SQLITE_BUSY') return { code: 'failed', message: 'the database is busy with another program (an import or a second station): try again' };
-    // The services' own expected failures: shown to the operator as they are.
-    if (['RollFileError', 'CureError', 'NoticeError', 'SyncError'].includes(err.name)) return { code: 'failed', message: err.message };
-    if (err instanceof z.ZodError) return { code: 'internal', message: `the station produced an invalid answer: ${err.issues[0]?.message ?? ''}` };
-    return { code: 'internal', message: `unexpected error: ${err.message}` };
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return { code: 'failed', message: 'The database is busy with another program (an import or a second station): try again.' };
+    if (err instanceof z.ZodError) return { code: 'internal', message: `The station produced an invalid answer: ${err.issues[0]?.message ?? ''}` };
+    return { code: 'internal', message: `Unexpected error: ${err.message}` };
   }
 }
+
+/** Service error codes as the wire names them. */
+const API_CODE: Record<ServiceErrorCode, ApiError['code']> = {
+  invalid: 'invalid-input',
+  unauthenticated: 'unauthenticated',
+  forbidden: 'forbidden',
+  'not-found': 'not-found',
+  conflict: 'conflict',
+  failed: 'failed',
+};

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import os from 'node:os';
 import path from 'node:path';
 import type { ApiEvent, EventName, EventPayload } from '../../shared/api/events.js';
 import { Auth } from '../auth/auth.js';
-import { backupAfterClose } from '../backup/backup.js';
+import { afterBatchClose } from '../actions/batches.js';
+import { stationNameOf, type ActionContext } from '../actions/context.js';
 import type { Batch } from '../store/batches.js';
 import { ensurePrivateDir } from '../store/private-file.js';
 import { Intake } from '../intake/intake.js';
@@ -19,7 +19,7 @@ import type { Session } from './router.js';
  * Everything the API serves from: the store, the intake pipeline, operators, and the event
  * bus that pushes verdicts and progress to every window. One per running station.
  */
-export class Station {
+export class Station implements ActionContext {
   readonly auth: Auth;
   readonly uploadsDir: string;
   private readonly bus = new EventEmitter();
@@ -43,7 +43,7 @@ export class Station {
 
   /** The station name: configured, else the host name (a fresh station still works). */
   get stationName(): string {
-    return this.store.config.get('station') ?? os.hostname();
+    return stationNameOf(this.store);
   }
 
   intake(): Intake {
@@ -74,10 +74,7 @@ export class Station {
 
   /** After a batch closes: the automatic backup to the second folder, reported either way. */
   afterBatchClose(batch: Batch): void {
-    backupAfterClose(this.store, batch.number, batch.station).then(
-      (r) => r && this.emit('notice', { level: 'info', message: `batch ${batch.number} closed; backup written to ${r.file}` }),
-      (e: Error) => this.emit('notice', { level: 'error', message: `batch ${batch.number} closed, but the automatic backup failed: ${e.message}` }),
-    );
+    void afterBatchClose(this, batch);
   }
 
   /**
@@ -106,7 +103,7 @@ export class Station {
       // divert() below has already refused a scan when this is null: the name is never recorded.
       operator: () => this.activeOperator() ?? '(no one signed in)',
       onOutcome: (o) => {
-        this.emit('verdict', outcomeJson(o) as never);
+        this.emit('verdict', outcomeJson(o));
         if (o.closedBatch) this.afterBatchClose(o.closedBatch);
       },
       onStatus: (st) => {

@@ -3,10 +3,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { copyPrivateSync, openPrivateSync, tightenIfPresent } from '../store/private-file.js';
 import { Store } from '../store/store.js';
+import { ServiceError } from '../../shared/errors.js';
 
-export class BackupError extends Error {
+export class BackupError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'BackupError';
   }
 }

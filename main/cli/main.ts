@@ -1,6 +1,7 @@
+import { escapeForTerminal, escapeLinesForTerminal } from '../../shared/terminal.js';
+import { asServiceError, stationFaultOf } from '../actions/faults.js';
 import { StoreOpenError } from '../store/db.js';
-import { faultMessage, isFault } from '../store/faults.js';
-import { CommandError, UsageError, type Io } from './context.js';
+import { CommandError, terminalIo, UsageError, type Io } from './context.js';
 
 export const HELP = `intake — Ballot Intake Station command line
 
@@ -46,6 +47,9 @@ Sync
                                    the summary names the cursor to give next time
   sync status | requeue BATCH --reason TEXT --operator NAME
 Station
+  operator add NAME --role clerk|supervisor | list | reset-pin NAME | disable NAME
+                                   a supervisor's job; the new PIN is typed twice at a prompt (not
+                                   echoed) or given on stdin, never as an argument
   config get [KEY] | set KEY VALUE | list
   audit verify                     exits 1 and names the first broken link of a tampered log
   audit export [--out FILE]        the log with its hash chain, for scripts/verify-audit.mjs (Node only)
@@ -55,9 +59,12 @@ Station
 App
   serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
 
+Once the station has operators, every command that reads voters' data or writes anything needs
+--operator NAME (or INTAKE_OPERATOR) and that operator's PIN (INTAKE_PIN, or a prompt at a
+terminal), and the role the app requires for the same action.
 Environment: INTAKE_DB (database file), INTAKE_OPERATOR (default operator name), INTAKE_PIN (the
-operator's PIN, required once the station has operators), INTAKE_SYNC_TOKEN (the state API token),
-INTAKE_SMTP_PASS (the SMTP password, kept out of the database).
+operator's PIN), INTAKE_SYNC_TOKEN (the state API token), INTAKE_SMTP_PASS (the SMTP password,
+kept out of the database).
 Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.`;
 
 type Command = (io: Io, args: string[]) => number | Promise<number>;
@@ -79,9 +86,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scanners: async () => (await import('./commands/scanners.js')).scannersCommand,
   backup: async () => (await import('./commands/backup.js')).backupCommand,
   restore: async () => (await import('./commands/backup.js')).restoreCommand,
+  operator: async () => (await import('./commands/operator.js')).operatorCommand,
 };
 
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+  const io = terminalIo(rawIo);
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${HELP}\n`);
@@ -89,7 +98,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr.write(`intake: unknown command ${name}\n\n${HELP}\n`);
+    io.stderr.write(`intake: unknown command ${escapeForTerminal(name)}\n\n${HELP}\n`);
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
@@ -100,26 +109,31 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     const command = await load();
     return await command(io, args);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`intake ${name}: ${e.message}\n(see intake --help)\n`);
-      return 2;
-    }
-    if (e instanceof CommandError || e instanceof StoreOpenError) {
-      io.stderr.write(`intake ${name}: ${e.message}\n`);
-      return 1;
-    }
-    if (isFault(e)) {
-      // Said once, plainly, and the command stops: a clerk must not keep feeding envelopes.
-      io.stderr.write(`intake ${name}: STOPPED — ${faultMessage(e.code, e.message)}\n`);
-      return 1;
-    }
-    const err = e as Error;
-    // Known, user-facing failures of the services (a bad roll file, …) carry their own class names.
-    if (['RollFileError', 'IntakeError', 'CureError', 'NoticeError', 'SyncError', 'AuthError', 'BackupError'].includes(err.name)) {
-      io.stderr.write(`intake ${name}: ${err.message}\n`);
-      return 1;
-    }
-    io.stderr.write(`intake ${name}: unexpected error: ${err.stack ?? err.message}\n`);
-    return 1;
+    return failure(io, name, e);
   }
 }
+
+/** Every failure as one line on stderr (escaped: a server's or a file's text cannot drive the terminal) and its exit code. */
+function failure(io: Io, name: string, e: unknown): number {
+  const say = (text: string) => io.stderr.write(`intake ${name}: ${escapeForTerminal(text)}\n`);
+  if (e instanceof UsageError) {
+    say(e.message);
+    io.stderr.write('(see intake --help)\n');
+    return 2;
+  }
+  const fault = stationFaultOf(e);
+  // Said once, plainly, and the command stops: a clerk must not keep feeding envelopes.
+  if (fault !== null) {
+    say(e instanceof StoreOpenError ? fault : `STOPPED — ${fault}`);
+    return 1;
+  }
+  const known = e instanceof CommandError ? e : asServiceError(e);
+  if (known) {
+    say(known.message);
+    return 1;
+  }
+  const err = e as Error;
+  io.stderr.write(`intake ${name}: unexpected error: ${escapeLinesForTerminal(err.stack ?? err.message)}\n`);
+  return 1;
+}
+

@@ -5,10 +5,11 @@ import type { CureCase } from '../store/cure.js';
 import type { Store } from '../store/store.js';
 import { addressProblems } from './notice-pdf.js';
 import type { Language, NoticeData } from './notice-text.js';
+import { ServiceError } from '../../shared/errors.js';
 
-export class NoticeError extends Error {
+export class NoticeError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'NoticeError';
   }
 }

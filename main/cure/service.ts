@@ -5,10 +5,11 @@ import type { CureCode, CureState, Role } from '../../shared/domain.js';
 import type { CureCase } from '../store/cure.js';
 import type { Store } from '../store/store.js';
 import { loadProfileFor } from './profiles.js';
+import { ServiceError, type ServiceErrorCode } from '../../shared/errors.js';
 
-export class CureError extends Error {
-  constructor(message: string) {
-    super(message);
+export class CureError extends ServiceError {
+  constructor(message: string, code: ServiceErrorCode = 'failed') {
+    super(code, message);
     this.name = 'CureError';
   }
 }
@@ -138,7 +139,7 @@ export class CureService {
   } {
     if (target.scanSeq !== undefined) {
       const s = this.store.scans.get(target.scanSeq);
-      if (!s) throw new CureError(`no scan ${target.scanSeq}`);
+      if (!s) throw new CureError(`no scan ${target.scanSeq}`, 'not-found');
       if (!s.ballotId || !this.store.scans.isReceipt(s.seq))
         throw new CureError(
           `scan ${s.seq} (${s.verdict}) is not a receipt: only a received envelope can be flagged for cure`,
@@ -156,11 +157,11 @@ export class CureService {
   move(caseId: number, to: CureState, actor: Actor, reason: string, detail: unknown = null): CureCase {
     if (!reason.trim()) throw new CureError('every cure step needs a reason');
     if (needsSupervisor(to) && actor.role !== 'supervisor')
-      throw new CureError(`only a supervisor can move a case to ${to}`);
+      throw new CureError(`only a supervisor can move a case to ${to}`, 'forbidden');
     return this.store.write(() => {
       const c = this.store.cure.get(caseId);
-      if (!c) throw new CureError(`no cure case ${caseId}`);
-      if (!canMove(c.state, to)) throw new CureError(`case ${caseId} is ${c.state}: it cannot move to ${to}`);
+      if (!c) throw new CureError(`no cure case ${caseId}`, 'not-found');
+      if (!canMove(c.state, to)) throw new CureError(`case ${caseId} is ${c.state}: it cannot move to ${to}`, 'conflict');
       return this.store.cure.transitionWithin(
         c,
         to,
@@ -193,18 +194,18 @@ export class CureService {
   }
 
   resolveProblem(seq: number, resolution: string, actor: Actor, reason: string): void {
-    if (actor.role !== 'supervisor') throw new CureError('only a supervisor resolves problem ballots');
+    if (actor.role !== 'supervisor') throw new CureError('only a supervisor resolves problem ballots', 'forbidden');
     if (!reason.trim()) throw new CureError('a resolution needs a reason');
     this.store.write(() => {
       const s = this.store.scans.get(seq);
-      if (!s) throw new CureError(`no scan ${seq}`);
+      if (!s) throw new CureError(`no scan ${seq}`, 'not-found');
       if (s.verdict === 'ACCEPTED') throw new CureError(`scan ${seq} was accepted: nothing to resolve`);
       const allowed: readonly string[] = PROBLEM_RESOLUTIONS[s.verdict];
       if (!allowed.includes(resolution))
         throw new CureError(`a ${s.verdict} scan is resolved as ${allowed.join(' or ')}, not ${resolution}`);
       const prior = this.store.cure.resolutionOf(seq);
       if (prior)
-        throw new CureError(`scan ${seq} was already resolved (${prior.resolution}) by ${prior.actor}`);
+        throw new CureError(`scan ${seq} was already resolved (${prior.resolution}) by ${prior.actor}`, 'conflict');
       this.store.cure.resolveProblemWithin(
         seq,
         resolution,

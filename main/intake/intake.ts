@@ -5,6 +5,7 @@ import type { Batch } from '../store/batches.js';
 import type { BallotRow } from '../store/roll.js';
 import { ballotFacts, type ScanRecord } from '../store/scans.js';
 import type { Store } from '../store/store.js';
+import { ServiceError, type ServiceErrorCode } from '../../shared/errors.js';
 
 export interface ScanInput {
   raw: string;
@@ -28,9 +29,9 @@ export interface ScanOutcome extends ScanRecord {
   closedBatch: Batch | null;
 }
 
-export class IntakeError extends Error {
-  constructor(message: string) {
-    super(message);
+export class IntakeError extends ServiceError {
+  constructor(message: string, code: ServiceErrorCode = 'failed') {
+    super(code, message);
     this.name = 'IntakeError';
   }
 }
@@ -159,16 +160,16 @@ export class Intake {
 
   /** A supervisor takes a scan back: a compensating record; the scan itself stays. */
   undo(seq: number, operator: string, reason: string): { scan: ScanRecord; undoneAt: string } {
-    if (!reason.trim()) throw new IntakeError('an undo needs a reason');
+    if (!reason.trim()) throw new IntakeError('an undo needs a reason', 'invalid');
     return this.store.write(() => {
       const scan = this.store.scans.get(seq);
-      if (!scan) throw new IntakeError(`no scan ${seq}`);
+      if (!scan) throw new IntakeError(`no scan ${seq}`, 'not-found');
       const prior = this.store.scans.undoOf(seq);
-      if (prior) throw new IntakeError(`scan ${seq} was already undone ${prior.undone_at} by ${prior.operator}`);
+      if (prior) throw new IntakeError(`scan ${seq} was already undone ${prior.undone_at} by ${prior.operator}`, 'conflict');
       if (scan.batchId) {
         const b = this.store.batches.rowById(scan.batchId);
         if (b && b.status === 'CLOSED')
-          throw new IntakeError(`scan ${seq} is in closed batch ${b.number}: pull the envelope and reopen the question with a supervisor's review instead`);
+          throw new IntakeError(`scan ${seq} is in closed batch ${b.number}: pull the envelope and reopen the question with a supervisor's review instead`, 'conflict');
       }
       const at = this.clock().toISOString();
       const wasReceipt = this.store.scans.isReceipt(seq);
@@ -198,14 +199,14 @@ export class Intake {
     return this.store.write(() => {
       const at = this.clock().toISOString();
       const row = ref === null ? this.store.batches.openRow(this.station) : this.store.batches.resolve(ref, this.station);
-      if (!row) throw new IntakeError(ref === null ? `station ${this.station} has no open batch` : `no batch ${ref}`);
+      if (!row) throw new IntakeError(ref === null ? `station ${this.station} has no open batch` : `no batch ${ref}`, 'not-found');
       if (row.status === 'OPEN') {
         const closed = this.store.batches.closeWithin(row, 'supervisor', handCount, operator, at);
         // Queued for the state in the same transaction: a closed batch is never forgotten.
         this.store.sync.enqueueWithin(closed.batchId, at);
         return closed;
       }
-      if (handCount === null) throw new IntakeError(`batch ${row.number} is already closed; give --hand-count to record the count`);
+      if (handCount === null) throw new IntakeError(`batch ${row.number} is already closed; give --hand-count to record the count`, 'conflict');
       return this.store.batches.reconcileWithin(row, handCount, operator, at);
     });
   }

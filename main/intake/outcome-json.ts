@@ -1,7 +1,8 @@
+import type { ScanOutcomeDto } from '../../shared/api/schemas.js';
 import type { ScanOutcome } from './intake.js';
 
 /** The NDJSON line `intake scan` prints for each scan (and the app shows): flat, stable names. */
-export function outcomeJson(o: ScanOutcome): Record<string, unknown> {
+export function outcomeJson(o: ScanOutcome): ScanOutcomeDto {
   return {
     seq: o.seq,
     verdict: o.verdict,

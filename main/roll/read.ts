@@ -9,6 +9,7 @@ import { ncSbe } from './formats/nc-sbe.js';
 import { station } from './formats/station.js';
 import { CsvTokenizer, type CsvRecord } from './csv-tokenizer.js';
 import { fileHead, sniffEncoding, undecodableHint, type RollEncoding } from './encoding.js';
+import { ServiceError } from '../../shared/errors.js';
 
 export interface RollReadOptions {
   format: RollFormat;
@@ -25,9 +26,9 @@ export interface RollReadOptions {
 }
 
 /** A problem with the file as a whole: nothing of it is imported. */
-export class RollFileError extends Error {
+export class RollFileError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'RollFileError';
   }
 }

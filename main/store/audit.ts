@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { AuditAction } from '../../shared/audit-actions.js';
 import type { Db } from './db.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Db } from './db.js';
  */
 export interface AuditEntry {
   actor: string;
-  action: string;
+  action: AuditAction;
   entity: string;
   entityId: string | null;
   before: unknown;

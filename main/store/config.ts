@@ -1,4 +1,4 @@
-import { configSchemas, CONFIG_DEFAULTS, type ConfigKey, type ConfigValues } from '../../shared/config.js';
+import { auditableValue, configSchemas, CONFIG_DEFAULTS, type ConfigKey, type ConfigValues } from '../../shared/config.js';
 import type { AuditLog } from './audit.js';
 import type { Db } from './db.js';
 
@@ -63,7 +63,11 @@ export class ConfigStore {
         const before = this.get(key) ?? null;
         this.setStmt.run(key, JSON.stringify(parsed), at, actor);
         this.cache.clear();
-        this.audit.append({ actor, action: 'config.set', entity: 'config', entityId: key, before: { value: before }, after: { value: parsed } }, at);
+        // Secrets (the SMTP password) are recorded as "changed", never as their value.
+        this.audit.append(
+          { actor, action: 'config.set', entity: 'config', entityId: key, before: { value: auditableValue(key, before, before) }, after: { value: auditableValue(key, parsed, before) } },
+          at,
+        );
       })
       .immediate();
   }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import type { AuditAction } from '../../shared/audit-actions.js';
 import type { Db } from './db.js';
 
 /** One status change of one ballot, as a tracking service (BallotTrax, Ballot Scout…) shows it. */
@@ -27,26 +29,42 @@ interface Row {
  * The tracking feed is derived from the audit log rather than kept beside it: whatever the
  * station recorded is exactly what the voter is shown, and the log's seq is the cursor.
  */
-export function* feedSince(db: Db, since: number): Generator<FeedEvent> {
+/** The audit actions that change what a voter is shown (names checked against the one list). */
+const FEED_ACTIONS = ['scan.record', 'scan.undo', 'cure.flag', 'cure.transition', 'problem.resolve'] as const satisfies readonly AuditAction[];
+
+function* feedSince(db: Db, since: number): Generator<FeedEvent> {
   const stmt = db.prepare<[number], Row>(
     `SELECT a.seq, a.at, a.action, a.after, s.ballot_id AS scan_ballot, s.voter_id AS scan_voter, s.verdict AS scan_verdict,
             b.voter_id AS case_voter
      FROM audit_log a
      LEFT JOIN scans s ON a.entity = 'scan' AND s.seq = CAST(a.entity_id AS INTEGER)
      LEFT JOIN ballots b ON a.entity = 'cure_case' AND b.ballot_id = json_extract(a.after, '$.ballotId')
-     WHERE a.seq > ? AND a.action IN ('scan.record', 'scan.undo', 'cure.flag', 'cure.transition', 'problem.resolve')
+     WHERE a.seq > ? AND a.action IN (${FEED_ACTIONS.map((a) => `'${a}'`).join(', ')})
      ORDER BY a.seq`,
   );
   for (const r of stmt.iterate(since)) {
-    const after = r.after ? (JSON.parse(r.after) as Record<string, unknown>) : {};
+    const after = parseAfter(r.after);
     const e = toEvent(r, after);
     if (e) yield e;
   }
 }
 
 /** The newest cursor there is: the last audit entry's seq (0 for an empty log). */
-export function lastCursor(db: Db): number {
+function lastCursor(db: Db): number {
   return db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM audit_log').get()?.seq ?? 0;
+}
+
+const afterSchema = z.record(z.string(), z.unknown());
+
+/** An audit entry's `after`, read back as the object it was written as; anything else is no detail. */
+function parseAfter(text: string | null): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const parsed = afterSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
 }
 
 const CASE_STATUS: Readonly<Record<string, FeedEvent['status']>> = {
@@ -135,7 +153,7 @@ const STATUS_SELECT = `
   LEFT JOIN cure_cases c ON c.case_id = (SELECT max(case_id) FROM cure_cases WHERE ballot_id = b.ballot_id)`;
 
 /** The status of each named ballot (those not in the roll are left out). */
-export function ballotStatuses(db: Db, ballotIds: readonly string[]): BallotStatusRow[] {
+function ballotStatuses(db: Db, ballotIds: readonly string[]): BallotStatusRow[] {
   const stmt = db.prepare<[string], BallotStatusRow>(`${STATUS_SELECT} WHERE b.ballot_id = ?`);
   const out: BallotStatusRow[] = [];
   for (const id of ballotIds) {
@@ -150,7 +168,7 @@ export function ballotStatuses(db: Db, ballotIds: readonly string[]): BallotStat
  * ballot if there is one, else the mail ballot issued last. Streams: a county's roll never
  * sits in memory.
  */
-export function* voterStatuses(db: Db, electionId: string): Generator<BallotStatusRow> {
+function* voterStatuses(db: Db, electionId: string): Generator<BallotStatusRow> {
   const stmt = db.prepare<[string], BallotStatusRow & { pick: number }>(
     `SELECT * FROM (
        SELECT x.*, row_number() OVER (PARTITION BY x.voter_id ORDER BY (x.received_at IS NOT NULL) DESC, x.issued_at DESC, x.ballot_id DESC) AS pick
@@ -158,4 +176,26 @@ export function* voterStatuses(db: Db, electionId: string): Generator<BallotStat
      ) WHERE pick = 1 ORDER BY voter_id`,
   );
   for (const { pick: _pick, ...row } of stmt.iterate(electionId)) yield row;
+}
+
+/** The tracking feed and ballot statuses, over the audit log and the roll. */
+export class FeedStore {
+  constructor(private readonly db: Db) {}
+
+  /** Every status change after the cursor, oldest first (streamed). */
+  since(cursor: number): Generator<FeedEvent> {
+    return feedSince(this.db, cursor);
+  }
+
+  lastCursor(): number {
+    return lastCursor(this.db);
+  }
+
+  ballotStatuses(ballotIds: readonly string[]): BallotStatusRow[] {
+    return ballotStatuses(this.db, ballotIds);
+  }
+
+  voterStatuses(electionId: string): Generator<BallotStatusRow> {
+    return voterStatuses(this.db, electionId);
+  }
 }

@@ -8,7 +8,7 @@ export interface ReportSummary {
 }
 
 /** Supervisor reports: receipts per hour, verdict mix, per-clerk throughput. */
-export function reportSummary(db: Db, since: string | null, cureCounts: () => Record<string, number> = () => ({})): ReportSummary {
+function reportSummary(db: Db, since: string | null, cureCounts: () => Record<string, number>): ReportSummary {
   const from = since ?? '';
   const perHour = db
     .prepare<[string], { hour: string; count: number }>(
@@ -30,4 +30,13 @@ export function reportSummary(db: Db, since: string | null, cureCounts: () => Re
       return { ...r, perHour: Math.round(r.scans / hours) };
     });
   return { perHour, verdicts, perClerk, cureCodes: cureCounts() };
+}
+
+export class ReportStore {
+  constructor(private readonly db: Db) {}
+
+  /** Since an instant (null: all time); the cure codes' counts come from the cure store. */
+  summary(since: string | null, cureCounts: () => Record<string, number>): ReportSummary {
+    return reportSummary(this.db, since, cureCounts);
+  }
 }

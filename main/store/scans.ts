@@ -171,6 +171,20 @@ export class ScanStore {
       .all({ station, limit })
       .map(toScanRecord);
   }
+
+  /** Current receipts (not undone), oldest first; streamed for exports of any size. */
+  *receipts(batchId: string | null): Generator<ReceiptExportRow> {
+    yield* this.db
+      .prepare<[{ batch: string | null }], ReceiptExportRow>(
+        `SELECT s.seq, r.ballot_id AS ballotId, s.voter_id AS voterId, b.last_name AS lastName, b.first_name AS firstName,
+           b.precinct, s.verdict, s.scanned_at AS scannedAt, s.station, s.operator, s.scanner, s.batch_id AS batchId,
+           t.number AS batchNumber
+         FROM receipts r JOIN scans s ON s.seq = r.scan_seq
+         LEFT JOIN ballots b ON b.ballot_id = r.ballot_id LEFT JOIN batches t ON t.batch_id = s.batch_id
+         WHERE (@batch IS NULL OR s.batch_id = @batch) ORDER BY s.seq`,
+      )
+      .iterate({ batch: batchId });
+  }
 }
 
 export interface ReceiptExportRow {
@@ -187,17 +201,4 @@ export interface ReceiptExportRow {
   scanner: string | null;
   batchId: string | null;
   batchNumber: number | null;
-}
-
-/** Current receipts (not undone), oldest first; streamed for exports of any size. */
-export function* iterateReceipts(db: Db, batchId: string | null): Generator<ReceiptExportRow> {
-  const stmt = db.prepare<[{ batch: string | null }], ReceiptExportRow>(
-    `SELECT s.seq, r.ballot_id AS ballotId, s.voter_id AS voterId, b.last_name AS lastName, b.first_name AS firstName,
-       b.precinct, s.verdict, s.scanned_at AS scannedAt, s.station, s.operator, s.scanner, s.batch_id AS batchId,
-       t.number AS batchNumber
-     FROM receipts r JOIN scans s ON s.seq = r.scan_seq
-     LEFT JOIN ballots b ON b.ballot_id = r.ballot_id LEFT JOIN batches t ON t.batch_id = s.batch_id
-     WHERE (@batch IS NULL OR s.batch_id = @batch) ORDER BY s.seq`,
-  );
-  yield* stmt.iterate({ batch: batchId });
 }

@@ -5,7 +5,9 @@ import { BatchStore } from './batches.js';
 import { ConfigStore } from './config.js';
 import { openDatabase, type Db, type OpenOptions } from './db.js';
 import { CureStore } from './cure.js';
+import { FeedStore } from './feed.js';
 import { OperatorStore } from './operators.js';
+import { ReportStore } from './reports.js';
 import { RollStaging, RollStore } from './roll.js';
 import { ScanStore } from './scans.js';
 import { SyncStore } from './sync.js';
@@ -23,6 +25,8 @@ export class Store {
   readonly operators: OperatorStore;
   readonly cure: CureStore;
   readonly sync: SyncStore;
+  readonly feed: FeedStore;
+  readonly reports: ReportStore;
 
   private constructor(
     readonly db: Db,
@@ -36,6 +40,8 @@ export class Store {
     this.operators = new OperatorStore(db, this.audit);
     this.cure = new CureStore(db, this.audit);
     this.sync = new SyncStore(db, this.audit);
+    this.feed = new FeedStore(db);
+    this.reports = new ReportStore(db);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { recordErrorSchema, type RecordError } from '../../shared/sync/contract.js';
+import { applyStateChangeWithin } from './roll.js';
 import type { AuditLog } from './audit.js';
 import type { Db } from './db.js';
 
@@ -127,7 +130,7 @@ export class SyncStore {
       .all()
       .map((r) => ({
         batchId: r.batch_id, batchNumber: r.number, station: r.station, status: r.status, queuedAt: r.queued_at, attempts: r.attempts,
-        nextAttemptAt: r.next_attempt_at, lastError: r.last_error, ack: r.ack, errors: r.errors ? (JSON.parse(r.errors) as unknown) : null,
+        nextAttemptAt: r.next_attempt_at, lastError: r.last_error, ack: r.ack, errors: parseErrors(r.errors),
         acknowledgedAt: r.acknowledged_at, target: r.target,
       }));
   }
@@ -150,5 +153,49 @@ export class SyncStore {
 
   setCursorWithin(name: string, cursor: string, at: string): void {
     this.db.prepare('INSERT INTO sync_cursors (name, cursor, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at').run(name, cursor, at);
+  }
+
+  /**
+   * One page of the state's change feed, applied to the roll with its cursor, recorded as an
+   * import (so each ballot's before/after is kept like any re-import) and audited, in one
+   * transaction: a crash re-reads at most this page, and re-applying it changes nothing.
+   */
+  applyStateChanges(page: { source: string; changes: readonly StateChange[]; cursorName: string; from: string | null; next: string }, at: string): { applied: number; unchanged: number; unknown: number } {
+    return this.db.transaction(() => {
+      const importId = Number(
+        this.db
+          .prepare(
+            `INSERT INTO roll_imports (started_at, finished_at, file, format, operator, read, imported, updated, unchanged, rejected)
+             VALUES (?, ?, ?, 'state-changes', 'sync', ?, 0, 0, 0, 0)`,
+          )
+          .run(at, at, page.source, page.changes.length).lastInsertRowid,
+      );
+      const counts = { applied: 0, unchanged: 0, unknown: 0 };
+      for (const c of page.changes) {
+        const r = applyStateChangeWithin(this.db, importId, c);
+        counts[r === 'unknown-ballot' ? 'unknown' : r] += 1;
+      }
+      this.db.prepare('UPDATE roll_imports SET updated = ? WHERE import_id = ?').run(counts.applied, importId);
+      this.setCursorWithin(page.cursorName, page.next, at);
+      this.audit.append(
+        { actor: 'sync', action: 'roll.state-changes', entity: 'roll_import', entityId: String(importId), before: { cursor: page.from }, after: { cursor: page.next, changes: page.changes.length, applied: counts.applied } },
+        at,
+      );
+      return counts;
+    }).immediate();
+  }
+}
+
+type StateChange = Parameters<typeof applyStateChangeWithin>[2];
+
+/** The state's refusal as stored; a value that no longer reads as one is shown as it is. */
+const storedErrorsSchema = z.array(recordErrorSchema);
+function parseErrors(text: string | null): RecordError[] | string | null {
+  if (text === null) return null;
+  try {
+    const parsed = storedErrorsSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : text;
+  } catch {
+    return text;
   }
 }

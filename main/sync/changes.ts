@@ -1,5 +1,4 @@
 import { CHANGES_MAX_LIMIT } from '../../shared/sync/contract.js';
-import { applyStateChangeWithin } from '../store/roll.js';
 import type { Store } from '../store/store.js';
 import { getChanges, unsafeStateUrl } from './http.js';
 import { SyncError, type SyncTarget } from './sender.js';
@@ -36,28 +35,13 @@ export async function pullChanges(store: Store, target: SyncTarget, limit = CHAN
       case 'changes':
         break;
     }
-    const at = new Date().toISOString();
-    store.write(() => {
-      const importId = Number(
-        store.db
-          .prepare(
-            `INSERT INTO roll_imports (started_at, finished_at, file, format, operator, read, imported, updated, unchanged, rejected)
-             VALUES (?, ?, ?, 'state-changes', 'sync', ?, 0, 0, 0, 0)`,
-          )
-          .run(at, at, `${target.baseUrl}/v1/changes?since=${report.cursor ?? ''}`, page.changes.length).lastInsertRowid,
-      );
-      let applied = 0;
-      for (const c of page.changes) {
-        const r = applyStateChangeWithin(store.db, importId, c);
-        if (r === 'applied') applied += 1;
-        else if (r === 'unchanged') report.unchanged += 1;
-        else report.unknown += 1;
-      }
-      report.applied += applied;
-      store.db.prepare('UPDATE roll_imports SET updated = ? WHERE import_id = ?').run(applied, importId);
-      store.sync.setCursorWithin(CURSOR, page.next, at);
-      store.audit.append({ actor: 'sync', action: 'roll.state-changes', entity: 'roll_import', entityId: String(importId), before: { cursor: report.cursor }, after: { cursor: page.next, changes: page.changes.length, applied } }, at);
-    });
+    const r = store.sync.applyStateChanges(
+      { source: `${target.baseUrl}/v1/changes?since=${report.cursor ?? ''}`, changes: page.changes, cursorName: CURSOR, from: report.cursor, next: page.next },
+      new Date().toISOString(),
+    );
+    report.applied += r.applied;
+    report.unchanged += r.unchanged;
+    report.unknown += r.unknown;
     report.pages += 1;
     report.cursor = page.next;
     if (page.changes.length < limit) return report;

@@ -4,10 +4,11 @@ import { planChunks } from '../../shared/sync/chunks.js';
 import type { CureCode } from '../../shared/domain.js';
 import type { Store } from '../store/store.js';
 import { postChunk, unsafeStateUrl } from './http.js';
+import { ServiceError } from '../../shared/errors.js';
 
-export class SyncError extends Error {
+export class SyncError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'SyncError';
   }
 }

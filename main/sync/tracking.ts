@@ -1,7 +1,7 @@
 import type { CureCode, CureState } from '../../shared/domain.js';
 import type { StateProfile } from '../../shared/cure/profile.js';
 import { referralCodeTable, type ReferralKey } from '../../shared/sync/referral-codes.js';
-import { ballotStatuses, feedSince, voterStatuses, type BallotStatusRow, type FeedEvent } from '../store/feed.js';
+import type { BallotStatusRow, FeedEvent } from '../store/feed.js';
 import type { Store } from '../store/store.js';
 import { ballotTraxStatusCsv, type BallotStatusRecord } from './layouts/ballottrax.js';
 import type { LayoutError } from './layouts/errors.js';
@@ -29,7 +29,7 @@ export interface FeedPage {
 }
 
 export function feedPage(store: Store, since: number): FeedPage {
-  const events = [...feedSince(store.db, since)];
+  const events = [...store.feed.since(since)];
   return { events, cursor: events.at(-1)?.cursor ?? since };
 }
 
@@ -74,7 +74,7 @@ export function ballotTraxFeed(store: Store, since: number, profile: StateProfil
   const page = feedPage(store, since);
   const ids = [...new Set(page.events.map((e) => e.ballotId))];
   const records: BallotStatusRecord[] = [];
-  for (const r of ballotStatuses(store.db, ids)) {
+  for (const r of store.feed.ballotStatuses(ids)) {
     const f = facts(r);
     const status = ballotTraxStatusFor(f);
     if (!status) continue;
@@ -131,7 +131,7 @@ export interface FloridaFileOptions {
 export function* floridaDailyFile(store: Store, o: FloridaFileOptions): Generator<string> {
   const errors: LayoutError[] = [];
   let i = 0;
-  for (const r of voterStatuses(store.db, o.electionId)) {
+  for (const r of store.feed.voterStatuses(o.electionId)) {
     // AbsReqCanceledDate: the day the roll or the state's change feed says the ballot was cancelled.
     const cancelledAt = r.status === 'CANCELLED' ? r.cancelled_at : null;
     const record: FloridaAbsenteeRecord = {

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api/contract.js';
+import type { ConfigKey } from '../../shared/config.js';
 import { api } from '../api.js';
 import { playVerdict, saveSoundSettings, soundSettings } from '../sounds.js';
 import { Feedback } from '../Feedback.js';
 import { useCall } from '../useCall.js';
 import { ScannerTest } from './ScannerTest.js';
 
-const FIELDS: { key: string; label: string; json?: boolean }[] = [
+const FIELDS: { key: ConfigKey; label: string; json?: boolean }[] = [
   { key: 'station', label: 'Station name' },
   { key: 'election', label: 'Election ID' },
   { key: 'electionName', label: 'Election name' },

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
 import { cureMethods } from './methods/cure.js';
 import { syncMethods } from './methods/sync.js';
-import { scannerMethods, batchMethods, intakeMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
+import { scannerMethods, batchMethods, intakeMethods, operatorMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
  * The whole API between the UI and main, declared once. Each group lives in its own file
@@ -10,6 +10,7 @@ import { scannerMethods, batchMethods, intakeMethods, rollMethods, sessionMethod
  */
 export const contract = {
   ...sessionMethods,
+  ...operatorMethods,
   ...intakeMethods,
   ...batchMethods,
   ...rollMethods,

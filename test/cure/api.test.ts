@@ -75,7 +75,7 @@ describe('cure methods through the router', () => {
     const caseId = await flag('AP-1');
     expect(await api.call(clara(), 'cure.move', { caseId, to: 'CURED', reason: 'ok' })).toEqual({
       ok: false,
-      error: { code: 'failed', message: 'only a supervisor can move a case to CURED' },
+      error: { code: 'forbidden', message: 'only a supervisor can move a case to CURED' },
     });
     expect(
       await api.call(clara(), 'cure.move', { caseId, to: 'CURE_RECEIVED', reason: 'affidavit in' }),

@@ -367,7 +367,7 @@ describe('intake cure', { timeout: 120_000 }, () => {
     );
     expect(clerk).toMatchObject({
       status: 1,
-      stderr: 'intake cure: this needs a supervisor; clara is a clerk\n',
+      stderr: 'intake cure: only a supervisor can move a case to ACCEPTED\n', // the app's words: one rule for both doors
     });
     const email = intake(
       ['cure', 'notice', '--case', '1', '--email', 'rosa@example.net', '--operator', 'clara'],

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Intake } from '../../main/intake/intake.js';
+import type { CureCode } from '../../shared/domain.js';
 import { apiFor } from '../helpers/api.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { configureOffice, manualClock } from './setup.js';
@@ -32,7 +33,7 @@ async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; error?: unknown 
 }
 
 type Case = { caseId: number; state: string; codes: string[] };
-const flag = (as = clara(), codes = ['NO_VOTER_SIGNATURE'], ballotId = 'UF-1') =>
+const flag = (as = clara(), codes: CureCode[] = ['NO_VOTER_SIGNATURE'], ballotId = 'UF-1') =>
   ok<Case>(api.call(as, 'cure.flag', { ballotId, codes, reason: 'flagged at intake' }));
 const auditActions = () => (t.store.db.prepare('SELECT action FROM audit_log ORDER BY seq').all() as { action: string }[]).map((r) => r.action);
 
@@ -63,7 +64,7 @@ describe('cure.unflag', () => {
   it('refuses after two minutes, another clerk, a supervisor, a case that moved on, a code not flagged, and a missing case', async () => {
     const c = await flag();
     const refused = async (as: ReturnType<typeof clara>, input: unknown, words: RegExp) => {
-      const r = await api.call(as, 'cure.unflag', input);
+      const r = await api.callRaw(as, 'cure.unflag', input);
       expect(r.ok).toBe(false);
       expect(JSON.stringify(r)).toMatch(words);
     };

@@ -52,7 +52,7 @@ async function openSocket(): Promise<WebSocket> {
   return ws;
 }
 let nextId = 1;
-function call(ws: WebSocket, method: unknown, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+function call(ws: WebSocket, method: unknown, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string; issues?: { path: string }[] } }> {
   const id = nextId++;
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
@@ -163,7 +163,7 @@ describe('hostile calls on an open socket', () => {
     await call(ws, 'session.signOut', {});
     const before = counts();
 
-    expect((await call(ws, 'scan.submit', { raw: 'B-0001' })).error).toMatchObject({ code: 'unauthenticated', message: 'sign in first' });
+    expect((await call(ws, 'scan.submit', { raw: 'B-0001' })).error).toMatchObject({ code: 'unauthenticated', message: 'Sign in first.' });
     expect((await call(ws, 'session.createFirstSupervisor', { operator: 'Mallory', pin: '0000' })).error?.code).toBe('forbidden');
     expect((await call(ws, 'session.signIn', { operator: 'Sue', pin: '9999' })).error?.code).toBe('unauthenticated');
     expect((await call(ws, 'no.such.method', {})).error).toMatchObject({ code: 'not-found' });
@@ -173,7 +173,9 @@ describe('hostile calls on an open socket', () => {
     expect((await call(ws, 'session.signIn', { operator: 'Sue', pin: '4321' })).ok).toBe(true);
     const bad = await call(ws, 'scan.submit', { raw: 'x'.repeat(5000) });
     expect(bad.error?.code).toBe('invalid-input');
-    expect(bad.error?.message).toContain('raw');
+    // Plain words for people; the field's path stays in the structured issues.
+    expect(bad.error?.message).toBe('The scan text is too long (at most 4096 characters).');
+    expect(bad.error?.issues?.[0]?.path).toBe('raw');
     expect((await call(ws, 'scan.submit', { raw: 'B-1', admin: true })).error?.code).toBe('invalid-input');
     expect((await call(ws, 'scan.submit', null)).error?.code).toBe('invalid-input');
     expect((await call(ws, 'settings.set', { key: 'constructor', value: 1 })).error?.code).toBe('invalid-input');

@@ -1,14 +1,12 @@
 import { ApiCallError } from '../../../shared/api/define.js';
-import { listScanFaults } from '../../store/scan-faults.js';
-import type { Handlers } from '../router.js';
-
-type SessionMethod = 'session.status' | 'session.signIn' | 'session.signOut' | 'session.createFirstSupervisor' | 'session.lock' | 'session.unlock' | 'scans.refused';
+import type { sessionMethods } from '../../../shared/api/methods/core.js';
+import type { HandlersFor } from '../router.js';
 
 /**
  * Sign-in, the idle lock and who scans (docs/security.md, LOCK-DESIGN): the Session keeps who is
  * signed in and who it is locked for; the transports deliver events through it.
  */
-export const sessionHandlers: Pick<Handlers, SessionMethod> = {
+export const sessionHandlers: HandlersFor<typeof sessionMethods> = {
   'session.status': (station, session) => ({
     station: station.stationName, // the configured name, else the host name, as recorded on each scan
     election: station.store.config.get('election') ?? null,
@@ -41,5 +39,4 @@ export const sessionHandlers: Pick<Handlers, SessionMethod> = {
     if (!who) throw new ApiCallError('unauthenticated', 'the screen is not locked: sign in');
     return session.signedIn(await station.auth.signIn(who.name, input.pin));
   },
-  'scans.refused': (station, _session, input) => listScanFaults(station.store, input.limit),
 };

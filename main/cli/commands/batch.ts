@@ -1,8 +1,8 @@
-import { Intake, IntakeError } from '../../intake/intake.js';
-import type { Batch } from '../../store/batches.js';
-import { iterateReceipts } from '../../store/scans.js';
-import { CommandError, operatorOf, parse, printJson, stationOf, UsageError, withStoreAsync, type Io } from '../context.js';
-import { backupAfterClose } from '../../backup/backup.js';
+import { closeBatch, listBatches, openBatch, showBatch } from '../../actions/batches.js';
+import { cliActor } from '../actor.js';
+import { operatorName, parse, printJson, UsageError, withStation, type Io } from '../context.js';
+
+const USAGE = 'usage: intake batch open | close [BATCH] [--hand-count N] | list [--status open|closed] | show BATCH';
 
 export async function batchCommand(io: Io, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -12,47 +12,36 @@ export async function batchCommand(io: Io, args: string[]): Promise<number> {
     'hand-count': { type: 'string' },
     status: { type: 'string' },
   });
-  return withStoreAsync(io, values.db, async (store) => {
-    const intakeFor = () => new Intake(store, stationOf(store, values.station));
-    const guard = <T>(fn: () => T): T => {
-      try {
-        return fn();
-      } catch (e) {
-        if (e instanceof IntakeError) throw new CommandError(e.message);
-        throw e;
-      }
-    };
+  return withStation(io, values, async (station) => {
     switch (sub) {
       case 'open':
-        printJson(io, guard(() => intakeFor().openBatch(operatorOf(io, values.operator))));
+        printJson(io, openBatch(station, await cliActor(io, station, 'batches.open', operatorName(io, values.operator))));
         return 0;
       case 'close': {
         const hc = values['hand-count'];
         const handCount = hc === undefined ? null : Number(hc);
         if (handCount !== null && (!Number.isInteger(handCount) || handCount < 0)) throw new UsageError(`--hand-count must be a whole number, got ${hc}`);
-        const wasOpen = positionals[0] === undefined || store.batches.resolve(positionals[0], values.station ?? store.config.get('station'))?.status === 'OPEN';
-        const batch = guard(() => intakeFor().closeBatch(positionals[0] ?? null, handCount, operatorOf(io, values.operator)));
-        const backup = wasOpen ? await backupAfterClose(store, batch.number, batch.station) : null;
-        printJson(io, { ...batch, backup: backup?.file ?? null });
+        const actor = await cliActor(io, station, 'batches.close', operatorName(io, values.operator));
+        const r = closeBatch(station, actor, { batchId: positionals[0] ?? null, handCount });
+        printJson(io, { ...r.batch, backup: (await r.backup)?.file ?? null });
         return 0;
       }
       case 'list': {
         const status = values.status?.toUpperCase();
         if (status !== undefined && status !== 'OPEN' && status !== 'CLOSED') throw new UsageError('--status must be open or closed');
-        printJson(io, store.batches.list({ ...(status ? { status } : {}), ...(values.station ? { station: values.station } : {}) }));
+        const actor = await cliActor(io, station, 'batches.list', values.operator);
+        printJson(io, listBatches(station, actor, { ...(status ? { status } : {}), ...(values.station ? { station: values.station } : {}) }));
         return 0;
       }
       case 'show': {
         const ref = positionals[0];
         if (!ref) throw new UsageError('usage: intake batch show BATCH (UUID or number)');
-        const row = store.batches.resolve(ref, values.station ?? store.config.get('station'));
-        if (!row) throw new CommandError(`no batch ${ref}`);
-        const batch: Batch = store.batches.toBatch(row);
-        printJson(io, { ...batch, manifest: [...iterateReceipts(store.db, row.batch_id)] });
+        const r = showBatch(station, await cliActor(io, station, 'batches.show', values.operator), ref);
+        printJson(io, { ...r.batch, manifest: r.manifest });
         return 0;
       }
       default:
-        throw new UsageError('usage: intake batch open | close [BATCH] [--hand-count N] | list [--status open|closed] | show BATCH');
+        throw new UsageError(USAGE);
     }
   });
 }

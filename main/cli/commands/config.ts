@@ -1,7 +1,9 @@
 import { configSchemas, isConfigKey, parseConfigText, type ConfigKey } from '../../../shared/config.js';
-import { CommandError, parse, printJson, UsageError, withStore, type Io } from '../context.js';
+import { getSettings, readSetting, setSetting } from '../../actions/config.js';
+import { cliActor } from '../actor.js';
+import { CommandError, parse, printJson, UsageError, withStation, type Io } from '../context.js';
 
-export function configCommand(io: Io, args: string[]): number {
+export async function configCommand(io: Io, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { operator: { type: 'string' } });
   const [sub, key, ...rest] = positionals;
   const keyOf = (k: string | undefined): ConfigKey => {
@@ -9,28 +11,25 @@ export function configCommand(io: Io, args: string[]): number {
     if (!isConfigKey(k)) throw new UsageError(`unknown key ${k}; keys: ${Object.keys(configSchemas).join(', ')}`);
     return k;
   };
-  return withStore(io, values.db, (store) => {
+  return withStation(io, values, async (station) => {
     switch (sub) {
-      case 'get': {
-        if (key === undefined) {
-          printJson(io, store.config.all());
+      case 'get':
+      case 'list': {
+        if (sub === 'get' && key !== undefined) {
+          const k = keyOf(key);
+          printJson(io, readSetting(station, await cliActor(io, station, 'settings.read', values.operator), k));
           return 0;
         }
-        const v = store.config.get(keyOf(key));
-        if (v === undefined) throw new CommandError(`${key} is not set`);
-        printJson(io, v);
+        printJson(io, getSettings(station, await cliActor(io, station, 'settings.get', values.operator)));
         return 0;
       }
-      case 'list':
-        printJson(io, store.config.all());
-        return 0;
       case 'set': {
         const k = keyOf(key);
         if (rest.length === 0) throw new UsageError(`usage: intake config set ${k} VALUE`);
         const parsed = parseConfigText(k, rest.join(' '));
         if (!parsed.ok) throw new CommandError(parsed.error);
-        store.config.set(k, parsed.value as never, values.operator ?? io.env['INTAKE_OPERATOR'] ?? 'cli', new Date().toISOString());
-        printJson(io, { [k]: store.config.get(k) });
+        const r = setSetting(station, await cliActor(io, station, 'settings.set', values.operator), k, parsed.value);
+        printJson(io, { [k]: r.value });
         return 0;
       }
       default:

@@ -1,8 +1,9 @@
 import { loadProfile } from '../../cure/profiles.js';
 import { writeFileAtomic } from '../../sync/files.js';
-import { lastCursor } from '../../store/feed.js';
 import { ballotTraxFeed, feedPage } from '../../sync/tracking.js';
-import { CommandError, parse, UsageError, withStoreAsync, type Io } from '../context.js';
+import { terminalSafeJson } from '../../../shared/terminal.js';
+import { cliActor } from '../actor.js';
+import { CommandError, parse, UsageError, withStation, type Io } from '../context.js';
 
 const USAGE = 'usage: intake feed export [--since CURSOR] --format ndjson|ballottrax [--out FILE]';
 
@@ -16,23 +17,25 @@ const USAGE = 'usage: intake feed export [--since CURSOR] --format ndjson|ballot
 export async function feedCommand(io: Io, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'export') throw new UsageError(USAGE);
-  const { values } = parse(rest, { since: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parse(rest, { since: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, operator: { type: 'string' } });
   const sinceText = values.since ?? '0';
   if (!/^\d{1,15}$/.test(sinceText)) throw new UsageError(`--since must be a cursor printed by an earlier export (a whole number), not ${JSON.stringify(sinceText.slice(0, 40))}`);
   const since = Number(sinceText);
   const format = values.format ?? 'ndjson';
   if (format !== 'ndjson' && format !== 'ballottrax') throw new UsageError(`--format must be ndjson or ballottrax\n${USAGE}`);
-  return withStoreAsync(io, values.db, async (store) => {
+  return withStation(io, values, async (station) => {
+    await cliActor(io, station, 'feed.export', values.operator);
+    const { store } = station;
     // A cursor from another station's database, or from before a restore, would skip every
     // change up to it without a word: refuse it.
-    const last = lastCursor(store.db);
+    const last = store.feed.lastCursor();
     if (since > last)
       throw new UsageError(`--since ${since} is past the end of this station's log (the newest cursor is ${last}): was it printed by another station, or before a restore?`);
     let data: string;
     let summary: Record<string, unknown>;
     if (format === 'ndjson') {
       const page = feedPage(store, since);
-      data = page.events.map((e) => `${JSON.stringify(e)}\n`).join('');
+      data = page.events.map((e) => `${terminalSafeJson(e)}\n`).join('');
       summary = { format, events: page.events.length, since, cursor: page.cursor };
     } else {
       const profile = loadProfile(store.config.get('stateProfile') ?? 'generic');

@@ -1,9 +1,9 @@
 import { ROLL_FORMATS, type RollFormat } from '../../../shared/roll/types.js';
-import { importRoll, type ImportProgress } from '../../roll/import.js';
+import { findBallots, importRollFile, rollStats } from '../../actions/roll.js';
+import type { ImportProgress } from '../../roll/import.js';
 import { parseMapOption } from '../../roll/read.js';
-import { toBallotRecord } from '../../store/roll.js';
-import { ballotHistory } from '../../intake/history.js';
-import { CommandError, parse, printJson, UsageError, withStore, withStoreAsync, type Io } from '../context.js';
+import { cliActor } from '../actor.js';
+import { CommandError, parse, printJson, UsageError, withStation, type Io } from '../context.js';
 
 export async function rollCommand(io: Io, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -11,9 +11,9 @@ export async function rollCommand(io: Io, args: string[]): Promise<number> {
     case 'import':
       return rollImport(io, rest);
     case 'stats': {
-      const { values } = parse(rest, {});
-      return withStore(io, values.db, (store) => {
-        printJson(io, store.roll.stats());
+      const { values } = parse(rest, { operator: { type: 'string' } });
+      return withStation(io, values, async (station) => {
+        printJson(io, rollStats(station, await cliActor(io, station, 'roll.stats', values.operator)));
         return 0;
       });
     }
@@ -53,24 +53,21 @@ async function rollImport(io: Io, args: string[]): Promise<number> {
   }
   const encoding = values.encoding;
   if (encoding !== undefined && !['utf8', 'latin1', 'cp1252'].includes(encoding)) throw new UsageError('--encoding must be utf8, latin1 or cp1252');
-  const operator = values.operator ?? io.env['INTAKE_OPERATOR'] ?? 'cli';
-  return withStoreAsync(io, values.db, async (store) => {
-    const electionId = values.election ?? (format === 'ga-sos' ? store.config.get('election') : undefined);
+  return withStation(io, values, async (station) => {
+    const actor = await cliActor(io, station, 'roll.import', values.operator);
     const onProgress = progressPrinter(io);
-    const summary = await importRoll(store, file, {
-      format: format as RollFormat,
-      operator,
-      ...(map ? { map } : {}),
-      ...(electionId ? { electionId } : {}),
-      ...(encoding ? { encoding: encoding as 'utf8' | 'latin1' | 'cp1252' } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
+    const summary = await importRollFile(
+      station,
+      actor,
+      { file, format: format as RollFormat, map, election: values.election, ...(encoding ? { encoding: encoding as 'utf8' | 'latin1' | 'cp1252' } : {}) },
+      onProgress,
+    );
     printJson(io, summary);
     return 0;
   });
 }
 
-function rollFind(io: Io, args: string[]): number {
+async function rollFind(io: Io, args: string[]): Promise<number> {
   const { values } = parse(args, {
     name: { type: 'string' },
     dob: { type: 'string' },
@@ -78,6 +75,7 @@ function rollFind(io: Io, args: string[]): number {
     'ballot-id': { type: 'string' },
     address: { type: 'string' },
     limit: { type: 'string' },
+    operator: { type: 'string' },
   });
   const query = {
     ...(values.name ? { name: values.name } : {}),
@@ -88,10 +86,10 @@ function rollFind(io: Io, args: string[]): number {
     ...(values.limit ? { limit: Number(values.limit) } : {}),
   };
   if (Object.keys(query).filter((k) => k !== 'limit').length === 0) throw new UsageError('give at least one of --name, --dob, --voter-id, --ballot-id, --address');
-  return withStore(io, values.db, (store) => {
-    const rows = store.roll.find(query);
-    if (rows.length === 0) throw new CommandError('no matching voter');
-    printJson(io, { ballots: rows.map((r) => ({ ...toBallotRecord(r), history: ballotHistory(store, r.ballot_id) })) });
+  return withStation(io, values, async (station) => {
+    const ballots = findBallots(station, await cliActor(io, station, 'roll.find', values.operator), query);
+    if (ballots.length === 0) throw new CommandError('no matching voter');
+    printJson(io, { ballots });
     return 0;
   });
 }

@@ -1,12 +1,12 @@
 import readline from 'node:readline';
-import { backupAfterClose } from '../../backup/backup.js';
-import { Intake, IntakeError } from '../../intake/intake.js';
+import { submitScan, scanRecorded, undoScan } from '../../actions/scans.js';
+import { authorize, type Actor } from '../../actions/context.js';
 import { feedScanners } from '../../intake/scanner-feed.js';
 import { parseHidOption, parseSerialOption } from '../../scanners/index.js';
 import type { ScannerConfig } from '../../../shared/scanner/config.js';
-import type { Store } from '../../store/store.js';
-import { outcomeJson } from '../../intake/outcome-json.js';
-import { CommandError, operatorOf, parse, printJson, requireOption, stationOf, UsageError, withStore, withStoreAsync, type Io } from '../context.js';
+import { cliActor } from '../actor.js';
+import type { CliStation } from '../station.js';
+import { operatorName, parse, printJson, requireOption, UsageError, withStation, type Io } from '../context.js';
 
 export async function scanCommand(io: Io, args: string[]): Promise<number> {
   if (args[0] === 'undo') return undoCommand(io, args.slice(1));
@@ -21,24 +21,20 @@ export async function scanCommand(io: Io, args: string[]): Promise<number> {
     hid: { type: 'string', multiple: true },
     'hid-mode': { type: 'string' },
   });
-  const operator = operatorOf(io, values.operator);
   const devices = scannerConfigs(values);
-  return withStoreAsync(io, values.db, async (store) => {
-    store.checkpointInBackground(); // a scanning session: no verdict waits for a checkpoint
-    const intake = new Intake(store, stationOf(store, values.station));
-    if (devices.length > 0) return scanFromDevices(io, store, intake, operator, devices);
+  const name = operatorName(io, values.operator);
+  return withStation(io, values, async (station) => {
+    const actor = await cliActor(io, station, devices.length > 0 ? 'scan.devices' : 'scan.submit', name);
+    station.store.checkpointInBackground(); // a scanning session: no verdict waits for a checkpoint
+    if (devices.length > 0) return scanFromDevices(io, station, actor, devices);
     const scanner = values.scanner ?? (values.keyed ? 'keyboard' : 'stdin');
     const lines = readline.createInterface({ input: io.stdin, crlfDelay: Infinity });
     for await (const line of lines) {
       // A blank line is no scan (a scanner's stray terminator); anything else is recorded.
       if (line.trim() === '') continue;
-      const outcome = intake.scan({ raw: line, operator, scanner, keyed: values.keyed ?? false });
-      printJson(io, outcomeJson(outcome));
-      if (outcome.closedBatch) {
-        await backupAfterClose(store, outcome.closedBatch.number, outcome.closedBatch.station).catch((e: Error) =>
-          io.stderr.write(`batch ${outcome.closedBatch?.number ?? ''} closed, but the automatic backup failed: ${e.message}\n`),
-        );
-      }
+      const r = submitScan(station, actor, { raw: line, scanner, keyed: values.keyed ?? false });
+      printJson(io, r.outcome);
+      await r.backup; // a filled batch is backed up before the next envelope
     }
     return 0;
   });
@@ -62,7 +58,8 @@ function scannerConfigs(values: { serial?: string[]; baud?: string; terminator?:
 }
 
 /** Scans from serial and HID scanners until SIGINT/SIGTERM; status changes go to stderr as JSON. */
-async function scanFromDevices(io: Io, store: Store, intake: Intake, operator: string, configs: ScannerConfig[]): Promise<number> {
+async function scanFromDevices(io: Io, station: CliStation, actor: Actor, configs: ScannerConfig[]): Promise<number> {
+  authorize(actor, 'scan.devices');
   let stopping = false;
   let failure: unknown = null;
   const done = new Promise<void>((resolve) => {
@@ -71,13 +68,14 @@ async function scanFromDevices(io: Io, store: Store, intake: Intake, operator: s
     process.once('SIGTERM', stop);
   });
   const hub = feedScanners(configs, {
-    intake: () => intake,
-    operator: () => operator,
+    intake: () => station.intake(),
+    operator: () => actor.name,
     onOutcome: async (o) => {
-      printJson(io, outcomeJson(o));
-      if (o.closedBatch) await backupAfterClose(store, o.closedBatch.number, o.closedBatch.station).catch(() => undefined);
+      const r = scanRecorded(station, o);
+      printJson(io, r.outcome);
+      await r.backup;
     },
-    onStatus: (s) => io.stderr.write(`${JSON.stringify({ scanner: s.scannerId, state: s.state, ...(s.reason ? { reason: s.reason } : {}), at: s.at })}\n`),
+    onStatus: (s) => printJson({ ...io, stdout: io.stderr }, { scanner: s.scannerId, state: s.state, ...(s.reason ? { reason: s.reason } : {}), at: s.at }),
     onError: (e) => {
       // A scan that could not be recorded (disk full…) stops everything: the clerk must not go on.
       failure = e;
@@ -92,21 +90,16 @@ async function scanFromDevices(io: Io, store: Store, intake: Intake, operator: s
   return 0;
 }
 
-function undoCommand(io: Io, args: string[]): number {
+async function undoCommand(io: Io, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { operator: { type: 'string' }, reason: { type: 'string' }, station: { type: 'string' } });
   const seq = Number(positionals[0]);
   if (!Number.isInteger(seq) || seq <= 0) throw new UsageError('usage: intake scan undo SEQ --reason TEXT --operator NAME');
   const reason = requireOption(values.reason, 'reason');
-  const operator = operatorOf(io, values.operator);
-  return withStore(io, values.db, (store) => {
-    const intake = new Intake(store, stationOf(store, values.station));
-    try {
-      const r = intake.undo(seq, operator, reason);
-      printJson(io, { seq, undone: true, undoneAt: r.undoneAt, ballotId: r.scan.ballotId, verdict: r.scan.verdict });
-      return 0;
-    } catch (e) {
-      if (e instanceof IntakeError) throw new CommandError(e.message);
-      throw e;
-    }
+  const name = operatorName(io, values.operator);
+  return withStation(io, values, async (station) => {
+    const actor = await cliActor(io, station, 'scan.undo', name);
+    const r = undoScan(station, actor, { seq, reason });
+    printJson(io, { seq, undone: true, undoneAt: r.undoneAt, ballotId: r.scan.ballotId, verdict: r.scan.verdict });
+    return 0;
   });
 }

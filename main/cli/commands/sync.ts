@@ -1,8 +1,7 @@
-import { pullChanges } from '../../sync/changes.js';
-import { SyncSender } from '../../sync/sender.js';
-import { floridaToFolder, syncToFolder } from '../../sync/folder.js';
+import path from 'node:path';
+import { requeueBatch, runSync, syncFolder, syncStatus } from '../../actions/sync.js';
 import { cliActor } from '../actor.js';
-import { CommandError, operatorOf, parse, printJson, UsageError, withStoreAsync, type Io } from '../context.js';
+import { parse, printJson, UsageError, withStation, type Io } from '../context.js';
 
 const USAGE = `usage: intake sync [--url URL] [--wait SECONDS] [--no-changes]     (token in INTAKE_SYNC_TOKEN)
        intake sync --dir PATH [--layout csv|florida]
@@ -21,44 +20,33 @@ export async function syncCommand(io: Io, args: string[]): Promise<number> {
     operator: { type: 'string' },
   });
   const [sub, ref] = positionals;
-  return withStoreAsync(io, values.db, async (store) => {
+  if (sub !== undefined && sub !== 'status' && sub !== 'requeue') throw new UsageError(USAGE);
+  if (sub === 'requeue' && (!ref || !values.reason)) throw new UsageError(USAGE);
+  const layout = values.layout ?? 'csv';
+  if (layout !== 'csv' && layout !== 'florida') throw new UsageError('--layout must be csv or florida');
+  const wait = values.wait === undefined ? 60 : Number(values.wait);
+  if (!Number.isFinite(wait) || wait < 0) throw new UsageError('--wait must be a number of seconds');
+  return withStation(io, values, async (station) => {
     if (sub === 'status') {
-      printJson(io, store.sync.list());
+      printJson(io, syncStatus(station, await cliActor(io, station, 'sync.status', values.operator)));
       return 0;
     }
     if (sub === 'requeue') {
-      if (!ref || !values.reason) throw new UsageError(USAGE);
-      const actor = await cliActor(io, store, operatorOf(io, values.operator), 'supervisor');
-      const row = store.batches.resolve(ref, store.config.get('station'));
-      if (!row) throw new CommandError(`no batch ${ref}`);
-      try {
-        store.sync.requeue(row.batch_id, actor.name, values.reason, new Date().toISOString());
-      } catch (e) {
-        throw new CommandError((e as Error).message);
-      }
-      printJson(io, { batchId: row.batch_id, status: 'pending' });
+      const r = requeueBatch(station, await cliActor(io, station, 'sync.requeue', values.operator), { batchId: ref ?? '', reason: values.reason ?? '' });
+      printJson(io, { ...r, status: 'pending' });
       return 0;
     }
-    if (sub !== undefined) throw new UsageError(USAGE);
     if (values.dir) {
-      const layout = values.layout ?? 'csv';
-      if (layout !== 'csv' && layout !== 'florida') throw new UsageError('--layout must be csv or florida');
-      const report = layout === 'florida' ? await floridaToFolder(store, values.dir) : await syncToFolder(store, values.dir, layout);
-      printJson(io, report);
+      const actor = await cliActor(io, station, 'sync.toFolder', values.operator);
+      printJson(io, await syncFolder(station, actor, { dir: path.resolve(values.dir), layout }));
       return 0;
     }
-    const baseUrl = values.url ?? store.config.get('syncUrl');
-    if (!baseUrl) throw new UsageError('give --url (or set syncUrl) or --dir');
+    const changes = !values['no-changes'];
+    const actor = await cliActor(io, station, changes ? 'sync.pullChanges' : 'sync.run', values.operator);
     if (values.token) io.stderr.write('warning: --token shows in the process list; prefer INTAKE_SYNC_TOKEN\n');
-    const token = values.token ?? io.env['INTAKE_SYNC_TOKEN'];
-    if (!token) throw new UsageError('the state token is required: set INTAKE_SYNC_TOKEN');
-    const wait = values.wait === undefined ? 60 : Number(values.wait);
-    if (!Number.isFinite(wait) || wait < 0) throw new UsageError('--wait must be a number of seconds');
     const progress = io.stderr.isTTY ? (p: { batchId: string | null; state: string; sent: number; total: number; message?: string }) => io.stderr.write(`${p.batchId ?? ''} ${p.state} ${p.sent}/${p.total}${p.message ? ` ${p.message}` : ''}\n`) : undefined;
-    const sender = new SyncSender(store, { baseUrl, token }, progress ? { onProgress: progress } : {});
-    const report = await sender.runUntilDone(wait * 1000);
-    const changes = values['no-changes'] ? null : await pullChanges(store, { baseUrl, token });
-    printJson(io, { ...report, changes });
+    const report = await runSync(station, actor, io.env, { url: values.url, token: values.token, waitMs: wait * 1000, changes, ...(progress ? { onProgress: progress } : {}) });
+    printJson(io, report);
     if (report.rejected.length > 0) io.stderr.write(`${report.rejected.length} batch(es) rejected by the state: see intake sync status\n`);
     if (report.waiting.length > 0) io.stderr.write(`${report.waiting.length} batch(es) not yet acknowledged: run intake sync again\n`);
     return report.rejected.length > 0 || report.waiting.length > 0 ? 1 : 0;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { hidPosLayoutStatusSchema } from '../../scanner/config.js';
 import { labelRuleSchema } from '../../barcode/label.js';
-import { configSchemas } from '../../config.js';
+import { configSchemas, shownConfigSchema } from '../../config.js';
 import { empty, method } from '../define.js';
 import { ballotSchema, batchSchema, operatorSchema, reasonSchema, roleSchema, scanOutcomeSchema, text } from '../schemas.js';
 
-const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
+const pin = z.string().regex(/^\d{4,12}$/, 'The PIN must be 4 to 12 digits.');
 const operatorName = text(40);
 
 export const sessionMethods = {
@@ -32,9 +32,15 @@ export const sessionMethods = {
   /** Unlocks as the operator who was signed in when the screen locked: no one else. */
   'session.unlock': method({ role: 'public', writes: false, input: z.object({ pin }).strict(), output: operatorSchema }),
   'session.createFirstSupervisor': method({ role: 'public', writes: true, input: z.object({ operator: operatorName, pin }).strict(), output: operatorSchema }),
+} as const;
+
+/** Operators and their PINs: a supervisor's job (a PIN is never sent back). */
+export const operatorMethods = {
   'operators.list': method({ role: 'supervisor', writes: false, input: empty, output: z.array(operatorSchema) }),
   'operators.create': method({ role: 'supervisor', writes: true, input: z.object({ name: operatorName, role: roleSchema, pin }).strict(), output: operatorSchema }),
   'operators.resetPin': method({ role: 'supervisor', writes: true, input: z.object({ name: operatorName, pin }).strict(), output: empty }),
+  /** The operator can no longer sign in; their name stays on everything they did. */
+  'operators.disable': method({ role: 'supervisor', writes: true, input: z.object({ name: operatorName }).strict(), output: operatorSchema }),
 } as const;
 
 const scanFaultSchema = z.object({ id: z.number(), at: z.string(), station: z.string(), scanner: z.string(), raw: z.string(), reason: z.string() });
@@ -154,6 +160,13 @@ export const rollMethods = {
   }),
 } as const;
 
+/** What `intake decode` prints and the label check shows. */
+const decodeResultSchema = z.union([
+  z.object({ ok: z.literal(false), error: z.string() }),
+  z.object({ ok: z.literal(true), kind: z.literal('imb'), tracking: z.string(), routing: z.string(), barcodeId: z.string(), serviceType: z.string(), mailerId: z.string(), serial: z.string(), upsideDown: z.boolean() }),
+  z.object({ ok: z.literal(true), kind: z.literal('label'), id: z.string(), symbology: z.string().nullable(), carries: z.enum(['ballot', 'voter']) }),
+]);
+
 const settingKey = z.enum(Object.keys(configSchemas) as [keyof typeof configSchemas, ...(keyof typeof configSchemas)[]]);
 
 const scannerStatusSchema = z.object({ scannerId: z.string(), name: z.string().optional(), state: z.enum(['connecting', 'connected', 'disconnected', 'error']), reason: z.string().optional(), at: z.string(), hidPosLayout: hidPosLayoutStatusSchema.optional() });
@@ -167,13 +180,43 @@ export const scannerMethods = {
     input: z.object({ seconds: z.number().int().min(0).max(300) }).strict(),
     output: z.object({ until: z.string().nullable() }),
   }),
-  'scanners.discover': method({ role: 'supervisor', writes: false, input: empty, output: z.object({ scanners: z.array(z.record(z.string(), z.unknown())), warnings: z.array(z.string()) }) }),
+  'scanners.discover': method({
+    role: 'supervisor',
+    writes: false,
+    input: empty,
+    output: z.object({
+      scanners: z.array(
+        z.object({
+          kind: z.enum(['hid-pos', 'serial', 'hid-keyboard', 'hid-other']),
+          path: z.string(),
+          vendorId: z.number().nullable(),
+          productId: z.number().nullable(),
+          knownVendor: z.string().nullable(),
+          manufacturer: z.string().nullable(),
+          product: z.string().nullable(),
+          serialNumber: z.string().nullable(),
+          usagePage: z.number().nullable(),
+          usage: z.number().nullable(),
+        }),
+      ),
+      warnings: z.array(z.string()),
+    }),
+  }),
 } as const;
 
 export const settingsMethods = {
-  'settings.get': method({ role: 'clerk', writes: false, input: empty, output: z.record(z.string(), z.unknown()) }),
+  /** Every setting; secrets (the SMTP password) only as whether one is stored. */
+  'settings.get': method({ role: 'clerk', writes: false, input: empty, output: shownConfigSchema }),
   'settings.set': method({ role: 'supervisor', writes: true, input: z.object({ key: settingKey, value: z.unknown() }).strict(), output: z.object({ key: z.string(), value: z.unknown() }) }),
-  'settings.labelRuleCheck': method({ role: 'clerk', writes: false, input: z.object({ rule: labelRuleSchema.nullable(), sample: z.string().max(200) }).strict(), output: z.record(z.string(), z.unknown()) }),
+  'settings.labelRuleCheck': method({
+    role: 'clerk',
+    writes: false,
+    input: z.object({ rule: labelRuleSchema.nullable(), sample: z.string().max(200) }).strict(),
+    output: z.object({
+      label: z.union([z.object({ ok: z.literal(true), value: z.object({ id: z.string(), carries: z.enum(['ballot', 'voter']) }) }), z.object({ ok: z.literal(false), error: z.string() })]),
+      decode: decodeResultSchema,
+    }),
+  }),
   'audit.verify': method({
     role: 'supervisor',
     writes: false,

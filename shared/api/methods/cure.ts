@@ -165,7 +165,7 @@ export const cureMethods = {
         kind: z.enum(['problem', 'cure']).optional(),
         verdict: verdictSchema.optional(),
         cureCode: cureCodeSchema.optional(),
-        state: z.string().max(40).optional(),
+        state: cureStateSchema.optional(),
         olderThanHours: z
           .number()
           .min(0)

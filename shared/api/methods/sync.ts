@@ -19,11 +19,11 @@ const syncItem = z.object({
 
 export const syncMethods = {
   'sync.status': method({ role: 'clerk', writes: false, input: empty, output: z.array(syncItem) }),
-  /** Sends what is due now, to the configured syncUrl with the token given here (never stored). */
+  /** Sends what is due now, to the configured syncUrl, with the token given here or else INTAKE_SYNC_TOKEN (never stored). */
   'sync.run': method({
     role: 'supervisor',
     writes: true,
-    input: z.object({ token: z.string().min(1).max(500) }).strict(),
+    input: z.object({ token: z.string().min(1).max(500).optional() }).strict(),
     output: z.object({ acknowledged: z.array(z.string()), rejected: z.array(z.string()), waiting: z.array(z.object({ batchId: z.string(), nextAttemptAt: z.string().nullable(), lastError: z.string().nullable() })) }),
   }),
   /** For states that take uploads: closed batches as files in a folder (a removable drive), with SHA-256 sidecars. */

@@ -1,0 +1,30 @@
+import type { Role } from '../domain.js';
+import { contract, type MethodName } from './contract.js';
+
+/**
+ * Actions the command line has and the app does not (yet): their roles sit beside the
+ * contract's, in the same shape, so one lookup answers for both doors.
+ */
+export const CLI_ONLY_ACTIONS = {
+  /** Reads the whole log (operators, ballots) for an outside auditor. */
+  'audit.export': 'supervisor',
+  /** A copy of every voter's record. */
+  'backup.create': 'supervisor',
+  /** Puts a backup in place of the station's database. */
+  'backup.restore': 'supervisor',
+  /** The ballot-tracking feed: every ballot's status changes. */
+  'feed.export': 'supervisor',
+  /** Reads one setting (the app reads them all with settings.get). */
+  'settings.read': 'clerk',
+  /** Sends closed batches and then pulls the state's changes into the roll. */
+  'sync.pullChanges': 'supervisor',
+  /** Scans from serial/HID scanners attached to the command line's own process. */
+  'scan.devices': 'clerk',
+} as const satisfies Record<string, Role>;
+
+export type ActionName = MethodName | keyof typeof CLI_ONLY_ACTIONS;
+
+/** The least role an action needs ('public': none). */
+export function roleOf(action: ActionName): Role | 'public' {
+  return Object.hasOwn(CLI_ONLY_ACTIONS, action) ? CLI_ONLY_ACTIONS[action as keyof typeof CLI_ONLY_ACTIONS] : contract[action as MethodName].role;
+}

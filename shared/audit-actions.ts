@@ -1,0 +1,35 @@
+/**
+ * Every action the audit log records, declared once. An append with any other name is a
+ * compile error, so an auditor's list of what can appear in the log is this list.
+ */
+export const AUDIT_ACTIONS = [
+  'scan.record',
+  'scan.undo',
+  'batch.open',
+  'batch.close',
+  'batch.reconcile',
+  'config.set',
+  'roll.import',
+  'roll.state-changes',
+  'cure.flag',
+  'cure.unflag',
+  'cure.transition',
+  'cure.notice-queued',
+  'cure.notice-sent',
+  'cure.notice-failed',
+  'problem.resolve',
+  'operator.create',
+  'operator.pin',
+  'operator.enable',
+  'operator.disable',
+  'operator.unlock',
+  'operator.sign-in',
+  'operator.sign-in-failed',
+  'sync.queue',
+  'sync.sending',
+  'sync.acknowledged',
+  'sync.rejected',
+  'sync.requeue',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
