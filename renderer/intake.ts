@@ -112,7 +112,7 @@ export function useIntake(opts: { signedIn: boolean; locked: boolean; fault: str
     const load = () =>
       api.call('settings.get', {}).then(
         (all) => {
-          const w = all['keyboardWedge'] as WedgeSettings | undefined;
+          const w = all['keyboardWedge'];
           if (w) setSettings(w);
         },
         () => undefined,

@@ -170,7 +170,7 @@ function WedgeTiming() {
   const { error, run } = useCall(() => undefined);
   useEffect(() => {
     void api.call('settings.get', {}).then((all) => {
-      const saved = all['keyboardWedge'] as WedgeSettings | undefined;
+      const saved = all['keyboardWedge'];
       if (saved) setW(saved);
     });
     const t = setInterval(() => setRhythm(liveTest.rhythm()), 1000);

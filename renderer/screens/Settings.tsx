@@ -42,7 +42,10 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
     void run(() => api.call('settings.get', {})).then((s) => {
       if (!s) return;
       const v: Record<string, string> = {};
-      for (const f of FIELDS) if (s[f.key] !== undefined) v[f.key] = f.json ? JSON.stringify(s[f.key]) : String(s[f.key]);
+      for (const f of FIELDS) {
+        const x = s[f.key];
+        if (x !== undefined) v[f.key] = f.json || typeof x === 'object' ? JSON.stringify(x) : String(x);
+      }
       setValues((typed) => {
         for (const key of edited.current) v[key] = typed[key] ?? '';
         return v;
