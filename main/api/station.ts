@@ -12,6 +12,8 @@ import { feedScanners } from '../intake/scanner-feed.js';
 import type { ScannerHub, ScannerStatus } from '../scanners/index.js';
 import type { ScannerConfig } from '../../shared/scanner/config.js';
 import type { Store } from '../store/store.js';
+import { oplog } from '../oplog/index.js';
+import { withScannerLog } from '../oplog/hooks.js';
 
 /**
  * Everything the API serves from: the store, the intake pipeline, operators, and the event
@@ -58,6 +60,7 @@ export class Station {
   setFault(message: string | null): void {
     if (message === this.faultMessage) return;
     this.faultMessage = message;
+    oplog.event(this.store, message ? 'database.fault' : 'database.fault_cleared', message ? 'failure' : 'success', message ?? 'the station left its fault state');
     this.emit('stationFault', { fault: message });
   }
 
@@ -88,10 +91,10 @@ export class Station {
         this.emit('verdict', outcomeJson(o) as never);
         if (o.closedBatch) this.afterBatchClose(o.closedBatch);
       },
-      onStatus: (st) => {
+      onStatus: withScannerLog(this.store, (st) => {
         this.statuses.set(st.scannerId, st);
         this.emit('scannerStatus', { scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at });
-      },
+      }),
       onError: (e) => this.setFault(`a scan could not be recorded: ${(e as Error).message}`),
       divert: (s) => {
         if (this.clock().getTime() >= this.testUntil) return false;

@@ -9,6 +9,7 @@ import { Station } from '../api/station.js';
 import { defaultDbPath } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { acquireStationLock } from '../store/instance-lock.js';
+import { oplog } from '../oplog/index.js';
 import { IPC_EVENT, IPC_INVOKE, isAllowedUrl, windowOptions } from './window.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,6 +52,7 @@ if (!app.requestSingleInstanceLock()) {
     const station = new Station(store);
     const router = new Router(station, buildHandlers());
     station.startScanners(store.config.get('scanners') ?? []);
+    oplog.event(store, 'station.started', 'success', 'the station app started');
 
     ipcMain.handle(IPC_INVOKE, (event, method: unknown, input: unknown) => {
       if (!isAllowedUrl(event.senderFrame?.url ?? '', rendererUrl)) return { ok: false, error: { code: 'forbidden', message: 'unknown sender' } };
@@ -75,6 +77,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
     // Close the database cleanly: the WAL is checkpointed and the file left whole.
+    if (store) oplog.event(store, 'station.stopped', 'success', 'the station app shut down');
     store?.close();
     store = null;
     releaseLock?.();

@@ -4,6 +4,7 @@ import { planChunks } from '../../shared/sync/chunks.js';
 import type { CureCode } from '../../shared/domain.js';
 import type { Store } from '../store/store.js';
 import { postChunk } from './http.js';
+import { loggedBatchSend } from '../oplog/hooks.js';
 
 export class SyncError extends Error {
   constructor(message: string) {
@@ -77,7 +78,7 @@ export class SyncSender {
   async runOnce(): Promise<SyncReport> {
     const report: SyncReport = { acknowledged: [], rejected: [], waiting: [] };
     for (const row of this.store.sync.due(this.now().toISOString())) {
-      const outcome = await this.sendBatch(row.batch_id, row.attempts);
+      const outcome = await loggedBatchSend(this.store, row.batch_id, this.target.baseUrl, () => this.sendBatch(row.batch_id, row.attempts));
       if (outcome === 'acknowledged') report.acknowledged.push(row.batch_id);
       else if (outcome === 'rejected') report.rejected.push(row.batch_id);
     }

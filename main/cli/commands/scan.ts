@@ -2,6 +2,7 @@ import readline from 'node:readline';
 import { backupAfterClose } from '../../backup/backup.js';
 import { Intake, IntakeError } from '../../intake/intake.js';
 import { feedScanners } from '../../intake/scanner-feed.js';
+import { withScannerLog } from '../../oplog/hooks.js';
 import { parseHidOption, parseSerialOption } from '../../scanners/index.js';
 import type { ScannerConfig } from '../../../shared/scanner/config.js';
 import type { Store } from '../../store/store.js';
@@ -77,7 +78,7 @@ async function scanFromDevices(io: Io, store: Store, intake: Intake, operator: s
       printJson(io, outcomeJson(o));
       if (o.closedBatch) await backupAfterClose(store, o.closedBatch.number, o.closedBatch.station).catch(() => undefined);
     },
-    onStatus: (s) => io.stderr.write(`${JSON.stringify({ scanner: s.scannerId, state: s.state, ...(s.reason ? { reason: s.reason } : {}), at: s.at })}\n`),
+    onStatus: withScannerLog(store, (s) => io.stderr.write(`${JSON.stringify({ scanner: s.scannerId, state: s.state, ...(s.reason ? { reason: s.reason } : {}), at: s.at })}\n`)),
     onError: (e) => {
       // A scan that could not be recorded (disk full…) stops everything: the clerk must not go on.
       failure = e;
