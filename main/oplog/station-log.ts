@@ -7,8 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
-import { z } from 'zod';
-import { DISPOSITIONS, OPLOG_EVENT_IDS, type Disposition, type OplogEntry, type OplogEventId } from '../../shared/oplog/events.js';
+import { oplogEntrySchema, type Disposition, type OplogEntry, type OplogEventId } from '../../shared/oplog/events.js';
 import { RotatingFile, type RotatingFileOptions } from './rotating-file.js';
 
 export const LOG_DEFAULTS: RotatingFileOptions = { maxBytes: 5 * 1024 * 1024, keep: 5 };
@@ -20,20 +19,11 @@ export function logFileFor(dbPath: string): string {
   return path.join(path.dirname(path.resolve(dbPath)), 'logs', 'station.log');
 }
 
-export const oplogEntrySchema = z.object({
-  time: z.string(),
-  event: z.enum(OPLOG_EVENT_IDS),
-  disposition: z.enum(DISPOSITIONS),
-  message: z.string(),
-  pid: z.number(),
-});
-
 /**
  * Characters JSON may carry raw but a terminal or an editor would act on (DEL, the C1 controls
  * such as CSI, line and paragraph separators, bidirectional overrides): written as \u escapes.
  * pino already escapes the C0 controls (ESC, CR, LF…). Parsed back, the message is unchanged.
  */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const escapeUnsafe = (line: string): string =>
   line.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -3,6 +3,8 @@
  * what happened to ballots). Every line in `<data folder>/logs/station.log` carries one of these
  * IDs, declared once here, so the Settings screen and `intake log tail` can filter on them.
  */
+import { z } from 'zod';
+
 export const OPLOG_EVENTS = {
   'station.started': 'the station started (the app or intake serve)',
   'station.stopped': 'the station shut down',
@@ -30,13 +32,14 @@ export const OPLOG_EVENT_IDS = Object.keys(OPLOG_EVENTS) as [OplogEventId, ...Op
 export const DISPOSITIONS = ['success', 'failure', 'na'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 
-/** One line of the station log as read back. */
-export interface OplogEntry {
+/** One line of the station log as read back (pino also writes its level; not needed here). */
+export const oplogEntrySchema = z.object({
   /** ISO 8601 instant. */
-  time: string;
-  event: OplogEventId;
-  disposition: Disposition;
-  message: string;
+  time: z.string(),
+  event: z.enum(OPLOG_EVENT_IDS),
+  disposition: z.enum(DISPOSITIONS),
+  message: z.string(),
   /** The process that wrote it (the app, or one `intake` command). */
-  pid: number;
-}
+  pid: z.number(),
+});
+export type OplogEntry = z.infer<typeof oplogEntrySchema>;
