@@ -93,7 +93,8 @@ export function main(env = process.env, log = (line) => process.stderr.write(`${
   }
   const after = plan({ ...machine, noInstall: true });
   if (after.action === 'ok') return 0;
-  log(stopLine(after.missing, after.command));
+  const names = after.missing.map((r) => r.command).join(' and ');
+  log(`preflight: apt-get ran, but ${names} still cannot be found on PATH: put /usr/bin on PATH and run npm test again`);
   return 1;
 }
 
