@@ -83,6 +83,25 @@ export async function loggedBatchSend(
   }
 }
 
+/** Writes batches to a folder (states that take uploads), logging the attempt and its outcome. */
+export async function loggedFolderSync<T extends { written: { batchId: string }[] }>(
+  place: LogPlace,
+  folder: string,
+  layout: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  oplog.event(place, 'sync.started', 'na', `writing closed batches to ${folder} (${layout})`);
+  try {
+    const r = await write();
+    const batches = r.written.filter((w) => w.batchId !== '').map((w) => w.batchId);
+    oplog.event(place, 'sync.finished', 'success', `${batches.length} batch(es) written to ${folder} (${layout})${batches.length > 0 ? `: ${batches.join(', ')}` : ''}`);
+    return r;
+  } catch (e) {
+    oplog.event(place, 'sync.failed', 'failure', `writing batches to ${folder} failed: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
 /** The state's host only: a URL may carry credentials or a query the log has no use for. */
 function hostOf(url: string): string {
   try {

@@ -13,6 +13,7 @@ import { loggedBatchSend, logNoticeReport } from '../../main/oplog/hooks.js';
 import { oplog } from '../../main/oplog/index.js';
 import { importRoll } from '../../main/roll/import.js';
 import { parseSerialOption } from '../../main/scanners/factory.js';
+import { syncToFolder } from '../../main/sync/folder.js';
 import { apiFor } from '../helpers/api.js';
 import { ROOT } from '../helpers/cli.js';
 import { tempStore } from '../helpers/station.js';
@@ -150,6 +151,19 @@ describe('faults, notices, sync and the API', () => {
       ['sync.failed', 'batch B-4 not sent: the state refused the token (401)'],
     ]);
     expect(logText()).not.toMatch(/secret|token=abc/);
+  });
+
+  it('batches written to a folder: started and finished with the count, or failed with why', async () => {
+    const drive = path.join(t.dir, 'usb');
+    fs.mkdirSync(drive);
+    await syncToFolder(t.store, drive, 'csv');
+    await expect(syncToFolder(t.store, path.join(t.dir, 'not-mounted'), 'csv')).rejects.toThrow(/is not a folder/);
+    expect(entries().map((e) => [e.event, e.disposition, e.message])).toEqual([
+      ['sync.started', 'na', `writing closed batches to ${drive} (csv)`],
+      ['sync.finished', 'success', `0 batch(es) written to ${drive} (csv)`],
+      ['sync.started', 'na', `writing closed batches to ${path.join(t.dir, 'not-mounted')} (csv)`],
+      ['sync.failed', 'failure', `writing batches to ${path.join(t.dir, 'not-mounted')} failed: ${path.join(t.dir, 'not-mounted')} is not a folder (is the drive mounted?)`],
+    ]);
   });
 
   it('log.tail: the last lines for a supervisor, oldest first, with the file; refused to a clerk; bad sizes refused', async () => {
