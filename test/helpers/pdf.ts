@@ -107,7 +107,13 @@ export async function renderPagePng(pdf: Uint8Array, pageNumber = 1, dpi = 200):
     const factory = doc.canvasFactory as {
       create(w: number, h: number): { canvas: { encode(format: 'png'): Promise<Buffer> }; context: unknown };
     };
-    const { canvas, context } = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    let made: ReturnType<typeof factory.create>;
+    try {
+      made = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    } catch (e) {
+      throw new Error(`pdfjs cannot draw here (${(e as Error).message}): it needs @napi-rs/canvas, an optional dependency of pdfjs-dist; run npm ci without --omit=optional`);
+    }
+    const { canvas, context } = made;
     await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: context as CanvasRenderingContext2D, viewport })
       .promise;
     return new Uint8Array(await canvas.encode('png'));
