@@ -30,7 +30,15 @@ describe('batch cover sheet', () => {
     expect(text).toContain('CS-0044');
     expect(text).toContain('MUÑOZ');
     // The page as printed, at 200 dpi, read by a barcode reader: what a tray's scanner would see.
-    const scanned = await barcodesIn(await renderPagePng(pdf, 1, 200));
+    // No network on the way: the reader's WebAssembly comes from node_modules, not a CDN.
+    const fetch = globalThis.fetch;
+    globalThis.fetch = () => Promise.reject(new Error('the barcode reader tried to fetch'));
+    let scanned;
+    try {
+      scanned = await barcodesIn(await renderPagePng(pdf, 1, 200));
+    } finally {
+      globalThis.fetch = fetch;
+    }
     expect(scanned.map((b) => [b.format, b.text])).toEqual([['Code128', closed.value.batchId]]);
   });
 });
