@@ -52,6 +52,12 @@ describe('intake log tail', () => {
     }
     expect(intake(['log', 'rm', '--db', db])).toMatchObject({ status: 2, stderr: expect.stringContaining('usage: intake log tail') as unknown });
     expect(intake(['log', 'tail', 'extra', '--db', db]).status).toBe(2);
+    // A folder where the log file should be: a plain reason, not a stack trace.
+    fs.mkdirSync(path.join(t.dir, 'logs', 'station.log'), { recursive: true });
+    const unreadable = intake(['log', 'tail', '--db', db]);
+    expect(unreadable.status).toBe(1);
+    expect(unreadable.stderr).toMatch(/^intake log: cannot read the station log .*station\.log: EISDIR/);
+    expect(unreadable.stderr.split('\n')).toHaveLength(2);
   });
 
   it('never prints a control character to the terminal: ESC, CSI, CR, bidi overrides shown as code points', () => {

@@ -4,7 +4,7 @@ import { formatEntry } from '../../oplog/format.js';
 import { logFileFor, StationLog } from '../../oplog/index.js';
 import { parseEntry } from '../../oplog/station-log.js';
 import type { OplogEntry } from '../../../shared/oplog/events.js';
-import { parse, UsageError, type Io } from '../context.js';
+import { CommandError, parse, UsageError, type Io } from '../context.js';
 
 const USAGE = 'usage: intake log tail [-n N] [--follow] [--json]';
 
@@ -21,7 +21,12 @@ export async function logCommand(io: Io, args: string[]): Promise<number> {
   if (!/^\d{1,4}$/.test(values.lines ?? '20') || n < 1 || n > 5000) throw new UsageError('-n must be a whole number from 1 to 5000');
   const log = new StationLog(logFileFor(values.db ?? io.env['INTAKE_DB'] ?? defaultDbPath(io.env)));
   const print = (e: OplogEntry) => io.stdout.write(`${values.json ? JSON.stringify(e) : formatEntry(e)}\n`);
-  const entries = log.tail(n);
+  let entries: OplogEntry[];
+  try {
+    entries = log.tail(n);
+  } catch (e) {
+    throw new CommandError(`cannot read the station log ${log.file}: ${(e as Error).message}`);
+  }
   if (entries.length === 0 && !values.follow) io.stderr.write(`intake log: nothing logged yet in ${log.file}\n`);
   entries.forEach(print);
   if (values.follow) await follow(log.file, print);
