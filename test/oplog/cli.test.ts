@@ -91,6 +91,15 @@ describe('intake log tail', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('--follow stopped the moment it prints its first line still exits 0, ten times over', async () => {
+    oplog.event(db, 'station.started', 'success', 'first');
+    for (let i = 0; i < 10; i += 1) {
+      const child = spawn(process.execPath, [BIN, 'log', 'tail', '--follow', '--db', db]);
+      child.stdout.once('data', () => child.kill('SIGTERM'));
+      expect(await new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })))).toEqual({ code: 0, signal: null });
+    }
+  });
 });
 
 describe('intake serve', () => {

@@ -20,6 +20,8 @@ export async function logCommand(io: Io, args: string[]): Promise<number> {
   const n = values.lines === undefined ? 20 : Number(values.lines);
   if (!/^\d{1,4}$/.test(values.lines ?? '20') || n < 1 || n > 5000) throw new UsageError('-n must be a whole number from 1 to 5000');
   const log = new StationLog(logFileFor(values.db ?? io.env['INTAKE_DB'] ?? defaultDbPath(io.env)));
+  // Listening before the first line is printed: whoever reads it may stop us at once.
+  const stopped = values.follow ? untilStopped() : null;
   const print = (e: OplogEntry) => io.stdout.write(`${values.json ? JSON.stringify(e) : formatEntry(e)}\n`);
   let entries: OplogEntry[];
   try {
@@ -29,12 +31,19 @@ export async function logCommand(io: Io, args: string[]): Promise<number> {
   }
   if (entries.length === 0 && !values.follow) io.stderr.write(`intake log: nothing logged yet in ${log.file}\n`);
   entries.forEach(print);
-  if (values.follow) await follow(log.file, print);
+  if (stopped) await follow(log.file, print, stopped);
   return 0;
 }
 
-/** Prints lines as they are appended, across rotations, until SIGINT or SIGTERM. */
-async function follow(file: string, print: (e: OplogEntry) => void): Promise<void> {
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+/** Prints lines as they are appended, across rotations, until `stopped` (SIGINT or SIGTERM). */
+async function follow(file: string, print: (e: OplogEntry) => void, stopped: Promise<void>): Promise<void> {
   let at = sizeAndInode(file);
   let partial = '';
   const take = (text: string) => {
@@ -59,10 +68,7 @@ async function follow(file: string, print: (e: OplogEntry) => void): Promise<voi
     at = now;
   };
   const timer = setInterval(poll, 200);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   clearInterval(timer);
 }
 
