@@ -54,11 +54,14 @@ export class StationLog {
     else this.logger.info({ event, disposition }, text);
   }
 
-  /** The last `n` events, oldest first, across the rotated files; unreadable lines are skipped. */
-  tail(n: number): OplogEntry[] {
+  /**
+   * The last `n` events, oldest first, across the rotated files; unreadable lines are skipped.
+   * `currentBytes` reads the current file only that far (a follower goes on from there).
+   */
+  tail(n: number, currentBytes?: number): OplogEntry[] {
     const found: OplogEntry[] = [];
     for (const file of this.out.files()) {
-      const lines = readLines(file);
+      const lines = readLines(file, file === this.file ? currentBytes : undefined);
       for (let i = lines.length - 1; i >= 0 && found.length < n; i -= 1) {
         const entry = parseEntry(lines[i] ?? '');
         if (entry) found.push(entry);
@@ -69,9 +72,10 @@ export class StationLog {
   }
 }
 
-function readLines(file: string): string[] {
+function readLines(file: string, bytes?: number): string[] {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n');
+    const data = fs.readFileSync(file);
+    return (bytes === undefined ? data : data.subarray(0, bytes)).toString('utf8').split('\n');
   } catch (e) {
     // Rotated away between listing and reading.
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];

@@ -74,20 +74,26 @@ describe('intake log tail', () => {
   it('--follow prints new events as they come, across a rotation, and exits 0 on SIGTERM', async () => {
     const log = new StationLog(path.join(t.dir, 'logs', 'station.log'), { maxBytes: 1500, keep: 20 });
     log.event('station.started', 'success', 'before');
-    const child = spawn(process.execPath, [BIN, 'log', 'tail', '--follow', '-n', '5', '--db', db]);
+    const child = spawn(process.execPath, [BIN, 'log', 'tail', '--follow', '-n', '100', '--db', db]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await waitFor(() => out.includes('before'), 'the first line', 15_000);
-    // Enough lines to rotate the file several times while it follows.
+    // Written while it starts: each shown once, by the tail or by the follower, never both or neither.
+    for (let i = 0; i < 5; i += 1) {
+      log.event('sync.started', 'na', `early ${i}`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await waitFor(() => out.includes('early 4'), 'the early lines', 15_000);
+    // Enough lines to rotate the file several times while it follows, some bursts rotating it
+    // twice or more between two of its looks.
     for (let i = 0; i < 40; i += 1) {
       log.event('sync.started', 'na', `after ${i}`);
-      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 300));
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 300));
     }
     await waitFor(() => out.includes('after 39'), 'the last line', 15_000);
     expect(log.out.files().length).toBeGreaterThan(2);
-    const shown = out.trimEnd().split('\n').map((l) => /(before|after \d+)$/.exec(l)?.[1]);
-    expect(shown).toEqual(['before', ...Array.from({ length: 40 }, (_, i) => `after ${i}`)]);
+    const shown = out.trimEnd().split('\n').map((l) => /(before|(early|after) \d+)$/.exec(l)?.[1]);
+    expect(shown).toEqual(['before', ...Array.from({ length: 5 }, (_, i) => `early ${i}`), ...Array.from({ length: 40 }, (_, i) => `after ${i}`)]);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

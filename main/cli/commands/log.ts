@@ -23,15 +23,17 @@ export async function logCommand(io: Io, args: string[]): Promise<number> {
   // Listening before the first line is printed: whoever reads it may stop us at once.
   const stopped = values.follow ? untilStopped() : null;
   const print = (e: OplogEntry) => io.stdout.write(`${values.json ? JSON.stringify(e) : formatEntry(e)}\n`);
+  // Where a follower starts: the tail stops there, so no line is shown twice or missed between.
+  const start = sizeAndInode(log.file);
   let entries: OplogEntry[];
   try {
-    entries = log.tail(n);
+    entries = log.tail(n, start.size);
   } catch (e) {
     throw new CommandError(`cannot read the station log ${log.file}: ${(e as Error).message}`);
   }
   if (entries.length === 0 && !values.follow) io.stderr.write(`intake log: nothing logged yet in ${log.file}\n`);
   entries.forEach(print);
-  if (stopped) await follow(log.file, print, stopped);
+  if (stopped) await follow(log.file, start, print, stopped);
   return 0;
 }
 
@@ -43,8 +45,8 @@ function untilStopped(): Promise<void> {
 }
 
 /** Prints lines as they are appended, across rotations, until `stopped` (SIGINT or SIGTERM). */
-async function follow(file: string, print: (e: OplogEntry) => void, stopped: Promise<void>): Promise<void> {
-  let at = sizeAndInode(file);
+async function follow(file: string, start: { size: number; ino: number }, print: (e: OplogEntry) => void, stopped: Promise<void>): Promise<void> {
+  let at = start;
   let partial = '';
   const take = (text: string) => {
     const lines = (partial + text).split('\n');
@@ -57,9 +59,9 @@ async function follow(file: string, print: (e: OplogEntry) => void, stopped: Pro
   const poll = () => {
     const now = sizeAndInode(file);
     if (now.ino !== at.ino || now.size < at.size) {
-      // Rotated: finish the old file (now `.1`) where we were, then read the new one from its start.
-      const old = sizeAndInode(`${file}.1`);
-      if (at.ino !== 0 && old.ino === at.ino) take(readRange(`${file}.1`, at.size, old.size));
+      // Rotated, maybe more than once: finish the old file where we were, read any newer rotated
+      // files whole, oldest first, then the new current file from its start.
+      for (const r of rotatedSince(file, at)) take(readRange(r.file, r.from, r.size));
       partial = '';
       at = { ino: now.ino, size: 0 };
     }
@@ -70,6 +72,20 @@ async function follow(file: string, print: (e: OplogEntry) => void, stopped: Pro
   const timer = setInterval(poll, 200);
   await stopped;
   clearInterval(timer);
+}
+
+/** The rotated files written since `at` (the file we were reading), oldest first, with where to start. */
+function rotatedSince(file: string, at: { ino: number; size: number }): { file: string; from: number; size: number }[] {
+  const newer: { file: string; from: number; size: number }[] = [];
+  for (let i = 1; i <= 100; i += 1) {
+    const f = `${file}.${i}`;
+    const st = sizeAndInode(f);
+    if (st.ino === 0 || at.ino === 0) break;
+    if (st.ino === at.ino) return [{ file: f, from: at.size, size: st.size }, ...newer];
+    newer.unshift({ file: f, from: 0, size: st.size });
+  }
+  // The file we were reading is gone (dropped, or cut in place): nothing older can be found.
+  return [];
 }
 
 function sizeAndInode(file: string): { size: number; ino: number } {
