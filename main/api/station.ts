@@ -14,6 +14,8 @@ import type { ScannerConfig } from '../../shared/scanner/config.js';
 import type { Store } from '../store/store.js';
 import { recordScanFault } from '../store/scan-faults.js';
 import type { Session } from './router.js';
+import { oplog } from '../oplog/index.js';
+import { withScannerLog } from '../oplog/hooks.js';
 
 /**
  * Everything the API serves from: the store, the intake pipeline, operators, and the event
@@ -60,6 +62,7 @@ export class Station implements ActionContext {
   setFault(message: string | null): void {
     if (message === this.faultMessage) return;
     this.faultMessage = message;
+    oplog.event(this.store, message ? 'database.fault' : 'database.fault_cleared', message ? 'failure' : 'success', message ?? 'the station left its fault state');
     this.emit('stationFault', { fault: message });
   }
 
@@ -106,10 +109,10 @@ export class Station implements ActionContext {
         this.emit('verdict', outcomeJson(o));
         if (o.closedBatch) this.afterBatchClose(o.closedBatch);
       },
-      onStatus: (st) => {
+      onStatus: withScannerLog(this.store, (st) => {
         this.statuses.set(st.scannerId, st);
         this.emit('scannerStatus', { scannerId: st.scannerId, name: st.name, state: st.state, ...(st.reason ? { reason: st.reason } : {}), at: st.at, ...(st.hidPosLayout ? { hidPosLayout: st.hidPosLayout } : {}) });
-      },
+      }),
       onError: (e) => this.setFault(`a scan could not be recorded: ${(e as Error).message}`),
       divert: (s) => {
         if (this.clock().getTime() < this.testUntil) {

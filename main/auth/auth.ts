@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../shared/domain.js';
+import { oplog } from '../oplog/index.js';
 import type { Store } from '../store/store.js';
 import { toOperator, type Operator } from '../store/operators.js';
 
@@ -148,7 +149,9 @@ export class Auth {
 
   private reportLockout(operator: string, until: string, attempts: number): void {
     try {
-      this.options.onLockout?.({ operator, until, attempts });
+      // The station log by default: a lockout must leave a trace after the screen that showed it.
+      const report = this.options.onLockout ?? ((e) => oplog.event(this.store, 'auth.lockout', 'failure', `operator ${e.operator} locked out until ${e.until} after ${e.attempts} wrong PINs`));
+      report({ operator, until, attempts });
     } catch {
       // the operational log must never change the answer to a sign-in
     }

@@ -56,6 +56,7 @@ Station
   backup FILE                      an online, consistent copy of the database (scanning may go on)
   restore BACKUP [--verify]        verifies the backup (integrity + audit chain), then puts it in place;
                                    the current database is kept beside it as *.before-restore-*
+  log tail [-n N] [--follow] [--json]   the station log: start-up, scanners, faults, imports, sync, notices
 App
   serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
 
@@ -87,6 +88,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   backup: async () => (await import('./commands/backup.js')).backupCommand,
   restore: async () => (await import('./commands/backup.js')).restoreCommand,
   operator: async () => (await import('./commands/operator.js')).operatorCommand,
+  log: async () => (await import('./commands/log.js')).logCommand,
 };
 
 export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {

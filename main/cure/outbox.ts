@@ -5,6 +5,7 @@ import type { StateProfile } from '../../shared/cure/profile.js';
 import type { CureCase, NoticeRow } from '../store/cure.js';
 import type { Store } from '../store/store.js';
 import { takeLockFile } from '../store/lock-file.js';
+import { logNoticeReport } from '../oplog/hooks.js';
 import { createMailer, type Mailer } from './mailer.js';
 import { addressProblems, renderNotice } from './notice-pdf.js';
 import { noticeText, type Language } from './notice-text.js';
@@ -177,6 +178,7 @@ export async function sendQueuedNotices(
     }
   } finally {
     release();
+    logNoticeReport(store, report);
   }
   return report;
 }

@@ -10,6 +10,7 @@ import { Station } from '../api/station.js';
 import { defaultDbPath } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { acquireStationLock } from '../store/instance-lock.js';
+import { oplog } from '../oplog/index.js';
 import { appResponseHeaders, resolveAppPath } from './app-protocol.js';
 import { APP_INDEX_URL, APP_SCHEME, IPC_EVENT, IPC_INVOKE, isAllowedUrl, isTrustedSender, windowOptions } from './window.js';
 
@@ -79,6 +80,7 @@ if (!app.requestSingleInstanceLock()) {
     const station = new Station(store);
     const router = new Router(station, buildHandlers());
     station.startScanners(store.config.get('scanners') ?? []);
+    oplog.event(store, 'station.started', 'success', 'the station app started');
 
     const win = new BrowserWindow(windowOptions(path.join(here, 'preload.cjs')));
     const windowId = win.webContents.id;
@@ -117,6 +119,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
     // Close the database cleanly: the WAL is checkpointed and the file left whole.
+    if (store) oplog.event(store, 'station.stopped', 'success', 'the station app shut down');
     store?.close();
     store = null;
     releaseLock?.();

@@ -10,6 +10,7 @@ import { BATCH_ROWS, readBatches, type ReadBatch } from './items.js';
 import { chooseEncoding, type RollReadOptions } from './read.js';
 import type { RollEncoding } from './encoding.js';
 import { RejectsWriter } from './rejects.js';
+import { loggedImport } from '../oplog/hooks.js';
 
 export interface ImportSummary {
   read: number;
@@ -62,6 +63,10 @@ export function rejectsPathFor(file: string): string {
  * One import at a time per database (a lock file beside it).
  */
 export async function importRoll(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
+  return loggedImport(store, source, opts, () => importRollNow(store, source, opts));
+}
+
+async function importRollNow(store: Store, source: string | NodeJS.ReadableStream, opts: ImportOptions): Promise<ImportSummary> {
   // A database in memory has this one connection: no other import can share it, and the initial
   // load's connection of its own would open another database.
   const inMemory = store.path === ':memory:';

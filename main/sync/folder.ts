@@ -9,6 +9,7 @@ import { receiptsCsv } from './layouts/receipts-csv.js';
 import { SyncError } from './sender.js';
 import { floridaDailyFile } from './tracking.js';
 import { loadProfile } from '../cure/profiles.js';
+import { loggedFolderSync } from '../oplog/hooks.js';
 
 export interface FolderReport {
   written: { batchId: string; file: string; sha256: string; receipts: number }[];
@@ -22,6 +23,10 @@ export interface FolderReport {
  * same delivery (a crash after the write): it is acknowledged, not written twice.
  */
 export async function syncToFolder(store: Store, folder: string, layout: 'csv'): Promise<FolderReport> {
+  return loggedFolderSync(store, folder, layout, () => batchFilesToFolder(store, folder, layout));
+}
+
+async function batchFilesToFolder(store: Store, folder: string, layout: 'csv'): Promise<FolderReport> {
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new SyncError(`${folder} is not a folder (is the drive mounted?)`);
   const report: FolderReport = { written: [], folder: path.resolve(folder) };
   for (const row of store.sync.unfinished()) {
@@ -59,6 +64,10 @@ export async function syncToFolder(store: Store, folder: string, layout: 'csv'):
  * the file's name and hash. Written again the same day, it replaces the day's file.
  */
 export async function floridaToFolder(store: Store, folder: string, now: Date = new Date()): Promise<FolderReport> {
+  return loggedFolderSync(store, folder, 'florida', () => floridaFileToFolder(store, folder, now));
+}
+
+async function floridaFileToFolder(store: Store, folder: string, now: Date): Promise<FolderReport> {
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new SyncError(`${folder} is not a folder (is the drive mounted?)`);
   const need = <T>(value: T | undefined, key: string): T => {
     if (value === undefined) throw new SyncError(`the Florida file needs the ${key} setting: intake config set ${key} VALUE`);

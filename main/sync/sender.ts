@@ -5,6 +5,7 @@ import type { CureCode } from '../../shared/domain.js';
 import type { Store } from '../store/store.js';
 import { postChunk, unsafeStateUrl } from './http.js';
 import { ServiceError } from '../../shared/errors.js';
+import { loggedBatchSend } from '../oplog/hooks.js';
 
 export class SyncError extends ServiceError {
   constructor(message: string) {
@@ -81,7 +82,7 @@ export class SyncSender {
   async runOnce(): Promise<SyncReport> {
     const report: SyncReport = { acknowledged: [], rejected: [], waiting: [] };
     for (const row of this.store.sync.due(this.now().toISOString())) {
-      const outcome = await this.sendBatch(row.batch_id, row.attempts);
+      const outcome = await loggedBatchSend(this.store, row.batch_id, this.target.baseUrl, () => this.sendBatch(row.batch_id, row.attempts));
       if (outcome === 'acknowledged') report.acknowledged.push(row.batch_id);
       else if (outcome === 'rejected') report.rejected.push(row.batch_id);
     }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
 import { cureMethods } from './methods/cure.js';
 import { syncMethods } from './methods/sync.js';
+import { logMethods } from './methods/log.js';
 import { scannerMethods, batchMethods, intakeMethods, operatorMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -18,6 +19,7 @@ export const contract = {
   ...scannerMethods,
   ...cureMethods,
   ...syncMethods,
+  ...logMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

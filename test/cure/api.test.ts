@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Intake } from '../../main/intake/intake.js';
 import { apiFor } from '../helpers/api.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { configureOffice, manualClock } from './setup.js';
 import { startSmtp, type SmtpServer } from './smtp.js';
+import { pdfText } from '../helpers/pdf.js';
 
 // The cure and review methods through the real router: schemas, roles and handlers together.
 
@@ -107,9 +105,7 @@ describe('cure methods through the router', () => {
         ) as unknown,
       },
     ]);
-    const file = path.join(t.dir, 'n.pdf');
-    fs.writeFileSync(file, Buffer.from(r.pdfBase64, 'base64'));
-    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    const text = await pdfText(Buffer.from(r.pdfBase64, 'base64'));
     expect(text).toContain('ROSA GARCIA');
     expect(text).not.toContain('LONGADDRESS');
     expect(r.csv).toContain('ROSA GARCIA');

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { intake, intakeAsync } from '../helpers/cli.js';
 import { rollRow, seedRoll, tempDir, withStoreAt } from '../helpers/station.js';
 import { configureOffice } from './setup.js';
 import { startSmtp, type SmtpServer } from './smtp.js';
+import { pdfText } from '../helpers/pdf.js';
 
 // `intake cure …` through the real binary (npm run build first) against a temp database. The
 // CLI runs on the real clock, so the election is in the past: every cure deadline has passed
@@ -140,7 +140,7 @@ describe('intake cure', { timeout: 120_000 }, () => {
     expect(intake(['cure', 'list', '--state', 'LOST'], env()).status).toBe(2);
   });
 
-  it('prints the letters it can, names the cases it cannot, and exits 1 for the partial run', () => {
+  it('prints the letters it can, names the cases it cannot, and exits 1 for the partial run', async () => {
     const pdf = path.join(t.dir, 'letters.pdf');
     const csv = path.join(t.dir, 'letters.csv');
     const r = intake(
@@ -158,10 +158,7 @@ describe('intake cure', { timeout: 120_000 }, () => {
     expect(r.stderr).toMatch(
       /^intake cure: case 2 \(ballot CL-2\) not noticed: ballot CL-2: the mailing address \(3 lines\) does not fit the #10 envelope window/,
     );
-    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(
-      /\s+/g,
-      ' ',
-    );
+    const text = (await pdfText(fs.readFileSync(pdf))).replace(/\s+/g, ' ');
     expect(text).toContain('ROSA GARCIA');
     expect(text).toContain('Thursday, November 14, 2024 at 5:00 PM EST');
     expect(text).not.toContain('LONGADDRESS');

@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderNotices } from '../../main/cure/notice-pdf.js';
 import { formatDeadline } from '../../main/cure/notice-text.js';
@@ -11,6 +8,7 @@ import { Intake } from '../../main/intake/intake.js';
 import type { CureCode } from '../../shared/domain.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { configureOffice, manualClock } from './setup.js';
+import { pdfText } from '../helpers/pdf.js';
 
 const CLARA: Actor = { name: 'clara', role: 'clerk' };
 const SUE: Actor = { name: 'sue', role: 'supervisor' };
@@ -41,14 +39,6 @@ const auditActions = (entityId: string) =>
     }[]
   ).map((r) => ({ actor: r.actor, action: r.action, after: JSON.parse(r.after) as Record<string, unknown> }));
 
-function pdfText(pdf: Uint8Array): string {
-  const file = path.join(t.dir, 'notices.pdf');
-  fs.writeFileSync(file, pdf);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(
-    /\s+/g,
-    ' ',
-  );
-}
 
 describe('a cure case from the intake scan to the final decision (North Carolina)', () => {
   beforeEach(() => {
@@ -99,7 +89,7 @@ describe('a cure case from the intake scan to the final decision (North Carolina
     clock.set('2026-11-04T15:00:00Z');
     const { ready, failed } = await prepareNotices(t.store, [flagged], service.profile(), 'en', '2026-11-04');
     expect(failed).toEqual([]);
-    const text = pdfText(await renderNotices(ready.map((r) => r.notice)));
+    const text = (await pdfText(await renderNotices(ready.map((r) => r.notice)))).replace(/\s+/g, ' ');
     expect(text).toContain('ROSA M GARCIA');
     expect(text).toContain('12 ELM ST');
     expect(text).toContain(formatDeadline('2026-11-12T22:00:00.000Z', 'America/New_York', 'en'));

@@ -1,55 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { ADDRESS_WINDOW, encodable, renderNotice, renderNotices } from '../../main/cure/notice-pdf.js';
+import { pdfPages, pdfRuns } from '../helpers/pdf.js';
 import { noticeFor } from './fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'notices-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The PDF as text, read back by poppler's pdftotext, one string per page, spaces collapsed. */
-function pagesOf(pdf: Uint8Array, name: string): string[] {
-  const file = join(dir, `${name}.pdf`);
-  writeFileSync(file, pdf);
-  const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
-  return text
-    .split('\f')
-    .filter((p) => p.trim().length > 0)
-    .map((p) => p.replace(/\s+/g, ' '));
-}
-
-interface Box {
-  word: string;
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-}
-
-/** Word boxes on page 1 in points from the top-left corner (pdftotext -bbox). */
-function wordsOf(pdf: Uint8Array, name: string): Box[] {
-  const file = join(dir, `${name}.pdf`);
-  writeFileSync(file, pdf);
-  const html = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', '-f', '1', '-l', '1', file, '-'], {
-    encoding: 'utf8',
-  });
-  const re = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g;
-  return [...html.matchAll(re)].map((m) => ({
-    word: m[5] ?? '',
-    xMin: Number(m[1]),
-    yMin: Number(m[2]),
-    xMax: Number(m[3]),
-    yMax: Number(m[4]),
-  }));
+/** The PDF as text, read back by pdfjs, one string per page, spaces collapsed. */
+async function pagesOf(pdf: Uint8Array): Promise<string[]> {
+  return (await pdfPages(pdf)).filter((p) => p.trim().length > 0).map((p) => p.replace(/\s+/g, ' '));
 }
 
 describe('renderNotices', () => {
   it('prints an English letter and affidavit that read back with the name, address, reasons and deadline', async () => {
     const n = noticeFor('NC', { cureCodes: ['NO_VOTER_SIGNATURE', 'WITNESS_INFO_INCOMPLETE'] });
-    const [letter, affidavit, ...rest] = pagesOf(await renderNotice(n), 'en');
+    const [letter, affidavit, ...rest] = await pagesOf(await renderNotice(n));
     expect(rest).toEqual([]);
     expect(letter).toContain('María José Núñez');
     expect(letter).toContain('1200 Peachtree Ln Apt 4');
@@ -69,7 +32,7 @@ describe('renderNotices', () => {
 
   it('prints Spanish with its accents and marks intact', async () => {
     const n = noticeFor('NC', { language: 'es', cureCodes: ['NO_VOTER_SIGNATURE', 'ID_REQUIRED'] });
-    const [letter, affidavit] = pagesOf(await renderNotice(n), 'es');
+    const [letter, affidavit] = await pagesOf(await renderNotice(n));
     expect(letter).toContain('María José Núñez');
     expect(letter).toContain('Acción necesaria');
     expect(letter).toContain('Falta su firma en el sobre de devolución.');
@@ -99,7 +62,7 @@ describe('renderNotices', () => {
         voter: { name: 'Íñigo Peña', mailingLines: ['3 Elm'] },
       }),
     ];
-    const pages = pagesOf(await renderNotices(run), 'run');
+    const pages = await pagesOf(await renderNotices(run));
     expect(pages).toHaveLength(5); // letter + affidavit, letter only, letter + affidavit
     expect(pages[0]).toContain('Ana López');
     expect(pages[1]).toContain('Ballot ID: B-1');
@@ -116,30 +79,19 @@ describe('renderNotices', () => {
     // envelope. The folded sheet (3-2/3" panel) resting on the bottom: the window shows
     // 2.042"-3.167" below the top of the sheet; sliding sideways up to 1": 0.875"-4.375".
     const window = { top: 2.042 * 72, bottom: 3.167 * 72, left: 0.875 * 72, right: 4.375 * 72 };
-    const words = wordsOf(await renderNotice(noticeFor('NC')), 'window');
-    const block = [
-      'María',
-      'José',
-      'Núñez',
-      '1200',
-      'Peachtree',
-      'Ln',
-      'Apt',
-      '4',
-      'Raleigh',
-      'NC',
-      '27601-1234',
-    ];
-    const inWindow = words.filter(
+    // Each line is one run of text as drawn: if its whole box is in the window, so is every word.
+    const runs = await pdfRuns(await renderNotice(noticeFor('NC')));
+    const inWindow = runs.filter(
       (w) =>
         w.yMin >= window.top && w.yMax <= window.bottom && w.xMin >= window.left && w.xMax <= window.right,
     );
-    expect(inWindow.map((w) => w.word)).toEqual(block);
+    expect(inWindow.map((w) => w.text)).toEqual(['María José Núñez', '1200 Peachtree Ln Apt 4', 'Raleigh NC 27601-1234']);
     // With the 1/8" clearance USPS asks for.
     for (const w of inWindow) {
       expect(w.yMin).toBeGreaterThanOrEqual(window.top + 9);
       expect(w.yMax).toBeLessThanOrEqual(window.bottom - 9);
       expect(w.xMin).toBeGreaterThanOrEqual(window.left + 9);
+      expect(w.xMax).toBeLessThanOrEqual(window.right - 9);
     }
     expect(ADDRESS_WINDOW.left + ADDRESS_WINDOW.width).toBeLessThanOrEqual(window.right - 9);
   });
@@ -157,9 +109,8 @@ describe('renderNotices', () => {
     const charset = new Set(font.getCharacterSet());
     expect(encodable('á é í ó ú ü ñ Ñ ¿ ¡', charset)).toBe('á é í ó ú ü ñ Ñ ¿ ¡');
     expect(encodable('Nguyễn Thị Ōtsuka 李', charset)).toBe('Nguyen Thi Otsuka ?');
-    const pages = pagesOf(
+    const pages = await pagesOf(
       await renderNotice(noticeFor('WA', { voter: { name: 'Nguyễn Văn An', mailingLines: ['9 Pine St'] } })),
-      'winansi',
     );
     expect(pages[0]).toContain('Nguyen Van An');
   });

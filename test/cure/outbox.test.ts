@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { ROOT } from '../helpers/cli.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { configureOffice, manualClock } from './setup.js';
 import { startSmtp, type SmtpServer } from './smtp.js';
+import { pdfText } from '../helpers/pdf.js';
 
 const SUE: Actor = { name: 'sue', role: 'supervisor' };
 const CLARA: Actor = { name: 'clara', role: 'clerk' };
@@ -244,12 +245,7 @@ describe('sending the outbox', () => {
     expect(m?.text).toContain('Falta su firma en el sobre de devolución.');
     const pdf = m?.attachments[0];
     expect(pdf).toMatchObject({ filename: 'aviso-OB-1.pdf', contentType: 'application/pdf' });
-    const file = path.join(t.dir, 'attached.pdf');
-    fs.writeFileSync(file, pdf?.content ?? Buffer.alloc(0));
-    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(
-      /\s+/g,
-      ' ',
-    );
+    const text = (await pdfText(pdf?.content ?? Buffer.alloc(0))).replace(/\s+/g, ' ');
     expect(text).toContain('ROSA GARCIA');
     expect(text).toContain('12 ELM ST');
     const [row] = t.store.cure.noticesOf(c.caseId);

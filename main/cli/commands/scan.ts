@@ -2,6 +2,7 @@ import readline from 'node:readline';
 import { submitScan, scanRecorded, undoScan } from '../../actions/scans.js';
 import { authorize, type Actor } from '../../actions/context.js';
 import { feedScanners } from '../../intake/scanner-feed.js';
+import { withScannerLog } from '../../oplog/hooks.js';
 import { parseHidOption, parseSerialOption } from '../../scanners/index.js';
 import type { ScannerConfig } from '../../../shared/scanner/config.js';
 import { cliActor } from '../actor.js';
@@ -75,7 +76,7 @@ async function scanFromDevices(io: Io, station: CliStation, actor: Actor, config
       printJson(io, r.outcome);
       await r.backup;
     },
-    onStatus: (s) => printJson({ ...io, stdout: io.stderr }, { scanner: s.scannerId, state: s.state, ...(s.reason ? { reason: s.reason } : {}), at: s.at }),
+    onStatus: withScannerLog(station.store, (s) => printJson({ ...io, stdout: io.stderr }, { scanner: s.scannerId, state: s.state, ...(s.reason ? { reason: s.reason } : {}), at: s.at })),
     onError: (e) => {
       // A scan that could not be recorded (disk full…) stops everything: the clerk must not go on.
       failure = e;

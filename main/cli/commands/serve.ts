@@ -7,6 +7,7 @@ import { Station } from '../../api/station.js';
 import { parseSerialOption } from '../../scanners/index.js';
 import { acquireStationLock } from '../../store/instance-lock.js';
 import { openStore, parse, UsageError, type Io } from '../context.js';
+import { oplog } from '../../oplog/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/main/cli/commands → dist/renderer */
@@ -35,15 +36,19 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   });
   station.startScanners([...(store.config.get('scanners') ?? []), ...extra]);
   const server = await serve(router, { port, rendererDir: io.env['INTAKE_RENDERER_DIR'] ?? RENDERER_DIR });
-  io.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, db: store.path })}\n`);
-  io.stderr.write(`Ballot Intake Station is serving on 127.0.0.1 only. Open:\n  ${server.url}\n(Ctrl-C to stop)\n`);
-  await new Promise<void>((resolve) => {
+  // Listening before the URL is printed: whoever reads it may stop the station at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  oplog.event(store, 'station.started', 'success', `intake serve started on 127.0.0.1:${server.port}`);
+  io.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, db: store.path })}\n`);
+  io.stderr.write(`Ballot Intake Station is serving on 127.0.0.1 only. Open:\n  ${server.url}\n(Ctrl-C to stop)\n`);
+  await stopped;
   await server.close();
   await station.stopScanners();
+  oplog.event(store, 'station.stopped', 'success', 'intake serve stopped');
   store.close();
   release();
   return 0;
