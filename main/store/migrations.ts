@@ -270,10 +270,24 @@ const v5 = `
 CREATE INDEX scans_verdict_time ON scans(verdict, scanned_at);
 `;
 
+// A batch written to a folder is not yet at the state: the file (name, hash, when) is kept apart
+// from the outbox's acknowledgement until a supervisor confirms the upload.
+const v12 = `
+CREATE TABLE sync_files (
+  batch_id TEXT PRIMARY KEY REFERENCES sync_outbox(batch_id),
+  file TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  written_by TEXT NOT NULL
+) STRICT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'intake core', sql: v1 },
   { version: 2, name: 'operators', sql: v2 },
   { version: 3, name: 'cure cases and review', sql: v3 },
   { version: 4, name: 'sync outbox', sql: v4 },
   { version: 5, name: 'review queue index', sql: v5 },
+  { version: 12, name: 'sync files written, awaiting upload', sql: v12 },
 ];

@@ -7,7 +7,8 @@ import { CommandError, operatorOf, parse, printJson, UsageError, withStoreAsync,
 const USAGE = `usage: intake sync [--url URL] [--wait SECONDS] [--no-changes]     (token in INTAKE_SYNC_TOKEN)
        intake sync --dir PATH [--layout csv|florida]
        intake sync status
-       intake sync requeue BATCH --reason TEXT --operator NAME`;
+       intake sync requeue BATCH --reason TEXT --operator NAME
+       intake sync uploaded BATCH --operator NAME      (the file written by --dir reached the state)`;
 
 export async function syncCommand(io: Io, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -24,6 +25,19 @@ export async function syncCommand(io: Io, args: string[]): Promise<number> {
   return withStoreAsync(io, values.db, async (store) => {
     if (sub === 'status') {
       printJson(io, store.sync.list());
+      return 0;
+    }
+    if (sub === 'uploaded') {
+      if (!ref) throw new UsageError(USAGE);
+      const actor = await cliActor(io, store, operatorOf(io, values.operator), 'supervisor');
+      const row = store.batches.resolve(ref, store.config.get('station'));
+      if (!row) throw new CommandError(`no batch ${ref}`);
+      try {
+        const f = store.sync.confirmUpload(row.batch_id, actor.name, new Date().toISOString());
+        printJson(io, { batchId: row.batch_id, status: 'acknowledged', ack: `file:${f.file} sha256:${f.sha256}` });
+      } catch (e) {
+        throw new CommandError((e as Error).message);
+      }
       return 0;
     }
     if (sub === 'requeue') {
