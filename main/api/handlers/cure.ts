@@ -1,6 +1,7 @@
 import { ApiCallError } from '../../../shared/api/define.js';
 import { cureDeadline, localDate } from '../../../shared/cure/deadline.js';
 import { nextStates } from '../../../shared/cure/lifecycle.js';
+import { receiptRuleText } from '../../../shared/cure/receipt-rule.js';
 import type { CureCode } from '../../../shared/domain.js';
 import { mailMergeCsv } from '../../cure/mailmerge.js';
 import { renderNotices } from '../../cure/notice-pdf.js';
@@ -38,6 +39,7 @@ export const cureHandlers: Partial<Handlers> = {
         labelEs: r.label.es,
       })),
       cureDeadline: electionDate ? cureDeadline(p, electionDate) : null,
+      receiptRule: receiptRuleText(p),
     };
   },
   'cure.flag': (station, session, input) =>
