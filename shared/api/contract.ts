@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
 import { cureMethods } from './methods/cure.js';
 import { syncMethods } from './methods/sync.js';
+import { operatorDisableMethods } from './methods/operators-disable.js';
+import { reportMethods } from './methods/reports.js';
 import { scannerMethods, batchMethods, intakeMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -17,6 +19,8 @@ export const contract = {
   ...scannerMethods,
   ...cureMethods,
   ...syncMethods,
+  ...operatorDisableMethods,
+  ...reportMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

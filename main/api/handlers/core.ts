@@ -243,6 +243,11 @@ export const coreHandlers: Partial<CoreHandlers> = {
   'settings.get': (station) => station.store.config.all(),
   'settings.set': (station, session, input) => {
     const key = input.key;
+    // null clears a setting that has no null of its own (the Settings screen's "Clear").
+    if (input.value === null && !configSchemas[key].safeParse(null).success) {
+      station.store.config.clear(key, operatorOf(session), station.clock().toISOString());
+      return { key, value: station.store.config.get(key) ?? null };
+    }
     const parsed = configSchemas[key].safeParse(input.value);
     if (!parsed.success)
       throw new ApiCallError(
