@@ -13,7 +13,7 @@ import { CURE_CODE_WORDS, CURE_STATE_WORDS, localDateTime, VERDICT_WORDS } from 
 type Item = Output<'review.queue'>['items'][number];
 type Filter = Omit<Input<'review.queue'>, 'offset' | 'limit'>;
 const PAGE = 200;
-const ROW = 40;
+const ROW = 50;
 
 const itemKey = (it: Item) => `${it.kind}-${it.id}`;
 
@@ -79,6 +79,7 @@ export function Review({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const itemAt = (i: number) => pages.get(Math.floor(i / PAGE))?.[i % PAGE];
 
   const open = (it: Item, focusReason = true) => {
+    if (focusReason) setNote(null);
     setSelected(it);
     void run(() => api.call('review.detail', { kind: it.kind, id: it.id })).then(setDetail);
     if (focusReason) setTimeout(() => reasonRef.current?.focus(), 0);
@@ -164,7 +165,7 @@ export function Review({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   return (
     <div className="sup-screen review">
       <h1>Review queue</h1>
-      <div className="card row" role="group" aria-label="Filters">
+      <div className="card filters" role="group" aria-label="Filters">
         <label>
           Show
           <select name="kind" value={filter.kind ?? ''} onChange={(e) => changeFilter({ ...filter, kind: (e.target.value || undefined) as Filter['kind'] })}>
@@ -284,7 +285,10 @@ export function Review({ onAuthLost }: { onAuthLost: (why: string) => void }) {
               name="reason"
               value={reason}
               autoComplete="off"
-              onChange={(e) => setReason(e.target.value)}
+              onChange={(e) => {
+                setReason(e.target.value);
+                if (error?.startsWith('Type a reason')) dismiss();
+              }}
               onKeyDown={(e) => {
                 if (e.key === 'Escape') parent.current?.focus();
               }}

@@ -62,29 +62,63 @@ export async function shot(p: Page, name: string): Promise<void> {
   await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+export interface BurstOptions {
+  /** One pause before the key at this index (0-based), instead of the usual gap. */
+  pauseAt?: number;
+  pauseMs?: number;
+  /** What the scanner sends after the code: Enter (default), Tab, or nothing. */
+  terminator?: 'Enter' | 'Tab' | null;
+}
+
 /**
  * A scanner's burst, as the browser sees one: real key events through the DevTools protocol,
- * stamped 3 ms apart (a loaded test machine cannot deliver them that fast in real time, and the
- * wedge detector reads each event's timeStamp, as it must).
+ * each stamped at its time and sent no earlier than that time (so a 60 ms-per-key scanner takes
+ * 60 ms a key on the wall clock too). The wedge detector reads each event's timeStamp, as it
+ * must: a loaded test machine may deliver events late, never with shorter gaps than stamped.
  */
-export async function typeBurst(p: Page, text: string, gapMs = 3): Promise<void> {
+export async function typeBurst(p: Page, text: string, gapMs = 3, opts: BurstOptions = {}): Promise<void> {
   const cdp = await p.context().newCDPSession(p);
   let at = Date.now() / 1000;
-  const send = (params: Record<string, unknown>) => cdp.send('Input.dispatchKeyEvent', { ...params, timestamp: at } as never);
+  const send = async (params: Record<string, unknown>) => {
+    const wait = at * 1000 - Date.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    await cdp.send('Input.dispatchKeyEvent', { ...params, timestamp: at } as never);
+  };
+  let i = 0;
   for (const ch of text) {
-    at += gapMs / 1000;
+    at += (i === opts.pauseAt ? (opts.pauseMs ?? 45) : gapMs) / 1000;
+    i += 1;
     await send({ type: 'keyDown', key: ch, text: ch, unmodifiedText: ch });
     await send({ type: 'keyUp', key: ch });
   }
-  at += gapMs / 1000;
-  await send({ type: 'rawKeyDown', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 });
-  await send({ type: 'char', key: 'Enter', text: '\r' });
-  await send({ type: 'keyUp', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 });
+  const end = opts.terminator === undefined ? 'Enter' : opts.terminator;
+  if (end) {
+    at += gapMs / 1000;
+    const vk = end === 'Enter' ? 13 : 9;
+    await send({ type: 'rawKeyDown', key: end, code: end, windowsVirtualKeyCode: vk });
+    if (end === 'Enter') await send({ type: 'char', key: 'Enter', text: '\r' });
+    await send({ type: 'keyUp', key: end, code: end, windowsVirtualKeyCode: vk });
+  }
   await cdp.detach();
 }
 
 /** A scanner's burst with nothing focused. */
-export async function wedgeScan(p: Page, code: string): Promise<void> {
+export async function wedgeScan(p: Page, code: string, gapMs = 3, opts: BurstOptions = {}): Promise<void> {
   await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await typeBurst(p, code);
+  await typeBurst(p, code, gapMs, opts);
+}
+
+/** Screenshots of the same state at the two screen sizes clerks use. */
+export async function shots(p: Page, name: string): Promise<void> {
+  const before = p.viewportSize();
+  for (const [w, h] of [
+    [1366, 768],
+    [1920, 1080],
+  ] as const) {
+    await p.setViewportSize({ width: w, height: h });
+    await p.waitForTimeout(50);
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await p.screenshot({ path: path.join(SHOTS, `${name}-${w}x${h}.png`) });
+  }
+  if (before) await p.setViewportSize(before);
 }
