@@ -51,7 +51,7 @@ export function dayReport(db: Db, input: DayReportInput, now: string): DayReport
   const openBatches = db
     .prepare<[], { batchId: string; number: number; station: string; status: string; closedAt: string | null; scanned: number | null; handCount: number | null; sync: string | null; live: number }>(
       `SELECT b.batch_id AS batchId, b.number, b.station, b.status, b.closed_at AS closedAt, b.scanned_count AS scanned, b.hand_count AS handCount,
-         CASE WHEN f.batch_id IS NOT NULL AND o.status = 'pending' THEN 'written' ELSE o.status END AS sync,
+         CASE WHEN f.batch_id IS NOT NULL AND o.status IN ('pending', 'sending') THEN 'written' ELSE o.status END AS sync,
          (SELECT count(*) FROM scans s JOIN receipts r ON r.scan_seq = s.seq WHERE s.batch_id = b.batch_id) AS live
        FROM batches b LEFT JOIN sync_outbox o ON o.batch_id = b.batch_id LEFT JOIN sync_files f ON f.batch_id = b.batch_id
        WHERE b.status = 'OPEN' OR b.hand_count IS NULL OR o.status IS NULL OR o.status <> 'acknowledged'

@@ -146,7 +146,7 @@ export class SyncStore {
       .map((r) => {
         const file = r.f_file ? { file: r.f_file, folder: r.f_folder ?? '', sha256: r.f_sha256 ?? '', writtenAt: r.f_written_at ?? '', writtenBy: r.f_written_by ?? '' } : null;
         return {
-          batchId: r.batch_id, batchNumber: r.number, station: r.station, status: file && r.status === 'pending' ? 'written' : r.status, queuedAt: r.queued_at, attempts: r.attempts,
+          batchId: r.batch_id, batchNumber: r.number, station: r.station, status: file && (r.status === 'pending' || r.status === 'sending') ? 'written' : r.status, queuedAt: r.queued_at, attempts: r.attempts,
           nextAttemptAt: r.next_attempt_at, lastError: r.last_error, ack: r.ack, errors: r.errors ? (JSON.parse(r.errors) as unknown) : null,
           acknowledgedAt: r.acknowledged_at, target: r.target, file, handCount: r.hand_count,
         };

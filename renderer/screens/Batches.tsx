@@ -36,9 +36,10 @@ export function Batches({ role, onAuthLost }: { role: Role; onAuthLost: (why: st
       setConfirming(null);
       if (!b) return;
       const d = b.difference ?? 0;
+      const what = batch.status === 'OPEN' ? `Batch ${b.number} closed` : `Batch ${b.number}: hand count recorded`;
       setDone({
         mismatch: d !== 0,
-        text: d === 0 ? `Batch ${b.number} closed: ${b.handCount ?? 0} counted by hand, ${b.scannedCount ?? 0} scanned, they match.` : `Batch ${b.number} closed with a difference: ${b.handCount ?? 0} counted by hand, ${b.scannedCount ?? 0} scanned (${differenceWords(d)}). The difference is recorded on the batch.`,
+        text: d === 0 ? `${what}: ${b.handCount ?? 0} counted by hand, ${b.scannedCount ?? 0} scanned, they match.` : `${what} with a difference: ${b.handCount ?? 0} counted by hand, ${b.scannedCount ?? 0} scanned (${differenceWords(d)}). The difference is recorded on the batch.`,
       });
       setCounts((c) => ({ ...c, [batch.batchId]: '' }));
       list.reload();
