@@ -1,4 +1,5 @@
 import type { Output } from '../../shared/api/contract.js';
+import { localTime, relativeTime } from '../words.js';
 
 type Item = Output<'sync.status'>[number];
 
@@ -39,4 +40,14 @@ export function rejectionWords(errors: unknown): string[] {
     const r = x as { ballotId?: string | null; error?: string };
     return `${r.ballotId ? `Ballot ${r.ballotId}: ` : ''}${r.error ?? 'refused'}`;
   });
+}
+
+/** When a batch that failed may be sent again (the station waits, then a supervisor presses Send). */
+export function nextTryWords(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return '';
+  return Date.parse(iso) > now.getTime() ? ` Next try ${relativeTime(iso, now)} (at ${localTime(iso)}).` : ' It can be tried again now: press Send.';
+}
+
+export function batchesWords(n: number): string {
+  return n === 1 ? '1 batch has' : `${n} batches have`;
 }

@@ -3,9 +3,9 @@ import type { Output } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/domain.js';
 import { api } from '../api.js';
 import { Confirm, Done, Problem } from '../parts/Notes.js';
-import { rejectionWords, syncErrorWords, syncStatusWords } from '../parts/sync-words.js';
+import { batchesWords, nextTryWords, rejectionWords, syncErrorWords, syncStatusWords } from '../parts/sync-words.js';
 import { useAction, useQuery } from '../useApi.js';
-import { localDateTime, localTime, relativeTime } from '../words.js';
+import { localDateTime } from '../words.js';
 
 type Item = Output<'sync.status'>[number];
 type Pending = { kind: 'send' } | { kind: 'folder' } | { kind: 'uploaded'; item: Item };
@@ -61,9 +61,9 @@ export function Sync({ role, onAuthLost }: { role: Role; onAuthLost: (why: strin
         reload();
         if (!r) return setSent(null);
         const notSent = r.waiting.filter((w) => w.lastError);
-        setSent(`${r.acknowledged.length} received by the state, ${r.rejected.length} refused, ${r.waiting.length} still waiting.`);
+        setSent(notSent.length > 0 || r.rejected.length > 0 ? null : `${r.acknowledged.length} received by the state${r.waiting.length ? `, ${r.waiting.length} still waiting` : ''}.`);
         if (notSent.length > 0 || r.rejected.length > 0) {
-          const lines = notSent.map((w) => `${label(items.find((i) => i.batchId === w.batchId) ?? ({ batchId: w.batchId, batchNumber: null } as Item))} was not sent: ${syncErrorWords(w.lastError ?? '')}${w.nextAttemptAt ? ` Next try ${relativeTime(w.nextAttemptAt)} (at ${localTime(w.nextAttemptAt)}).` : ''}`);
+          const lines = notSent.map((w) => `B${label(items.find((i) => i.batchId === w.batchId) ?? ({ batchId: w.batchId, batchNumber: null } as Item)).slice(1)} was not sent: ${syncErrorWords(w.lastError ?? '')}${nextTryWords(w.nextAttemptAt)}`);
           if (r.rejected.length > 0) lines.push(`${r.rejected.length} batch(es) refused by the state: see the table below.`);
           send.setError(lines.join(' '));
         }
@@ -167,7 +167,7 @@ export function Sync({ role, onAuthLost }: { role: Role; onAuthLost: (why: strin
         {items.length === 0 && !status.loading && <p className="muted">No closed batch yet.</p>}
       </div>
       {pending && pending.kind !== 'uploaded' && (
-        <Confirm title={`${uncounted.length} batch(es) have no hand count`} confirmLabel={pending.kind === 'send' ? 'Send them anyway (Enter)' : 'Write them anyway (Enter)'} onConfirm={() => run(pending)} onCancel={() => setPending(null)}>
+        <Confirm title={`${batchesWords(uncounted.length)} no hand count`} confirmLabel={pending.kind === 'send' ? 'Send them anyway (Enter)' : 'Write them anyway (Enter)'} onConfirm={() => run(pending)} onCancel={() => setPending(null)}>
           <p>Nobody recorded how many envelopes are in {uncounted.map(label).join(', ')}. The state gets the scanned count only.</p>
           <p>Count the trays on the Batches screen first, unless the count cannot be done today.</p>
         </Confirm>
@@ -196,7 +196,7 @@ function SyncDetail({ item: i, now }: { item: Item; now: Date }) {
       {i.lastError && i.status !== 'rejected' && (
         <div className="warn">
           {syncErrorWords(i.lastError)}
-          {i.nextAttemptAt && ` Next try ${relativeTime(i.nextAttemptAt, now)} (at ${localTime(i.nextAttemptAt)}).`}
+          {nextTryWords(i.nextAttemptAt, now)}
         </div>
       )}
       {i.status === 'rejected' && (
