@@ -141,7 +141,7 @@ export function LabelSection({ values, loaded, onSaved }: { values: Record<strin
               <input name="labelPrefix" size={8} value={d.prefix} onChange={(e) => set({ prefix: e.target.value })} />
             </label>
             <label>
-              Length (all characters)
+              Length after the prefix
               <input name="labelLength" size={4} inputMode="numeric" value={d.length} onChange={(e) => set({ length: e.target.value })} />
             </label>
             <label>
