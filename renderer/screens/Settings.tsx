@@ -64,8 +64,9 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
       <ScannersSection values={values} loaded={loaded} onSaved={saved} onAuthLost={onAuthLost} />
       <ScannerTest onAuthLost={onAuthLost} />
       <OperatorsSection onAuthLost={onAuthLost} me={me.data?.operator?.name ?? null} />
-      <section className="card row" aria-labelledby="sound-title">
+      <section className="card" aria-labelledby="sound-title">
         <h2 id="sound-title">Sound on this computer</h2>
+        <div className="row">
         <label className="check">
           <input type="checkbox" checked={sound.muted} onChange={(e) => setSound({ ...sound, muted: e.target.checked })} /> Mute
         </label>
@@ -81,6 +82,7 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
             Play the {k === 'accept' ? 'accepted' : k === 'problem' ? 'problem' : 'scan again'} sound
           </button>
         ))}
+        </div>
       </section>
     </div>
   );

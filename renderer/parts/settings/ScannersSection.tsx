@@ -45,7 +45,7 @@ export function ScannersSection({ values, loaded, onSaved, onAuthLost }: { value
 
   return (
     <section className="card settings-form" aria-labelledby="scanners-title">
-      <h2 id="scanners-title">Scanners</h2>
+      <h2 id="scanners-title">Scanners this station opens</h2>
       <table aria-label="Configured scanners">
         <thead>
           <tr>
