@@ -24,6 +24,12 @@ function pivot<T extends { hour: string; count: number }>(rows: T[], series: (r:
   return { data: [...byHour.values()].sort((a, b) => String(a['hour']).localeCompare(String(b['hour']))), keys };
 }
 
+/** "14:00" → "2 PM": the hour as the wall clock says it. */
+function hourWords(h: string): string {
+  const n = Number(h.slice(0, 2));
+  return `${n % 12 === 0 ? 12 : n % 12} ${n < 12 ? 'AM' : 'PM'}`;
+}
+
 function Stacked({ title, rows, keys }: { title: string; rows: Record<string, string | number>[]; keys: string[] }) {
   if (rows.length === 0) return <p className="muted">Nothing this day.</p>;
   return (
@@ -31,7 +37,7 @@ function Stacked({ title, rows, keys }: { title: string; rows: Record<string, st
       <ResponsiveContainer>
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#3a4754" />
-          <XAxis dataKey="hour" stroke="#c9d2db" />
+          <XAxis dataKey="hour" stroke="#c9d2db" tickFormatter={hourWords} />
           <YAxis stroke="#c9d2db" allowDecimals={false} />
           <Tooltip contentStyle={{ background: '#0b0f13', border: '1px solid #4b5d70' }} />
           <Legend />
@@ -48,7 +54,8 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const [ymd, setYmd] = useState(todayYmd());
   const [typed, setTyped] = useState(usDate(todayYmd()));
   const day = dayOf(ymd);
-  const report = useQuery(() => api.call('reports.day', day), [ymd], onAuthLost);
+  const input = { from: day.from, to: day.to, utcOffsetMinutes: day.utcOffsetMinutes, dayLabel: day.dayLabel };
+  const report = useQuery(() => api.call('reports.day', input), [ymd], onAuthLost);
   const action = useAction(onAuthLost);
   const [printed, setPrinted] = useState<string | null>(null);
   const r: Report | null = report.data;
@@ -65,7 +72,7 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
     go(p.value);
   };
   const pdf = () =>
-    void action.run(() => api.call('reports.pdf', day)).then((x) => {
+    void action.run(() => api.call('reports.pdf', input)).then((x) => {
       if (!x) return;
       download(x.filename, base64ToBytes(x.pdfBase64), 'application/pdf');
       setPrinted(`Saved ${x.filename}: open it to print.`);
