@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFor } from '../helpers/api.js';
-import { expectPlainWords, go, look, seed, signIn, supStation, type SupStation } from './supervisor.js';
+import { expectPlainWords, look, seed, signIn, supStation, type SupStation } from './supervisor.js';
 
 // The review queue driven as a supervisor drives it: keyboard only, from the filters to a bulk
 // action. Seeded: 3 duplicates, 2 late envelopes (NC rules), one not on the roll, one cure case,
