@@ -22,7 +22,8 @@ describe('migrations', () => {
   });
 
   it('brings a database made by every earlier schema version forward, keeping its data', () => {
-    for (let v = 1; v <= latest; v += 1) {
+    // Versions are numbered by the migrations that exist (helpers of one round may leave gaps).
+    for (const v of MIGRATIONS.map((m) => m.version)) {
       t = tempDir();
       const file = path.join(t.dir, `v${v}.db`);
       const old = new Database(file);
