@@ -62,3 +62,23 @@ describe('bulk actions offer only what fits every selected row', () => {
     expect(commonResolutions([])).toEqual([]);
   });
 });
+
+describe('the Settings form turns typed text into stored values', async () => {
+  const { fromTyped, toTyped } = await import('../renderer/parts/settings/fields.js');
+  const deadline = { key: 'receiptDeadline', label: 'Receipt deadline', kind: 'deadline', optional: true } as const;
+  it('reads a deadline typed as a date and a time on this computer’s clock', () => {
+    const r = fromTyped(deadline, '11/03/2026 7:30 pm');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(Date.parse(String(r.value))).toBe(new Date(2026, 10, 3, 19, 30).getTime());
+    expect(fromTyped(deadline, 'Nov 3, 2026 at 19:30')).toEqual(r);
+    if (r.ok) expect(toTyped('deadline', r.value)).toBe('11/03/2026 7:30 PM');
+  });
+  it('clears an optional setting left empty, refuses an empty required one, and says why in words', () => {
+    expect(fromTyped(deadline, '  ')).toEqual({ ok: true, value: null });
+    expect(fromTyped({ key: 'station', label: 'Station name', kind: 'text' }, '')).toEqual({ ok: false, error: 'Station name cannot be empty.' });
+    expect(fromTyped({ key: 'batchSize', label: 'Envelopes per tray', kind: 'number' }, '25o')).toEqual({ ok: false, error: 'Envelopes per tray: type a whole number.' });
+    const bad = fromTyped(deadline, '11/03/2026');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toBe('Receipt deadline: type a date and a time, for example 11/03/2026 7:30 pm.');
+  });
+});
