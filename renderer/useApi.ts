@@ -42,7 +42,7 @@ export function plainError(e: unknown): string {
     if (e.code === 'invalid-input' && e.issues?.length)
       return e.issues.map((i) => sentence(i.path ? `${fieldWords(i.path)}: ${i.message}` : i.message)).join(' ');
     // "invalid input for x.y: …" and "key: …" prefixes name the machinery, not the problem.
-    return sentence(e.message.replace(/^invalid input for [\w.]+:\s*/i, ''));
+    return sentence(e.message.replace(/^invalid input for [\w.]+:\s*/i, '').replace(/^\(input\)\s*/, ''));
   }
   return sentence(e instanceof Error ? e.message : String(e));
 }

@@ -201,7 +201,7 @@ function Search({ onAuthLost }: { onAuthLost: (why: string) => void }) {
     for (const [k, v] of Object.entries(q) as [QueryKey, string][]) if (v.trim()) input[k] = v.trim();
     if (input.dob) {
       const d = parseTypedDate(input.dob);
-      if (!d.ok) return setError(`Date of birth: ${d.error}`);
+      if (!d.ok) return setError(`Date of birth: ${d.error.charAt(0).toLowerCase()}${d.error.slice(1)}`);
       input.dob = d.value;
     }
     if (Object.keys(input).length === 0) return setError('Type a name, a ballot ID, a voter ID, a date of birth or an address.');

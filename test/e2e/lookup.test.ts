@@ -59,7 +59,7 @@ describe('voter lookup', () => {
     expect(await p.locator('section[data-voter]').count()).toBe(1);
     await p.fill('input[name=find-dob]', '13/45/1958');
     await p.keyboard.press('Enter');
-    await p.waitForSelector('[data-testid=lookup-problem] >> text=Date of birth: That date does not exist');
+    await p.waitForSelector('[data-testid=lookup-problem] >> text=Date of birth: that date does not exist');
     await look(p, 'lookup-02-bad-date');
   });
 

@@ -47,7 +47,7 @@ describe('settings as a form', () => {
   it('refuses a date that does not exist beside its field, in words, and saves nothing', async () => {
     await p.fill('input[name=setting-electionDate]', '02/30/2026');
     await station().locator('button[type=submit]').click();
-    await p.waitForSelector('[data-testid=problem-station-and-election] >> text=That date does not exist');
+    await p.waitForSelector('[data-testid=problem-station-and-election] >> text=that date does not exist');
     expect(await station().textContent()).not.toMatch(/ISO|8601|YYYY|invalid input for/);
     expect(stored('electionDate')).toBe('2026-11-03');
     await look(p, 'settings-02-bad-date');

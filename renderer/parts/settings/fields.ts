@@ -24,6 +24,8 @@ export const PROFILES: { code: string; name: string }[] = [
   { code: 'WA', name: 'Washington' },
 ];
 
+const lcFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
 /** A stored scalar as text; anything else (an object) as nothing. */
 export function str(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
@@ -67,15 +69,15 @@ export function fromTyped(def: FieldDef, typed: string): { ok: true; value: unkn
       return /^\d+$/.test(t) ? { ok: true, value: Number(t) } : { ok: false, error: `${def.label}: type a whole number.` };
     case 'date': {
       const d = parseTypedDate(t);
-      return d.ok ? d : { ok: false, error: `${def.label}: ${d.error}` };
+      return d.ok ? d : { ok: false, error: `${def.label}: ${lcFirst(d.error)}` };
     }
     case 'deadline': {
       const m = /^(.*?\d{2,4})\s+(?:at\s+)?(\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m?\.?)?)$/i.exec(t);
       if (!m) return { ok: false, error: `${def.label}: type a date and a time, for example 11/03/2026 7:30 pm.` };
       const d = parseTypedDate(m[1] ?? '');
-      if (!d.ok) return { ok: false, error: `${def.label}: ${d.error}` };
+      if (!d.ok) return { ok: false, error: `${def.label}: ${lcFirst(d.error)}` };
       const h = parseTypedTime(m[2] ?? '');
-      if (!h.ok) return { ok: false, error: `${def.label}: ${h.error}` };
+      if (!h.ok) return { ok: false, error: `${def.label}: ${lcFirst(h.error)}` };
       return { ok: true, value: localInstant(d.value, h.value) };
     }
   }
