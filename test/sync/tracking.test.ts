@@ -183,7 +183,7 @@ describe('intake sync --dir --layout florida', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it("writes the county's daily absentee-status file: one tab-separated line per voter, a sidecar, owner-only; the closed batch is written, awaiting upload, until \`sync uploaded\`", () => {
+  it("writes the county's daily absentee-status file: one tab-separated line per voter, a sidecar, owner-only; the closed batch is written, awaiting upload, until `sync uploaded`", () => {
     expect(run(['config', 'set', 'floridaCountyId', 'LEO']).status).toBe(0);
     expect(run(['config', 'set', 'floridaElectionNumber', '20261103']).status).toBe(0);
     expect(run(['batch', 'close', '--hand-count', '4', '--operator', 'sue']).status).toBe(0);
