@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'batch.close',
   'batch.reconcile',
   'config.set',
+  'config.clear',
   'roll.import',
   'roll.state-changes',
   'cure.flag',
@@ -30,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'sync.acknowledged',
   'sync.rejected',
   'sync.requeue',
+  'sync.file-written',
+  'sync.upload-confirmed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

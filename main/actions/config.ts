@@ -24,6 +24,11 @@ export function readSetting(ctx: ActionContext, actor: Actor | null, key: Config
  */
 export function setSetting<K extends ConfigKey>(ctx: ActionContext, actor: Actor | null, key: K, value: unknown): { key: K; value: unknown } {
   const who = authorize(actor, 'settings.set');
+  // null clears a setting that has no null of its own (the Settings screen's "Clear").
+  if (value === null && !configSchemas[key].safeParse(null).success) {
+    ctx.store.config.clear(key, who.name, ctx.clock().toISOString());
+    return { key, value: null };
+  }
   const parsed = configSchemas[key].safeParse(value);
   if (!parsed.success) throw new ServiceError('invalid', `${key}: ${plainIssues(parsed.error.issues)}`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   let next = parsed.data as ConfigValues[K];

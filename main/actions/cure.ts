@@ -1,4 +1,5 @@
 import { cureDeadline, localDate } from '../../shared/cure/deadline.js';
+import { receiptRuleText } from '../../shared/cure/receipt-rule.js';
 import type { CureCode, CureState } from '../../shared/domain.js';
 import { ServiceError } from '../../shared/errors.js';
 import { CureService } from '../cure/service.js';
@@ -18,6 +19,7 @@ export function cureProfile(ctx: ActionContext, actor: Actor | null) {
     timeZone: p.timeZone,
     codes: Object.entries(p.cureCodes).map(([code, r]) => ({ code: code as CureCode, curable: r.curable, label: r.label.en, labelEs: r.label.es })),
     cureDeadline: electionDate ? cureDeadline(p, electionDate) : null,
+    receiptRule: receiptRuleText(p),
   };
 }
 

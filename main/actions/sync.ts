@@ -44,9 +44,21 @@ export async function runSync(ctx: ActionContext, actor: Actor | null, env: Node
 
 /** For states that take uploads: closed batches as files in a folder (a removable drive). */
 export function syncFolder(ctx: ActionContext, actor: Actor | null, input: { dir: string; layout: 'csv' | 'florida' }): Promise<FolderReport> {
-  authorize(actor, 'sync.toFolder');
+  const who = authorize(actor, 'sync.toFolder');
   if (!path.isAbsolute(input.dir)) throw new ServiceError('invalid', 'Give the folder as a full path (e.g. /media/usb or E:\\).');
-  return input.layout === 'florida' ? floridaToFolder(ctx.store, input.dir) : syncToFolder(ctx.store, input.dir, 'csv');
+  return input.layout === 'florida' ? floridaToFolder(ctx.store, input.dir, ctx.clock(), who.name) : syncToFolder(ctx.store, input.dir, 'csv', who.name);
+}
+
+/** A supervisor confirms that a batch's written file reached the state: only then is it acknowledged. */
+export function confirmUpload(ctx: ActionContext, actor: Actor | null, input: { batchId: string }): { batchId: string; ack: string } {
+  const who = authorize(actor, 'sync.confirmUpload');
+  const { batchId, batch } = resolveBatch(ctx, input.batchId);
+  try {
+    const f = ctx.store.sync.confirmUpload(batchId, who.name, ctx.clock().toISOString());
+    return { batchId, ack: `file:${f.file} sha256:${f.sha256}` };
+  } catch (e) {
+    throw new ServiceError('conflict', `Batch ${batch.number}: ${(e as Error).message}.`);
+  }
 }
 
 /** A rejected batch goes back in the queue, with the supervisor's reason. */

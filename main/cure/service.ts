@@ -22,18 +22,8 @@ export interface Actor {
 /** How long the clerk who flagged an envelope can still undo it from the scan screen. */
 export const UNFLAG_WINDOW_MS = 2 * 60_000;
 
-/** Resolutions a supervisor can give a problem scan, by verdict. */
-export const PROBLEM_RESOLUTIONS = {
-  LATE: ['accept-postmark', 'reject-late'],
-  DUPLICATE: ['set-aside-duplicate'],
-  SUPERSEDED: ['void'],
-  CANCELLED: ['void', 'forward'],
-  ALREADY_VOTED: ['void', 'refer'],
-  UNKNOWN: ['forward', 'return-to-sender', 'rescanned'],
-  WRONG_ELECTION: ['forward', 'return-to-sender'],
-  WRONG_JURISDICTION: ['forward'],
-  UNREADABLE: ['rescanned', 'keyed'],
-} as const;
+export { PROBLEM_RESOLUTIONS } from '../../shared/cure/resolutions.js';
+import { PROBLEM_RESOLUTIONS } from '../../shared/cure/resolutions.js';
 
 /**
  * The cure workflow over the store: flags open cases with deadlines from the state profile;

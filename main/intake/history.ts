@@ -7,6 +7,9 @@ export interface HistoryEvent {
   verdict?: string;
   seq?: number;
   batchId?: string | null;
+  /** Where a scan was made and the tray it went into: a phone inquiry asks "where is it". */
+  station?: string;
+  batchNumber?: number | null;
   by?: string;
 }
 
@@ -28,7 +31,8 @@ export function ballotHistory(store: Store, ballotId: string): HistoryEvent[] {
     events.push({ at: c.at, event: 'roll-change', detail: `roll re-import changed ${changed.join(', ')}` + statusNote(c.before, c.after) });
   }
   for (const s of store.scans.ofBallot(ballotId)) {
-    events.push({ at: s.scannedAt, event: 'scan', verdict: s.verdict, seq: s.seq, batchId: s.batchId, by: s.operator, detail: `${s.verdict} at ${s.station}: ${s.reason}` });
+    const batchNumber = s.batchId ? (store.batches.rowById(s.batchId)?.number ?? null) : null;
+    events.push({ at: s.scannedAt, event: 'scan', verdict: s.verdict, seq: s.seq, batchId: s.batchId, station: s.station, batchNumber, by: s.operator, detail: `${s.verdict} at ${s.station}: ${s.reason}` });
     if (s.undo) events.push({ at: s.undo.at, event: 'undo', seq: s.seq, by: s.undo.operator, detail: `scan ${s.seq} undone: ${s.undo.reason}` });
     const r = store.cure.resolutionOf(s.seq);
     if (r) events.push({ at: r.at, event: 'resolution', seq: s.seq, by: r.actor, detail: `${s.verdict} resolved: ${r.resolution} — ${r.reason}` });

@@ -56,6 +56,18 @@ export class ConfigStore {
     return out;
   }
 
+  /** An optional setting cleared (back to its default, or none); audited like a change. */
+  clear(key: ConfigKey, actor: string, at: string): void {
+    this.db
+      .transaction(() => {
+        const before = this.get(key) ?? null;
+        this.db.prepare('DELETE FROM config WHERE key = ?').run(key);
+        this.cache.clear();
+        this.audit.append({ actor, action: 'config.clear', entity: 'config', entityId: key, before: { value: before }, after: null }, at);
+      })
+      .immediate();
+  }
+
   set<K extends ConfigKey>(key: K, value: ConfigValues[K], actor: string, at: string): void {
     const parsed = configSchemas[key].parse(value);
     this.db

@@ -270,13 +270,6 @@ const v5 = `
 CREATE INDEX scans_verdict_time ON scans(verdict, scanned_at);
 `;
 
-// The day a ballot was cancelled, when the roll or the state's change feed says (Florida's daily
-// file reports it as AbsReqCanceledDate, rule 1S-2.043). Null for a ballot not cancelled, or
-// cancelled by a source that gives no date.
-const v8 = `
-ALTER TABLE ballots ADD COLUMN cancelled_at TEXT;
-`;
-
 // Hardware scans refused because no operator was signed in and unlocked (issue 14 item 6):
 // never receipts, kept so a supervisor sees them and the envelopes are scanned again.
 const v6 = `
@@ -291,6 +284,26 @@ CREATE TABLE scan_faults (
 CREATE INDEX scan_faults_at ON scan_faults(at);
 `;
 
+// The day a ballot was cancelled, when the roll or the state's change feed says (Florida's daily
+// file reports it as AbsReqCanceledDate, rule 1S-2.043). Null for a ballot not cancelled, or
+// cancelled by a source that gives no date.
+const v7 = `
+ALTER TABLE ballots ADD COLUMN cancelled_at TEXT;
+`;
+
+// A batch written to a folder is not yet at the state: the file (name, hash, when) is kept apart
+// from the outbox's acknowledgement until a supervisor confirms the upload.
+const v8 = `
+CREATE TABLE sync_files (
+  batch_id TEXT PRIMARY KEY REFERENCES sync_outbox(batch_id),
+  file TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  written_by TEXT NOT NULL
+) STRICT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'intake core', sql: v1 },
   { version: 2, name: 'operators', sql: v2 },
@@ -298,5 +311,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'sync outbox', sql: v4 },
   { version: 5, name: 'review queue index', sql: v5 },
   { version: 6, name: 'refused hardware scans', sql: v6 },
-  { version: 8, name: 'ballot cancellation date', sql: v8 },
+  { version: 7, name: 'ballot cancellation date', sql: v7 },
+  { version: 8, name: 'sync files written, awaiting upload', sql: v8 },
 ];

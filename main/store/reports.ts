@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { dayReport, type DayReport, type DayReportInput } from './report-queries.js';
 
 export interface ReportSummary {
   perHour: { hour: string; count: number }[];
@@ -38,5 +39,10 @@ export class ReportStore {
   /** Since an instant (null: all time); the cure codes' counts come from the cure store. */
   summary(since: string | null, cureCounts: () => Record<string, number>): ReportSummary {
     return reportSummary(this.db, since, cureCounts);
+  }
+
+  /** The day's report (receipts per hour by station and clerk, cures, problems, trays left). */
+  day(input: DayReportInput, now: string): DayReport {
+    return dayReport(this.db, input, now);
   }
 }

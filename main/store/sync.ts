@@ -5,6 +5,16 @@ import type { AuditLog } from './audit.js';
 import type { Db } from './db.js';
 
 export type SyncStatus = 'pending' | 'sending' | 'acknowledged' | 'rejected';
+/** What a person is shown: a batch written to a folder is 'written' (awaiting upload) until confirmed. */
+export type SyncShownStatus = SyncStatus | 'written';
+
+export interface SyncFile {
+  file: string;
+  folder: string;
+  sha256: string;
+  writtenAt: string;
+  writtenBy: string;
+}
 
 export interface OutboxRow {
   batch_id: string;
@@ -23,7 +33,7 @@ export interface SyncItem {
   batchId: string;
   batchNumber: number | null;
   station: string | null;
-  status: SyncStatus;
+  status: SyncShownStatus;
   queuedAt: string;
   attempts: number;
   nextAttemptAt: string | null;
@@ -32,6 +42,10 @@ export interface SyncItem {
   errors: unknown;
   acknowledgedAt: string | null;
   target: string | null;
+  /** The last file written for this batch (folder sync), if any. */
+  file: SyncFile | null;
+  /** The batch's hand count: null when nobody counted the tray. */
+  handCount: number | null;
 }
 
 /** The sync outbox: closed batches queued for the state, and each chunk's key and ack. */
@@ -125,14 +139,50 @@ export class SyncStore {
   }
 
   list(): SyncItem[] {
+    type Row = OutboxRow & { number: number | null; station: string | null; hand_count: number | null } & Partial<Record<'f_file' | 'f_folder' | 'f_sha256' | 'f_written_at' | 'f_written_by', string | null>>;
     return this.db
-      .prepare<[], OutboxRow & { number: number | null; station: string | null }>('SELECT o.*, b.number, b.station FROM sync_outbox o LEFT JOIN batches b ON b.batch_id = o.batch_id ORDER BY o.queued_at, o.batch_id')
+      .prepare<[], Row>(
+        `SELECT o.*, b.number, b.station, b.hand_count, f.file AS f_file, f.folder AS f_folder, f.sha256 AS f_sha256, f.written_at AS f_written_at, f.written_by AS f_written_by
+         FROM sync_outbox o LEFT JOIN batches b ON b.batch_id = o.batch_id LEFT JOIN sync_files f ON f.batch_id = o.batch_id ORDER BY o.queued_at, o.batch_id`,
+      )
       .all()
-      .map((r) => ({
-        batchId: r.batch_id, batchNumber: r.number, station: r.station, status: r.status, queuedAt: r.queued_at, attempts: r.attempts,
-        nextAttemptAt: r.next_attempt_at, lastError: r.last_error, ack: r.ack, errors: parseErrors(r.errors),
-        acknowledgedAt: r.acknowledged_at, target: r.target,
-      }));
+      .map((r) => {
+        const file = r.f_file ? { file: r.f_file, folder: r.f_folder ?? '', sha256: r.f_sha256 ?? '', writtenAt: r.f_written_at ?? '', writtenBy: r.f_written_by ?? '' } : null;
+        return {
+          batchId: r.batch_id, batchNumber: r.number, station: r.station, status: file && (r.status === 'pending' || r.status === 'sending') ? 'written' : r.status, queuedAt: r.queued_at, attempts: r.attempts,
+          nextAttemptAt: r.next_attempt_at, lastError: r.last_error, ack: r.ack, errors: parseErrors(r.errors),
+          acknowledgedAt: r.acknowledged_at, target: r.target, file, handCount: r.hand_count,
+        };
+      });
+  }
+
+  /**
+   * A batch's file was written to a folder: recorded with its name and hash, the batch stays
+   * unacknowledged (a file on a drive is not the state's receipt). Written again, the newest file counts.
+   */
+  recordWritten(batchId: string, f: Omit<SyncFile, 'writtenAt' | 'writtenBy'>, actor: string, at: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO sync_files (batch_id, file, folder, sha256, written_at, written_by) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(batch_id) DO UPDATE SET file = excluded.file, folder = excluded.folder, sha256 = excluded.sha256, written_at = excluded.written_at, written_by = excluded.written_by`,
+        )
+        .run(batchId, f.file, f.folder, f.sha256, at, actor);
+      this.audit.append({ actor, action: 'sync.file-written', entity: 'batch', entityId: batchId, before: null, after: { file: f.file, sha256: f.sha256 } }, at);
+    }).immediate();
+  }
+
+  /** A supervisor confirms the written file was uploaded to the state: the batch is acknowledged with it. */
+  confirmUpload(batchId: string, actor: string, at: string): SyncFile {
+    return this.db.transaction(() => {
+      const row = this.get(batchId);
+      const f = this.db.prepare<[string], { file: string; folder: string; sha256: string; written_at: string; written_by: string }>('SELECT * FROM sync_files WHERE batch_id = ?').get(batchId);
+      if (!row || !f || (row.status !== 'pending' && row.status !== 'sending')) throw new Error('this batch has no written file awaiting upload');
+      const ack = `file:${f.file} sha256:${f.sha256}`;
+      this.db.prepare("UPDATE sync_outbox SET status = 'acknowledged', ack = ?, acknowledged_at = ?, last_error = NULL, next_attempt_at = NULL, target = ? WHERE batch_id = ?").run(ack, at, `file:${f.folder}`, batchId);
+      this.audit.append({ actor, action: 'sync.upload-confirmed', entity: 'batch', entityId: batchId, before: { status: row.status }, after: { status: 'acknowledged', ack } }, at);
+      return { file: f.file, folder: f.folder, sha256: f.sha256, writtenAt: f.written_at, writtenBy: f.written_by };
+    }).immediate();
   }
 
   /** The receipts of a batch as the state receives them: verdict, cure codes and status. */

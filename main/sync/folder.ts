@@ -18,16 +18,17 @@ export interface FolderReport {
 
 /**
  * The file adapter, for states that take uploads: every closed batch still in the outbox is
- * written as its own CSV (temporary file, fsync, rename) with a `.sha256` sidecar, then marked
- * acknowledged with the file's name and hash. A file already there with the same hash is the
- * same delivery (a crash after the write): it is acknowledged, not written twice.
+ * written as its own CSV (temporary file, fsync, rename) with a `.sha256` sidecar, then recorded
+ * as written with the file's name and hash. It stays unacknowledged ("written, awaiting upload")
+ * until a supervisor confirms the upload: a file on a drive is not the state's receipt. Written
+ * again before that, the same batch gives the same file name, replaced whole.
  */
-export async function syncToFolder(store: Store, folder: string, layout: 'csv'): Promise<FolderReport> {
-  return loggedFolderSync(store, folder, layout, () => batchFilesToFolder(store, folder, layout));
+export async function syncToFolder(store: Store, folder: string, layout: 'csv', actor = 'system'): Promise<FolderReport> {
+  return loggedFolderSync(store, folder, layout, () => batchFilesToFolder(store, folder, layout, actor));
 }
 
-async function batchFilesToFolder(store: Store, folder: string, layout: 'csv'): Promise<FolderReport> {
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new SyncError(`${folder} is not a folder (is the drive mounted?)`);
+async function batchFilesToFolder(store: Store, folder: string, layout: 'csv', actor: string): Promise<FolderReport> {
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new SyncError(`There is no folder ${folder}: is the drive plugged in and mounted?`);
   const report: FolderReport = { written: [], folder: path.resolve(folder) };
   for (const row of store.sync.unfinished()) {
     const b = store.batches.rowById(row.batch_id);
@@ -48,10 +49,8 @@ async function batchFilesToFolder(store: Store, folder: string, layout: 'csv'): 
     const name = `batch-${b.station.replace(/[^A-Za-z0-9_-]/g, '_')}-${String(b.number).padStart(4, '0')}-${b.batch_id}.csv`;
     const file = path.join(folder, name);
     const sha256 = createHash('sha256').update(text).digest('hex');
-    const at = new Date().toISOString();
-    store.sync.markSending(b.batch_id, `file:${report.folder}`, at);
     await writeWithSidecar(file, text);
-    store.sync.acknowledge(b.batch_id, `file:${name} sha256:${sha256}`, new Date().toISOString());
+    store.sync.recordWritten(b.batch_id, { file: name, folder: report.folder, sha256 }, actor, new Date().toISOString());
     report.written.push({ batchId: b.batch_id, file, sha256, receipts: receipts.length });
   }
   return report;
@@ -60,15 +59,15 @@ async function batchFilesToFolder(store: Store, folder: string, layout: 'csv'): 
 /**
  * Florida's layout: not a file per batch but the county's daily absentee-status file, one line
  * per voter of the election, a complete replacement of yesterday's. Written atomically with its
- * sidecar; then every closed batch still in the outbox is in it and is marked acknowledged with
- * the file's name and hash. Written again the same day, it replaces the day's file.
+ * sidecar; then every closed batch still in the outbox is in it and is recorded as written with
+ * the file's name and hash (awaiting upload, as above). Written again the same day, it replaces the day's file.
  */
-export async function floridaToFolder(store: Store, folder: string, now: Date = new Date()): Promise<FolderReport> {
-  return loggedFolderSync(store, folder, 'florida', () => floridaFileToFolder(store, folder, now));
+export async function floridaToFolder(store: Store, folder: string, now: Date = new Date(), actor = 'system'): Promise<FolderReport> {
+  return loggedFolderSync(store, folder, 'florida', () => floridaFileToFolder(store, folder, now, actor));
 }
 
-async function floridaFileToFolder(store: Store, folder: string, now: Date): Promise<FolderReport> {
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new SyncError(`${folder} is not a folder (is the drive mounted?)`);
+async function floridaFileToFolder(store: Store, folder: string, now: Date, actor: string): Promise<FolderReport> {
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new SyncError(`There is no folder ${folder}: is the drive plugged in and mounted?`);
   const need = <T>(value: T | undefined, key: string): T => {
     if (value === undefined) throw new SyncError(`the Florida file needs the ${key} setting: intake config set ${key} VALUE`);
     return value;
@@ -99,10 +98,8 @@ async function floridaFileToFolder(store: Store, folder: string, now: Date): Pro
     throw cause instanceof SyncError ? cause : new SyncError((e as Error).message);
   }
   const report: FolderReport = { written: [], folder: path.resolve(folder) };
-  const at = new Date().toISOString();
   for (const row of pending) {
-    store.sync.markSending(row.batch_id, `file:${report.folder}`, at);
-    store.sync.acknowledge(row.batch_id, `file:${name} sha256:${sha256}`, new Date().toISOString());
+    store.sync.recordWritten(row.batch_id, { file: name, folder: report.folder, sha256 }, actor, new Date().toISOString());
     report.written.push({ batchId: row.batch_id, file, sha256, receipts: store.sync.batchReceipts(row.batch_id).length });
   }
   if (pending.length === 0) report.written.push({ batchId: '', file, sha256, receipts: 0 });

@@ -2,17 +2,22 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/domain.js';
 import { api, rollSource } from '../api.js';
-import { Feedback } from '../Feedback.js';
+import { Problem } from '../parts/Notes.js';
+import { plainText, whenWords } from '../parts/plain-text.js';
+import { parseTypedDate } from '../../shared/typed-dates.js';
+import { useAction } from '../useApi.js';
 import { useCall } from '../useCall.js';
+import { localDate, localDateTime } from '../words.js';
 
 type Format = 'station' | 'nc-sbe' | 'ga-sos';
 const STATION_FIELDS = ['ballot_id', 'voter_id', 'election_id', 'imb_mailer_id', 'imb_serial', 'last_name', 'first_name', 'middle_name', 'suffix', 'dob', 'res_address', 'res_city', 'res_zip', 'mail_address', 'mail_city', 'mail_state', 'mail_zip', 'precinct', 'ballot_style', 'issued_at', 'status', 'voted_other_method'];
 
 export function Roll({ role, onAuthLost }: { role: Role; onAuthLost: (why: string) => void }) {
   return (
-    <div>
-      {role === 'supervisor' && <Import onAuthLost={onAuthLost} />}
+    <div className="sup-screen">
+      <h1>Roll</h1>
       <Search onAuthLost={onAuthLost} />
+      {role === 'supervisor' && <Import onAuthLost={onAuthLost} />}
     </div>
   );
 }
@@ -174,44 +179,114 @@ function Import({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   );
 }
 
+const RECEIPT_VERDICTS = new Set(['ACCEPTED', 'LATE']);
+type Ballot = Output<'roll.find'>[number];
+
+/** The scan that stands as the ballot's receipt (not undone), if it came back. */
+function receiptOf(b: Ballot) {
+  const undone = new Set(b.history.filter((h) => h.event === 'undo').map((h) => h.seq));
+  return [...b.history].reverse().find((h) => h.event === 'scan' && RECEIPT_VERDICTS.has(h.verdict ?? '') && !undone.has(h.seq)) ?? null;
+}
+
+const QUERY_LABELS = { name: 'Name (LAST, FIRST)', ballotId: 'Ballot ID', voterId: 'Voter ID', dob: 'Date of birth', address: 'Address' } as const;
+type QueryKey = keyof typeof QUERY_LABELS;
+
 function Search({ onAuthLost }: { onAuthLost: (why: string) => void }) {
-  const [q, setQ] = useState({ name: '', dob: '', voterId: '', address: '' });
+  const [q, setQ] = useState<Record<QueryKey, string>>({ name: '', ballotId: '', voterId: '', dob: '', address: '' });
   const [found, setFound] = useState<Output<'roll.find'> | null>(null);
-  const { error, run } = useCall(onAuthLost);
+  const { error, run, setError } = useAction(onAuthLost);
   const search = (e: FormEvent) => {
     e.preventDefault();
-    const input = Object.fromEntries(Object.entries(q).filter(([, v]) => v.trim() !== '')) as Record<string, string>;
+    const input: Partial<Record<QueryKey, string>> = {};
+    for (const [k, v] of Object.entries(q) as [QueryKey, string][]) if (v.trim()) input[k] = v.trim();
+    if (input.dob) {
+      const d = parseTypedDate(input.dob);
+      if (!d.ok) return setError(`Date of birth: ${d.error.charAt(0).toLowerCase()}${d.error.slice(1)}`);
+      input.dob = d.value;
+    }
+    if (Object.keys(input).length === 0) return setError('Type a name, a ballot ID, a voter ID, a date of birth or an address.');
     void run(() => api.call('roll.find', input)).then((r) => r && setFound(r));
   };
+  // A voter's ballots (a reissue makes several) shown together, under what tells two namesakes apart.
+  const voters = new Map<string, Ballot[]>();
+  for (const b of found ?? []) voters.set(b.voterId, [...(voters.get(b.voterId) ?? []), b]);
   return (
-    <div className="card">
+    <div className="card lookup">
       <h2>Find a voter (phone inquiries)</h2>
       <form className="row" onSubmit={search}>
-        {(['name', 'dob', 'voterId', 'address'] as const).map((k) => (
+        {(Object.keys(QUERY_LABELS) as QueryKey[]).map((k) => (
           <label key={k}>
-            {{ name: 'Name (LAST, FIRST)', dob: 'Date of birth (YYYY-MM-DD)', voterId: 'Voter ID', address: 'Address' }[k]}
-            <input name={`find-${k}`} value={q[k]} onChange={(e) => setQ({ ...q, [k]: e.target.value })} />
+            {QUERY_LABELS[k]}
+            <input name={`find-${k}`} value={q[k]} autoComplete="off" placeholder={k === 'dob' ? 'month/day/year' : undefined} onChange={(e) => setQ({ ...q, [k]: e.target.value })} />
           </label>
         ))}
-        <button type="submit">Search</button>
+        <button type="submit" className="primary">
+          Search
+        </button>
       </form>
-      <Feedback error={error} />
-      {found && found.length === 0 && <p>No matching voter.</p>}
-      {found?.map((b) => (
-        <div key={b.ballotId} className="card">
-          <strong>
-            {b.lastName}, {b.firstName}
-          </strong>{' '}
-          · ballot {b.ballotId} · voter {b.voterId} · {b.status} · issued {b.issuedAt ?? '?'}
-          <ul>
-            {b.history.map((h, i) => (
-              <li key={i}>
-                {new Date(h.at).toLocaleString()}: {h.detail}
-              </li>
+      <Problem message={error} onDismiss={() => setError(null)} testId="lookup-problem" />
+      {found && found.length === 0 && <p role="status">No matching voter.</p>}
+      {found && found.length > 0 && (
+        <p role="status" className="muted">
+          {voters.size} {voters.size === 1 ? 'voter' : 'voters'} found.
+        </p>
+      )}
+      {[...voters].map(([voterId, ballots]) => {
+        const v = ballots[0];
+        if (!v) return null;
+        const address = [v.resAddress, v.resCity, v.resZip].filter(Boolean).join(', ');
+        return (
+          <section key={voterId} className="voter" aria-label={`${v.lastName}, ${v.firstName}, voter ${voterId}`} data-voter={voterId}>
+            <h3>
+              {v.lastName}, {v.firstName}
+              {v.middleName ? ` ${v.middleName}` : ''}
+              {v.suffix ? ` ${v.suffix}` : ''}
+            </h3>
+            <p className="who">
+              <span>born {v.dob ? v.dob.slice(0, 4) : 'year unknown'}</span>
+              <span>{address || 'no address in the roll'}</span>
+              <span>voter {voterId}</span>
+              {v.precinct && <span>precinct {v.precinct}</span>}
+            </p>
+            {ballots.map((b) => (
+              <BallotCard key={b.ballotId} b={b} />
             ))}
-          </ul>
-        </div>
-      ))}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+function BallotCard({ b }: { b: Ballot }) {
+  const r = receiptOf(b);
+  return (
+    <div className="ballot" data-ballot={b.ballotId}>
+      <p>
+        Ballot <span className="mono">{b.ballotId}</span>, issued {b.issuedAt ? localDate(`${b.issuedAt.slice(0, 10)}T12:00:00`) : 'on an unknown date'}
+        {b.status === 'CANCELLED' && <strong className="warn"> · cancelled</strong>}
+        {b.voteMethod === 'IN_PERSON' && <span> · voted in person</span>}
+      </p>
+      {r ? (
+        <p className="received" data-testid="received">
+          <strong>Received</strong> {localDateTime(r.at)} at {r.station ?? 'this station'}
+          {r.batchNumber ? `, batch ${r.batchNumber}` : ''}
+          {r.by ? `, scanned by ${r.by}` : ''}
+          {r.verdict === 'LATE' ? ' (after the deadline: a supervisor decides)' : ''}.
+        </p>
+      ) : (
+        <p className="muted">Not received at this office yet.</p>
+      )}
+      <details>
+        <summary>Everything that happened to this ballot ({b.history.length})</summary>
+        <ul className="history">
+          {b.history.map((h, i) => (
+            <li key={i}>
+              <span className="muted">{whenWords(h.at)}</span> {plainText(h.detail)}
+            </li>
+          ))}
+        </ul>
+      </details>
     </div>
   );
 }

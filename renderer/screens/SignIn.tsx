@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, errorText } from '../api.js';
+import { api } from '../api.js';
+import { plainError } from '../useApi.js';
 import type { Status } from '../App.js';
 
 export function SignIn({ status, onSignedIn, message }: { status: Status; onSignedIn: () => void; message: string | null }) {
@@ -12,7 +13,7 @@ export function SignIn({ status, onSignedIn, message }: { status: Status; onSign
     e.preventDefault();
     setError(null);
     const call = first ? api.call('session.createFirstSupervisor', { operator, pin }) : api.call('session.signIn', { operator, pin });
-    call.then(onSignedIn, (err: unknown) => setError(errorText(err)));
+    call.then(onSignedIn, (err: unknown) => setError(plainError(err)));
   };
 
   return (

@@ -3,6 +3,7 @@ import type { MethodSpec } from './define.js';
 import { cureMethods } from './methods/cure.js';
 import { syncMethods } from './methods/sync.js';
 import { logMethods } from './methods/log.js';
+import { reportMethods } from './methods/reports.js';
 import { scannerMethods, batchMethods, intakeMethods, operatorMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -20,6 +21,7 @@ export const contract = {
   ...cureMethods,
   ...syncMethods,
   ...logMethods,
+  ...reportMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -76,6 +76,8 @@ export const historyEventSchema = z.object({
   verdict: z.string().optional(),
   seq: z.number().optional(),
   batchId: z.string().nullable().optional(),
+  station: z.string().optional(),
+  batchNumber: z.number().nullable().optional(),
   by: z.string().optional(),
 });
 

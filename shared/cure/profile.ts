@@ -54,8 +54,8 @@ export type CureDeadlineRule = z.infer<typeof cureDeadlineRuleSchema>;
 export const receiptDeadlineRuleSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('electionDayClose'), time }),
-    z.strictObject({ kind: z.literal('postmarkGrace'), receivedWithinDays: days.min(1), time }),
+    z.strictObject({ kind: z.literal('electionDayClose'), time, description: z.string().min(1).optional() }),
+    z.strictObject({ kind: z.literal('postmarkGrace'), receivedWithinDays: days.min(1), time, description: z.string().min(1).optional() }),
   ],
   { error: 'kind must be electionDayClose or postmarkGrace' },
 );

@@ -77,8 +77,8 @@ it('keeps what the supervisor typed when the settings arrive late, and saves exa
   release();
   await typing;
   await expect.poll(() => field.inputValue()).toBe('MAILROOM-9');
-  await field.locator('xpath=../following-sibling::button').click();
-  await p.waitForSelector('text=station saved');
+  await p.click('button:has-text("Save station and election")');
+  await p.waitForSelector('text=Saved: Station name.');
   expect(await field.inputValue()).toBe('MAILROOM-9');
   expect(stored('station')).toBe('MAILROOM-9');
 
@@ -86,6 +86,7 @@ it('keeps what the supervisor typed when the settings arrive late, and saves exa
   await p.fill('input[name=setting-election]', 'E2099');
   await p.fill('input[name=newOperator]', 'Clara');
   await p.fill('input[name=newPin]', '2468');
+  await p.fill('input[name=newPinAgain]', '2468');
   await p.click('text=Add operator');
   await p.waitForSelector('text=Clara added as clerk');
   await expect.poll(() => p.locator('table >> text=Clara').count()).toBeGreaterThan(0);

@@ -105,14 +105,13 @@ describe('the station, end to end in Chromium', () => {
     await shot(p, '01-first-supervisor');
     await signIn('Sue', '4321');
     await go('Settings');
-    for (const [key, value] of [['station', 'MAILROOM-1'], ['election', 'E2026'], ['electionDate', '2026-11-03'], ['stateProfile', 'NC'], ['batchSize', '50']] as const) {
-      await p.fill(`input[name=setting-${key}]`, value);
-      await p.locator(`input[name=setting-${key}]`).locator('xpath=../following-sibling::button').click();
-      await p.waitForSelector(`text=${key} saved`).catch(async (e: Error) => {
-        const shown = await p.locator('[role=alert]').allTextContents();
-        throw new Error(`${e.message} | on screen: ${shown.join(' || ')} | errors: ${errors.join(' || ')}`);
-      });
-    }
+    for (const [key, value] of [['station', 'MAILROOM-1'], ['election', 'E2026'], ['electionDate', '11/03/2026'], ['batchSize', '50']] as const) await p.fill(`input[name=setting-${key}]`, value);
+    await p.selectOption('select[name=setting-stateProfile]', 'NC');
+    await p.click('button:has-text("Save station and election")');
+    await p.waitForSelector('text=Saved: Station name, Election ID, Election day, State rules, Envelopes per tray.').catch(async (e: Error) => {
+      const shown = await p.locator('[role=alert]').allTextContents();
+      throw new Error(`${e.message} | on screen: ${shown.join(' || ')} | errors: ${errors.join(' || ')}`);
+    });
     // The scanner live test: a scan is shown with its scanner, and not recorded.
     await p.waitForSelector('[data-testid=scanner-state-serial-1] >> text=connected');
     await p.click('button:has-text("Live test")');
@@ -124,6 +123,7 @@ describe('the station, end to end in Chromium', () => {
     expect(count('scans')).toBe(0);
     await p.fill('input[name=newOperator]', 'Clara');
     await p.fill('input[name=newPin]', '2468');
+    await p.fill('input[name=newPinAgain]', '2468');
     await p.click('text=Add operator');
     await p.waitForSelector('text=Clara added as clerk');
     await shot(p, '02-settings');
@@ -205,24 +205,26 @@ describe('the station, end to end in Chromium', () => {
     await signIn('Sue', '4321');
     await go('Review');
     await p.waitForFunction(() => Number(document.querySelector('[data-testid=queue-total]')?.textContent?.split(' ')[0]) >= 6);
-    await p.click('[role=option]:has-text("DUPLICATE")');
-    await p.waitForSelector('[data-testid=review-detail] >> text=set-aside-duplicate');
+    await p.click('[role=row]:has-text("Already received")');
+    await p.waitForSelector('[data-testid=review-detail] >> text=Set aside as duplicate');
     await p.fill('input[name=reason]', 'same envelope scanned twice');
-    await p.click('[data-testid=review-detail] button:has-text("set-aside-duplicate")');
-    await p.waitForSelector('text=1 resolved');
-    await p.click('[role=option]:has-text("FLAGGED")');
-    await p.waitForSelector('[data-testid=review-detail] >> text=NOTICE_SENT');
+    await p.click('[data-testid=review-detail] button:has-text("Set aside as duplicate")');
+    await p.waitForSelector('text=1 envelope: Set aside as duplicate.');
+    await p.click('[role=row]:has-text("Cure: Flagged")');
+    await p.waitForSelector('[data-testid=review-detail] >> text=Notice sent to the voter');
     await p.fill('input[name=reason]', 'letter mailed');
-    await p.click('[data-testid=review-detail] button:has-text("NOTICE_SENT")');
-    await p.waitForSelector('text=is now NOTICE_SENT');
+    await p.click('[data-testid=review-detail] button:has-text("Notice sent to the voter")');
+    await p.waitForSelector('text=is now: Notice sent');
     await shot(p, '06-review');
   });
 
   it('closes the batch with a hand count and shows the difference; exports receipts', async () => {
     await go('Batches');
-    await p.fill('input[name=handCount]', '5');
-    await p.click('button:has-text("Close batch 1")');
-    await p.waitForSelector('text=difference 1');
+    await p.fill('input[name=handCount-1]', '5');
+    await p.click('tr[data-batch="1"] button:has-text("Close with this count")');
+    await p.waitForSelector('[role=alertdialog] >> text=The counts of batch 1 differ');
+    await p.keyboard.press('Enter');
+    await p.waitForSelector('text=Batch 1 closed with a difference');
     const download = p.waitForEvent('download');
     await p.click('button:has-text("Cover sheet")');
     expect((await download).suggestedFilename()).toMatch(/^batch-.*\.pdf$/);
@@ -234,13 +236,13 @@ describe('the station, end to end in Chromium', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain('B-0003');
     await shot(p, '08-reports');
     await go('Sync');
-    await p.waitForSelector('td:has-text("pending")');
+    await p.waitForSelector('td:has-text("Waiting to be sent")');
     const drive = path.join(t.dir, 'usb');
     fs.mkdirSync(drive);
     await p.fill('input[name=syncDir]', drive);
     await p.click('button:has-text("Write files")');
     await p.waitForSelector('text=1 file(s) written');
-    await p.waitForSelector('td:has-text("acknowledged")');
+    await p.waitForSelector('td:has-text("Written, awaiting upload")');
     const files = fs.readdirSync(drive).sort();
     expect(files).toHaveLength(2);
     expect(files[1]).toBe(`${files[0] ?? ''}.sha256`);

@@ -112,16 +112,29 @@ describe('sync outbox against the loopback state server', () => {
     expect(intake.scan({ raw: 'SY-9007', operator: 'c' }).verdict).toBe('ACCEPTED');
   });
 
-  it('writes batches to a folder as CSV with a sha256 sidecar that verifies', async () => {
+  it('writes batches to a folder as CSV with a sha256 sidecar that verifies; written is not acknowledged until the upload is confirmed', async () => {
     const b = closeBatchOf(0, 4);
     const out = path.join(t.dir, 'usb');
     fs.mkdirSync(out);
-    const r = await syncToFolder(t.store, out, 'csv');
+    const r = await syncToFolder(t.store, out, 'csv', 'sue');
     expect(r.written).toHaveLength(1);
-    expect(t.store.sync.get(b)?.status).toBe('acknowledged');
     const file = r.written[0]?.file ?? '';
+    // A file on a drive is not the state's receipt: the batch is written, awaiting upload.
+    expect(t.store.sync.get(b)?.status).toBe('pending');
+    const shown = t.store.sync.list().find((i) => i.batchId === b);
+    expect(shown).toMatchObject({ status: 'written', ack: null, file: { file: path.basename(file), sha256: r.written[0]?.sha256, writtenBy: 'sue' } });
     expect(fs.readFileSync(file, 'utf8').split('\r\n').filter(Boolean)).toHaveLength(5);
     execFileSync('sha256sum', ['-c', `${path.basename(file)}.sha256`], { cwd: out });
+    t.store.sync.confirmUpload(b, 'sue', new Date().toISOString());
+    expect(t.store.sync.list().find((i) => i.batchId === b)).toMatchObject({ status: 'acknowledged', ack: `file:${path.basename(file)} sha256:${r.written[0]?.sha256 ?? ''}` });
+    expect(() => t.store.sync.confirmUpload(b, 'sue', new Date().toISOString())).toThrow(/no written file awaiting upload/);
+  });
+
+  it('refuses to confirm an upload for a batch with no written file, and says a missing folder plainly', async () => {
+    const b = closeBatchOf(4, 2);
+    expect(() => t.store.sync.confirmUpload(b, 'sue', new Date().toISOString())).toThrow(/no written file awaiting upload/);
+    expect(t.store.sync.get(b)?.status).toBe('pending');
+    await expect(syncToFolder(t.store, path.join(t.dir, 'no-such-drive'), 'csv')).rejects.toThrow(/There is no folder .*no-such-drive: is the drive plugged in and mounted\?/);
   });
 });
 

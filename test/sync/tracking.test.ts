@@ -184,7 +184,7 @@ describe('intake sync --dir --layout florida', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it("writes the county's daily absentee-status file: one tab-separated line per voter, a sidecar, owner-only; the closed batch is acknowledged", () => {
+  it("writes the county's daily absentee-status file: one tab-separated line per voter, a sidecar, owner-only; the closed batch is written, awaiting upload, until `sync uploaded`", () => {
     expect(run(['config', 'set', 'floridaCountyId', 'LEO']).status).toBe(0);
     expect(run(['config', 'set', 'floridaElectionNumber', '20261103']).status).toBe(0);
     expect(run(['batch', 'close', '--hand-count', '4', '--operator', 'sue']).status).toBe(0);
@@ -208,10 +208,14 @@ describe('intake sync --dir --layout florida', () => {
     expect(ana.slice(0, 8)).toEqual(['AbStat', 'LEO', '1000001', '20261103', '11/03/2026', '2026 General Election', ana[6], 'V']);
     expect(ana[24]).toBe('ALVAREZ ANA');
     expect(ana.slice(25, 31)).toEqual(['1 PALM AVE', '', '', 'TALLAHASSEE', 'FL', '32301']);
-    const status = JSON.parse(run(['sync', 'status']).stdout) as { status: string; ack: string | null }[];
+    const status = JSON.parse(run(['sync', 'status']).stdout) as { batchId: string; status: string; ack: string | null }[];
     expect(status).toHaveLength(1);
-    expect(status[0]).toMatchObject({ status: 'acknowledged' });
-    expect(status[0]?.ack).toContain(`file:${data} sha256:`);
+    expect(status[0]).toMatchObject({ status: 'written', ack: null, file: { file: data } });
+    const up = run(['sync', 'uploaded', String(status[0]?.batchId), '--operator', 'sue']);
+    expect(up.status, up.stderr).toBe(0);
+    const after = JSON.parse(run(['sync', 'status']).stdout) as { status: string; ack: string | null }[];
+    expect(after[0]).toMatchObject({ status: 'acknowledged' });
+    expect(after[0]?.ack).toContain(`file:${data} sha256:`);
   });
 
   it('writes no file when a voter cannot be put in the layout, and says which', () => {

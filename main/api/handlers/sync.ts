@@ -1,5 +1,5 @@
 import type { syncMethods } from '../../../shared/api/methods/sync.js';
-import { requeueBatch, runSync, syncFolder, syncStatus } from '../../actions/sync.js';
+import { confirmUpload, requeueBatch, runSync, syncFolder, syncStatus } from '../../actions/sync.js';
 import type { HandlersFor } from '../router.js';
 import { sessionActor as actor } from './actor.js';
 
@@ -10,5 +10,6 @@ export const syncHandlers: HandlersFor<typeof syncMethods> = {
     return report;
   },
   'sync.toFolder': (station, session, input) => syncFolder(station, actor(session), input),
+  'sync.confirmUpload': (station, session, input) => confirmUpload(station, actor(session), input),
   'sync.requeue': (station, session, input) => requeueBatch(station, actor(session), input),
 };

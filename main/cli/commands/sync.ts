@@ -1,12 +1,13 @@
 import path from 'node:path';
-import { requeueBatch, runSync, syncFolder, syncStatus } from '../../actions/sync.js';
+import { confirmUpload, requeueBatch, runSync, syncFolder, syncStatus } from '../../actions/sync.js';
 import { cliActor } from '../actor.js';
 import { parse, printJson, UsageError, withStation, type Io } from '../context.js';
 
 const USAGE = `usage: intake sync [--url URL] [--wait SECONDS] [--no-changes]     (token in INTAKE_SYNC_TOKEN)
        intake sync --dir PATH [--layout csv|florida]
        intake sync status
-       intake sync requeue BATCH --reason TEXT --operator NAME`;
+       intake sync requeue BATCH --reason TEXT --operator NAME
+       intake sync uploaded BATCH --operator NAME      (the file written by --dir reached the state)`;
 
 export async function syncCommand(io: Io, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -20,7 +21,8 @@ export async function syncCommand(io: Io, args: string[]): Promise<number> {
     operator: { type: 'string' },
   });
   const [sub, ref] = positionals;
-  if (sub !== undefined && sub !== 'status' && sub !== 'requeue') throw new UsageError(USAGE);
+  if (sub !== undefined && sub !== 'status' && sub !== 'requeue' && sub !== 'uploaded') throw new UsageError(USAGE);
+  if (sub === 'uploaded' && !ref) throw new UsageError(USAGE);
   if (sub === 'requeue' && (!ref || !values.reason)) throw new UsageError(USAGE);
   const layout = values.layout ?? 'csv';
   if (layout !== 'csv' && layout !== 'florida') throw new UsageError('--layout must be csv or florida');
@@ -29,6 +31,11 @@ export async function syncCommand(io: Io, args: string[]): Promise<number> {
   return withStation(io, values, async (station) => {
     if (sub === 'status') {
       printJson(io, syncStatus(station, await cliActor(io, station, 'sync.status', values.operator)));
+      return 0;
+    }
+    if (sub === 'uploaded') {
+      const r = confirmUpload(station, await cliActor(io, station, 'sync.confirmUpload', values.operator), { batchId: ref ?? '' });
+      printJson(io, { ...r, status: 'acknowledged' });
       return 0;
     }
     if (sub === 'requeue') {

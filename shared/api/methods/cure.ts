@@ -71,6 +71,8 @@ export const cureMethods = {
         z.object({ code: cureCodeSchema, curable: z.boolean(), label: z.string(), labelEs: z.string() }),
       ),
       cureDeadline: z.string().nullable(),
+      /** The receipt deadline in plain words (what a LATE verdict means in this state). */
+      receiptRule: z.string(),
     }),
   }),
   'cure.flag': method({

@@ -6,7 +6,8 @@ const syncItem = z.object({
   batchId: z.string(),
   batchNumber: z.number().nullable(),
   station: z.string().nullable(),
-  status: z.enum(['pending', 'sending', 'acknowledged', 'rejected']),
+  /** 'written': a file was written to a folder and awaits upload (not yet the state's receipt). */
+  status: z.enum(['pending', 'sending', 'written', 'acknowledged', 'rejected']),
   queuedAt: z.string(),
   attempts: z.number(),
   nextAttemptAt: z.string().nullable(),
@@ -15,6 +16,8 @@ const syncItem = z.object({
   errors: z.unknown(),
   acknowledgedAt: z.string().nullable(),
   target: z.string().nullable(),
+  file: z.object({ file: z.string(), folder: z.string(), sha256: z.string(), writtenAt: z.string(), writtenBy: z.string() }).nullable(),
+  handCount: z.number().nullable(),
 });
 
 export const syncMethods = {
@@ -33,5 +36,7 @@ export const syncMethods = {
     input: z.object({ dir: z.string().min(1).max(1000), layout: z.enum(['csv', 'florida']) }).strict(),
     output: z.object({ folder: z.string(), written: z.array(z.object({ batchId: z.string(), file: z.string(), sha256: z.string(), receipts: z.number() })) }),
   }),
+  /** A supervisor confirms a written file was uploaded to the state: the batch is acknowledged with its name and hash. */
+  'sync.confirmUpload': method({ role: 'supervisor', writes: true, input: z.object({ batchId: z.string().max(64) }).strict(), output: z.object({ batchId: z.string(), ack: z.string() }) }),
   'sync.requeue': method({ role: 'supervisor', writes: true, input: z.object({ batchId: z.string().max(64), reason: reasonSchema }).strict(), output: z.object({ batchId: z.string() }) }),
 } as const;
