@@ -6,6 +6,7 @@ import type { FieldDef } from '../parts/settings/fields.js';
 import { LabelSection } from '../parts/settings/LabelSection.js';
 import { OperatorsSection } from '../parts/settings/OperatorsSection.js';
 import { ScannersSection } from '../parts/settings/ScannersSection.js';
+import { StationLogSection } from '../parts/settings/StationLogSection.js';
 import { playVerdict, saveSoundSettings, soundSettings } from '../sounds.js';
 import { useQuery } from '../useApi.js';
 import { ScannerTest } from './ScannerTest.js';
@@ -64,6 +65,7 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
       <ScannersSection values={values} loaded={loaded} onSaved={saved} onAuthLost={onAuthLost} />
       <ScannerTest onAuthLost={onAuthLost} />
       <OperatorsSection onAuthLost={onAuthLost} me={me.data?.operator?.name ?? null} />
+      <StationLogSection onAuthLost={onAuthLost} />
       <section className="card" aria-labelledby="sound-title">
         <h2 id="sound-title">Sound on this computer</h2>
         <div className="row">

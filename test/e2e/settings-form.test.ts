@@ -142,5 +142,15 @@ describe('settings as a form', () => {
     await look(p, 'settings-05-scanners');
   });
 
+  it('shows the station log in words and local times: the start of intake serve, newest first', async () => {
+    const log = p.locator('[data-testid=station-log]');
+    await log.scrollIntoViewIfNeeded();
+    await p.waitForSelector('[data-testid=station-log] >> text=the station started');
+    const text = await log.innerText();
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|station\.started|"event"/);
+    await expectPlainWords(p);
+    await look(p, 'settings-06-station-log');
+  });
+
   it('logged no console or page error', () => expect(s.errors).toEqual([]));
 });
