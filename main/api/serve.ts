@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer } from 'ws';
 import type { Router, Session } from './router.js';
 import { connectSocket, MAX_MESSAGE_BYTES, MAX_SOCKETS } from './ws-transport.js';
+import { contentTypeOf } from '../../shared/content-types.js';
 
 /**
  * The loopback transport: the same React UI in a real browser, talking to the same router.
@@ -31,18 +32,6 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Cache-Control': 'no-store',
-};
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wav': 'audio/wav',
-  '.map': 'application/json',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
 };
 
 export interface RunningServer {
@@ -172,7 +161,7 @@ function staticFile(res: http.ServerResponse, root: string, pathname: string): v
   if (!file.startsWith(path.resolve(root) + path.sep)) return send(res, 404, 'not found');
   fs.stat(file, (err, st) => {
     if (err || !st.isFile()) return send(res, 404, 'not found');
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(path.extname(file)), 'Content-Length': st.size });
     fs.createReadStream(file).pipe(res);
   });
 }

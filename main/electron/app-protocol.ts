@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { APP_CONTENT_SECURITY_POLICY, APP_HOST, APP_SCHEME } from './window.js';
+import { contentTypeOf } from '../../shared/content-types.js';
 
 /**
  * The app:// handler's one decision, kept pure so a plain-Node test can attack it: which file
@@ -27,21 +28,10 @@ export function resolveAppPath(rendererDir: string, requestUrl: string): string 
   return file.startsWith(root + path.sep) ? file : null;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wav': 'audio/wav',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-};
-
 /** Headers of every app:// answer: its type, and the CSP that lets the renderer connect nowhere. */
 export function appResponseHeaders(file: string): Record<string, string> {
   return {
-    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(path.extname(file)),
     'Content-Security-Policy': APP_CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
   };

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { ScannerStatus } from '../scanners/types.js';
 import { oplog, type LogPlace } from './index.js';
+import type { ImportSummary } from '../roll/import.js';
 
 /**
  * Wraps a scanner status listener so every change of state is logged: connected, gone
@@ -30,14 +31,7 @@ function logScanner(place: LogPlace, s: ScannerStatus): void {
   else oplog.event(place, 'scanner.disconnected', 'failure', `${who} disconnected${why}`);
 }
 
-interface ImportCounts {
-  read: number;
-  imported: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  rejectsFile: string | null;
-}
+type ImportCounts = Pick<ImportSummary, 'read' | 'imported' | 'updated' | 'unchanged' | 'rejected' | 'rejectsFile'>;
 
 /** Runs a roll import, logging its start, and its counts or why it failed. */
 export async function loggedImport<T extends ImportCounts>(
