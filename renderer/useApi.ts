@@ -40,7 +40,8 @@ function sentence(s: string): string {
 export function plainError(e: unknown): string {
   if (e instanceof ApiCallError) {
     if (e.code === 'invalid-input' && e.issues?.length)
-      return e.issues.map((i) => sentence(i.path ? `${fieldWords(i.path)}: ${i.message}` : i.message)).join(' ');
+      // A message that is already a sentence names its field itself; a bare one gets the field's name.
+      return e.issues.map((i) => sentence(i.path && !/^[A-Z]/.test(i.message) ? `${fieldWords(i.path)}: ${i.message}` : i.message)).join(' ');
     // "invalid input for x.y: …" and "key: …" prefixes name the machinery, not the problem.
     return sentence(e.message.replace(/^invalid input for [\w.]+:\s*/i, '').replace(/^\(input\)\s*/, ''));
   }

@@ -157,12 +157,12 @@ describe('faults, notices, sync and the API', () => {
     const drive = path.join(t.dir, 'usb');
     fs.mkdirSync(drive);
     await syncToFolder(t.store, drive, 'csv');
-    await expect(syncToFolder(t.store, path.join(t.dir, 'not-mounted'), 'csv')).rejects.toThrow(/is not a folder/);
+    await expect(syncToFolder(t.store, path.join(t.dir, 'not-mounted'), 'csv')).rejects.toThrow(/There is no folder/);
     expect(entries().map((e) => [e.event, e.disposition, e.message])).toEqual([
       ['sync.started', 'na', `writing closed batches to ${drive} (csv)`],
       ['sync.finished', 'success', `0 batch(es) written to ${drive} (csv)`],
       ['sync.started', 'na', `writing closed batches to ${path.join(t.dir, 'not-mounted')} (csv)`],
-      ['sync.failed', 'failure', `writing batches to ${path.join(t.dir, 'not-mounted')} failed: ${path.join(t.dir, 'not-mounted')} is not a folder (is the drive mounted?)`],
+      ['sync.failed', 'failure', `writing batches to ${path.join(t.dir, 'not-mounted')} failed: There is no folder ${path.join(t.dir, 'not-mounted')}: is the drive plugged in and mounted?`],
     ]);
   });
 
