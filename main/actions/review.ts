@@ -3,7 +3,7 @@ import { ServiceError } from '../../shared/errors.js';
 import { PROBLEM_RESOLUTIONS } from '../cure/service.js';
 import { ballotHistory } from '../intake/history.js';
 import type { QueueFilter } from '../store/cure.js';
-import { toBallotRecord } from '../store/roll.js';
+import { toBallotRecord } from '../store/roll/ballot-row.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 
 const hoursFrom = (ctx: ActionContext, h: number) => new Date(ctx.clock().getTime() + h * 3_600_000).toISOString();
