@@ -40,7 +40,7 @@ export function reviewDetail(ctx: ActionContext, actor: Actor | null, input: { k
     cureCase,
     steps: cureCase ? store.cure.steps(cureCase.caseId) : [],
     notices: cureCase
-      ? store.cure.noticesOf(cureCase.caseId).map((n) => ({
+      ? store.cure.notices.ofCase(cureCase.caseId).map((n) => ({
           noticeId: n.notice_id,
           channel: n.channel,
           language: n.language,

@@ -31,9 +31,10 @@ export function recoverInitialLoad(db: Db): void {
  * The first import into an empty roll, at state scale. Rows go into a table of their own in the
  * station's file (`roll_initial_load`, the same columns as `ballots`), committed every
  * ROWS_PER_COMMIT rows, so that scans may write between commits and no transaction outgrows the
- * page cache. Nobody reads that table. At the end one short transaction checks the roll is still empty, records the import and puts the table in place of
- * `ballots` (DROP, RENAME): until then the roll is exactly as it was, and an import that fails or
- * is killed leaves it so (recoverInitialLoad tidies up after a kill).
+ * page cache. Nobody reads that table. At the end one short transaction checks the roll is still
+ * empty, records the import and puts the table in place of `ballots` (DROP, RENAME): until then
+ * the roll is exactly as it was, and an import that fails or is killed leaves it so
+ * (recoverInitialLoad tidies up after a kill).
  *
  * A secondary index whose keys arrive in order (voter IDs, IMb serials, as state exports are
  * sorted) is kept up while loading, where each entry lands beside the last; one whose keys turn
