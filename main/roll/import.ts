@@ -127,7 +127,7 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
   try {
     fs.rmSync(rejectsFile, { force: true });
     conn = openDatabase(store.path);
-    conn.pragma('cache_size = -131072'); // 128 MiB: the table and the indexes kept up while loading (peak RSS stays under 500 MB)
+    conn.pragma('cache_size = -131072'); // 128 MiB: room for the table and the indexes kept up while loading
     load = new InitialLoad(conn);
     const readOpts = readOptions(opts, (p) => {
       lastBytes = p.bytes;

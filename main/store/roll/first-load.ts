@@ -65,9 +65,8 @@ export class InitialLoad {
     db.pragma('foreign_keys = OFF');
     // These commits are not the roll: they need no fsync each (the swap commits with FULL, and a
     // power cut before it leaves only the load table behind). The WAL is copied into the
-    // database once, at the end (roll/import.ts): a checkpoint thread during the load cost more
-    // than it saved (each PASSIVE checkpoint sorts the index of a WAL that never restarts while
-    // rows keep coming; on a 10M roll, 3.5 s more and 10 s more CPU).
+    // database once, at the end (roll/import.ts): a checkpoint during the load costs more than it
+    // saves, as each one sorts the index of a WAL that never restarts while rows keep coming.
     db.pragma('synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
     try {
@@ -150,8 +149,7 @@ export class InitialLoad {
       if (db.inTransaction) db.exec('COMMIT');
       const cache = db.pragma('cache_size', { simple: true }) as number;
       // Each sort runs on worker threads, in runs sized by the page cache: small runs sort within
-      // the CPU's caches and merge on the threads. The name index of a 10M roll, on this 2-core
-      // machine: 7.5 s with 2 MiB, 10 s with 16 MiB, 15 s with 64 MiB (BENCHMARKS.md).
+      // the CPU's caches and merge on the threads.
       db.pragma(`threads = ${SORT_THREADS}`);
       db.pragma('cache_size = -2048');
       INDEX_NAMES.forEach((name, k) => {
