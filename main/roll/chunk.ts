@@ -2,9 +2,9 @@ import type { RollValues } from '../../shared/roll/values.js';
 import { CHUNK_PAD as PAD, type RollChunk } from '../store/roll/packed-rows.js';
 
 /**
- * Packs validated rows into a RollChunk (see store/roll/packed-rows.ts): one byte array the store hands to
- * SQLite whole, so the inserting thread creates no string per field and a worker thread can pass
- * the chunk over by transfer instead of by copy.
+ * Packs validated rows into a RollChunk (see store/roll/packed-rows.ts): one byte array the store
+ * hands to SQLite whole, so the inserting thread creates no string per field and a worker thread
+ * can pass the chunk over by transfer instead of by copy.
  *
  * Each column has a slot of fixed width, the widest value seen so far (a row that does not fit
  * closes the chunk and widens the slot); values are UTF-8, padded with U+0001. Per chunk, each
