@@ -3,7 +3,7 @@ import { ServiceError } from '../../shared/errors.js';
 import { PROBLEM_RESOLUTIONS } from '../cure/service.js';
 import { ballotHistory } from '../intake/history.js';
 import type { QueueFilter } from '../store/cure.js';
-import { toBallotRecord } from '../store/roll.js';
+import { toBallotRecord } from '../store/roll/ballot-row.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 
 const hoursFrom = (ctx: ActionContext, h: number) => new Date(ctx.clock().getTime() + h * 3_600_000).toISOString();
@@ -40,7 +40,7 @@ export function reviewDetail(ctx: ActionContext, actor: Actor | null, input: { k
     cureCase,
     steps: cureCase ? store.cure.steps(cureCase.caseId) : [],
     notices: cureCase
-      ? store.cure.noticesOf(cureCase.caseId).map((n) => ({
+      ? store.cure.notices.ofCase(cureCase.caseId).map((n) => ({
           noticeId: n.notice_id,
           channel: n.channel,
           language: n.language,

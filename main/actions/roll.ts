@@ -6,7 +6,7 @@ import { ServiceError } from '../../shared/errors.js';
 import { ballotHistory } from '../intake/history.js';
 import { importRoll, type ImportProgress, type ImportSummary } from '../roll/import.js';
 import type { RollReadOptions } from '../roll/read.js';
-import { toBallotRecord } from '../store/roll.js';
+import { toBallotRecord } from '../store/roll/ballot-row.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 
 export interface RollImportInput {

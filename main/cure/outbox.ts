@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { localDate } from '../../shared/cure/deadline.js';
 import type { StateProfile } from '../../shared/cure/profile.js';
-import type { CureCase, NoticeRow } from '../store/cure.js';
+import type { CureCase } from '../store/cure.js';
+import type { NoticeRow } from '../store/notice-outbox.js';
 import type { Store } from '../store/store.js';
 import { takeLockFile } from '../store/lock-file.js';
 import { logNoticeReport } from '../oplog/hooks.js';
@@ -103,7 +104,7 @@ export async function queueEmailNotice(
     if (!c) throw new CureError(`no cure case ${req.caseId}`);
     const refusal = noticeRefusal(c);
     if (refusal) throw new CureError(refusal);
-    const row = store.cure.enqueueNoticeWithin(
+    const row = store.cure.notices.enqueueWithin(
       c,
       { channel: 'email', language: req.language, recipient: email, messageId },
       actor.name,
@@ -149,30 +150,30 @@ export async function sendQueuedNotices(
   const release = lockSender(store.path);
   try {
     const profiles = new Map<string, StateProfile>();
-    for (const row of store.cure.noticesToSend('email')) {
+    for (const row of store.cure.notices.toSend('email')) {
       const resent = row.status === 'sending';
       const message = await composeEmail(store, row, profiles);
       if (!message.ok) {
         store.write(() =>
-          store.cure.noticeUnsentWithin(row.notice_id, 'failed', message.error, actor, clock().toISOString()),
+          store.cure.notices.unsentWithin(row.notice_id, 'failed', message.error, actor, clock().toISOString()),
         );
         report.failed.push({ noticeId: row.notice_id, caseId: row.case_id, error: message.error });
         continue;
       }
       // Committed before the first byte goes to the server: a crash from here on leaves `sending`.
-      if (!store.cure.claimNotice(row)) continue;
+      if (!store.cure.notices.claim(row)) continue;
       const r = await mailer.send({ ...message.value, messageId: row.message_id });
       const at = clock().toISOString();
       if (r.ok) {
-        store.write(() => store.cure.noticeSentWithin(row.notice_id, actor, at));
+        store.write(() => store.cure.notices.sentWithin(row.notice_id, actor, at));
         report.sent.push({ noticeId: row.notice_id, caseId: row.case_id, messageId: row.message_id, resent });
       } else if (row.attempts + 1 >= maxAttempts) {
         const error = `${r.error} (gave up after ${row.attempts + 1} attempts)`;
-        store.write(() => store.cure.noticeUnsentWithin(row.notice_id, 'failed', error, actor, at));
+        store.write(() => store.cure.notices.unsentWithin(row.notice_id, 'failed', error, actor, at));
         report.failed.push({ noticeId: row.notice_id, caseId: row.case_id, error });
       } else {
         // Back to `queued`: the next run sends it again, with the same Message-ID.
-        store.write(() => store.cure.noticeUnsentWithin(row.notice_id, 'queued', r.error, actor, at));
+        store.write(() => store.cure.notices.unsentWithin(row.notice_id, 'queued', r.error, actor, at));
         report.retrying.push({ noticeId: row.notice_id, caseId: row.case_id, error: r.error });
       }
     }

@@ -2,7 +2,7 @@ import { decodeScan, type DecodedScan } from '../../shared/barcode/index.js';
 import type { Verdict } from '../../shared/domain.js';
 import { decideVerdict, type PriorReceipt, type VerdictInput } from '../../shared/intake/verdict.js';
 import type { Batch } from '../store/batches.js';
-import type { BallotRow } from '../store/roll.js';
+import type { BallotRow } from '../store/roll/ballot-row.js';
 import { ballotFacts, type ScanRecord } from '../store/scans.js';
 import type { Store } from '../store/store.js';
 import { ServiceError, type ServiceErrorCode } from '../../shared/errors.js';

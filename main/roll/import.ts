@@ -4,9 +4,9 @@ import { noSkips, SKIP_KINDS, type RollFormat, type SkipCounts } from '../../sha
 import { AuditLog } from '../store/audit.js';
 import { openDatabase } from '../store/db.js';
 import { takeLockFile } from '../store/lock-file.js';
-import { InitialLoad, recoverInitialLoad } from '../store/roll.js';
+import { InitialLoad, recoverInitialLoad } from '../store/roll/first-load.js';
 import type { Store } from '../store/store.js';
-import { BATCH_ROWS, readBatches, type ReadBatch } from './items.js';
+import { CHUNK_ROWS, readChunks, type ReadChunk } from './read-chunks.js';
 import { chooseEncoding, type RollReadOptions } from './read.js';
 import type { RollEncoding } from './encoding.js';
 import { RejectsWriter } from './rejects.js';
@@ -41,7 +41,7 @@ export interface ImportOptions {
   encoding?: RollReadOptions['encoding'];
   operator: string;
   onProgress?: (p: ImportProgress) => void;
-  /** Rows per batch (one statement each): large enough to be fast, small enough that scans interleave. */
+  /** Rows per chunk (one statement each): large enough to be fast, small enough that scans interleave. */
   chunkRows?: number;
   /** Where rejected rows go; default `<input>.rejects.csv` beside a file input. */
   rejectsFile?: string;
@@ -127,17 +127,17 @@ async function initialImport(store: Store, source: string | NodeJS.ReadableStrea
   try {
     fs.rmSync(rejectsFile, { force: true });
     conn = openDatabase(store.path);
-    conn.pragma('cache_size = -131072'); // 128 MiB: the table and the indexes kept up while loading (peak RSS stays under 500 MB)
+    conn.pragma('cache_size = -131072'); // 128 MiB: room for the table and the indexes kept up while loading
     load = new InitialLoad(conn);
     const readOpts = readOptions(opts, (p) => {
       lastBytes = p.bytes;
       totalBytes = p.totalBytes;
       opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
     });
-    for await (const b of readBatches(source, readOpts, opts.chunkRows ?? BATCH_ROWS)) {
+    for await (const b of readChunks(source, readOpts, opts.chunkRows ?? CHUNK_ROWS)) {
       read += b.read;
       addSkips(skipped, b.skipped);
-      const dupes = b.rows ? load.addBatch(b.rows, b.descents) : [];
+      const dupes = b.rows ? load.addChunk(b.rows, b.descents) : [];
       addRejects(rejects, b, dupes.map((d) => ({ rowNo: d.rowNo, error: `duplicate ballot ID ${d.ballotId} (an earlier row has it)`, raw: d.ballotId })));
     }
     opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
@@ -187,10 +187,10 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
       totalBytes = p.totalBytes;
       opts.onProgress?.({ phase: 'reading', bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows, rowsPerSecond: rate() });
     });
-    for await (const b of readBatches(source, readOpts, opts.chunkRows ?? BATCH_ROWS)) {
+    for await (const b of readChunks(source, readOpts, opts.chunkRows ?? CHUNK_ROWS)) {
       read += b.read;
       addSkips(skipped, b.skipped);
-      const dupes = b.rows ? staging.addBatch(b.rows) : [];
+      const dupes = b.rows ? staging.addChunk(b.rows) : [];
       addRejects(rejects, b, dupes.map((d) => ({ rowNo: d.rowNo, error: `duplicate ballot ID ${d.ballotId} (first at row ${d.firstRowNo})`, raw: d.ballotId })));
     }
     opts.onProgress?.({ phase: 'merging', bytes: lastBytes, totalBytes, rows: read, rowsPerSecond: rate() });
@@ -217,12 +217,12 @@ async function stagedImport(store: Store, source: string | NodeJS.ReadableStream
   }
 }
 
-/** A batch's refused rows and its repeated keys, into the rejects file in file order. */
-function addRejects(rejects: RejectsWriter, b: ReadBatch, dupes: ReadBatch['rejects']): void {
+/** A chunk's refused rows and its repeated keys, into the rejects file in file order. */
+function addRejects(rejects: RejectsWriter, b: ReadChunk, dupes: ReadChunk['rejects']): void {
   const all = dupes.length === 0 ? b.rejects : b.rejects.length === 0 ? dupes : [...b.rejects, ...dupes].sort((x, y) => x.rowNo - y.rowNo);
   for (const r of all) rejects.add(r.rowNo, r.error, r.raw);
 }
 
-function addSkips(total: SkipCounts, batch: SkipCounts): void {
-  for (const k of SKIP_KINDS) total[k] += batch[k];
+function addSkips(total: SkipCounts, chunk: SkipCounts): void {
+  for (const k of SKIP_KINDS) total[k] += chunk[k];
 }

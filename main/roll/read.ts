@@ -99,7 +99,7 @@ function openSource(source: string | NodeJS.ReadableStream, encoding: RollEncodi
  * any row is yielded. Memory stays flat whatever the file's size.
  */
 export async function* readRoll(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RollRecord> {
-  for await (const batch of readRollBatches(source, opts)) yield* batch.records;
+  for await (const chunk of readRecordChunks(source, opts)) yield* chunk.records;
 }
 
 /** The records of one chunk of the file; `ascii` when none of their text is outside ASCII. */
@@ -112,7 +112,7 @@ export interface RecordChunk {
  * As readRoll, a chunk of the file at a time: the records of each chunk in one array, so a
  * state-sized import pays for one await per chunk, not one per row.
  */
-export async function* readRollBatches(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RecordChunk> {
+export async function* readRecordChunks(source: string | NodeJS.ReadableStream, opts: RollReadOptions): AsyncGenerator<RecordChunk> {
   const spec = FORMATS[opts.format];
   if (opts.format === 'ga-sos' && !opts.electionId) throw new RollFileError("Georgia's STATEWIDE.csv names no election: give --election ID");
   const { encoding } = chooseEncoding(source, opts);

@@ -46,7 +46,7 @@ export function canonicalJson(value: unknown): string {
 export function entryHash(row: Omit<AuditRow, 'hash'>): string {
   // Unit separators keep field boundaries unambiguous. One-shot `hash`, not `createHash`: a Hash
   // object per entry is a native handle that V8's young-generation collections must keep alive
-  // (weak handles are roots there), which made every scavenge during scanning copy ~1 MB.
+  // (weak handles are roots there), which makes every scavenge during scanning slower.
   return hash(
     'sha256',
     [row.prev_hash, row.seq, row.at, row.actor, row.action, row.entity, row.entity_id ?? '', row.before ?? '', row.after ?? ''].join('\u001f'),

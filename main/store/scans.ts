@@ -1,7 +1,7 @@
 import type { Verdict } from '../../shared/domain.js';
 import type { BallotFacts, PriorReceipt } from '../../shared/intake/verdict.js';
 import type { Db } from './db.js';
-import type { BallotRow } from './roll.js';
+import type { BallotRow } from './roll/ballot-row.js';
 
 /** One scan exactly as stored; also the `after` of its audit entry, so tampering shows. */
 export interface ScanRecord {

@@ -8,7 +8,8 @@ import { CureStore } from './cure.js';
 import { FeedStore } from './feed.js';
 import { OperatorStore } from './operators.js';
 import { ReportStore } from './reports.js';
-import { RollStaging, RollStore } from './roll.js';
+import { RollStore } from './roll/queries.js';
+import { RollStaging } from './roll/staging.js';
 import { ScanStore } from './scans.js';
 import { SyncStore } from './sync.js';
 

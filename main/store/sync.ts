@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordErrorSchema, type RecordError } from '../../shared/sync/contract.js';
-import { applyStateChangeWithin } from './roll.js';
+import { applyStateChangeWithin } from './roll/state-change.js';
 import type { AuditLog } from './audit.js';
 import type { Db } from './db.js';
 

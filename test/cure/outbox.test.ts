@@ -108,7 +108,7 @@ describe('queueing an e-mail notice', () => {
     );
     expect(q).toMatchObject({ caseId: c.caseId, status: 'queued', cureCase: { state: 'NOTICE_SENT' } });
     expect(q.messageId).toMatch(/^<cure-\d+\.[0-9a-f-]{36}@wake\.example\.org>$/);
-    const [row] = t.store.cure.noticesOf(c.caseId);
+    const [row] = t.store.cure.notices.ofCase(c.caseId);
     expect(row).toMatchObject({
       channel: 'email',
       recipient: 'rosa@example.net',
@@ -148,7 +148,7 @@ describe('queueing an e-mail notice', () => {
         clock.now,
       ),
     ).rejects.toThrow('disk trouble');
-    expect(t.store.cure.noticesOf(c.caseId)).toEqual([]);
+    expect(t.store.cure.notices.ofCase(c.caseId)).toEqual([]);
     expect(t.store.cure.get(c.caseId)?.state).toBe('FLAGGED');
     expect(
       t.store.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'cure.notice-queued'").get(),
@@ -196,7 +196,7 @@ describe('queueing an e-mail notice', () => {
     await expect(
       queueEmailNotice(t.store, { caseId: 999, email: 'amir@example.net', language: 'en' }, SUE, clock.now),
     ).rejects.toThrow(/no cure case 999/);
-    expect(t.store.cure.noticesOf(c.caseId)).toHaveLength(1);
+    expect(t.store.cure.notices.ofCase(c.caseId)).toHaveLength(1);
   });
 
   it('refuses, per case, a voter whose address cannot be laid out for the attached letter', async () => {
@@ -217,7 +217,7 @@ describe('queueing an e-mail notice', () => {
       /ballot OB-LONG: the mailing address \(3 lines\) does not fit the #10 envelope window: line 2 is too long/,
     );
     expect(t.store.cure.get(c.caseId)?.state).toBe('FLAGGED');
-    expect(t.store.cure.noticesOf(c.caseId)).toEqual([]);
+    expect(t.store.cure.notices.ofCase(c.caseId)).toEqual([]);
   });
 });
 
@@ -248,7 +248,7 @@ describe('sending the outbox', () => {
     const text = (await pdfText(pdf?.content ?? Buffer.alloc(0))).replace(/\s+/g, ' ');
     expect(text).toContain('ROSA GARCIA');
     expect(text).toContain('12 ELM ST');
-    const [row] = t.store.cure.noticesOf(c.caseId);
+    const [row] = t.store.cure.notices.ofCase(c.caseId);
     expect(row).toMatchObject({
       status: 'sent',
       attempts: 1,
@@ -369,7 +369,7 @@ describe('sending the outbox', () => {
       expect(r1.retrying).toMatchObject([
         { caseId: c.caseId, error: expect.stringContaining('connection refused') as unknown },
       ]);
-      expect(t.store.cure.noticesOf(c.caseId)[0]).toMatchObject({
+      expect(t.store.cure.notices.ofCase(c.caseId)[0]).toMatchObject({
         status: 'queued',
         attempts: 1,
         last_error: expect.stringContaining('ECONNREFUSED') as unknown,
@@ -378,7 +378,7 @@ describe('sending the outbox', () => {
       expect(r2.failed).toMatchObject([
         { caseId: c.caseId, error: expect.stringContaining('gave up after 2 attempts') as unknown },
       ]);
-      expect(t.store.cure.noticesOf(c.caseId)[0]).toMatchObject({ status: 'failed', attempts: 2 });
+      expect(t.store.cure.notices.ofCase(c.caseId)[0]).toMatchObject({ status: 'failed', attempts: 2 });
     } finally {
       down.close();
     }
@@ -410,7 +410,7 @@ describe('sending the outbox', () => {
       },
     ]);
     expect(smtp.inbox).toEqual([]);
-    expect(t.store.cure.noticesOf(c.caseId)[0]).toMatchObject({ status: 'failed', attempts: 0 });
+    expect(t.store.cure.notices.ofCase(c.caseId)[0]).toMatchObject({ status: 'failed', attempts: 0 });
   });
 
   it('refuses to run beside a live sender', async () => {

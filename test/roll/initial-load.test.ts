@@ -4,15 +4,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Intake } from '../../main/intake/intake.js';
-import { KeyOrder } from '../../main/roll/batch.js';
+import { KeyOrder } from '../../main/roll/chunk.js';
 import { importRoll } from '../../main/roll/import.js';
-import { packBatches } from '../../main/roll/items.js';
+import { packChunks } from '../../main/roll/read-chunks.js';
 import { openDatabase } from '../../main/store/db.js';
-import { INDEX_KEYS, InitialLoad } from '../../main/store/roll.js';
+import { INDEX_KEYS } from '../../main/store/roll/columns.js';
+import { InitialLoad } from '../../main/store/roll/first-load.js';
 import { BIN } from '../helpers/cli.js';
 import { tempStore } from '../helpers/station.js';
 
-// The first import into an empty roll (store/roll.ts InitialLoad): a table of its own, loaded in
+// The first import into an empty roll (store/roll/first-load.ts InitialLoad): a table of its own, loaded in
 // committed chunks of 65,536 rows, put in place of `ballots` at the end.
 
 const HEADER = 'ballot_id,voter_id,election_id,imb_mailer_id,imb_serial,last_name,first_name,issued_at,status\n';
@@ -113,9 +114,9 @@ describe('the first import into an empty roll', () => {
       expect(o.verdict).toBe('UNKNOWN');
       expect(o.reason).toMatch(/first import has not finished/);
       let rows = 0;
-      for await (const b of packBatches(file, { format: 'station' }, 2048)) if (b.rows) rows += b.rows.n - load.addBatch(b.rows, b.descents).length;
+      for await (const b of packChunks(file, { format: 'station' }, 2048)) if (b.rows) rows += b.rows.n - load.addChunk(b.rows, b.descents).length;
       expect(rows).toBe(70_000);
-      expect(load.chunks).toBe(1); // 65,536 rows committed, the rest in the open transaction
+      expect(load.commits).toBe(1); // 65,536 rows committed, the rest in the open transaction
       // Voter IDs and IMb serials came in order: kept up. Names did not: left for the end.
       expect(rollIndexes(t.store.db, 'roll_initial_load')).toEqual(['ballots_alt_voter', 'ballots_imb', 'ballots_voter']);
       load.finish({ startedAt: 'a', finishedAt: 'b', file, format: 'station', operator: 'sue', read: 70_000, rejected: 0, rejectsFile: null }, () => undefined);
@@ -154,7 +155,7 @@ describe('the first import into an empty roll', () => {
           .prepare("INSERT INTO ballots (ballot_id, election_id, voter_id, last_name, first_name, status, vote_method, voted_other_method, import_id, updated_import_id) VALUES ('OTHER-1', 'E2026', 'V9', 'X', 'Y', 'ISSUED', 'MAIL', 0, 50, 50)")
           .run();
       })();
-      for await (const b of packBatches(file, { format: 'station' }, 2048)) if (b.rows) load.addBatch(b.rows, b.descents);
+      for await (const b of packChunks(file, { format: 'station' }, 2048)) if (b.rows) load.addChunk(b.rows, b.descents);
       expect(() => load.finish({ startedAt: 'a', finishedAt: 'b', file, format: 'station', operator: 'sue', read: 5_000, rejected: 0, rejectsFile: null }, () => undefined)).toThrow(
         /not empty any more/,
       );

@@ -59,9 +59,9 @@ beforeEach(() => {
   const c2 = cure.flag({ ballotId: 'BS-03' }, ['ENVELOPE_UNSEALED'], CLARA, 'unsealed');
   t.store.write(() => {
     const at = clock.now().toISOString();
-    const n = t.store.cure.enqueueNoticeWithin(c2, { channel: 'email', language: 'en', recipient: 'voter@example.org', messageId: '<n1@station>' }, 'clara', at);
-    if (!t.store.cure.claimNotice(n)) throw new Error('claim failed');
-    t.store.cure.noticeSentWithin(n.notice_id, 'clara', at);
+    const n = t.store.cure.notices.enqueueWithin(c2, { channel: 'email', language: 'en', recipient: 'voter@example.org', messageId: '<n1@station>' }, 'clara', at);
+    if (!t.store.cure.notices.claim(n)) throw new Error('claim failed');
+    t.store.cure.notices.sentWithin(n.notice_id, 'clara', at);
   });
 });
 afterEach(() => t.cleanup());

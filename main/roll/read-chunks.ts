@@ -3,19 +3,20 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { noSkips, type SkipCounts } from '../../shared/roll/types.js';
 import { rollValues } from '../../shared/roll/values.js';
-import { BATCH_COLUMNS, INDEX_KEYS, MAX_BATCH_ROWS, type RollBatch } from '../store/roll.js';
-import { KeyOrder, RollBatchEncoder } from './batch.js';
-import { readRollBatches, RollFileError, type RollReadOptions } from './read.js';
+import { INDEX_KEYS } from '../store/roll/columns.js';
+import { CHUNK_COLUMNS, MAX_CHUNK_ROWS, type RollChunk } from '../store/roll/packed-rows.js';
+import { KeyOrder, RollChunkEncoder } from './chunk.js';
+import { readRecordChunks, RollFileError, type RollReadOptions } from './read.js';
 import type { WorkerInput, WorkerMessage } from './read-worker.js';
 
-/** Rows per batch: big enough that one statement's overhead is nothing per row, small enough to stay in the young generation. */
-export const BATCH_ROWS = 2048;
+/** Rows per chunk: big enough that one statement's overhead is nothing per row, small enough to stay in the young generation. */
+export const CHUNK_ROWS = 2048;
 const WINDOW = 8;
 
 /** A stretch of the roll file, ready for the store. */
-export interface ReadBatch {
+export interface ReadChunk {
   /** Its valid rows, packed (null when it has none). */
-  rows: RollBatch | null;
+  rows: RollChunk | null;
   /** Its rows refused while reading, in file order. */
   rejects: { rowNo: number; error: string; raw: string }[];
   /** Records read (valid, refused and skipped). */
@@ -28,19 +29,19 @@ export interface ReadBatch {
 }
 
 /**
- * Reads a roll and packs its valid rows, `batchRows` at a time (a stream's rows as they arrive).
- * Runs on this thread or in the reader's worker thread; progress rides along with the batches.
+ * Reads a roll and packs its valid rows, `chunkRows` at a time (a stream's rows as they arrive).
+ * Runs on this thread or in the reader's worker thread; progress rides along with the chunks.
  */
-export async function* packBatches(source: string | NodeJS.ReadableStream, opts: RollReadOptions, batchRows: number): AsyncGenerator<ReadBatch> {
-  const encoder = new RollBatchEncoder(BATCH_COLUMNS, Math.max(1, Math.min(batchRows, MAX_BATCH_ROWS)));
+export async function* packChunks(source: string | NodeJS.ReadableStream, opts: RollReadOptions, chunkRows: number): AsyncGenerator<ReadChunk> {
+  const encoder = new RollChunkEncoder(CHUNK_COLUMNS, Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS)));
   const order = new KeyOrder(INDEX_KEYS);
-  let rejects: ReadBatch['rejects'] = [];
+  let rejects: ReadChunk['rejects'] = [];
   let skipped = noSkips();
   let read = 0;
-  let progress: ReadBatch['progress'] = null;
-  const take = (): ReadBatch => withRows(encoder.take());
-  const withRows = (rows: RollBatch | null): ReadBatch => {
-    const b: ReadBatch = { rows, rejects, read, skipped, progress, descents: order.take() };
+  let progress: ReadChunk['progress'] = null;
+  const take = (): ReadChunk => withRows(encoder.take());
+  const withRows = (rows: RollChunk | null): ReadChunk => {
+    const b: ReadChunk = { rows, rejects, read, skipped, progress, descents: order.take() };
     rejects = [];
     skipped = noSkips();
     read = 0;
@@ -48,7 +49,7 @@ export async function* packBatches(source: string | NodeJS.ReadableStream, opts:
     return b;
   };
   const { onProgress: _, ...rest } = opts;
-  for await (const chunk of readRollBatches(source, { ...rest, onProgress: (p) => (progress = p) })) {
+  for await (const chunk of readRecordChunks(source, { ...rest, onProgress: (p) => (progress = p) })) {
     for (const rec of chunk.records) {
       read += 1;
       if (rec.ok) {
@@ -67,17 +68,17 @@ export async function* packBatches(source: string | NodeJS.ReadableStream, opts:
 }
 
 /**
- * The roll's rows in packed batches, ready for the store. A file is read on a worker thread when
+ * The roll's rows in packed chunks, ready for the store. A file is read on a worker thread when
  * the compiled worker is there (the installed app and CLI); a stream, or the sources run by the
- * test runner, are read on this thread. Both give the same batches of the same rows.
+ * test runner, are read on this thread. Both give the same chunks of the same rows.
  */
-export async function* readBatches(source: string | NodeJS.ReadableStream, opts: RollReadOptions, batchRows = BATCH_ROWS): AsyncGenerator<ReadBatch> {
+export async function* readChunks(source: string | NodeJS.ReadableStream, opts: RollReadOptions, chunkRows = CHUNK_ROWS): AsyncGenerator<ReadChunk> {
   const worker = typeof source === 'string' && process.env['INTAKE_IMPORT_THREADS'] !== '0' ? workerFile() : null;
   if (worker && typeof source === 'string') {
-    yield* fromWorker(worker, source, opts, batchRows);
+    yield* fromWorker(worker, source, opts, chunkRows);
     return;
   }
-  for await (const b of packBatches(source, opts, batchRows)) {
+  for await (const b of packChunks(source, opts, chunkRows)) {
     if (b.progress) opts.onProgress?.(b.progress);
     yield b;
   }
@@ -88,9 +89,9 @@ function workerFile(): URL | null {
   return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : null;
 }
 
-async function* fromWorker(file: URL, source: string, opts: RollReadOptions, batchRows: number): AsyncGenerator<ReadBatch> {
+async function* fromWorker(file: URL, source: string, opts: RollReadOptions, chunkRows: number): AsyncGenerator<ReadChunk> {
   const { onProgress, ...rest } = opts;
-  const input: WorkerInput = { source, opts: rest, batchRows, window: WINDOW };
+  const input: WorkerInput = { source, opts: rest, chunkRows, window: WINDOW };
   const worker = new Worker(file, { workerData: input });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
@@ -115,9 +116,9 @@ async function* fromWorker(file: URL, source: string, opts: RollReadOptions, bat
       if (!m) throw failure ?? new Error('the roll reader stopped');
       if (m.type === 'error') throw m.fileError ? new RollFileError(m.message) : new Error(m.message);
       if (m.type === 'done') return;
-      if (m.batch.progress) onProgress?.(m.batch.progress);
-      yield m.batch;
-      worker.postMessage(1); // room for one more batch
+      if (m.chunk.progress) onProgress?.(m.chunk.progress);
+      yield m.chunk;
+      worker.postMessage(1); // room for one more chunk
     }
   } finally {
     await worker.terminate();

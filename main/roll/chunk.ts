@@ -1,13 +1,13 @@
 import type { RollValues } from '../../shared/roll/values.js';
-import { BATCH_PAD as PAD, type RollBatch } from '../store/roll.js';
+import { CHUNK_PAD as PAD, type RollChunk } from '../store/roll/packed-rows.js';
 
 /**
- * Packs validated rows into a RollBatch (see store/roll.ts): one byte array the store hands to
- * SQLite whole, so the inserting thread creates no string per field and a worker thread can pass
- * the batch over by transfer instead of by copy.
+ * Packs validated rows into a RollChunk (see store/roll/packed-rows.ts): one byte array the store
+ * hands to SQLite whole, so the inserting thread creates no string per field and a worker thread
+ * can pass the chunk over by transfer instead of by copy.
  *
  * Each column has a slot of fixed width, the widest value seen so far (a row that does not fit
- * closes the batch and widens the slot); values are UTF-8, padded with U+0001. Per batch, each
+ * closes the chunk and widens the slot); values are UTF-8, padded with U+0001. Per chunk, each
  * column is then one of:
  * - `n`: null in every row: the store binds NULL;
  * - `c`: the same value in every row (an election ID, a status): bound once;
@@ -17,13 +17,13 @@ import { BATCH_PAD as PAD, type RollBatch } from '../store/roll.js';
  * Rows follow RollRow's contract: strings never empty (absent is null) and never holding a
  * control character such as U+0001 (the reader refuses those). A number is stored as its digits.
  */
-export class RollBatchEncoder {
+export class RollChunkEncoder {
   private readonly slots: number[];
   private offsets: number[] = [];
   private rowWidth = 0;
   private data = new Uint8Array(0);
   private n = 0;
-  // Per column, for the rows in the batch so far.
+  // Per column, for the rows in the chunk so far.
   private readonly first: (string | number | null)[];
   private readonly differs: Uint8Array;
   private readonly nulls: Int32Array;
@@ -31,7 +31,7 @@ export class RollBatchEncoder {
   private readonly maxLen: Int32Array;
   private readonly lens: Int32Array;
 
-  /** `columns` values per row (see BATCH_COLUMNS), at most `maxRows` rows per batch. */
+  /** `columns` values per row (see CHUNK_COLUMNS), at most `maxRows` rows per chunk. */
   constructor(
     private readonly columns: number,
     readonly maxRows: number,
@@ -54,13 +54,13 @@ export class RollBatchEncoder {
   }
 
   /**
-   * Packs one row. Returns the batch so far when this row did not fit its slots (the row then
-   * starts the next batch), else null. `ascii`: the caller knows the row's text is all ASCII.
+   * Packs one row. Returns the chunk so far when this row did not fit its slots (the row then
+   * starts the next chunk), else null. `ascii`: the caller knows the row's text is all ASCII.
    */
-  add(values: RollValues, ascii = false): RollBatch | null {
+  add(values: RollValues, ascii = false): RollChunk | null {
     if (this.n === 0) this.layout(values);
     if (this.write(values, ascii)) return null;
-    // A value longer than its slot: close the batch, widen, and start the next with this row.
+    // A value longer than its slot: close the chunk, widen, and start the next with this row.
     const done = this.take();
     this.layout(values);
     if (!this.write(values, ascii)) throw new Error('unreachable: a row does not fit slots made for it');
@@ -68,7 +68,7 @@ export class RollBatchEncoder {
   }
 
   /** The rows packed since the last take; null when there are none. */
-  take(): RollBatch | null {
+  take(): RollChunk | null {
     const n = this.n;
     if (n === 0) return null;
     const cols = this.columns;
@@ -84,13 +84,13 @@ export class RollBatchEncoder {
       widths.push(kind === 'e' ? (this.maxLen[c] as number) : kind === 'v' ? (this.slots[c] as number) : 0);
       constants.push(kind === 'c' ? (this.first[c] ?? null) : null);
     }
-    const batch: RollBatch = { n, data: this.data.subarray(0, n * this.rowWidth), rowWidth: this.rowWidth, kinds, offsets: this.offsets.slice(), widths, constants };
+    const chunk: RollChunk = { n, data: this.data.subarray(0, n * this.rowWidth), rowWidth: this.rowWidth, kinds, offsets: this.offsets.slice(), widths, constants };
     this.n = 0;
     this.data = new Uint8Array(0);
-    return batch;
+    return chunk;
   }
 
-  /** Slots for a new batch, wide enough for `values` and for everything seen before. */
+  /** Slots for a new chunk, wide enough for `values` and for everything seen before. */
   private layout(values: RollValues): void {
     let width = 0;
     this.offsets = [];
@@ -220,7 +220,7 @@ function writeUtf8(s: string, out: Uint8Array, at: number): void {
   }
 }
 
-/** A secondary index's key, as the packer sees it: batch column positions, in key order. */
+/** A secondary index's key, as the packer sees it: chunk column positions, in key order. */
 export interface IndexKey {
   columns: readonly number[];
   /** Compared as SQLite's NOCASE does (ASCII letters folded). */
