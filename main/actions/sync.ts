@@ -27,7 +27,7 @@ export interface SyncRunInput {
 export async function runSync(ctx: ActionContext, actor: Actor | null, env: NodeJS.ProcessEnv, input: SyncRunInput): Promise<SyncReport & { changes: ChangesReport | null }> {
   authorize(actor, input.changes ? 'sync.pullChanges' : 'sync.run');
   const baseUrl = input.url ?? ctx.store.config.get('syncUrl');
-  if (!baseUrl) throw new ServiceError('invalid', 'Set the state API address first (the syncUrl setting, or --url).');
+  if (!baseUrl) throw new ServiceError('invalid', 'No state API address is set: a supervisor enters it in Settings, under Sync and backup (or: intake config set syncUrl URL, or --url).');
   const token = input.token ?? env['INTAKE_SYNC_TOKEN'];
   if (!token) throw new ServiceError('invalid', 'The state API token is needed: set INTAKE_SYNC_TOKEN.');
   const sender = new SyncSender(ctx.store, { baseUrl, token }, {
