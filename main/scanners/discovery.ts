@@ -76,9 +76,16 @@ async function attempt<T>(list: () => Promise<T[]>, what: string, warnings: stri
   try {
     return await list();
   } catch (e) {
-    warnings.push(`cannot list ${what}: ${messageOf(e)}`);
+    warnings.push(`cannot list ${what}: ${missingPart(messageOf(e))}`);
     return [];
   }
+}
+
+/** Two causes a supervisor can act on, said as what to install; anything else as it came. */
+function missingPart(message: string): string {
+  if (/spawn udevadm ENOENT/.test(message)) return 'the udevadm program is not installed (Debian package udev)';
+  if (/libusb-1\.0\.so[.\d]*: cannot open shared object file/.test(message)) return 'the libusb library is not installed (Debian package libusb-1.0-0)';
+  return message;
 }
 
 export function classifySerial(p: SerialPortInfo): DiscoveredScanner {

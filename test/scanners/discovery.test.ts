@@ -31,6 +31,19 @@ describe('listScanners', () => {
     );
   });
 
+  it('names what to install when udevadm or libusb is missing, in words a supervisor can act on', async () => {
+    const found = await listScanners({
+      listSerial: () => Promise.reject(new Error('spawn udevadm ENOENT')),
+      listHid: () => Promise.reject(new Error('libusb-1.0.so.0: cannot open shared object file: No such file or directory')),
+    });
+    expect(found.warnings).toEqual(
+      expect.arrayContaining([
+        'cannot list serial ports: the udevadm program is not installed (Debian package udev)',
+        'cannot list HID devices: the libusb library is not installed (Debian package libusb-1.0-0)',
+      ]),
+    );
+  });
+
   it('guesses kinds, puts known scanner makers first, leaves out the clerk’s keyboard and mouse', async () => {
     const found = await listScanners({
       listSerial: () =>
