@@ -117,7 +117,9 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
               <tr key={`${s.at}-${i}`}>
                 <td>{s.scannerId}</td>
                 <td>
-                  <code>{s.text}</code>
+                  <bdi>
+                    <code>{s.text}</code>
+                  </bdi>
                   {s.fault ? ` (${s.fault})` : ''}
                 </td>
                 <td>{s.symbology ?? ''}</td>
