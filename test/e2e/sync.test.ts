@@ -60,7 +60,7 @@ describe('sync: every failure said and kept, files are written not acknowledged,
     expect(await p.textContent('[role=alertdialog]')).toContain('batch 2');
     await look(p, 'sync-01-uncounted-warning');
     await p.keyboard.press('Enter');
-    await stays('sync-send-problem', 'No state API address is set');
+    await stays('sync-send-problem', 'Set the state API address first');
     expect(outbox()).toEqual({ 1: 'pending', 2: 'pending' });
   });
 
