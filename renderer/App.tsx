@@ -146,8 +146,8 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <h1 className="brand">Ballot Intake Station</h1>
-        <span>
-          {status.station ?? 'station?'} · {status.electionName ?? status.election ?? 'no election set'}
+        <span className="where" title={`${status.station ?? 'station?'} · ${status.electionName ?? status.election ?? 'no election set'}`}>
+          <bdi>{status.station ?? 'station?'}</bdi> · <bdi>{status.electionName ?? status.election ?? 'no election set'}</bdi>
         </span>
         <nav aria-label="Screens">
           {allowed.map((s) => (
