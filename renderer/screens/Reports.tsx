@@ -199,7 +199,7 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
                 <tbody>
                   {r.openBatches.map((b) => (
                     <tr key={b.batchId}>
-                      <td>
+                      <td className="nowrap">
                         <bdi>{b.station}</bdi>
                       </td>
                       <td>{b.number}</td>
