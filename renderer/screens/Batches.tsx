@@ -185,7 +185,7 @@ export function Batches({ role, onAuthLost }: { role: Role; onAuthLost: (why: st
       {confirming && (
         <Confirm
           title={`The counts of batch ${confirming.batch.number} differ`}
-          confirmLabel={`Record ${confirming.handCount} and ${confirming.batch.status === 'OPEN' ? 'close' : 'keep'} the difference (Enter)`}
+          confirmLabel={`Record ${confirming.handCount}${confirming.batch.status === 'OPEN' ? ', close the tray' : ''} and keep the difference (Enter)`}
           onConfirm={() => close(confirming.batch, confirming.handCount)}
           onCancel={() => setConfirming(null)}
         >
