@@ -253,7 +253,7 @@ describe('the station, end to end in Chromium', () => {
     fs.mkdirSync(drive);
     await p.fill('input[name=syncDir]', drive);
     await p.click('button:has-text("Write files")');
-    await p.waitForSelector('text=1 file(s) written');
+    await p.waitForSelector('text=1 file written');
     await p.waitForSelector('td:has-text("Written, awaiting upload")');
     const files = fs.readdirSync(drive).sort();
     expect(files).toHaveLength(2);
