@@ -146,8 +146,8 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <h1 className="brand">Ballot Intake Station</h1>
-        <span>
-          {status.station ?? 'station?'} · {status.electionName ?? status.election ?? 'no election set'}
+        <span className="where" title={`${status.station ?? 'station?'} · ${status.electionName ?? status.election ?? 'no election set'}`}>
+          <bdi>{status.station ?? 'station?'}</bdi> · <bdi>{status.electionName ?? status.election ?? 'no election set'}</bdi>
         </span>
         <nav aria-label="Screens">
           {allowed.map((s) => (
@@ -160,12 +160,12 @@ export function App() {
           {Object.entries(scanners).map(([name, state]) => (
             <span key={name} title={`${name}: ${state}`} data-scanner={name} data-state={state}>
               <span className={`light ${state}`} />
-              {name}{' '}
+              <bdi>{name}</bdi>{' '}
             </span>
           ))}
         </div>
         <span className="who">
-          {signedIn.name} ({signedIn.role}){' '}
+          <bdi>{signedIn.name}</bdi> ({signedIn.role}){' '}
           <button onClick={() => void api.call('session.lock', {}).then(refresh, refresh)}>Lock</button>{' '}
           <button
             onClick={() => {
@@ -205,8 +205,13 @@ function FaultBanner({ fault, last }: { fault: string; last: ScanOutcomeDto | nu
       STOP SCANNING. {fault}
       {last && (
         <div className="fault-last">
-          Last envelope recorded: {last.ballotId ?? last.raw}
-          {last.voterName ? `, ${last.voterName}` : ''} ({verdictWords(last.verdict)}, {localTime(last.scannedAt)}). Envelopes after it were NOT recorded.
+          Last envelope recorded: <bdi>{last.ballotId ?? last.raw}</bdi>
+          {last.voterName && (
+            <>
+              , <bdi>{last.voterName}</bdi>
+            </>
+          )}{' '}
+          ({verdictWords(last.verdict)}, {localTime(last.scannedAt)}). Envelopes after it were NOT recorded.
         </div>
       )}
     </div>
@@ -224,7 +229,7 @@ function VerdictToast({ scan, onOpen }: { scan: ScanOutcomeDto; onOpen: () => vo
   const kind = verdictClass(scan.verdict);
   return (
     <div className={`toast ${kind}`} role={kind === 'accept' ? 'status' : 'alert'} data-verdict={scan.verdict} data-seq={scan.seq}>
-      <strong>{verdictWords(scan.verdict).toUpperCase()}</strong> {scan.voterName ?? scan.ballotId ?? scan.raw}
+      <strong>{verdictWords(scan.verdict).toUpperCase()}</strong> <bdi data-testid="toast-name">{scan.voterName ?? scan.ballotId ?? scan.raw}</bdi>
       <div className="toast-detail">
         {plainText(scan.reason)} · <span>{localTime(scan.scannedAt)}</span>
       </div>

@@ -36,14 +36,18 @@ function sentence(s: string): string {
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
+/** The schema library's terse defaults, said as a person would. */
+const SCHEMA_WORDS: [RegExp, string][] = [[/\binvalid url\b\.?/gi, 'not a web address (it should look like https://sos.state.example/intake)']];
+const schemaWords = (m: string) => SCHEMA_WORDS.reduce((text, [re, words]) => text.replace(re, words), m);
+
 /** An API error in plain words: no method names, no schema paths, no JSON. */
 export function plainError(e: unknown): string {
   if (e instanceof ApiCallError) {
     if (e.code === 'invalid-input' && e.issues?.length)
       // A message that is already a sentence names its field itself; a bare one gets the field's name.
-      return e.issues.map((i) => sentence(i.path && !/^[A-Z]/.test(i.message) ? `${fieldWords(i.path)}: ${i.message}` : i.message)).join(' ');
+      return e.issues.map((i) => sentence(i.path && !/^[A-Z]/.test(i.message) ? `${fieldWords(i.path)}: ${schemaWords(i.message)}` : schemaWords(i.message))).join(' ');
     // "invalid input for x.y: …" and "key: …" prefixes name the machinery, not the problem.
-    return sentence(e.message.replace(/^invalid input for [\w.]+:\s*/i, '').replace(/^\(input\)\s*/, ''));
+    return sentence(schemaWords(e.message.replace(/^invalid input for [\w.]+:\s*/i, '').replace(/^\(input\)\s*/, '')));
   }
   return sentence(e instanceof Error ? e.message : String(e));
 }

@@ -14,7 +14,7 @@ export function Problem({ message, onDismiss, testId }: { message: string | null
 }
 
 /** An outcome said beside the button that caused it. */
-export function Done({ message, testId }: { message: string | null; testId?: string }) {
+export function Done({ message, testId }: { message: ReactNode; testId?: string }) {
   if (!message) return null;
   return (
     <span className="done-note" role="status" data-testid={testId}>

@@ -12,17 +12,23 @@ export function ReviewDetail({ detail, receiptRule, onResolve, onMove, busy }: {
   const nothing = detail.resolutions.length === 0 && detail.nextStates.length === 0;
   return (
     <div data-testid="review-detail">
-      <h2 className="detail-name">{b ? `${b.lastName}, ${b.firstName}${b.middleName ? ` ${b.middleName}` : ''}` : 'Not on the roll'}</h2>
+      <h2 className="detail-name">{b ? <bdi>{`${b.lastName}, ${b.firstName}${b.middleName ? ` ${b.middleName}` : ''}`}</bdi> : 'Not on the roll'}</h2>
       {b && (
         <p className="muted">
-          Ballot {b.ballotId} · voter {b.voterId}
+          Ballot <bdi>{b.ballotId}</bdi> · voter <bdi>{b.voterId}</bdi>
           {b.precinct ? ` · precinct ${b.precinct}` : ''}
         </p>
       )}
       {detail.scan && (
         <p>
-          <strong>{VERDICT_WORDS[detail.scan.verdict]}</strong>: scanned {localDateTime(detail.scan.scannedAt)} by {detail.scan.operator} at {detail.scan.station}
-          {!b && <> (the label read “{detail.scan.raw}”)</>}.
+          <strong>{VERDICT_WORDS[detail.scan.verdict]}</strong>: scanned {localDateTime(detail.scan.scannedAt)} by <bdi>{detail.scan.operator}</bdi> at <bdi>{detail.scan.station}</bdi>
+          {!b && (
+            <>
+              {' '}
+              (the label read “<bdi>{detail.scan.raw}</bdi>”)
+            </>
+          )}
+          .
         </p>
       )}
       {detail.scan?.verdict === 'LATE' && receiptRule && <p className="rule">{receiptRule}</p>}

@@ -128,7 +128,13 @@ export function Batches({ role, onAuthLost }: { role: Role; onAuthLost: (why: st
                   )}
                 </td>
                 <td className={b.difference ? 'warn' : ''}>{b.difference === null ? '' : b.difference === 0 ? 'none' : `⚠ ${differenceWords(b.difference)}`}</td>
-                <td>{b.closedAt ? `${localDateTime(b.closedAt)} by ${b.closedBy ?? '?'}` : ''}</td>
+                <td>
+                  {b.closedAt && (
+                    <>
+                      {localDateTime(b.closedAt)} by <bdi>{b.closedBy ?? '?'}</bdi>
+                    </>
+                  )}
+                </td>
                 <td className="nowrap">
                   <button type="button" onClick={() => void action.run(() => api.call('batches.show', { batchId: b.batchId })).then(setShown)}>
                     Manifest
@@ -162,9 +168,11 @@ export function Batches({ role, onAuthLost }: { role: Role; onAuthLost: (why: st
               {shown.manifest.map((r) => (
                 <tr key={r.seq}>
                   <td>{r.seq}</td>
-                  <td>{r.ballotId}</td>
                   <td>
-                    {r.lastName}, {r.firstName}
+                    <bdi>{r.ballotId}</bdi>
+                  </td>
+                  <td>
+                    <bdi>{`${r.lastName}, ${r.firstName}`}</bdi>
                   </td>
                   <td>{r.precinct}</td>
                   <td>{localTime(r.scannedAt)}</td>
@@ -177,7 +185,7 @@ export function Batches({ role, onAuthLost }: { role: Role; onAuthLost: (why: st
       {confirming && (
         <Confirm
           title={`The counts of batch ${confirming.batch.number} differ`}
-          confirmLabel={`Record ${confirming.handCount} and ${confirming.batch.status === 'OPEN' ? 'close' : 'keep'} the difference (Enter)`}
+          confirmLabel={`Record ${confirming.handCount}${confirming.batch.status === 'OPEN' ? ', close the tray' : ''} and keep the difference (Enter)`}
           onConfirm={() => close(confirming.batch, confirming.handCount)}
           onCancel={() => setConfirming(null)}
         >

@@ -25,7 +25,7 @@ export function Lock({ operator, refusal, onUnlocked, onSignedOut }: { operator:
       <div className="card lock-card">
         <h1>Locked</h1>
         <p>
-          The station is locked for <strong>{operator}</strong>. Scans are NOT recorded until you unlock.
+          The station is locked for <strong><bdi>{operator}</bdi></strong>. Scans are NOT recorded until you unlock.
         </p>
         {refusal && (
           <p className="refusal refusal-locked" role="alert" data-refusal={refusal.kind}>
@@ -34,7 +34,7 @@ export function Lock({ operator, refusal, onUnlocked, onSignedOut }: { operator:
         )}
         <form onSubmit={unlock}>
           <label>
-            {operator}’s PIN
+            <bdi>{operator}</bdi>’s PIN
             <input name="unlock-pin" type="password" inputMode="numeric" autoComplete="current-password" autoFocus value={pin} onChange={(e) => setPin(e.target.value)} />
           </label>
           <button className="primary" type="submit">

@@ -146,7 +146,9 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
                 <tbody>
                   {[...clerks].map(([k, n]) => (
                     <tr key={k}>
-                      <td>{k}</td>
+                      <td>
+                        <bdi>{k}</bdi>
+                      </td>
                       <td>{n}</td>
                     </tr>
                   ))}
@@ -197,7 +199,9 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
                 <tbody>
                   {r.openBatches.map((b) => (
                     <tr key={b.batchId}>
-                      <td>{b.station}</td>
+                      <td className="nowrap">
+                        <bdi>{b.station}</bdi>
+                      </td>
                       <td>{b.number}</td>
                       <td>{b.scanned}</td>
                       <td>{b.handCount ?? <span className="warn">⚠ not counted</span>}</td>

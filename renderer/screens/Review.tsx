@@ -260,9 +260,9 @@ export function Review({ onAuthLost }: { onAuthLost: (why: string) => void }) {
                       </span>
                       <span role="gridcell">{it.kind === 'problem' ? (it.verdict ? VERDICT_WORDS[it.verdict] : '') : `Cure: ${CURE_STATE_WORDS[it.state as CureState] ?? it.state}`}</span>
                       <span role="gridcell" className="mono">
-                        {it.ballotId ?? it.raw}
+                        <bdi>{it.ballotId ?? it.raw}</bdi>
                       </span>
-                      <span role="gridcell">{it.voterName ?? <span className="muted">not on the roll</span>}</span>
+                      <span role="gridcell">{it.voterName ? <bdi>{it.voterName}</bdi> : <span className="muted">not on the roll</span>}</span>
                       <span role="gridcell">{it.codes.map((c) => CURE_CODE_WORDS[c]).join(', ')}</span>
                       <span role="gridcell">{it.deadline ? `due ${localDateTime(it.deadline)}` : localDateTime(it.at)}</span>
                     </>

@@ -131,9 +131,15 @@ function Import({ onAuthLost }: { onAuthLost: (why: string) => void }) {
               {preview.rows.map((r) => (
                 <tr key={r.rowNo}>
                   <td>{r.rowNo}</td>
-                  <td>{r.ballotId}</td>
-                  <td>{r.voterId}</td>
-                  <td>{r.name}</td>
+                  <td>
+                    <bdi>{r.ballotId}</bdi>
+                  </td>
+                  <td>
+                    <bdi>{r.voterId}</bdi>
+                  </td>
+                  <td>
+                    <bdi>{r.name}</bdi>
+                  </td>
                   <td className={r.ok ? '' : 'error'}>{r.ok ? r.status : r.error}</td>
                 </tr>
               ))}
@@ -238,13 +244,11 @@ function Search({ onAuthLost }: { onAuthLost: (why: string) => void }) {
         return (
           <section key={voterId} className="voter" aria-label={`${v.lastName}, ${v.firstName}, voter ${voterId}`} data-voter={voterId}>
             <h3>
-              {v.lastName}, {v.firstName}
-              {v.middleName ? ` ${v.middleName}` : ''}
-              {v.suffix ? ` ${v.suffix}` : ''}
+              <bdi>{[`${v.lastName},`, v.firstName, v.middleName, v.suffix].filter(Boolean).join(' ')}</bdi>
             </h3>
             <p className="who">
               <span>born {v.dob ? v.dob.slice(0, 4) : 'year unknown'}</span>
-              <span>{address || 'no address in the roll'}</span>
+              <bdi>{address || 'no address in the roll'}</bdi>
               <span>voter {voterId}</span>
               {v.precinct && <span>precinct {v.precinct}</span>}
             </p>
@@ -263,15 +267,19 @@ function BallotCard({ b }: { b: Ballot }) {
   return (
     <div className="ballot" data-ballot={b.ballotId}>
       <p>
-        Ballot <span className="mono">{b.ballotId}</span>, issued {b.issuedAt ? localDate(`${b.issuedAt.slice(0, 10)}T12:00:00`) : 'on an unknown date'}
+        Ballot <bdi className="mono">{b.ballotId}</bdi>, issued {b.issuedAt ? localDate(`${b.issuedAt.slice(0, 10)}T12:00:00`) : 'on an unknown date'}
         {b.status === 'CANCELLED' && <strong className="warn"> · cancelled</strong>}
         {b.voteMethod === 'IN_PERSON' && <span> · voted in person</span>}
       </p>
       {r ? (
         <p className="received" data-testid="received">
-          <strong>Received</strong> {localDateTime(r.at)} at {r.station ?? 'this station'}
+          <strong>Received</strong> {localDateTime(r.at)} at <bdi>{r.station ?? 'this station'}</bdi>
           {r.batchNumber ? `, batch ${r.batchNumber}` : ''}
-          {r.by ? `, scanned by ${r.by}` : ''}
+          {r.by && (
+            <>
+              , scanned by <bdi>{r.by}</bdi>
+            </>
+          )}
           {r.verdict === 'LATE' ? ' (after the deadline: a supervisor decides)' : ''}.
         </p>
       ) : (

@@ -64,7 +64,7 @@ export function Scan({ intake, onAuthLost }: { intake: Intake; onAuthLost: (why:
               <div className="detail" role="alert">
                 {refused.text.replace(/^SCAN AGAIN: /, '')}
               </div>
-              {last && <div className="detail small">The envelope before it: {last.ballotId ?? last.raw}, {verdictWords(last.verdict)}.</div>}
+              {last && <div className="detail small">The envelope before it: <bdi>{last.ballotId ?? last.raw}</bdi>, {verdictWords(last.verdict)}.</div>}
             </>
           ) : last ? (
             <VerdictLines scan={last} flag={flagNow} undone={flag?.seq === last.seq && flag.undone} />
@@ -113,14 +113,19 @@ function VerdictLines({ scan, flag, undone }: { scan: ScanOutcomeDto; flag: Rais
   return (
     <>
       <div className="name">
-        {scan.voterName ?? scan.ballotId ?? scan.raw}
+        <bdi data-testid="verdict-name">{scan.voterName ?? scan.ballotId ?? scan.raw}</bdi>
         {scan.precinct && <span> · precinct {scan.precinct}</span>}
       </div>
       {flag ? (
         <div className="detail flag-words">Flagged for cure: {cureCodeWords(flag.codes)}. Put it in the cure tray.</div>
       ) : (
         <div className="detail">
-          {dup ? `Already received ${localDateTime(dup.at)} at ${dup.station} by ${dup.operator}${dup.batchNumber !== null ? `, batch ${dup.batchNumber}` : ''}. ` : ''}
+          {dup && (
+            <>
+              Already received {localDateTime(dup.at)} at <bdi>{dup.station}</bdi> by <bdi>{dup.operator}</bdi>
+              {dup.batchNumber !== null ? `, batch ${dup.batchNumber}` : ''}.{' '}
+            </>
+          )}
           {VERDICT_ACTION[scan.verdict]}
           {undone ? ' (The cure flag was undone.)' : ''}
         </div>
@@ -159,9 +164,15 @@ function RecentScans({ recent, flag }: { recent: ScanOutcomeDto[]; flag: RaisedF
                   {verdictWords(r.verdict)}
                   {flagged ? ', flagged for cure' : ''}
                 </td>
-                <td>{r.ballotId ?? r.raw}</td>
-                <td>{r.voterName ?? ''}</td>
-                <td>{r.scanner ?? ''}</td>
+                <td>
+                  <bdi>{r.ballotId ?? r.raw}</bdi>
+                </td>
+                <td>
+                  <bdi>{r.voterName ?? ''}</bdi>
+                </td>
+                <td>
+                  <bdi>{r.scanner ?? ''}</bdi>
+                </td>
               </tr>
             );
           })}

@@ -13,13 +13,12 @@ type TestScan = EventPayload<'scannerTest'> & { rhythmMs?: number | null };
 const TEST_SECONDS = 60;
 
 /**
- * Settings → Scanners: each configured scanner's state, the devices found on this machine, and a
- * live test. While the test runs (a minute, or until ended), scans from serial and HID scanners
+ * Settings → Scanner live test: each configured scanner's state, the keyboard-wedge timing, and a
+ * live test (finding the devices on this machine is in the scanners' form above). While the test runs (a minute, or until ended), scans from serial and HID scanners
  * and keyboard-wedge bursts are shown here with their symbology and never recorded as receipts.
  */
 export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const [statuses, setStatuses] = useState<Output<'scanners.status'>>([]);
-  const [found, setFound] = useState<Output<'scanners.discover'> | null>(null);
   const [until, setUntil] = useState<string | null>(null);
   const [scans, setScans] = useState<TestScan[]>([]);
   const { error, run } = useCall(onAuthLost);
@@ -70,7 +69,7 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
 
   return (
     <section className="card" aria-labelledby="scanners-heading">
-      <h2 id="scanners-heading">Scanners</h2>
+      <h2 id="scanners-heading">Scanner live test and timing</h2>
       {statuses.length === 0 ? (
         <p className="muted">No serial or USB HID scanner is configured (a keyboard-wedge scanner needs no setting).</p>
       ) : (
@@ -94,7 +93,6 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
         ) : (
           <button onClick={() => test(TEST_SECONDS)}>Live test ({TEST_SECONDS} s)</button>
         )}
-        <button onClick={() => void run(() => api.call('scanners.discover', {})).then((d) => d && setFound(d))}>Find scanners on this machine</button>
       </div>
       {until && (
         <p className="warn" role="status" data-testid="scanner-test-on">
@@ -117,7 +115,9 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
               <tr key={`${s.at}-${i}`}>
                 <td>{s.scannerId}</td>
                 <td>
-                  <code>{s.text}</code>
+                  <bdi>
+                    <code>{s.text}</code>
+                  </bdi>
                   {s.fault ? ` (${s.fault})` : ''}
                 </td>
                 <td>{s.symbology ?? ''}</td>
@@ -127,27 +127,6 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
             ))}
           </tbody>
         </table>
-      )}
-      {found && (
-        <>
-          <table aria-label="Devices found">
-            <tbody>
-              {found.scanners.map((d, i) => (
-                <tr key={i}>
-                  <td>
-                    <code>{JSON.stringify(d)}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {found.scanners.length === 0 && <p>No serial port or HID device found.</p>}
-          {found.warnings.map((w) => (
-            <p key={w} className="warn">
-              {w}
-            </p>
-          ))}
-        </>
       )}
       <WedgeTiming />
       <Feedback error={error} />

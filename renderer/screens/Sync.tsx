@@ -73,7 +73,7 @@ export function Sync({ role, onAuthLost }: { role: Role; onAuthLost: (why: strin
         reload();
         if (!r) return setWritten(null);
         const files = [...new Set(r.written.map((w) => w.file.split(/[\\/]/).pop() ?? ''))];
-        setWritten(files.length === 0 ? 'Nothing was waiting: no file written.' : `${files.length} file(s) written to ${r.folder}, each with a .sha256 beside it. Upload them to the state, then mark each batch uploaded below.`);
+        setWritten(files.length === 0 ? 'Nothing was waiting: no file written.' : `${files.length === 1 ? '1 file' : `${files.length} files`} written to ${r.folder}, each with a .sha256 beside it. Upload them to the state, then mark each batch uploaded below.`);
       });
     if (p.kind === 'uploaded') void folder.run(() => api.call('sync.confirmUpload', { batchId: p.item.batchId })).then(reload);
   };

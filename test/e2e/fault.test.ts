@@ -7,7 +7,7 @@ import { canMount } from '../helpers/mount.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../main/store/store.js';
 import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
-import { browser, page, serve, shot, wedgeScan, type Served } from './fixture.js';
+import { browser, createFirstSupervisor, page, serve, shot, wedgeScan, type Served } from './fixture.js';
 
 // A full disk in the middle of a shift, seen from the clerk's chair: the Scan screen must say
 // STOP, say why, and take nothing more; what was recorded stays whole.
@@ -46,9 +46,7 @@ afterAll(async () => {
 describe.skipIf(!MOUNT)('a full disk, on screen', () => {
   it('stops scanning loudly with the reason, takes no further scan, and keeps every record whole', async () => {
     await p.goto(served.url);
-    await p.fill('input[name=operator]', 'Sue');
-    await p.fill('input[name=pin]', '4321');
-    await p.click('button[type=submit]');
+    await createFirstSupervisor(p, 'Sue', '4321');
     await p.waitForSelector('header.topbar');
     await wedgeScan(p, 'DF-0000');
     await p.waitForSelector('section[aria-label="Last verdict"][data-verdict=ACCEPTED]');

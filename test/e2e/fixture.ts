@@ -122,3 +122,12 @@ export async function shots(p: Page, name: string): Promise<void> {
   }
   if (before) await p.setViewportSize(before);
 }
+
+/** First set-up on screen: the first supervisor's name and PIN, the PIN typed twice. */
+export async function createFirstSupervisor(p: Page, name: string, pin: string, pinAgain = pin): Promise<void> {
+  await p.waitForSelector('text=Create the first supervisor');
+  await p.fill('input[name=operator]', name);
+  await p.fill('input[name=pin]', pin);
+  await p.fill('input[name=pinAgain]', pinAgain);
+  await p.click('button[type=submit]');
+}

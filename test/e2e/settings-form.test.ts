@@ -81,6 +81,7 @@ describe('settings as a form', () => {
     await p.fill('input[name=setting-syncUrl]', 'not an address');
     await p.click('button:has-text("Save sync and backup")');
     await p.waitForSelector('[data-testid=problem-sync-and-backup] >> text=State API address');
+    expect(await p.textContent('[data-testid=problem-sync-and-backup]')).toContain('not a web address (it should look like https://');
     expect(await p.textContent('[data-testid=problem-sync-and-backup]')).not.toMatch(/syncUrl|invalid input for/);
     expect(stored('syncUrl')).toBeUndefined();
   });

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempDir } from '../helpers/station.js';
-import { browser, page, serve, type Served } from './fixture.js';
+import { browser, createFirstSupervisor, page, serve, type Served } from './fixture.js';
 
 // The Settings screen asks the station for its settings when it opens. On a loaded machine the
 // answer can come after the supervisor has started typing: it must neither write over what was
@@ -61,10 +61,7 @@ function stored(key: string): unknown {
 
 it('keeps what the supervisor typed when the settings arrive late, and saves exactly that', async () => {
   await p.goto(served.url);
-  await p.waitForSelector('text=Create the first supervisor');
-  await p.fill('input[name=operator]', 'Sue');
-  await p.fill('input[name=pin]', '4321');
-  await p.click('button[type=submit]');
+  await createFirstSupervisor(p, 'Sue', '4321');
   await p.waitForSelector('header.topbar', { timeout: 10_000 });
 
   holding = true;

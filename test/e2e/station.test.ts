@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } f
 import { tempDir } from '../helpers/station.js';
 import { startPtyCable, type PtyCable } from '../scanners/pty.js';
 import { expectAccessible } from './axe.js';
-import { browser, page, serve, shot, typeBurst, wedgeScan, type Served } from './fixture.js';
+import { browser, createFirstSupervisor, page, serve, shot, typeBurst, wedgeScan, type Served } from './fixture.js';
 
 const HEADER = 'ballot_id,voter_id,election_id,last_name,first_name,precinct,issued_at,status,voted_other_method';
 const ROLL = [
@@ -23,7 +23,7 @@ const ROLL = [
 ].join('\n');
 
 /** Straight from the station's database file, as an auditor would count. */
-function count(table: 'scans' | 'cure_cases'): number {
+function count(table: 'scans' | 'cure_cases' | 'operators'): number {
   const db = new Database(served.db, { readonly: true, fileMustExist: true });
   try {
     return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -98,12 +98,24 @@ describe('the station, end to end in Chromium', () => {
     });
   });
 
+  it('creates nobody when the first supervisor’s second PIN differs, and says so in plain words', async () => {
+    await p.goto(served.url);
+    await createFirstSupervisor(p, 'Sue', '4321', '4312');
+    await p.waitForSelector('[role=alert] >> text=The two PINs differ');
+    await expectAccessible(p, 'the first-supervisor screen with a mismatch');
+    await shot(p, '01-first-supervisor-mismatch');
+    expect(count('operators')).toBe(0);
+    await p.reload();
+    await p.waitForSelector('text=Create the first supervisor'); // still nobody: the form comes back
+  });
+
   it('creates the first supervisor, configures the station and adds a clerk', async () => {
     await p.goto(served.url);
     await p.waitForSelector('text=Create the first supervisor');
     await expectAccessible(p, 'the first-supervisor screen');
     await shot(p, '01-first-supervisor');
-    await signIn('Sue', '4321');
+    await createFirstSupervisor(p, 'Sue', '4321');
+    await p.waitForSelector('header.topbar', { timeout: 10_000 });
     await go('Settings');
     for (const [key, value] of [['station', 'MAILROOM-1'], ['election', 'E2026'], ['electionDate', '11/03/2026'], ['batchSize', '50']] as const) await p.fill(`input[name=setting-${key}]`, value);
     await p.selectOption('select[name=setting-stateProfile]', 'NC');
@@ -241,7 +253,7 @@ describe('the station, end to end in Chromium', () => {
     fs.mkdirSync(drive);
     await p.fill('input[name=syncDir]', drive);
     await p.click('button:has-text("Write files")');
-    await p.waitForSelector('text=1 file(s) written');
+    await p.waitForSelector('text=1 file written');
     await p.waitForSelector('td:has-text("Written, awaiting upload")');
     const files = fs.readdirSync(drive).sort();
     expect(files).toHaveLength(2);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -8,6 +7,7 @@ import { Intake } from '../../main/intake/intake.js';
 import { Store } from '../../main/store/store.js';
 import type { RollRow } from '../../shared/roll/types.js';
 import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
+import { expectAccessible } from './axe.js';
 import { browser, page, serve, SHOTS, type Served } from './fixture.js';
 
 /**
@@ -25,7 +25,6 @@ export interface SupStation {
 }
 
 export const STATION = 'MAILROOM-1';
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export async function supStation(prefix: string, seed: (store: Store, intake: Intake) => void | Promise<void>): Promise<SupStation> {
   const t = tempDir(prefix);
@@ -78,23 +77,9 @@ export async function signIn(p: Page, url: string, name = 'Sue', pin = '4321'): 
 
 export const go = (p: Page, screen: string) => p.click(`nav button:has-text("${screen}")`);
 
-/**
- * axe-core on the screen's own content (main: the screen, its dialogs). The top bar is the scan
- * screen's helper's ground and is checked by its own suite.
- */
-async function expectScreenAccessible(p: Page, where: string): Promise<void> {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(AXE_SOURCE);
-  const found = await p.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const r = await axe.run({ include: [['main']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `- ${v.id} (${v.impact ?? ''}): ${v.help} at ${v.nodes.slice(0, 4).map((n) => n.target.map(String).join(' ')).join(' | ')}`);
-  });
-  if (found.length > 0) throw new Error(`axe found ${found.length} serious/critical violation(s) on ${where}:\n${found.join('\n')}`);
-}
-
 /** Screenshots at 1366×768 and 1920×1080, the whole page (long screens scroll), and axe on the state. */
 export async function look(p: Page, name: string): Promise<void> {
-  await expectScreenAccessible(p, name);
+  await expectAccessible(p, name); // the whole page: the top bar, the screen, its dialogs and toasts
   const before = p.viewportSize();
   fs.mkdirSync(SHOTS, { recursive: true });
   for (const [w, h] of [

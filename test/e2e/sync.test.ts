@@ -100,7 +100,7 @@ describe('sync: every failure said and kept, files are written not acknowledged,
     await p.click('button:has-text("Write files")');
     await p.waitForSelector('[role=alertdialog]');
     await p.keyboard.press('Enter');
-    await p.waitForSelector('[data-testid=sync-written] >> text=2 file(s) written');
+    await p.waitForSelector('[data-testid=sync-written] >> text=2 files written');
     await p.waitForSelector('tr[data-batch="1"][data-status=written]');
     expect(outbox()).toEqual({ 1: 'sending', 2: 'sending' }); // not acknowledged: a file on a drive is not the state's receipt
     const row = await p.textContent('tr[data-batch="1"]');

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Output } from '../../../shared/api/contract.js';
 import { api } from '../../api.js';
 import { useAction, useQuery } from '../../useApi.js';
@@ -32,7 +32,7 @@ function PinFields({ prefix, pin, again, onPin, onAgain }: { prefix: string; pin
 export function OperatorsSection({ onAuthLost, me }: { onAuthLost: (why: string) => void; me: string | null }) {
   const ops = useQuery(() => api.call('operators.list', {}), [], onAuthLost);
   const action = useAction(onAuthLost);
-  const [note, setNote] = useState<string | null>(null);
+  const [note, setNote] = useState<ReactNode>(null);
   const [add, setAdd] = useState({ name: '', role: 'clerk' as 'clerk' | 'supervisor', pin: '', again: '' });
   const [reset, setReset] = useState<{ name: string; pin: string; again: string } | null>(null);
   const [disabling, setDisabling] = useState<Operator | null>(null);
@@ -44,7 +44,11 @@ export function OperatorsSection({ onAuthLost, me }: { onAuthLost: (why: string)
     if (p) return action.setError(p);
     void action.run(() => api.call('operators.create', { name: add.name.trim(), role: add.role, pin: add.pin })).then((o) => {
       if (!o) return;
-      setNote(`${o.name} added as ${o.role}.`);
+      setNote(
+        <>
+          <bdi>{o.name}</bdi> added as {o.role}.
+        </>,
+      );
       setAdd({ name: '', role: 'clerk', pin: '', again: '' });
       ops.reload();
     });
@@ -56,7 +60,11 @@ export function OperatorsSection({ onAuthLost, me }: { onAuthLost: (why: string)
     if (p) return action.setError(p);
     void action.run(() => api.call('operators.resetPin', { name: reset.name, pin: reset.pin })).then((r) => {
       if (!r) return;
-      setNote(`${reset.name}’s PIN is changed; any lock-out is lifted.`);
+      setNote(
+        <>
+          <bdi>{reset.name}</bdi>’s PIN is changed; any lock-out is lifted.
+        </>,
+      );
       setReset(null);
       ops.reload();
     });
@@ -65,7 +73,11 @@ export function OperatorsSection({ onAuthLost, me }: { onAuthLost: (why: string)
     void action.run(() => api.call('operators.disable', { name: o.name })).then((r) => {
       setDisabling(null);
       if (!r) return;
-      setNote(`${o.name} is disabled and can no longer sign in.`);
+      setNote(
+        <>
+          <bdi>{o.name}</bdi> is disabled and can no longer sign in.
+        </>,
+      );
       ops.reload();
     });
 
@@ -93,7 +105,7 @@ export function OperatorsSection({ onAuthLost, me }: { onAuthLost: (why: string)
                 {!o.active ? 'disabled' : o.lockedUntil && Date.parse(o.lockedUntil) > Date.now() ? `locked out until ${localDateTime(o.lockedUntil)}` : 'active'}
               </td>
               <td>
-                {localDateTime(o.createdAt)} by {o.createdBy}
+                {localDateTime(o.createdAt)} by <bdi>{o.createdBy}</bdi>
               </td>
               <td className="nowrap">
                 {o.active && (
@@ -113,7 +125,9 @@ export function OperatorsSection({ onAuthLost, me }: { onAuthLost: (why: string)
       </table>
       {reset && (
         <form className="row subform" onSubmit={resetPin} aria-label={`New PIN for ${reset.name}`}>
-          <strong>New PIN for {reset.name}</strong>
+          <strong>
+            New PIN for <bdi>{reset.name}</bdi>
+          </strong>
           <PinFields prefix="reset" pin={reset.pin} again={reset.again} onPin={(pin) => setReset({ ...reset, pin })} onAgain={(again) => setReset({ ...reset, again })} />
           <button className="primary" type="submit" disabled={action.busy}>
             Set the new PIN
@@ -146,7 +160,9 @@ export function OperatorsSection({ onAuthLost, me }: { onAuthLost: (why: string)
       <Problem message={action.error ?? ops.error} onDismiss={action.dismiss} testId="problem-operators" />
       {disabling && (
         <Confirm title={`Disable ${disabling.name}?`} confirmLabel={`Disable ${disabling.name} (Enter)`} onConfirm={() => disable(disabling)} onCancel={() => setDisabling(null)}>
-          <p>{disabling.name} will no longer be able to sign in. Everything {disabling.name} recorded stays as it is.</p>
+          <p>
+            <bdi>{disabling.name}</bdi> will no longer be able to sign in. Everything <bdi>{disabling.name}</bdi> recorded stays as it is.
+          </p>
         </Confirm>
       )}
     </section>
