@@ -6,7 +6,6 @@ import { Problem } from '../parts/Notes.js';
 import { plainText, whenWords } from '../parts/plain-text.js';
 import { parseTypedDate } from '../../shared/typed-dates.js';
 import { useAction } from '../useApi.js';
-import { useCall } from '../useCall.js';
 import { localDate, localDateTime } from '../words.js';
 
 type Format = 'station' | 'nc-sbe' | 'ga-sos';
@@ -32,7 +31,7 @@ function Import({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const [progress, setProgress] = useState<{ rows: number; rowsPerSecond: number; bytes: number; totalBytes: number | null; phase: string } | null>(null);
   const [result, setResult] = useState<Output<'roll.import'> | null>(null);
   const [rejects, setRejects] = useState<Output<'roll.rejects'> | null>(null);
-  const { error, busy, run } = useCall(onAuthLost);
+  const { error, busy, run } = useAction(onAuthLost);
 
   useEffect(() => api.on('importProgress', setProgress), []);
 

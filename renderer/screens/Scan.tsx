@@ -5,7 +5,7 @@ import { verdictClass, type CureCode } from '../../shared/domain.js';
 import { api, errorText } from '../api.js';
 import { RefusalBanner } from '../Feedback.js';
 import { UNDO_WINDOW_MS, type RaisedFlag, type useIntake } from '../intake.js';
-import { useCall } from '../useCall.js';
+import { useAction } from '../useApi.js';
 import { CURE_CODE_WORDS, VERDICT_ACTION, cureCodeWords, localDateTime, localTime, plainText, verdictWords } from '../words.js';
 
 type Intake = ReturnType<typeof useIntake>;
@@ -31,7 +31,7 @@ export function Scan({ intake, onAuthLost }: { intake: Intake; onAuthLost: (why:
   const { last, recent, refusal, flag } = intake;
   const [keyed, setKeyed] = useState('');
   const [profile, setProfile] = useState<Output<'cure.profile'> | null>(null);
-  const { error, run, setError } = useCall(onAuthLost);
+  const { error, run, setError } = useAction(onAuthLost);
 
   useEffect(() => {
     void api.call('cure.profile', {}).then(setProfile, () => setProfile(null));

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { liveTest, WEDGE_SETTINGS_CHANGED, type WedgeSettings } from '../intake.js';
 import { playRefused, playVerdict } from '../sounds.js';
 import { Feedback } from '../Feedback.js';
-import { useCall } from '../useCall.js';
+import { useAction } from '../useApi.js';
 import { localTime } from '../words.js';
 
 type TestScan = EventPayload<'scannerTest'> & { rhythmMs?: number | null };
@@ -21,7 +21,7 @@ export function ScannerTest({ onAuthLost }: { onAuthLost: (why: string) => void 
   const [statuses, setStatuses] = useState<Output<'scanners.status'>>([]);
   const [until, setUntil] = useState<string | null>(null);
   const [scans, setScans] = useState<TestScan[]>([]);
-  const { error, run } = useCall(onAuthLost);
+  const { error, run } = useAction(onAuthLost);
 
   useEffect(() => {
     void run(() => api.call('scanners.status', {})).then((s) => s && setStatuses(s));
@@ -146,7 +146,7 @@ function WedgeTiming() {
   const [w, setW] = useState<WedgeSettings>({ terminator: WEDGE_DEFAULTS.terminator, maxGapMs: WEDGE_DEFAULTS.maxGapMs });
   const [note, setNote] = useState<string | null>(null);
   const [rhythm, setRhythm] = useState<number | null>(liveTest.rhythm());
-  const { error, run } = useCall(() => undefined);
+  const { error, run } = useAction(() => undefined);
   useEffect(() => {
     void api.call('settings.get', {}).then((all) => {
       const saved = all['keyboardWedge'];
