@@ -1,6 +1,6 @@
 // The Electron shell: thin on purpose. It opens the station's services (the same ones the CLI
 // and `intake serve` use), one hardened window, and the IPC transport to the one router.
-import { app, BrowserWindow, ipcMain, protocol, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_e, contents: WebContents) => guard(contents));
 
   void app.whenReady().then(() => {
+    // No menu bar: F10 would open it on Windows and Linux, and F8–F10 are the scan screen's keys.
+    Menu.setApplicationMenu(null);
     const ses = electronSession.defaultSession;
     ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
