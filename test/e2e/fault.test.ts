@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
-import { canMount } from '../helpers/mount.js';
+import { canMount, fillDisk, freeDisk, mountSmallDisk } from '../helpers/mount.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../main/store/store.js';
 import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = tempDir('intake-e2e-fault-');
   disk = path.join(t.dir, 'disk');
   fs.mkdirSync(disk);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2048k', 'tmpfs', disk]);
+  mountSmallDisk(disk, 2048);
   const store = Store.open(path.join(disk, 'intake.db'));
   seedRoll(store, Array.from({ length: 40 }, (_, i) => rollRow({ ballotId: `DF-${String(i).padStart(4, '0')}`, voterId: `V${i}` })));
   store.close();
@@ -51,11 +51,7 @@ describe.skipIf(!MOUNT)('a full disk, on screen', () => {
     await wedgeScan(p, 'DF-0000');
     await p.waitForSelector('section[aria-label="Last verdict"][data-verdict=ACCEPTED]');
 
-    try {
-      execFileSync('dd', ['if=/dev/zero', `of=${path.join(disk, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
-    } catch {
-      // dd stops with ENOSPC: that is the point
-    }
+    fillDisk(disk);
     for (let i = 1; i < 30; i += 1) {
       if (await p.isVisible('.fault')) break;
       await wedgeScan(p, `DF-${String(i).padStart(4, '0')}`);
@@ -75,7 +71,7 @@ describe.skipIf(!MOUNT)('a full disk, on screen', () => {
         d.close();
       }
     })();
-    fs.rmSync(path.join(disk, 'filler'));
+    freeDisk(disk);
     await wedgeScan(p, 'DF-0039');
     await p.waitForTimeout(500);
     expect(await alert.isVisible()).toBe(true); // the station stays stopped until someone restarts it

@@ -1,11 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Auth } from '../../main/auth/auth.js';
 import { Store } from '../../main/store/store.js';
-import { canMount } from '../helpers/mount.js';
+import { canMount, fillDisk, freeDisk, mountSmallDisk } from '../helpers/mount.js';
 import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
 import { expectAccessible } from './axe.js';
 import { browser, page, serve, shots, wedgeScan, type Served } from './fixture.js';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = tempDir('intake-e2e-scanfault-');
   disk = path.join(t.dir, 'disk');
   fs.mkdirSync(disk);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2048k', 'tmpfs', disk]);
+  mountSmallDisk(disk, 2048);
   const store = Store.open(path.join(disk, 'intake.db'));
   seedRoll(store, Array.from({ length: 40 }, (_, i) => rollRow({ ballotId: `SF-${String(i).padStart(4, '0')}`, voterId: `SFV${i}`, lastName: `LASTKEPT${i}` })));
   const auth = new Auth(store);
@@ -55,11 +55,7 @@ describe.skipIf(!MOUNT)('a full disk seen from any screen', () => {
     await wedgeScan(p, 'SF-0000', 20);
     await p.waitForSelector('section[aria-label="Last verdict"][data-verdict=ACCEPTED]');
     await p.click('nav button:has-text("Batches")');
-    try {
-      execFileSync('dd', ['if=/dev/zero', `of=${path.join(disk, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
-    } catch {
-      // dd stops with ENOSPC: that is the point
-    }
+    fillDisk(disk);
     for (let i = 1; i < 30 && !(await p.isVisible('.fault')); i += 1) {
       await wedgeScan(p, `SF-${String(i).padStart(4, '0')}`, 20);
       await p.waitForTimeout(150);
@@ -81,7 +77,7 @@ describe.skipIf(!MOUNT)('a full disk seen from any screen', () => {
     expect(await p.locator('section[aria-label="Last verdict"]').count()).toBe(1); // the last envelope stays in sight
     await expectAccessible(p, 'the scan screen during a fault');
     await shots(p, 'fault-on-scan');
-    fs.rmSync(path.join(disk, 'filler'));
+    freeDisk(disk);
     expect(errors.filter((e) => !/disk is full|station is stopped|NOT recorded/.test(e))).toEqual([]);
   });
 });

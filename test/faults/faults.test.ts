@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { canMount } from '../helpers/mount.js';
+import { canMount, fillDisk, freeDisk, mountSmallDisk } from '../helpers/mount.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../main/store/store.js';
 import { apiFor } from '../helpers/api.js';
@@ -24,7 +24,7 @@ afterEach(() => {
 function smallDisk(kb: number): string {
   const dir = path.join(t.dir, 'disk');
   fs.mkdirSync(dir);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir]);
+  mountSmallDisk(dir, kb);
   mounted = dir;
   return dir;
 }
@@ -43,11 +43,7 @@ describe.skipIf(!MOUNT)('a full disk', () => {
     const clerk = api.as('clara');
     expect(await api.call(clerk, 'scan.submit', { raw: 'DF-0000' })).toMatchObject({ ok: true });
     // Fill the disk to the last byte.
-    try {
-      execFileSync('dd', ['if=/dev/zero', `of=${path.join(dir, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
-    } catch {
-      // dd stops with ENOSPC: that is the point
-    }
+    fillDisk(dir);
     let fault: unknown = null;
     for (let i = 1; i < 20 && !fault; i += 1) {
       const r = await api.call(clerk, 'scan.submit', { raw: `DF-${String(i).padStart(4, '0')}` });
@@ -57,7 +53,7 @@ describe.skipIf(!MOUNT)('a full disk', () => {
     expect(api.station.fault).toContain('disk is full');
     // Further scans are refused before touching the disk.
     expect(await api.call(clerk, 'scan.submit', { raw: 'DF-0019' })).toMatchObject({ ok: false, error: { code: 'station-fault' } });
-    fs.rmSync(path.join(dir, 'filler'));
+    freeDisk(dir);
     const scans = store.db.prepare('SELECT count(*) AS n FROM scans').get() as { n: number };
     const receipts = store.db.prepare('SELECT count(*) AS n FROM receipts').get() as { n: number };
     expect(receipts.n).toBe(scans.n); // every recorded scan is whole: its receipt came with it
@@ -69,11 +65,7 @@ describe.skipIf(!MOUNT)('a full disk', () => {
   it('makes the CLI stop with a plain message', () => {
     const dir = smallDisk(2048);
     seededStore(path.join(dir, 'intake.db')).close();
-    try {
-      execFileSync('dd', ['if=/dev/zero', `of=${path.join(dir, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
-    } catch {
-      // full
-    }
+    fillDisk(dir);
     const codes = Array.from({ length: 20 }, (_, i) => `DF-${String(i).padStart(4, '0')}`).join('\n');
     const r = intake(['scan', '--station', 'S', '--operator', 'o', '--db', path.join(dir, 'intake.db')], { input: `${codes}\n` });
     expect(r.status).toBe(1);
