@@ -114,7 +114,7 @@ export function relativeTime(iso: string | null | undefined, now: Date = new Dat
   return s > 0 ? `in ${amount}` : `${amount} ago`;
 }
 
-const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g;
 
 /** A message from the station with any ISO instant in it said as a local time ("today 4:10 AM"). */
 export function plainText(text: string, now: Date = new Date()): string {

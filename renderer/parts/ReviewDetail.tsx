@@ -2,7 +2,7 @@ import type { Output } from '../../shared/api/contract.js';
 import type { CureState } from '../../shared/domain.js';
 import { CURE_CODE_WORDS, CURE_STATE_WORDS, localDateTime, VERDICT_WORDS } from '../words.js';
 import { MOVE_WORDS, resolutionWords } from './review-words.js';
-import { plainText, whenWords } from './plain-text.js';
+import { historyText, whenWords } from './plain-text.js';
 
 type Detail = Output<'review.detail'>;
 
@@ -61,7 +61,7 @@ export function ReviewDetail({ detail, receiptRule, onResolve, onMove, busy }: {
       <ul className="history">
         {(b?.history ?? []).map((h, i) => (
           <li key={i}>
-            <span className="when">{whenWords(h.at)}</span> {plainText(h.detail)}
+            <span className="when">{whenWords(h.at)}</span> {historyText(h.detail)}
           </li>
         ))}
       </ul>

@@ -3,7 +3,7 @@ import type { Output } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/domain.js';
 import { api, rollSource } from '../api.js';
 import { Problem } from '../parts/Notes.js';
-import { plainText, whenWords } from '../parts/plain-text.js';
+import { historyText, whenWords } from '../parts/plain-text.js';
 import { parseTypedDate } from '../../shared/typed-dates.js';
 import { useAction } from '../useApi.js';
 import { localDate, localDateTime } from '../words.js';
@@ -289,7 +289,7 @@ function BallotCard({ b }: { b: Ballot }) {
         <ul className="history">
           {b.history.map((h, i) => (
             <li key={i}>
-              <span className="muted">{whenWords(h.at)}</span> {plainText(h.detail)}
+              <span className="muted">{whenWords(h.at)}</span> {historyText(h.detail)}
             </li>
           ))}
         </ul>
