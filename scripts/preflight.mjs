@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 export const REQUIREMENTS = [
   { command: 'socat', pkg: 'socat', why: 'real serial-port pairs for the scanner tests' },
   { command: 'chromium', pkg: 'chromium', why: 'the end-to-end suite' },
+  { command: 'scanimage', pkg: 'sane-utils', why: "envelope images from SANE's test scanner" },
 ];
 
 /** Whether `command` is an executable file in one of PATH's folders (as `command -v` finds it). */
@@ -50,9 +51,14 @@ export function plan(machine) {
   return { action: canInstall ? 'install' : 'stop', missing, pkgs, command: installCommand(pkgs, machine.root) };
 }
 
+/** "a", "a and b", "a, b and c". */
+function andList(words) {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
 /** The one line that stops the run. */
 export function stopLine(missing, command) {
-  const names = missing.map((r) => `${r.command} (${r.why})`).join(' and ');
+  const names = andList(missing.map((r) => `${r.command} (${r.why})`));
   return `npm test needs ${names}, not found on PATH. Run: ${command}`;
 }
 
@@ -93,7 +99,7 @@ export function main(env = process.env, log = (line) => process.stderr.write(`${
   }
   const after = plan({ ...machine, noInstall: true });
   if (after.action === 'ok') return 0;
-  const names = after.missing.map((r) => r.command).join(' and ');
+  const names = andList(after.missing.map((r) => r.command));
   log(`preflight: apt-get ran, but ${names} still cannot be found on PATH: put /usr/bin on PATH and run npm test again`);
   return 1;
 }

@@ -21,13 +21,13 @@ const machine = (have: string[], over: Partial<Machine> = {}): Machine => ({
 });
 
 describe('plan', () => {
-  it('is satisfied when socat and chromium are both there, whoever runs it', () => {
-    expect(plan(machine(['socat', 'chromium'])).action).toBe('ok');
-    expect(plan(machine(['socat', 'chromium'], { root: true, debian: false })).action).toBe('ok');
+  it('is satisfied when socat, chromium and scanimage are all there, whoever runs it', () => {
+    expect(plan(machine(['socat', 'chromium', 'scanimage'])).action).toBe('ok');
+    expect(plan(machine(['socat', 'chromium', 'scanimage'], { root: true, debian: false })).action).toBe('ok');
   });
 
   it('installs only what is missing when root on Debian with apt-get', () => {
-    const p = plan(machine(['socat', 'apt-get'], { root: true }));
+    const p = plan(machine(['socat', 'scanimage', 'apt-get'], { root: true }));
     expect(p).toMatchObject({ action: 'install', pkgs: ['chromium'] });
   });
 
@@ -35,8 +35,8 @@ describe('plan', () => {
     const p = plan(machine(['apt-get']));
     expect(p).toMatchObject({
       action: 'stop',
-      pkgs: ['socat', 'chromium'],
-      command: 'sudo apt-get update && sudo apt-get install -y --no-install-recommends socat chromium',
+      pkgs: ['socat', 'chromium', 'sane-utils'],
+      command: 'sudo apt-get update && sudo apt-get install -y --no-install-recommends socat chromium sane-utils',
     });
   });
 
@@ -45,7 +45,7 @@ describe('plan', () => {
     expect(plan(machine([], { root: true })).action).toBe('stop');
     expect(plan(machine(['apt-get'], { root: true, noInstall: true }))).toMatchObject({
       action: 'stop',
-      command: installCommand(['socat', 'chromium'], true),
+      command: installCommand(['socat', 'chromium', 'sane-utils'], true),
     });
   });
 });
@@ -98,19 +98,20 @@ describe('the script, run as npm test runs it', () => {
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^npm test needs socat \(.+\) and chromium \(.+\), not found on PATH\. Run: /);
-    expect(lines[0]).toContain('apt-get install -y --no-install-recommends socat chromium');
+    expect(lines[0]).toMatch(/^npm test needs socat \(.+\), chromium \(.+\) and scanimage \(.+\), not found on PATH\. Run: /);
+    expect(lines[0]).toContain('apt-get install -y --no-install-recommends socat chromium sane-utils');
   });
 
   it('without apt-get on PATH it stops the same way, whoever runs it', () => {
     const r = run();
     expect(r.status).toBe(1);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('install -y --no-install-recommends socat chromium');
+    expect(r.stderr).toContain('install -y --no-install-recommends socat chromium sane-utils');
   });
 
-  it('says nothing and exits 0 when both are there', () => {
+  it('says nothing and exits 0 when all are there', () => {
     tool('socat');
+    tool('scanimage');
     tool('chromium');
     const r = run();
     expect(r).toMatchObject({ status: 0, stdout: '', stderr: '' });
@@ -120,6 +121,7 @@ describe('the script, run as npm test runs it', () => {
 
   it.runIf(rootOnDebian)('as root on Debian, runs apt-get for what is missing, says so in one line, then passes', () => {
     tool('socat');
+    tool('scanimage');
     const calls = path.join(t.dir, 'apt-calls');
     // apt-get's stand-in records its arguments and "installs" by putting chromium on PATH.
     tool('apt-get', `echo "$DEBIAN_FRONTEND $*" >> ${calls}\ncase "$*" in *install*) printf '#!/bin/sh\\n' > ${bin}/chromium; /bin/chmod 755 ${bin}/chromium;; esac`);
@@ -139,7 +141,7 @@ describe('the script, run as npm test runs it', () => {
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe(
-      'preflight: apt-get update failed (exit 100: E: The repository is not signed.). Run: apt-get update && apt-get install -y --no-install-recommends socat chromium',
+      'preflight: apt-get update failed (exit 100: E: The repository is not signed.). Run: apt-get update && apt-get install -y --no-install-recommends socat chromium sane-utils',
     );
   });
 
@@ -148,7 +150,7 @@ describe('the script, run as npm test runs it', () => {
     const r = run();
     expect(r.status).toBe(1);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
-      'preflight: apt-get ran, but socat and chromium still cannot be found on PATH: put /usr/bin on PATH and run npm test again',
+      'preflight: apt-get ran, but socat, chromium and scanimage still cannot be found on PATH: put /usr/bin on PATH and run npm test again',
     );
   });
 });
