@@ -113,7 +113,7 @@ describe('the hub refuses hostile or confused stations and changes nothing', () 
       [[{ ...good, prev_hash: 'zz' }], 'IH004', /prev_hash is not in the expected form/],
       [[{ ...good, at: '2026-11-03T14:00:00.000Z\u001b[2J' }], 'IH004', /at is not in the expected form/],
       [[{ ...good, action: "x'); DROP TABLE intake.entries; --" }], 'IH004', /action is not in the expected form/],
-      [[{ ...good, after: '{not json' }], 'IH004', /before\/after is not JSON/],
+      [[{ ...good, after: '{not json' }], 'IH004', /entry 1 of the push: after is not JSON/],
     ];
     for (const [body, code, message] of cases) {
       const r = await unchanged(() => refusal(push(client, body)));
