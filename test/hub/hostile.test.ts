@@ -174,6 +174,23 @@ describe('the hub refuses hostile or confused stations and changes nothing', () 
     await stray.end();
   });
 
+  it('a station that leaves its push transaction open (link lost after BEGIN) is ended by the hub; the others then push', async () => {
+    const stuck = await county.station('stuck', { idleInTransactionMs: 1000, statementMs: 300_000, connectionLimit: 64 });
+    const other = await county.station('waiting');
+    await stuck.client.query('BEGIN');
+    await push(stuck.client, chain(1));
+    // The stuck station now holds the county-wide push lock; the other station's push waits for it.
+    const started = Date.now();
+    const ack = await push(other.client, chain(1));
+    expect(ack.added).toBe(1);
+    expect(Date.now() - started).toBeGreaterThan(500);
+    // Its transaction was rolled back with its session: nothing of it is at the hub.
+    const held = await county.admin.query("SELECT count(*)::int AS n FROM intake.entries WHERE station_id = 'stuck'");
+    expect(held.rows[0]).toEqual({ n: 0 });
+    const settings = await county.admin.query<{ s: string[] }>("SELECT setconfig AS s FROM pg_db_role_setting WHERE setrole = 'station_waiting'::regrole");
+    expect(settings.rows[0]?.s).toEqual(['idle_in_transaction_session_timeout=10000', 'statement_timeout=300000']);
+  });
+
   it('pull with a bad cursor or row count is refused (IH006)', async () => {
     const { client } = await county.station('puller');
     for (const [after, max] of [[-1, 10], [0, 0], [0, 10001]] as const) expect((await refusal(pull(client, after, max))).code).toBe('IH006');
