@@ -57,6 +57,8 @@ export async function initHub(client: pg.Client): Promise<{ applied: number[] }>
   if (enc.rows[0]?.server_encoding !== 'UTF8')
     throw new HubAdminError('failed', `the hub database must use UTF8 (it uses ${enc.rows[0]?.server_encoding ?? 'an unknown encoding'}): the audit hashes are computed over UTF-8 text`);
   await inTransaction(client, async () => {
+    // Two admins running init at once: one sets up, the other then finds it done.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
     for (const role of [OWNER_ROLE, STATION_GROUP]) {
       const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       if (exists.rowCount === 0) await client.query(`CREATE ROLE ${role} NOLOGIN`);
