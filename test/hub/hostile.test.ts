@@ -119,6 +119,13 @@ describe('the hub refuses hostile or confused stations and changes nothing', () 
       const r = await unchanged(() => refusal(push(client, body)));
       expect({ code: r.code, message: r.message }).toMatchObject({ code, message: expect.stringMatching(message) as unknown });
     }
+    // A scan record that is not an object, with a valid hash (a confused station's own log).
+    const odd = chain(1, undefined, { action: 'scan.record', entity: 'scan', entity_id: '1', after: '[1,2]' });
+    const o = await unchanged(() => refusal(push(client, odd)));
+    expect(o).toMatchObject({ code: 'IH004', message: 'entry 1 (scan.record): the scan record is not a JSON object' });
+    // JSON nested deeper than the server's stack: refused by PostgreSQL itself, nothing kept.
+    const deep = await unchanged(() => refusal(push(client, chain(1, undefined, { after: `${'['.repeat(200_000)}${']'.repeat(200_000)}` }))));
+    expect(deep.code).toMatch(/^(54001|IH004)$/);
     // Not JSON at all never reaches the function: PostgreSQL's own refusal (22P02).
     const raw = await unchanged(() => refusal(client.query('SELECT intake.push($1::jsonb)', ['[{"seq": 1,'])));
     expect(raw.code).toBe('22P02');

@@ -16,6 +16,10 @@ DECLARE
   matched text;
   body jsonb;
 BEGIN
+  IF json_typeof(r.after::json) <> 'object' THEN
+    PERFORM intake.refuse('IH004', format('entry %s (scan.record): the scan record is not a JSON object', r.local_seq),
+      'push the audit log rows exactly as the station stores them');
+  END IF;
   SELECT * INTO a FROM json_to_record(r.after::json) AS x(verdict text, "ballotId" text, "voterId" text, "electionId" text,
     seq text, "scannedAt" text, station text, operator text, "batchId" text);
   verdict := a.verdict;
