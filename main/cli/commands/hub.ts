@@ -13,9 +13,7 @@ import { promptHidden, stdinIsTerminal } from '../prompt.js';
  * whoever holds them administers the county (the station's operators and PINs play no part).
  * Station-side subcommands (status, push, pull) are added to HUB_SUBCOMMANDS by the replicator.
  */
-const USAGE = `usage: intake hub init|migrate --url postgres://ADMIN@HOST:PORT/DB [--ca FILE]
-       intake hub station add ID [--name TEXT] [--password-file FILE] --url … [--ca FILE]
-       intake hub station retire ID --url … | intake hub station list --url …`;
+const USAGE = 'usage: intake hub init | migrate | station add ID [--name TEXT] [--password-file FILE] | station retire ID | station list, each with --url postgres://ADMIN@HOST:PORT/DB [--ca FILE]';
 
 type Sub = (io: Io, args: string[]) => Promise<number>;
 
