@@ -87,7 +87,8 @@ async function stationAdd(io: Io, client: pg.Client, id: string, values: AdminVa
     throw e;
   }
   // What the station's `hub` setting should be: its own role, no password.
-  const hubUrl = `postgres://${encodeURIComponent(added.roleName)}@${target.host}:${target.port}/${encodeURIComponent(target.database)}`;
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  const hubUrl = `postgres://${encodeURIComponent(added.roleName)}@${host}:${target.port}/${encodeURIComponent(target.database)}`;
   if (fd !== null && file) {
     try {
       fs.writeFileSync(fd, `${added.password}\n`);
