@@ -67,8 +67,8 @@ export async function processEnvelope(bytes: Uint8Array, rect: SignatureRect | n
   await inspectImage(bytes);
   let raw: { data: Buffer; info: OutputInfo };
   try {
-    // failOn 'truncated': a JPEG cut short decodes to grey rows with only a warning otherwise.
-    raw = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' }).autoOrient().grayscale().raw().toBuffer({ resolveWithObject: true });
+    // failOn 'warning': libjpeg reports a cut-short or damaged JPEG only as a warning and decodes grey rows.
+    raw = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' }).autoOrient().grayscale().raw().toBuffer({ resolveWithObject: true });
   } catch {
     refuse('the image is corrupt or truncated (it could not be read to the end): capture it again');
   }
