@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ServiceError } from '../../shared/errors.js';
+import { escapeRaw } from '../store/scan-faults.js';
 import { MAX_INPUT_BYTES } from './process.js';
 
 /**
@@ -56,7 +57,7 @@ function plainSaneError(device: string, err: NodeJS.ErrnoException & { killed?: 
     return `the scanner ${device} did not finish within ${s} ${s === 1 ? 'second' : 'seconds'}`;
   }
   if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return `the scanner ${device} sent more than ${MAX_INPUT_BYTES / 1024 / 1024} MB: lower its resolution`;
-  const last = stderr.trim().split('\n').at(-1)?.replace(/^scanimage: /, '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200) ?? '';
+  const last = escapeRaw(stderr.trim().split('\n').at(-1)?.replace(/^scanimage: /, '') ?? '');
   if (/open of device .* failed|Invalid argument|no SANE devices/i.test(last)) return `the scanner ${device} is not connected or not found (${last})`;
   return `the scanner ${device} failed${last ? ` (${last})` : ''}`;
 }

@@ -6,7 +6,7 @@ import { Store } from '../../main/store/store.js';
 import { listScanFaults } from '../../main/store/scan-faults.js';
 import { apiFor } from '../helpers/api.js';
 import { rollRow, seedRoll, tempDir } from '../helpers/station.js';
-import { acceptedScans } from './fixtures.js';
+import { acceptedScans, first } from './fixtures.js';
 
 /**
  * The real `scanimage` against SANE's test backend (sane-test(5)): SANE_CONFIG_DIR names a
@@ -38,10 +38,10 @@ afterEach(() => {
 
 describe('SANE capture (scanimage, test backend)', () => {
   it('captures on a key (images.capture) for a scan: envelope and signature crop stored and linked', async () => {
-    const [scan] = acceptedScans(store, 1);
+    const scan = first(acceptedScans(store, 1));
     const api = apiFor(store);
     expect((await api.call(api.as('sup', 'supervisor'), 'images.templates.save', { design: 'd1', rect: { x: 0.55, y: 0.55, w: 0.4, h: 0.4 } })).ok).toBe(true);
-    const r = await api.call(api.as('clerk1'), 'images.capture', { seq: scan!.seq });
+    const r = await api.call(api.as('clerk1'), 'images.capture', { seq: scan.seq });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.images.map((i) => [i.kind, i.source, i.width, i.height])).toEqual([
       ['envelope', 'sane', 1574, 826],
@@ -91,14 +91,14 @@ describe('SANE capture (scanimage, test backend)', () => {
     const at = new Date().toISOString();
     store.config.set('images.timeoutSeconds', 1, 'setup', at);
     store.config.set('images.scanArgs', ['--resolution', '300', '--read-delay=yes', '--read-delay-duration', '200000', '--read-limit=yes', '--read-limit-size', '64'], 'setup', at);
-    const [scan] = acceptedScans(store, 1);
+    const scan = first(acceptedScans(store, 1));
     const api = apiFor(store);
     const t0 = Date.now();
-    const slow = await api.call(api.as('clerk1'), 'images.capture', { seq: scan!.seq });
+    const slow = await api.call(api.as('clerk1'), 'images.capture', { seq: scan.seq });
     expect(slow.ok || slow.error.message).toBe('the scanner test did not finish within 1 second');
     expect(Date.now() - t0).toBeLessThan(5000);
     store.config.set('images.scanArgs', ['-o', '/tmp/elsewhere.png'], 'setup', at);
-    const out = await api.call(api.as('clerk1'), 'images.capture', { seq: scan!.seq });
+    const out = await api.call(api.as('clerk1'), 'images.capture', { seq: scan.seq });
     expect(out.ok || out.error.message).toMatch(/scanner option "-o" is not allowed/);
   });
 });
