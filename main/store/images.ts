@@ -123,6 +123,11 @@ export class ImageTable {
     );
   }
 
+  /** When the first envelope of an election was scanned (its images cannot be older). */
+  firstScanOfElection(electionId: string): string | null {
+    return this.db.prepare<[string], string | null>('SELECT min(s.scanned_at) FROM scans s JOIN ballots b ON b.ballot_id = s.ballot_id WHERE b.election_id = ?').pluck().get(electionId) ?? null;
+  }
+
   // --- templates -------------------------------------------------------------------------
 
   templates(): ImageTemplate[] {
