@@ -9,6 +9,7 @@ import { latestPurgeDay } from '../images/retention.js';
 import { sorterPass, type SorterReport } from '../images/sorter.js';
 import type { ImageSource, ImageTemplate } from '../store/images.js';
 import type { Store } from '../store/store.js';
+import { oplog } from '../oplog/index.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 
 /**
@@ -155,7 +156,9 @@ export function purgeImagesAction(ctx: ActionContext, actor: Actor | null, befor
   const who = authorize(actor, 'images.purge');
   const limit = latestPurgeDay(ctx.store, ctx.clock());
   if (limit && before > limit.day) throw new ServiceError('conflict', `${limit.why}: the latest day you may purge before is ${limit.day}`);
-  return purgeImages(ctx.store, before, who.name, ctx.clock().toISOString());
+  const report = purgeImages(ctx.store, before, who.name, ctx.clock().toISOString());
+  oplog.event(ctx.store, 'image.purged', 'success', `${who.name} purged ${report.images} envelope image(s) captured before ${before} (${report.files} file(s) removed)`);
+  return report;
 }
 
 /** One pass over the sorter folder now (the station also watches it). */
