@@ -48,7 +48,7 @@ function scanimageAlone(env: NodeJS.ProcessEnv): Promise<number> {
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) =>
     execFile('scanimage', ['--device-name', 'test', '--format=png', ...SCAN_ARGS], { encoding: 'buffer', env, maxBuffer: 64 << 20 }, (err) =>
-      err ? reject(err) : resolve(Number(process.hrtime.bigint() - t0) / 1e6),
+      err ? reject(new Error(`scanimage failed: ${err.message}`)) : resolve(Number(process.hrtime.bigint() - t0) / 1e6),
     ),
   );
 }
