@@ -115,6 +115,11 @@ export function imagesForScan(ctx: ActionContext, actor: Actor | null, seq: numb
   return ctx.store.images.forScan(seq);
 }
 
+export function imagesForBallot(ctx: ActionContext, actor: Actor | null, ballotId: string): ImageDto[] {
+  authorize(actor, 'images.forBallot');
+  return ctx.store.images.forBallot(ballotId);
+}
+
 export function readImage(ctx: ActionContext, actor: Actor | null, sha256: string): { sha256: string; mediaType: 'image/webp' | 'image/jpeg'; dataBase64: string } {
   authorize(actor, 'images.read');
   const { bytes, ext } = imageStoreFor(ctx.store.path).read(sha256);

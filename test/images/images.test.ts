@@ -117,6 +117,8 @@ describe('images API', () => {
     expect(r.value.images[1]).toMatchObject({ scanSeq: scan.seq, ballotId: scan.ballotId, source: 'camera', design: 'county-2026', capturedBy: 'clerk1', purgedAt: null });
     const listed = await api.call(clerk, 'images.forScan', { seq: scan.seq });
     expect(listed.ok && listed.value.images.length).toBe(2);
+    const byBallot = await api.call(clerk, 'images.forBallot', { ballotId: scan.ballotId });
+    expect(byBallot.ok && byBallot.value.images.map((i) => i.scanSeq)).toEqual([scan.seq, scan.seq]);
     const read = await api.call(clerk, 'images.read', { sha256: first(r.value.images.slice(1)).sha256 });
     if (!read.ok) throw new Error(read.error.message);
     expect(read.value.mediaType).toBe('image/webp');
