@@ -33,6 +33,10 @@ export const AUDIT_ACTIONS = [
   'sync.requeue',
   'sync.file-written',
   'sync.upload-confirmed',
+  'signature.decide',
+  'signature.reference',
+  'signature.reviewer',
+  'signature.import',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -11,6 +11,7 @@ import { ReportStore } from './reports.js';
 import { RollStore } from './roll/queries.js';
 import { RollStaging } from './roll/staging.js';
 import { ScanStore } from './scans.js';
+import { SignatureStore } from './signatures.js';
 import { SyncStore } from './sync.js';
 
 /**
@@ -28,6 +29,7 @@ export class Store {
   readonly sync: SyncStore;
   readonly feed: FeedStore;
   readonly reports: ReportStore;
+  readonly signatures: SignatureStore;
 
   private constructor(
     readonly db: Db,
@@ -43,6 +45,7 @@ export class Store {
     this.sync = new SyncStore(db, this.audit);
     this.feed = new FeedStore(db);
     this.reports = new ReportStore(db);
+    this.signatures = new SignatureStore(db, this.audit);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {
