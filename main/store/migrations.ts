@@ -3,6 +3,7 @@
  * recorded in `schema_migrations`. Never edit a shipped migration: add the next one.
  * (vxsuite resets its database on schema change; we hold weeks of receipts, so we cannot.)
  */
+import { v11Images } from './migrations/v11-images.js';
 import { v12Signatures } from './migrations/v12-signatures.js';
 
 export interface Migration {
@@ -315,5 +316,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'refused hardware scans', sql: v6 },
   { version: 7, name: 'ballot cancellation date', sql: v7 },
   { version: 8, name: 'sync files written, awaiting upload', sql: v8 },
+  { version: 11, name: 'envelope images', sql: v11Images },
   { version: 12, name: 'signatures on file and signature review', sql: v12Signatures },
 ];

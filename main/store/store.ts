@@ -6,6 +6,7 @@ import { ConfigStore } from './config.js';
 import { openDatabase, type Db, type OpenOptions } from './db.js';
 import { CureStore } from './cure.js';
 import { FeedStore } from './feed.js';
+import { ImageTable } from './images.js';
 import { OperatorStore } from './operators.js';
 import { ReportStore } from './reports.js';
 import { RollStore } from './roll/queries.js';
@@ -29,6 +30,7 @@ export class Store {
   readonly sync: SyncStore;
   readonly feed: FeedStore;
   readonly reports: ReportStore;
+  readonly images: ImageTable;
   readonly signatures: SignatureStore;
 
   private constructor(
@@ -45,6 +47,7 @@ export class Store {
     this.sync = new SyncStore(db, this.audit);
     this.feed = new FeedStore(db);
     this.reports = new ReportStore(db);
+    this.images = new ImageTable(db, this.audit);
     this.signatures = new SignatureStore(db, this.audit);
   }
 

@@ -8,6 +8,7 @@ import { settingsHandlers } from './settings.js';
 import { syncHandlers } from './sync.js';
 import { logHandlers } from './log.js';
 import { reportHandlers } from './reports.js';
+import { imageHandlers } from './images.js';
 import { signatureHandlers } from './signatures.js';
 
 /**
@@ -15,5 +16,5 @@ import { signatureHandlers } from './signatures.js';
  * mapping of its methods, and the whole as Handlers, so a missing one does not compile.
  */
 export function buildHandlers(): Handlers {
-  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...signatureHandlers };
+  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...imageHandlers, ...signatureHandlers };
 }
