@@ -193,6 +193,18 @@ export class SignatureStore {
     return true;
   }
 
+  /** Whether the roll has a ballot for this voter. */
+  voterKnown(voterId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM ballots WHERE voter_id = ? LIMIT 1').get(voterId) !== undefined;
+  }
+
+  /** A file's key in VR Systems' export: the envelope's bar code (a ballot ID), else a voter ID. */
+  voterOfKey(key: string): string | null {
+    const byBallot = this.db.prepare<[string], { voter_id: string }>('SELECT voter_id FROM ballots WHERE ballot_id = ?').get(key);
+    if (byBallot) return byBallot.voter_id;
+    return this.voterKnown(key) ? key : null;
+  }
+
   votersWithReferences(): number {
     return (this.db.prepare('SELECT count(DISTINCT voter_id) AS n FROM reference_signatures').get() as { n: number }).n;
   }
