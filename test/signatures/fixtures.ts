@@ -15,6 +15,12 @@ export async function signaturePng(seed: number): Promise<Buffer> {
   return sharp({ create: { width: 300, height: 100, channels: 3, background: { r: 255, g: 255, b: 255 } } }).composite([{ input: svg }]).png().toBuffer();
 }
 
+/** A value a test needs present (no non-null assertions: a missing one fails the test by name). */
+export function must<T>(value: T | null | undefined, what = 'a value'): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what}, got ${String(value)}`);
+  return value;
+}
+
 export const supervisorActor: Actor = { name: 'sue', role: 'supervisor', via: 'session' };
 
 /** Real operator rows (reviewer grants name operators); the PIN hash is never checked here. */
@@ -43,7 +49,7 @@ export async function reviewStation(store: Store, dir: string, n: number, refs =
     fs.mkdirSync(folder, { recursive: true });
     const lines = ['voter_id,captured_on,file'];
     for (const [i, s] of scans.entries()) {
-      const voterId = store.scans.get(s.seq)!.voterId!;
+      const voterId = must(store.scans.get(s.seq)?.voterId);
       for (let k = 0; k < refs; k++) {
         const file = `${voterId}-${k}.png`;
         fs.writeFileSync(path.join(folder, file), await signaturePng(i * 10 + k));
