@@ -41,7 +41,7 @@ const { values } = parseArgs({
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'signatures'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
@@ -589,6 +589,7 @@ async function main(): Promise<void> {
     ['sync', benchSync],
     ['review', benchReview],
     ['start', benchStart],
+    ['signatures', async () => void (results['signatures'] = await (await import('./signatures.js')).benchSignatures())],
   ];
   let failed = 0;
   for (const [name, run] of benches) {
