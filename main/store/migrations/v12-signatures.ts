@@ -36,6 +36,7 @@ CREATE TABLE signature_items (
 ) STRICT;
 CREATE INDEX signature_items_open ON signature_items(stage, scan_seq) WHERE stage <> 'done';
 CREATE INDEX signature_items_voter ON signature_items(voter_id) WHERE stage = 'no-reference';
+CREATE INDEX signature_items_held ON signature_items(held_by) WHERE held_by IS NOT NULL;
 
 CREATE TABLE signature_reviews (
   review_id INTEGER PRIMARY KEY,
