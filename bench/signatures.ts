@@ -30,7 +30,7 @@ function time(fn: () => void): number {
 async function seed(store: Store): Promise<void> {
   const files = imageStoreFor(store.path);
   const img = (seed: number) => sharp({ create: { width: 600, height: 200, channels: 3, background: { r: 250 - seed, g: 250, b: 250 } } }).webp().toBuffer();
-  const [crop, refA, refB] = await Promise.all([img(0), img(1), img(2)]).then((b) => b.map((x) => files.put(x, 'webp').sha256));
+  const [crop, refA, refB] = await Promise.all([img(0), img(1), img(2)].map(async (b) => (await files.put(await b, 'webp')).sha256));
   const at = new Date().toISOString();
   store.write(() => {
     store.db.exec(`INSERT INTO roll_imports (import_id, started_at, finished_at, file, format, operator, read, imported, updated, unchanged, rejected)

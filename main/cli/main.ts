@@ -53,6 +53,13 @@ Sync
                                    every ballot status change since the cursor, for tracking services;
                                    the summary names the cursor to give next time
   sync status | requeue BATCH --reason TEXT --operator NAME
+Envelope images
+  images capture SEQ | attach SEQ FILE | list SEQ   an envelope's picture (SANE scanner images.device, or a
+                                   file), grey WebP + the signature cut by the design's template
+  images sorter [--folder DIR] | pending   one pass over the sorter folder (index CSV: docs/images.md);
+                                   the images still waiting for their envelope's scan
+  images templates | template DESIGN --rect X,Y,W,H [--sample FILE]   where the signature sits
+  images purge --before DATE       removes image files captured before DATE (retention), audited
 Station
   operator add NAME --role clerk|supervisor | list | reset-pin NAME | disable NAME
                                    a supervisor's job; the new PIN is typed twice at a prompt (not
@@ -96,6 +103,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import('./commands/backup.js')).restoreCommand,
   operator: async () => (await import('./commands/operator.js')).operatorCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
+  images: async () => (await import('./commands/images.js')).imagesCommand,
   signatures: async () => (await import('./commands/signatures.js')).signaturesCommand,
 };
 

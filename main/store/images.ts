@@ -111,6 +111,23 @@ export class ImageTable {
     for (const id of ids) stmt.run(at, by, id);
   }
 
+  /** The scan a picture of this ballot's envelope belongs to: its receipt, else its latest scan. */
+  scanOfBallot(ballotId: string): number | null {
+    return (
+      this.db
+        .prepare<[string, string], number>(
+          'SELECT seq FROM scans WHERE ballot_id = ? ORDER BY seq = (SELECT scan_seq FROM receipts WHERE ballot_id = ?) DESC, seq DESC LIMIT 1',
+        )
+        .pluck()
+        .get(ballotId, ballotId) ?? null
+    );
+  }
+
+  /** When the first envelope of an election was scanned (its images cannot be older). */
+  firstScanOfElection(electionId: string): string | null {
+    return this.db.prepare<[string], string | null>('SELECT min(s.scanned_at) FROM scans s JOIN ballots b ON b.ballot_id = s.ballot_id WHERE b.election_id = ?').pluck().get(electionId) ?? null;
+  }
+
   // --- templates -------------------------------------------------------------------------
 
   templates(): ImageTemplate[] {

@@ -1,6 +1,7 @@
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { AuditLog, type AuditVerdict } from './audit.js';
 import { checkRows, checkScans } from './audit-coverage.js';
+import { checkImages } from './audit-images.js';
 import { BatchStore } from './batches.js';
 import { ConfigStore } from './config.js';
 import { openDatabase, type Db, type OpenOptions } from './db.js';
@@ -69,13 +70,16 @@ export class Store {
    * the chain recorded it, both ways (audit-coverage.ts): scans, receipts, undos, resolutions,
    * batch changes and cure steps. Editing or deleting a row, not only the log, is caught.
    */
-  verifyAudit(): AuditVerdict & { scansChecked: number } {
+  verifyAudit(): AuditVerdict & { scansChecked: number; imagesChecked?: number } {
     const chain = this.audit.verify();
     if (!chain.ok) return { ...chain, scansChecked: 0 };
     const scans = checkScans(this.db);
     const problem = scans.problem ?? checkRows(this.db, scans.receipts);
     if (problem) return { ok: false, count: chain.count, ...problem, scansChecked: scans.checked };
-    return { ...chain, scansChecked: scans.checked };
+    // Envelope images: rows against their entries, files against their hashes (audit-images.ts).
+    const images = checkImages(this.db, this.path);
+    if (images.problem) return { ok: false, count: chain.count, ...images.problem, scansChecked: scans.checked, imagesChecked: images.checked };
+    return { ...chain, scansChecked: scans.checked, imagesChecked: images.checked };
   }
 
   private checkpointer: Checkpointer | null = null;

@@ -221,7 +221,7 @@ export const settingsMethods = {
     role: 'supervisor',
     writes: false,
     input: empty,
-    output: z.object({ ok: z.boolean(), count: z.number(), brokenAt: z.number().optional(), reason: z.string().optional(), head: z.string().optional(), scansChecked: z.number() }),
+    output: z.object({ ok: z.boolean(), count: z.number(), brokenAt: z.number().optional(), reason: z.string().optional(), head: z.string().optional(), scansChecked: z.number(), imagesChecked: z.number().optional() }),
   }),
   'receipts.export': method({
     role: 'supervisor',
