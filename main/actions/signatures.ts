@@ -5,6 +5,7 @@ import type { SignatureDecision } from '../../shared/signatures/decisions.js';
 import { DEFAULT_SIGNATURE_REVIEW } from '../../shared/signatures/profile-rules.js';
 import { decisionsAt, inSample, LEVEL_OF, move, stageGroupsFor, type Outcome, type Reviewer, type SignatureRules, type Stage } from '../../shared/signatures/tiers.js';
 import { CureService } from '../cure/service.js';
+import { holdsOf } from '../signatures/holds.js';
 import type { SignatureItemRow } from '../store/signatures.js';
 import { flagEnvelope } from './cure.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
@@ -51,16 +52,19 @@ function since(ctx: ActionContext, years: number | null): string | null {
 }
 
 /**
- * The envelopes this reviewer is served, in order: up to `want` of them, each still a receipt
- * (one undone since it was queued leaves the queue here).
+ * The envelopes this reviewer is served, in order: up to `want` of them, not held by someone else
+ * (at the round they hold it), each still a receipt (one undone since it was queued leaves the
+ * queue here, the only write this path can make).
  */
-function servable(ctx: ActionContext, who: Reviewer, now: string, want: number): SignatureItemRow[] {
+function servable(ctx: ActionContext, who: Reviewer, now: Date, want: number): SignatureItemRow[] {
+  const held = holdsOf(ctx.store).heldByOthers(who.name, now.getTime());
   const out: SignatureItemRow[] = [];
   for (const group of stageGroupsFor(who)) {
-    const rows = group.flatMap((stage) => ctx.store.signatures.candidates(stage, who.name, now, want + 2)).sort((a, b) => a.scan_seq - b.scan_seq);
+    const rows = group.flatMap((stage) => ctx.store.signatures.candidates(stage, who.name, want + held.size + 2)).sort((a, b) => a.scan_seq - b.scan_seq);
     for (const row of rows) {
+      if (held.get(row.scan_seq) === row.round) continue;
       if (!ctx.store.scans.isReceipt(row.scan_seq)) {
-        ctx.store.signatures.voidWithin(row.scan_seq, now);
+        ctx.store.write(() => ctx.store.signatures.voidWithin(row.scan_seq, now.toISOString()));
         continue;
       }
       out.push(row);
@@ -70,45 +74,46 @@ function servable(ctx: ActionContext, who: Reviewer, now: string, want: number):
   return out;
 }
 
-/** The next envelope awaiting this reviewer, held for them, and the one after it for the screen to preload. */
+/**
+ * The next envelope awaiting this reviewer, held for them, and the one after it for the screen to
+ * preload. A read, unless new envelope images have arrived (brought into the queue first).
+ */
 export function nextSignature(ctx: ActionContext, actor: Actor | null) {
   const who = reviewerOf(ctx, authorize(actor, 'signatures.next'));
   const rules = rulesOf(ctx);
   const from = since(ctx, rules.lookbackYears);
-  return ctx.store.write(() => {
-    const now = ctx.clock();
-    const at = now.toISOString();
-    ctx.store.signatures.catchUpWithin(at);
-    const [row, after] = servable(ctx, who, at, 2);
-    if (!row) return { item: null, following: null };
-    const heldUntil = new Date(now.getTime() + HOLD_MS).toISOString();
-    ctx.store.signatures.holdWithin(row.scan_seq, who.name, heldUntil);
-    const refs = (r: SignatureItemRow) => (r.voter_id ? ctx.store.signatures.references(r.voter_id, SHOWN, from) : []);
-    const ballot = ctx.store.scans.byBallotId.get(row.ballot_id);
-    const stage = row.stage as Exclude<Stage, 'done'>;
-    const blindOrFirst = stage === 'tier1' || stage === 'sample';
-    return {
-      item: {
-        scanSeq: row.scan_seq,
-        round: row.round,
-        level: LEVEL_SHOWN[stage],
-        ballotId: row.ballot_id,
-        voterId: row.voter_id,
-        voterName: ballot ? [ballot.first_name, ballot.middle_name, ballot.last_name, ballot.suffix].filter(Boolean).join(' ') : null,
-        scannedAt: ctx.store.scans.get(row.scan_seq)?.scannedAt ?? row.queued_at,
-        envelopeSha256: ctx.store.signatures.envelopeCrop(row.scan_seq),
-        references: refs(row).map(({ referenceId, sha256: s, capturedOn, source }) => ({ referenceId, sha256: s, capturedOn, source })),
-        decisions: decisionsAt(stage, rules),
-        reasonRequiredFor: reasonsFor(stage, rules),
-        // Blind: a first-level (or sampled) envelope carries no earlier decision at all.
-        earlier: blindOrFirst
-          ? []
-          : ctx.store.signatures.reviewsOf(row.scan_seq).map((r) => ({ level: r.level, decision: r.decision, operator: r.operator, reason: r.reason, decidedAt: r.decided_at })),
-        heldUntil,
-      },
-      following: after ? { scanSeq: after.scan_seq, envelopeSha256: ctx.store.signatures.envelopeCrop(after.scan_seq), referenceSha256s: refs(after).map((r) => r.sha256) } : null,
-    };
-  });
+  const now = ctx.clock();
+  const ahead = ctx.store.signatures.imagesAhead();
+  if (ahead.last > ahead.cursor) ctx.store.write(() => ctx.store.signatures.catchUpWithin(now.toISOString()));
+  const [row, after] = servable(ctx, who, now, 2);
+  if (!row) return { item: null, following: null };
+  const heldUntil = new Date(now.getTime() + HOLD_MS);
+  holdsOf(ctx.store).take(row.scan_seq, row.round, who.name, heldUntil.getTime());
+  const refs = (r: SignatureItemRow) => (r.voter_id ? ctx.store.signatures.references(r.voter_id, SHOWN, from) : []);
+  const ballot = ctx.store.scans.byBallotId.get(row.ballot_id);
+  const stage = row.stage as Exclude<Stage, 'done'>;
+  const blindOrFirst = stage === 'tier1' || stage === 'sample';
+  return {
+    item: {
+      scanSeq: row.scan_seq,
+      round: row.round,
+      level: LEVEL_SHOWN[stage],
+      ballotId: row.ballot_id,
+      voterId: row.voter_id,
+      voterName: ballot ? [ballot.first_name, ballot.middle_name, ballot.last_name, ballot.suffix].filter(Boolean).join(' ') : null,
+      scannedAt: ctx.store.scans.get(row.scan_seq)?.scannedAt ?? row.queued_at,
+      envelopeSha256: ctx.store.signatures.envelopeCrop(row.scan_seq),
+      references: refs(row).map(({ referenceId, sha256: s, capturedOn, source }) => ({ referenceId, sha256: s, capturedOn, source })),
+      decisions: decisionsAt(stage, rules),
+      reasonRequiredFor: reasonsFor(stage, rules),
+      // Blind: a first-level (or sampled) envelope carries no earlier decision at all.
+      earlier: blindOrFirst
+        ? []
+        : ctx.store.signatures.reviewsOf(row.scan_seq).map((r) => ({ level: r.level, decision: r.decision, operator: r.operator, reason: r.reason, decidedAt: r.decided_at })),
+      heldUntil: heldUntil.toISOString(),
+    },
+    following: after ? { scanSeq: after.scan_seq, envelopeSha256: ctx.store.signatures.envelopeCrop(after.scan_seq), referenceSha256s: refs(after).map((r) => r.sha256) } : null,
+  };
 }
 
 function reasonsFor(stage: Stage, rules: SignatureRules): SignatureDecision[] {
@@ -173,6 +178,7 @@ export function decideSignature(ctx: ActionContext, actor: Actor | null, input: 
       hit,
     );
     if (m.stage === 'done' && (m.outcome === 'accepted' || m.outcome === 'sample-agreed')) addPriorEnvelope(ctx, item, who.name, at, rules.timeZone);
+    holdsOf(ctx.store).release(item.scan_seq);
     const shown = SHOWN_OUTCOME[m.outcome];
     return { outcome: shown, message: m.outcome === 'sample-agreed' ? 'signature matches' : m.message, cureCaseId: cureCase?.caseId ?? null };
   });

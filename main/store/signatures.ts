@@ -23,8 +23,6 @@ export interface SignatureItemRow {
   round: number;
   sampled: 0 | 1;
   outcome: string | null;
-  held_by: string | null;
-  held_until: string | null;
   queued_at: string;
 }
 
@@ -60,8 +58,7 @@ export class SignatureStore {
    * Cheap when nothing is new: one indexed range read. Runs inside the caller's write.
    */
   catchUpWithin(at: string): number {
-    const cursor = (this.db.prepare('SELECT images_cursor AS c FROM signature_state WHERE id = 1').get() as { c: number }).c;
-    const last = (this.db.prepare("SELECT coalesce(max(id), 0) AS m FROM envelope_images").get() as { m: number }).m;
+    const { cursor, last } = this.imagesAhead();
     if (last <= cursor) return 0;
     const n = this.db
       .prepare(
@@ -78,6 +75,13 @@ export class SignatureStore {
     return n;
   }
 
+  /** How far the queue has read envelope_images, and how far there is (a read: nothing new, nothing to write). */
+  imagesAhead(): { cursor: number; last: number } {
+    const cursor = (this.db.prepare('SELECT images_cursor AS c FROM signature_state WHERE id = 1').get() as { c: number }).c;
+    const last = (this.db.prepare('SELECT coalesce(max(id), 0) AS m FROM envelope_images').get() as { m: number }).m;
+    return { cursor, last };
+  }
+
   /** The latest signature crop of an envelope still in the image store. */
   envelopeCrop(scanSeq: number): string | null {
     const r = this.db
@@ -91,33 +95,27 @@ export class SignatureStore {
   }
 
   /**
-   * The first items of one stage this reviewer may take: not held by someone else, not one they
-   * already decided on. Read along the (stage, scan_seq) index, oldest first.
+   * The first items of one stage this reviewer may take: not one they already decided on. Read
+   * along the (stage, scan_seq) index, oldest first.
    */
-  candidates(stage: Exclude<Stage, 'done'>, operator: string, now: string, limit: number): SignatureItemRow[] {
+  candidates(stage: Exclude<Stage, 'done'>, operator: string, limit: number): SignatureItemRow[] {
     return this.db
-      .prepare<[string, string, string, string, number], SignatureItemRow>(
+      .prepare<[string, string, number], SignatureItemRow>(
         `SELECT * FROM signature_items i INDEXED BY signature_items_open
-         WHERE i.stage = ? AND i.stage <> 'done' AND (i.held_by IS NULL OR i.held_by = ? OR i.held_until < ?)
+         WHERE i.stage = ? AND i.stage <> 'done'
            AND NOT EXISTS (SELECT 1 FROM signature_reviews r WHERE r.scan_seq = i.scan_seq AND r.operator = ?)
          ORDER BY i.scan_seq LIMIT ?`,
       )
-      .all(stage, operator, now, operator, limit);
+      .all(stage, operator, limit);
   }
 
   item(scanSeq: number): SignatureItemRow | undefined {
     return this.db.prepare<[number], SignatureItemRow>('SELECT * FROM signature_items WHERE scan_seq = ?').get(scanSeq);
   }
 
-  holdWithin(scanSeq: number, operator: string, until: string): void {
-    // One hold per reviewer: taking a new item lets go of the last.
-    this.db.prepare('UPDATE signature_items SET held_by = NULL, held_until = NULL WHERE held_by = ? AND scan_seq <> ?').run(operator, scanSeq);
-    this.db.prepare('UPDATE signature_items SET held_by = ?, held_until = ? WHERE scan_seq = ?').run(operator, until, scanSeq);
-  }
-
   /** Moves an envelope that is no longer a receipt (undone) out of the queue. */
   voidWithin(scanSeq: number, at: string): void {
-    this.db.prepare("UPDATE signature_items SET stage = 'done', outcome = 'void', round = round + 1, held_by = NULL, held_until = NULL, updated_at = ? WHERE scan_seq = ?").run(at, scanSeq);
+    this.db.prepare("UPDATE signature_items SET stage = 'done', outcome = 'void', round = round + 1, updated_at = ? WHERE scan_seq = ?").run(at, scanSeq);
   }
 
   reviewsOf(scanSeq: number): ReviewRow[] {
@@ -140,7 +138,7 @@ export class SignatureStore {
    */
   recordWithin(review: NewReview, stage: Stage, sampled: boolean): ReviewRow {
     const moved = this.db
-      .prepare("UPDATE signature_items SET stage = ?, round = round + 1, sampled = max(sampled, ?), outcome = CASE WHEN ? = 'done' THEN ? ELSE outcome END, held_by = NULL, held_until = NULL, updated_at = ? WHERE scan_seq = ? AND round = ?")
+      .prepare("UPDATE signature_items SET stage = ?, round = round + 1, sampled = max(sampled, ?), outcome = CASE WHEN ? = 'done' THEN ? ELSE outcome END, updated_at = ? WHERE scan_seq = ? AND round = ?")
       .run(stage, sampled ? 1 : 0, stage, review.outcome, review.decided_at, review.scan_seq, review.round).changes;
     if (moved !== 1) throw new Error(`signature item ${review.scan_seq} moved under us (round ${review.round})`);
     const shown = JSON.stringify(referencesShownSchema.parse(review.referencesShown));
@@ -189,7 +187,7 @@ export class SignatureStore {
       at,
     );
     // Envelopes that waited with nothing on file can now be compared.
-    this.db.prepare("UPDATE signature_items SET stage = 'tier1', round = round + 1, held_by = NULL, held_until = NULL, updated_at = ? WHERE stage = 'no-reference' AND voter_id = ?").run(at, ref.voterId);
+    this.db.prepare("UPDATE signature_items SET stage = 'tier1', round = round + 1, updated_at = ? WHERE stage = 'no-reference' AND voter_id = ?").run(at, ref.voterId);
     return true;
   }
 

@@ -29,14 +29,11 @@ CREATE TABLE signature_items (
   round INTEGER NOT NULL DEFAULT 0,
   sampled INTEGER NOT NULL DEFAULT 0 CHECK (sampled IN (0, 1)),
   outcome TEXT,
-  held_by TEXT,
-  held_until TEXT,
   queued_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX signature_items_open ON signature_items(stage, scan_seq) WHERE stage <> 'done';
 CREATE INDEX signature_items_voter ON signature_items(voter_id) WHERE stage = 'no-reference';
-CREATE INDEX signature_items_held ON signature_items(held_by) WHERE held_by IS NOT NULL;
 
 CREATE TABLE signature_reviews (
   review_id INTEGER PRIMARY KEY,

@@ -75,7 +75,7 @@ const rate = z.object({ sampled: z.number(), agreed: z.number(), disagreed: z.nu
 export const signatureMethods = {
   'signatures.next': method({
     role: 'clerk',
-    // It holds the item for this reviewer (a short lease), so it writes.
+    // It brings newly stored envelope images into the queue first (a write, when there are any).
     writes: true,
     input: empty,
     output: z.object({ item: signatureItemSchema.nullable(), following: followingItemSchema.nullable() }),
