@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { localDate } from '../../shared/cure/calendar.js';
+import type { StateProfile } from '../../shared/cure/profile.js';
 import { ServiceError } from '../../shared/errors.js';
 import type { SignatureDecision } from '../../shared/signatures/decisions.js';
 import { DEFAULT_SIGNATURE_REVIEW } from '../../shared/signatures/profile-rules.js';
@@ -30,9 +31,24 @@ export function reviewerOf(ctx: ActionContext, actor: Actor): Reviewer {
   return { name: actor.name, party: row?.party ?? null, supervisor };
 }
 
-/** The profile's signature rules, with the office's own stricter setting for bipartisan pairs. */
-export function rulesOf(ctx: ActionContext): SignatureRules & { lookbackYears: number | null; timeZone: string } {
+type Rules = SignatureRules & { lookbackYears: number | null; timeZone: string };
+
+/** The profile as last read, for a few seconds: a reviewer's every key need not re-read and re-check the JSON file. */
+let profileCache: { key: string; until: number; profile: StateProfile } | null = null;
+const PROFILE_CACHE_MS = 5_000;
+
+function profileOf(ctx: ActionContext): StateProfile {
+  const key = `${ctx.store.path}|${ctx.store.config.get('stateProfile') ?? 'generic'}|${ctx.store.config.get('electionType') ?? 'general'}`;
+  const now = Date.now();
+  if (profileCache?.key === key && profileCache.until > now) return profileCache.profile;
   const profile = new CureService(ctx.store, ctx.clock).profile();
+  profileCache = { key, until: now + PROFILE_CACHE_MS, profile };
+  return profile;
+}
+
+/** The profile's signature rules, with the office's own stricter setting for bipartisan pairs. */
+export function rulesOf(ctx: ActionContext): Rules {
+  const profile = profileOf(ctx);
   const r = profile.signatureReview ?? DEFAULT_SIGNATURE_REVIEW;
   return {
     bipartisanPair: r.bipartisanPair || ctx.store.config.get('signatures.bipartisanPair') === true,
