@@ -14,6 +14,7 @@ import { RollStore } from './roll/queries.js';
 import { RollStaging } from './roll/staging.js';
 import { ScanStore } from './scans.js';
 import { SignatureStore } from './signatures.js';
+import { checkSignatures } from './audit-signatures.js';
 import { SyncStore } from './sync.js';
 
 /**
@@ -79,6 +80,9 @@ export class Store {
     // Envelope images: rows against their entries, files against their hashes (audit-images.ts).
     const images = checkImages(this.db, this.path);
     if (images.problem) return { ok: false, count: chain.count, ...images.problem, scansChecked: scans.checked, imagesChecked: images.checked };
+    // Signature decisions and signatures on file against their entries (audit-signatures.ts).
+    const signatures = checkSignatures(this.db);
+    if (signatures.problem) return { ok: false, count: chain.count, ...signatures.problem, scansChecked: scans.checked, imagesChecked: images.checked };
     return { ...chain, scansChecked: scans.checked, imagesChecked: images.checked };
   }
 

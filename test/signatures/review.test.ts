@@ -178,4 +178,17 @@ describe('signature review: tiers', () => {
     expect(next.item?.scanSeq).toBe(must(scans[1]).seq);
     expect(next.following).toBeNull();
   });
+
+  it('audit verify names a decision rewritten in the database file, and a signature on file swapped for another picture', async () => {
+    const { api } = await reviewStation(store, t.dir, 1, 2);
+    const item = must(ok(await api.call(api.as('ann'), 'signatures.next', {})).item);
+    ok(await api.call(api.as('ann'), 'signatures.decide', { scanSeq: item.scanSeq, round: item.round, decision: 'no-match', reason: 'differs', referenceIds: [] }));
+    expect(store.verifyAudit()).toMatchObject({ ok: true });
+    store.db.prepare("UPDATE signature_reviews SET decision = 'match'").run();
+    expect(store.verifyAudit()).toMatchObject({ ok: false, reason: expect.stringMatching(/signature decision on scan \d+ \(round 0\) differs from its audit entry/) as unknown });
+    store.db.prepare("UPDATE signature_reviews SET decision = 'no-match'").run();
+    const ref = must(item.references[0]);
+    store.db.prepare('UPDATE reference_signatures SET sha256 = ? WHERE reference_id = ?').run('f'.repeat(64), ref.referenceId);
+    expect(store.verifyAudit()).toMatchObject({ ok: false, reason: `signature on file ${ref.referenceId} (voter ${must(item.voterId)}) differs from its audit entry ${must(store.db.prepare<[string], { seq: number }>("SELECT seq FROM audit_log WHERE action = 'signature.reference' AND json_extract(after, '$.referenceId') = CAST(? AS INTEGER)").get(String(ref.referenceId))).seq}` });
+  });
 });
