@@ -47,10 +47,20 @@ const REF_COLUMNS = 'reference_id AS referenceId, voter_id AS voterId, captured_
 
 /** Signatures on file, the review queue and its decisions (migration 12). */
 export class SignatureStore {
+  /** Statements prepared once per connection: a reviewer's every key runs the same dozen. */
+  private readonly prepare: Db['prepare'];
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    const cache = new Map<string, ReturnType<Db['prepare']>>();
+    this.prepare = ((sql: string) => {
+      let stmt = cache.get(sql);
+      if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+      return stmt;
+    }) as Db['prepare'];
+  }
 
   /**
    * Brings newly stored signature crops into the queue (from envelope_images, past the cursor):
@@ -60,8 +70,7 @@ export class SignatureStore {
   catchUpWithin(at: string): number {
     const { cursor, last } = this.imagesAhead();
     if (last <= cursor) return 0;
-    const n = this.db
-      .prepare(
+    const n = this.prepare(
         `INSERT OR IGNORE INTO signature_items (scan_seq, ballot_id, voter_id, stage, queued_at, updated_at)
          SELECT s.seq, s.ballot_id, s.voter_id,
            CASE WHEN EXISTS (SELECT 1 FROM reference_signatures r WHERE r.voter_id = s.voter_id) THEN 'tier1' ELSE 'no-reference' END, ?, ?
@@ -71,27 +80,26 @@ export class SignatureStore {
          ORDER BY e.id`,
       )
       .run(at, at, cursor, last).changes;
-    this.db.prepare('UPDATE signature_state SET images_cursor = ? WHERE id = 1').run(last);
+    this.prepare('UPDATE signature_state SET images_cursor = ? WHERE id = 1').run(last);
     return n;
   }
 
   /** How far the queue has read envelope_images, and how far there is (a read: nothing new, nothing to write). */
   imagesAhead(): { cursor: number; last: number } {
-    const cursor = (this.db.prepare('SELECT images_cursor AS c FROM signature_state WHERE id = 1').get() as { c: number }).c;
-    const last = (this.db.prepare('SELECT coalesce(max(id), 0) AS m FROM envelope_images').get() as { m: number }).m;
+    const cursor = (this.prepare('SELECT images_cursor AS c FROM signature_state WHERE id = 1').get() as { c: number }).c;
+    const last = (this.prepare('SELECT coalesce(max(id), 0) AS m FROM envelope_images').get() as { m: number }).m;
     return { cursor, last };
   }
 
   /** The latest signature crop of an envelope still in the image store. */
   envelopeCrop(scanSeq: number): string | null {
-    const r = this.db
-      .prepare<[number], { sha256: string }>("SELECT sha256 FROM envelope_images WHERE scan_seq = ? AND kind = 'signature' AND purged_at IS NULL ORDER BY id DESC LIMIT 1")
+    const r = this.prepare<[number], { sha256: string }>("SELECT sha256 FROM envelope_images WHERE scan_seq = ? AND kind = 'signature' AND purged_at IS NULL ORDER BY id DESC LIMIT 1")
       .get(scanSeq);
     return r?.sha256 ?? null;
   }
 
   sampleSeed(): string {
-    return (this.db.prepare('SELECT sample_seed AS s FROM signature_state WHERE id = 1').get() as { s: string }).s;
+    return (this.prepare('SELECT sample_seed AS s FROM signature_state WHERE id = 1').get() as { s: string }).s;
   }
 
   /**
@@ -99,8 +107,7 @@ export class SignatureStore {
    * along the (stage, scan_seq) index, oldest first.
    */
   candidates(stage: Exclude<Stage, 'done'>, operator: string, limit: number): SignatureItemRow[] {
-    return this.db
-      .prepare<[string, string, number], SignatureItemRow>(
+    return this.prepare<[string, string, number], SignatureItemRow>(
         `SELECT * FROM signature_items i INDEXED BY signature_items_open
          WHERE i.stage = ? AND i.stage <> 'done'
            AND NOT EXISTS (SELECT 1 FROM signature_reviews r WHERE r.scan_seq = i.scan_seq AND r.operator = ?)
@@ -110,16 +117,16 @@ export class SignatureStore {
   }
 
   item(scanSeq: number): SignatureItemRow | undefined {
-    return this.db.prepare<[number], SignatureItemRow>('SELECT * FROM signature_items WHERE scan_seq = ?').get(scanSeq);
+    return this.prepare<[number], SignatureItemRow>('SELECT * FROM signature_items WHERE scan_seq = ?').get(scanSeq);
   }
 
   /** Moves an envelope that is no longer a receipt (undone) out of the queue. */
   voidWithin(scanSeq: number, at: string): void {
-    this.db.prepare("UPDATE signature_items SET stage = 'done', outcome = 'void', round = round + 1, updated_at = ? WHERE scan_seq = ?").run(at, scanSeq);
+    this.prepare("UPDATE signature_items SET stage = 'done', outcome = 'void', round = round + 1, updated_at = ? WHERE scan_seq = ?").run(at, scanSeq);
   }
 
   reviewsOf(scanSeq: number): ReviewRow[] {
-    return this.db.prepare<[number], ReviewRow>('SELECT * FROM signature_reviews WHERE scan_seq = ? ORDER BY review_id').all(scanSeq);
+    return this.prepare<[number], ReviewRow>('SELECT * FROM signature_reviews WHERE scan_seq = ? ORDER BY review_id').all(scanSeq);
   }
 
   /** References shown in a review, validated as read back. */
@@ -137,14 +144,12 @@ export class SignatureStore {
    * one decision per round through: a second one sent at the same time fails on it.
    */
   recordWithin(review: NewReview, stage: Stage, sampled: boolean): ReviewRow {
-    const moved = this.db
-      .prepare("UPDATE signature_items SET stage = ?, round = round + 1, sampled = max(sampled, ?), outcome = CASE WHEN ? = 'done' THEN ? ELSE outcome END, updated_at = ? WHERE scan_seq = ? AND round = ?")
+    const moved = this.prepare("UPDATE signature_items SET stage = ?, round = round + 1, sampled = max(sampled, ?), outcome = CASE WHEN ? = 'done' THEN ? ELSE outcome END, updated_at = ? WHERE scan_seq = ? AND round = ?")
       .run(stage, sampled ? 1 : 0, stage, review.outcome, review.decided_at, review.scan_seq, review.round).changes;
     if (moved !== 1) throw new Error(`signature item ${review.scan_seq} moved under us (round ${review.round})`);
     const shown = JSON.stringify(referencesShownSchema.parse(review.referencesShown));
     const id = Number(
-      this.db
-        .prepare(
+      this.prepare(
           `INSERT INTO signature_reviews (scan_seq, round, level, decision, operator, party, decided_at, references_shown, reason, outcome, cure_case_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -162,8 +167,7 @@ export class SignatureStore {
 
   /** Up to `limit` signatures on file, newest first; none captured before `since` (YYYY-MM-DD) when given. */
   references(voterId: string, limit: number, since: string | null): ReferenceSignature[] {
-    return this.db
-      .prepare<[string, string, number], ReferenceSignature>(
+    return this.prepare<[string, string, number], ReferenceSignature>(
         `SELECT ${REF_COLUMNS} FROM reference_signatures WHERE voter_id = ? AND captured_on >= ? ORDER BY captured_on DESC, reference_id DESC LIMIT ?`,
       )
       .all(voterId, since ?? '0000-00-00', limit);
@@ -171,15 +175,13 @@ export class SignatureStore {
 
   referencesById(ids: readonly number[]): ReferenceSignature[] {
     if (ids.length === 0) return [];
-    return this.db
-      .prepare<number[], ReferenceSignature>(`SELECT ${REF_COLUMNS} FROM reference_signatures WHERE reference_id IN (${ids.map(() => '?').join(',')})`)
+    return this.prepare<number[], ReferenceSignature>(`SELECT ${REF_COLUMNS} FROM reference_signatures WHERE reference_id IN (${ids.map(() => '?').join(',')})`)
       .all(...ids);
   }
 
   /** Adds a signature on file (the same image for the same voter once); true when new. */
   addReferenceWithin(ref: Omit<ReferenceSignature, 'referenceId'> & { fromScanSeq: number | null; file: string | null }, actor: string, at: string): boolean {
-    const r = this.db
-      .prepare('INSERT OR IGNORE INTO reference_signatures (voter_id, captured_on, sha256, source, from_scan_seq, file, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    const r = this.prepare('INSERT OR IGNORE INTO reference_signatures (voter_id, captured_on, sha256, source, from_scan_seq, file, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(ref.voterId, ref.capturedOn, ref.sha256, ref.source, ref.fromScanSeq, ref.file, at, actor);
     if (r.changes === 0) return false;
     this.audit.append(
@@ -187,36 +189,36 @@ export class SignatureStore {
       at,
     );
     // Envelopes that waited with nothing on file can now be compared.
-    this.db.prepare("UPDATE signature_items SET stage = 'tier1', round = round + 1, updated_at = ? WHERE stage = 'no-reference' AND voter_id = ?").run(at, ref.voterId);
+    this.prepare("UPDATE signature_items SET stage = 'tier1', round = round + 1, updated_at = ? WHERE stage = 'no-reference' AND voter_id = ?").run(at, ref.voterId);
     return true;
   }
 
   /** Whether the roll has a ballot for this voter. */
   voterKnown(voterId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM ballots WHERE voter_id = ? LIMIT 1').get(voterId) !== undefined;
+    return this.prepare('SELECT 1 FROM ballots WHERE voter_id = ? LIMIT 1').get(voterId) !== undefined;
   }
 
   /** A file's key in VR Systems' export: the envelope's bar code (a ballot ID), else a voter ID. */
   voterOfKey(key: string): string | null {
-    const byBallot = this.db.prepare<[string], { voter_id: string }>('SELECT voter_id FROM ballots WHERE ballot_id = ?').get(key);
+    const byBallot = this.prepare<[string], { voter_id: string }>('SELECT voter_id FROM ballots WHERE ballot_id = ?').get(key);
     if (byBallot) return byBallot.voter_id;
     return this.voterKnown(key) ? key : null;
   }
 
   votersWithReferences(): number {
-    return (this.db.prepare('SELECT count(DISTINCT voter_id) AS n FROM reference_signatures').get() as { n: number }).n;
+    return (this.prepare('SELECT count(DISTINCT voter_id) AS n FROM reference_signatures').get() as { n: number }).n;
   }
 
   // ── counts and the sample report ────────────────────────────────────────────
 
   stageCounts(): Record<Stage, number> {
     const counts: Record<Stage, number> = { tier1: 0, tier2: 0, sample: 0, supervisor: 0, 'no-reference': 0, done: 0 };
-    for (const r of this.db.prepare<[], { stage: Stage; n: number }>("SELECT stage, count(*) AS n FROM signature_items INDEXED BY signature_items_open WHERE stage <> 'done' GROUP BY stage").all()) counts[r.stage] = r.n;
+    for (const r of this.prepare<[], { stage: Stage; n: number }>("SELECT stage, count(*) AS n FROM signature_items INDEXED BY signature_items_open WHERE stage <> 'done' GROUP BY stage").all()) counts[r.stage] = r.n;
     return counts;
   }
 
   decidedSince(at: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM signature_reviews WHERE decided_at >= ?').get(at) as { n: number }).n;
+    return (this.prepare('SELECT count(*) AS n FROM signature_reviews WHERE decided_at >= ?').get(at) as { n: number }).n;
   }
 
   /**
@@ -224,8 +226,7 @@ export class SignatureStore {
    * decision where made (null while pending).
    */
   sampleRows(): { scanSeq: number; ballotId: string; firstOperator: string; firstAt: string; blindOperator: string | null; blindDecision: SignatureDecision | null; blindAt: string | null; resolution: SignatureDecision | null }[] {
-    return this.db
-      .prepare(
+    return this.prepare(
         `SELECT i.scan_seq AS scanSeq, i.ballot_id AS ballotId, f.operator AS firstOperator, f.decided_at AS firstAt,
            b.operator AS blindOperator, b.decision AS blindDecision, b.decided_at AS blindAt,
            (SELECT s.decision FROM signature_reviews s WHERE s.scan_seq = i.scan_seq AND s.level = 'supervisor' AND s.review_id > b.review_id ORDER BY s.review_id LIMIT 1) AS resolution
@@ -238,29 +239,26 @@ export class SignatureStore {
   }
 
   decisionsOfBallot(ballotId: string): ReviewRow[] {
-    return this.db
-      .prepare<[string], ReviewRow>('SELECT r.* FROM signature_reviews r JOIN signature_items i ON i.scan_seq = r.scan_seq WHERE i.ballot_id = ? ORDER BY r.review_id')
+    return this.prepare<[string], ReviewRow>('SELECT r.* FROM signature_reviews r JOIN signature_items i ON i.scan_seq = r.scan_seq WHERE i.ballot_id = ? ORDER BY r.review_id')
       .all(ballotId);
   }
 
   // ── reviewers ───────────────────────────────────────────────────────────────
 
   reviewer(name: string): { reviewer: boolean; party: string | null } | undefined {
-    const r = this.db.prepare<[string], { reviewer: 0 | 1; party: string | null }>('SELECT reviewer, party FROM signature_reviewers WHERE name = ?').get(name);
+    const r = this.prepare<[string], { reviewer: 0 | 1; party: string | null }>('SELECT reviewer, party FROM signature_reviewers WHERE name = ?').get(name);
     return r ? { reviewer: r.reviewer === 1, party: r.party } : undefined;
   }
 
   reviewers(): { name: string; reviewer: boolean; party: string | null }[] {
-    return this.db
-      .prepare<[], { name: string; reviewer: 0 | 1; party: string | null }>('SELECT name, reviewer, party FROM signature_reviewers ORDER BY name')
+    return this.prepare<[], { name: string; reviewer: 0 | 1; party: string | null }>('SELECT name, reviewer, party FROM signature_reviewers ORDER BY name')
       .all()
       .map((r) => ({ name: r.name, reviewer: r.reviewer === 1, party: r.party }));
   }
 
   setReviewerWithin(name: string, reviewer: boolean, party: string | null, actor: string, at: string): void {
     const before = this.reviewer(name) ?? null;
-    this.db
-      .prepare('INSERT INTO signature_reviewers (name, reviewer, party, updated_at, updated_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET reviewer = excluded.reviewer, party = excluded.party, updated_at = excluded.updated_at, updated_by = excluded.updated_by')
+    this.prepare('INSERT INTO signature_reviewers (name, reviewer, party, updated_at, updated_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET reviewer = excluded.reviewer, party = excluded.party, updated_at = excluded.updated_at, updated_by = excluded.updated_by')
       .run(name, reviewer ? 1 : 0, party, at, actor);
     this.audit.append({ actor, action: 'signature.reviewer', entity: 'operator', entityId: name, before, after: { reviewer, party } }, at);
   }
