@@ -43,6 +43,7 @@ const { values } = parseArgs({
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
 const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'signatures'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
@@ -591,6 +592,7 @@ async function main(): Promise<void> {
     ['review', benchReview],
     ['start', benchStart],
     ['images', async () => void (results['images'] = await benchImages({ envelopes: 300, work: WORK, log }))],
+    ['signatures', async () => void (results['signatures'] = await (await import('./signatures.js')).benchSignatures())],
   ];
   let failed = 0;
   for (const [name, run] of benches) {

@@ -13,6 +13,8 @@ import { ReportStore } from './reports.js';
 import { RollStore } from './roll/queries.js';
 import { RollStaging } from './roll/staging.js';
 import { ScanStore } from './scans.js';
+import { SignatureStore } from './signatures.js';
+import { checkSignatures } from './audit-signatures.js';
 import { SyncStore } from './sync.js';
 
 /**
@@ -31,6 +33,7 @@ export class Store {
   readonly feed: FeedStore;
   readonly reports: ReportStore;
   readonly images: ImageTable;
+  readonly signatures: SignatureStore;
 
   private constructor(
     readonly db: Db,
@@ -47,6 +50,7 @@ export class Store {
     this.feed = new FeedStore(db);
     this.reports = new ReportStore(db);
     this.images = new ImageTable(db, this.audit);
+    this.signatures = new SignatureStore(db, this.audit);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {
@@ -76,6 +80,9 @@ export class Store {
     // Envelope images: rows against their entries, files against their hashes (audit-images.ts).
     const images = checkImages(this.db, this.path);
     if (images.problem) return { ok: false, count: chain.count, ...images.problem, scansChecked: scans.checked, imagesChecked: images.checked };
+    // Signature decisions and signatures on file against their entries (audit-signatures.ts).
+    const signatures = checkSignatures(this.db);
+    if (signatures.problem) return { ok: false, count: chain.count, ...signatures.problem, scansChecked: scans.checked, imagesChecked: images.checked };
     return { ...chain, scansChecked: scans.checked, imagesChecked: images.checked };
   }
 
