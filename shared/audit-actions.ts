@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   'sync.requeue',
   'sync.file-written',
   'sync.upload-confirmed',
+  'image.store',
+  'image.template',
+  'image.purge',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -51,6 +51,19 @@ export const configSchemas = {
   officePhone: z.string().trim().min(1).max(50),
   officeEmail: z.email(),
   officeWebsite: z.url(),
+  /** Envelope images (docs/images.md): the SANE device (`scanimage -L` names it; `test` is SANE's test scanner). */
+  'images.device': z.string().trim().min(1).max(200),
+  /** When the station captures from that device: after each accepted scan, only on a key, or never. */
+  'images.capture': z.enum(['after-accept', 'on-key', 'off']),
+  /** Extra scanimage options for the device, e.g. ["--mode","Gray","--resolution","150"] (never output options). */
+  'images.scanArgs': z.array(z.string().max(200)).max(20),
+  'images.timeoutSeconds': z.number().min(1).max(300),
+  /** The folder a sorter writes its envelope images and index.csv to; the station watches it. */
+  'images.sorterFolder': z.string().min(1).max(1000),
+  /** The envelope design new images are cut by (its signature box: images.templates.save). */
+  'images.design': z.string().trim().min(1).max(64),
+  /** Days images are kept before `intake images purge` may remove them; unset: the state profile's rule. */
+  'images.retentionDays': z.number().int().min(1).max(36500),
   smtp: z.object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
@@ -76,6 +89,8 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
   keyboardWedge: { terminator: 'either', maxGapMs: 100 },
+  'images.capture': 'off',
+  'images.timeoutSeconds': 30,
 };
 
 export function isConfigKey(key: string): key is ConfigKey {

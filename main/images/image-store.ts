@@ -1,0 +1,152 @@
+import { hash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ServiceError } from '../../shared/errors.js';
+import { ensurePrivateDir, openPrivateSync, tightenIfPresent } from '../store/private-file.js';
+
+/**
+ * Envelope and signature images, content-addressed by SHA-256 in the data folder:
+ * `<data>/images/ab/<sha256>.webp|jpg` (folders 0700, files 0600). A file's name is its hash,
+ * so the same picture stored twice is one file, and a file altered or replaced on disk no
+ * longer matches its name: read() refuses it, and `audit verify` names it.
+ */
+export type ImageExt = 'webp' | 'jpg';
+export const IMAGE_EXTS: readonly ImageExt[] = ['webp', 'jpg'];
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export function sha256Of(bytes: Uint8Array): string {
+  return hash('sha256', bytes, 'hex');
+}
+
+export function isSha256(s: string): boolean {
+  return SHA256.test(s);
+}
+
+export type FileState = { state: 'ok'; ext: ImageExt; bytes: number } | { state: 'missing' } | { state: 'altered'; ext: ImageExt; actual: string };
+
+export class ImageStore {
+  constructor(readonly root: string) {}
+
+  /** Where an image with this hash lives (the first two hex digits fan the files out over 256 folders). */
+  pathOf(sha256: string, ext: ImageExt): string {
+    if (!isSha256(sha256)) throw new ServiceError('invalid', 'an image is named by its SHA-256: 64 lowercase hex digits');
+    return path.join(this.root, sha256.slice(0, 2), `${sha256}.${ext}`);
+  }
+
+  /**
+   * Stores bytes durably: written to a temporary file, fsynced, renamed into place, and the
+   * folder fsynced, so a crash leaves either no file or the whole file. An intact file already
+   * holding the same content is kept as it is (one file however often it is stored); one whose
+   * content no longer matches its name is replaced by the good bytes.
+   */
+  put(bytes: Uint8Array, ext: ImageExt): { sha256: string; bytes: number } {
+    if (bytes.length === 0) throw new ServiceError('invalid', 'an empty image (zero bytes) cannot be stored');
+    const sha256 = sha256Of(bytes);
+    const target = this.pathOf(sha256, ext);
+    const dir = path.dirname(target);
+    ensurePrivateDir(this.root);
+    ensurePrivateDir(dir);
+    if (this.intact(target, sha256)) return { sha256, bytes: bytes.length };
+    const temp = path.join(dir, `.${sha256}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    const fd = openPrivateSync(temp, 'wx');
+    try {
+      fs.writeSync(fd, bytes);
+      fs.fsyncSync(fd);
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(temp, { force: true });
+      throw e;
+    }
+    fs.closeSync(fd);
+    fs.renameSync(temp, target);
+    fsyncDir(dir);
+    return { sha256, bytes: bytes.length };
+  }
+
+  /** The bytes of an image, re-hashed: a file whose content no longer matches its name is refused. */
+  read(sha256: string): { bytes: Buffer; ext: ImageExt } {
+    for (const ext of IMAGE_EXTS) {
+      const file = this.pathOf(sha256, ext);
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw e;
+      }
+      if (sha256Of(bytes) !== sha256)
+        throw new ServiceError('conflict', `image ${sha256.slice(0, 12)}… was altered or replaced on disk (its content no longer matches its hash): it is not shown; run \`intake audit verify\``);
+      return { bytes, ext };
+    }
+    throw new ServiceError('not-found', `image ${sha256.slice(0, 12)}… is not in the image store (purged, or the file is missing)`);
+  }
+
+  /** What is on disk for a hash, without throwing: for `audit verify`. */
+  check(sha256: string): FileState {
+    for (const ext of IMAGE_EXTS) {
+      const file = this.pathOf(sha256, ext);
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw e;
+      }
+      const actual = sha256Of(bytes);
+      return actual === sha256 ? { state: 'ok', ext, bytes: bytes.length } : { state: 'altered', ext, actual };
+    }
+    return { state: 'missing' };
+  }
+
+  /** Removes an image's file (either format); true when one was there. */
+  remove(sha256: string): boolean {
+    let removed = false;
+    for (const ext of IMAGE_EXTS) {
+      const file = this.pathOf(sha256, ext);
+      try {
+        fs.unlinkSync(file);
+        removed = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    if (removed) fsyncDir(path.dirname(this.pathOf(sha256, 'webp')));
+    return removed;
+  }
+
+  private intact(file: string, sha256: string): boolean {
+    try {
+      const same = sha256Of(fs.readFileSync(file)) === sha256;
+      if (same) tightenIfPresent(file);
+      return same;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+  }
+}
+
+/** A rename is durable only once its folder's entry is on disk. */
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const stores = new Map<string, ImageStore>();
+
+/** The image store beside a station's database (`<data>/images`). */
+export function imageStoreFor(databasePath: string): ImageStore {
+  if (databasePath === ':memory:') throw new ServiceError('failed', 'images need a data folder: this station runs from a database in memory');
+  const root = path.join(path.dirname(path.resolve(databasePath)), 'images');
+  let s = stores.get(root);
+  if (!s) {
+    s = new ImageStore(root);
+    stores.set(root, s);
+  }
+  return s;
+}
