@@ -36,6 +36,10 @@ export const AUDIT_ACTIONS = [
   'image.store',
   'image.template',
   'image.purge',
+  'signature.decide',
+  'signature.reference',
+  'signature.reviewer',
+  'signature.import',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -41,6 +41,10 @@ export const configSchemas = {
   ballotTraxElectionNumber: z.number().int().min(1).max(32767),
   ballotTraxReasonCodes: referralCodesSchema,
   idleLockMinutes: z.number().int().min(1).max(240),
+  /** The share of first-level signature matches re-reviewed blind by another operator (0.02 = 2%). */
+  'signatures.sampleRate': z.number().min(0).max(1),
+  /** The office requires two reviewers of different parties for a signature rejection, whatever the profile says. */
+  'signatures.bipartisanPair': z.boolean(),
   /** The keyboard-wedge scanner's timing (shared/scanner/wedge.ts): its terminator and its longest gap between keys. */
   keyboardWedge: z
     .object({ terminator: z.enum(['either', 'Enter', 'Tab', 'none']), maxGapMs: z.number().int().min(20).max(500) })
@@ -88,6 +92,7 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   syncRetryBaseSeconds: 1,
   syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
+  'signatures.sampleRate': 0.02,
   keyboardWedge: { terminator: 'either', maxGapMs: 100 },
   'images.capture': 'off',
   'images.timeoutSeconds': 30,

@@ -37,6 +37,13 @@ Cure
   cure resolve --case N --to CURED|NOT_CURED|ACCEPTED|REJECTED --reason TEXT --operator NAME
   cure resolve --seq N --resolution WORD --reason TEXT --operator NAME   (a problem scan)
   cure expire --operator NAME       moves cases past their deadline to NOT_CURED
+Signatures
+  signatures import DIR|FILE [--layout vrsystems|index-csv] [--captured-on YYYY-MM-DD]
+                                   the voters' signatures on file from the state's export (several per
+                                   voter); unknown voters and bad images are listed, the rest imported
+  signatures queue                 envelopes awaiting signature review, per level
+  signatures agreement [--from D] [--to D] [--csv FILE]   the blind sample's agreement per reviewer and day
+  signatures reviewer NAME --allow|--revoke [--party P]   who may review signatures (supervisors always)
 Sync
   sync [--url URL] [--wait SECONDS] [--no-changes]   closed batches to the state API, exactly once, then
                                    the state's changes into the roll (token in INTAKE_SYNC_TOKEN)
@@ -89,6 +96,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import('./commands/backup.js')).restoreCommand,
   operator: async () => (await import('./commands/operator.js')).operatorCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
+  signatures: async () => (await import('./commands/signatures.js')).signaturesCommand,
 };
 
 export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {

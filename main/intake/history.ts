@@ -1,8 +1,9 @@
+import { signatureHistory } from '../signatures/history.js';
 import type { Store } from '../store/store.js';
 
 export interface HistoryEvent {
   at: string;
-  event: 'issued' | 'roll-change' | 'scan' | 'undo' | 'resolution' | 'cure';
+  event: 'issued' | 'roll-change' | 'scan' | 'undo' | 'resolution' | 'cure' | 'signature';
   detail: string;
   verdict?: string;
   seq?: number;
@@ -40,6 +41,7 @@ export function ballotHistory(store: Store, ballotId: string): HistoryEvent[] {
   for (const c of store.cure.casesOf(ballotId))
     for (const step of store.cure.steps(c.caseId))
       events.push({ at: step.at, event: 'cure', by: step.actor, detail: `cure case ${c.caseId} ${step.fromState ?? ''}→${step.toState} (${c.codes.join(', ')}): ${step.reason}` });
+  events.push(...signatureHistory(store, ballotId));
   return events.sort((a, b) => a.at.localeCompare(b.at));
 }
 

@@ -4,6 +4,7 @@
  * (vxsuite resets its database on schema change; we hold weeks of receipts, so we cannot.)
  */
 import { v11Images } from './migrations/v11-images.js';
+import { v12Signatures } from './migrations/v12-signatures.js';
 
 export interface Migration {
   readonly version: number;
@@ -316,4 +317,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'ballot cancellation date', sql: v7 },
   { version: 8, name: 'sync files written, awaiting upload', sql: v8 },
   { version: 11, name: 'envelope images', sql: v11Images },
+  { version: 12, name: 'signatures on file and signature review', sql: v12Signatures },
 ];

@@ -12,6 +12,7 @@ import { ReportStore } from './reports.js';
 import { RollStore } from './roll/queries.js';
 import { RollStaging } from './roll/staging.js';
 import { ScanStore } from './scans.js';
+import { SignatureStore } from './signatures.js';
 import { SyncStore } from './sync.js';
 
 /**
@@ -30,6 +31,7 @@ export class Store {
   readonly feed: FeedStore;
   readonly reports: ReportStore;
   readonly images: ImageTable;
+  readonly signatures: SignatureStore;
 
   private constructor(
     readonly db: Db,
@@ -46,6 +48,7 @@ export class Store {
     this.feed = new FeedStore(db);
     this.reports = new ReportStore(db);
     this.images = new ImageTable(db, this.audit);
+    this.signatures = new SignatureStore(db, this.audit);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {

@@ -5,6 +5,7 @@ import { syncMethods } from './methods/sync.js';
 import { logMethods } from './methods/log.js';
 import { reportMethods } from './methods/reports.js';
 import { imageMethods } from './methods/images.js';
+import { signatureMethods } from './methods/signatures.js';
 import { scannerMethods, batchMethods, intakeMethods, operatorMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -24,6 +25,7 @@ export const contract = {
   ...logMethods,
   ...reportMethods,
   ...imageMethods,
+  ...signatureMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -20,6 +20,8 @@ export const CLI_ONLY_ACTIONS = {
   'sync.pullChanges': 'supervisor',
   /** Scans from serial/HID scanners attached to the command line's own process. */
   'scan.devices': 'clerk',
+  /** Loads the voters' signatures on file from the state's export. */
+  'signatures.import': 'supervisor',
 } as const satisfies Record<string, Role>;
 
 export type ActionName = MethodName | keyof typeof CLI_ONLY_ACTIONS;

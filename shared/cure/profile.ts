@@ -3,6 +3,7 @@ import { CURE_CODES } from '../domain.js';
 import type { CureCode } from '../domain.js';
 import { err, ok } from '../result.js';
 import { ELECTION_TYPES } from './election-type.js';
+import { signatureReviewSchema } from '../signatures/profile-rules.js';
 import type { Result } from '../result.js';
 
 /**
@@ -150,6 +151,8 @@ export const stateProfileSchema = z
     notifyNoLaterThanDaysAfterElection: days.optional(),
     receiptDeadline: receiptDeadlineRuleSchema,
     noticeChannels: z.array(z.enum(NOTICE_CHANNELS)).min(1),
+    /** Signature review (issue 19): bipartisan pairs, reasons, what a voter with no signature on file needs. */
+    signatureReview: signatureReviewSchema.optional(),
     holidays: z.strictObject({
       federal: z.boolean(),
       /** Whether `state` lists the state's own holidays; false means only federal holidays are known. */
@@ -185,6 +188,9 @@ function crossCheck(p: ProfileInput, ctx: z.RefinementCtx): void {
           path: ['cureCodes', code],
           message: 'witness codes do not apply where witnessRequired is false',
         });
+  const noFile = p.signatureReview?.noSignatureOnFileCure;
+  if (noFile && !listed.has(noFile))
+    ctx.addIssue({ code: 'custom', path: ['signatureReview', 'noSignatureOnFileCure'], message: `${noFile} is not listed in cureCodes` });
   if (new Set(p.noticeChannels).size !== p.noticeChannels.length)
     ctx.addIssue({ code: 'custom', path: ['noticeChannels'], message: 'a channel is listed twice' });
   if (p.notifyNoLaterThanDaysAfterElection !== undefined && p.notifyWithinDays === undefined)
