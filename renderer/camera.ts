@@ -14,7 +14,8 @@ export interface CameraChoice {
 export function cameraChoice(): CameraChoice | null {
   try {
     const v = JSON.parse(localStorage.getItem(KEY) ?? 'null') as unknown;
-    if (v && typeof v === 'object' && typeof (v as CameraChoice).deviceId === 'string') return { deviceId: (v as CameraChoice).deviceId, label: String((v as CameraChoice).label ?? '') };
+    if (v && typeof v === 'object' && typeof (v as CameraChoice).deviceId === 'string')
+      return { deviceId: (v as CameraChoice).deviceId, label: String((v as CameraChoice).label ?? '') };
   } catch {
     // an unreadable choice is no choice
   }
@@ -29,9 +30,12 @@ export function saveCameraChoice(c: CameraChoice | null): void {
 /** The browser's refusals, said as the clerk can act on them. */
 export function cameraError(e: unknown): string {
   const name = e instanceof DOMException ? e.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'The camera was not allowed: allow this station to use the camera, then try again.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'The chosen camera is not plugged in: plug it in, or choose another in Settings.';
-  if (name === 'NotReadableError') return 'The camera is busy in another program: close it there and try again.';
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return 'The camera was not allowed: allow this station to use the camera, then try again.';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return 'The chosen camera is not plugged in: plug it in, or choose another in Settings.';
+  if (name === 'NotReadableError')
+    return 'The camera is busy in another program: close it there and try again.';
   if (!navigator.mediaDevices) return 'This window cannot use a camera.';
   return `The camera did not start: ${e instanceof Error ? e.message : String(e)}`;
 }
@@ -45,7 +49,9 @@ export async function listCameras(): Promise<CameraChoice[]> {
     s.getTracks().forEach((t) => t.stop());
     devices = await navigator.mediaDevices.enumerateDevices();
   }
-  return devices.filter((d) => d.kind === 'videoinput').map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
+  return devices
+    .filter((d) => d.kind === 'videoinput')
+    .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
 }
 
 /** Opens the chosen camera at the best resolution it offers up to full HD (enough for a signature). */
@@ -62,7 +68,10 @@ export function closeCamera(stream: MediaStream | null): void {
 }
 
 /** The frame the video element shows now, as JPEG bytes (JPEG: every browser encodes it; the station re-encodes anyway). */
-export async function grabFrame(video: HTMLVideoElement, maxBytes: number): Promise<{ bytes: Uint8Array; width: number; height: number }> {
+export async function grabFrame(
+  video: HTMLVideoElement,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; width: number; height: number }> {
   const width = video.videoWidth;
   const height = video.videoHeight;
   if (!width || !height) throw new Error('The camera shows no picture yet: wait a moment and try again.');

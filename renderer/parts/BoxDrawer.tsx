@@ -28,7 +28,12 @@ export function boxWords(b: Box): string {
 /** Arrow keys move the box, Shift+arrow keys resize it; Ctrl makes the step fine (0.2% instead of 1%). */
 export function keyedBox(b: Box, key: string, shift: boolean, fine: boolean): Box | null {
   const step = fine ? 0.002 : 0.01;
-  const d: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+  const d: Record<string, [number, number]> = {
+    ArrowLeft: [-step, 0],
+    ArrowRight: [step, 0],
+    ArrowUp: [0, -step],
+    ArrowDown: [0, step],
+  };
   const m = d[key];
   if (!m) return null;
   const [dx, dy] = m;
@@ -40,7 +45,19 @@ export function keyedBox(b: Box, key: string, shift: boolean, fine: boolean): Bo
  * Draw a box on a picture with the mouse (press, drag, release), or move and size it with the
  * keyboard once it has the focus. The picture keeps its proportions; the box is drawn over it.
  */
-export function BoxDrawer({ src, alt, box, onChange, label }: { src: string; alt: string; box: Box; onChange: (b: Box) => void; label: string }) {
+export function BoxDrawer({
+  src,
+  alt,
+  box,
+  onChange,
+  label,
+}: {
+  src: string;
+  alt: string;
+  box: Box;
+  onChange: (b: Box) => void;
+  label: string;
+}) {
   const area = useRef<HTMLDivElement>(null);
   const [start, setStart] = useState<{ x: number; y: number } | null>(null);
 
@@ -60,7 +77,14 @@ export function BoxDrawer({ src, alt, box, onChange, label }: { src: string; alt
   const move = (e: PointerEvent<HTMLDivElement>) => {
     if (!start) return;
     const p = at(e);
-    onChange(fitBox({ x: Math.min(start.x, p.x), y: Math.min(start.y, p.y), w: Math.abs(p.x - start.x), h: Math.abs(p.y - start.y) }));
+    onChange(
+      fitBox({
+        x: Math.min(start.x, p.x),
+        y: Math.min(start.y, p.y),
+        w: Math.abs(p.x - start.x),
+        h: Math.abs(p.y - start.y),
+      }),
+    );
   };
   const up = (e: PointerEvent<HTMLDivElement>) => {
     if (!start) return;
@@ -77,7 +101,14 @@ export function BoxDrawer({ src, alt, box, onChange, label }: { src: string; alt
 
   return (
     <div className="box-drawer">
-      <div ref={area} className="box-area" onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={() => setStart(null)}>
+      <div
+        ref={area}
+        className="box-area"
+        onPointerDown={down}
+        onPointerMove={move}
+        onPointerUp={up}
+        onPointerCancel={() => setStart(null)}
+      >
         <img src={src} alt={alt} draggable={false} />
         <div
           className="box"

@@ -1,6 +1,14 @@
 import '../../images.css';
 import { useEffect, useRef, useState } from 'react';
-import { cameraChoice, cameraError, closeCamera, listCameras, openCamera, saveCameraChoice, type CameraChoice } from '../../camera.js';
+import {
+  cameraChoice,
+  cameraError,
+  closeCamera,
+  listCameras,
+  openCamera,
+  saveCameraChoice,
+  type CameraChoice,
+} from '../../camera.js';
 import { Done, Problem } from '../Notes.js';
 
 /**
@@ -22,7 +30,8 @@ export function CameraSection() {
       const list = await listCameras();
       setFound(list);
       if (!picked && list[0]) setPicked(list[0].deviceId);
-      if (list.length === 0) setError('No camera found on this computer: plug the document camera in, then find cameras again.');
+      if (list.length === 0)
+        setError('No camera found on this computer: plug the document camera in, then find cameras again.');
     } catch (e) {
       setError(cameraError(e));
     }
@@ -54,7 +63,11 @@ export function CameraSection() {
     const choice = found?.find((c) => c.deviceId === picked) ?? (saved?.deviceId === picked ? saved : null);
     saveCameraChoice(choice);
     setSaved(choice);
-    setOk(choice ? `Saved: the Scan screen uses “${choice.label}” (Alt+C captures an envelope’s back).` : 'Saved: no camera on this computer.');
+    setOk(
+      choice
+        ? `Saved: the Scan screen uses “${choice.label}” (Alt+C captures an envelope’s back).`
+        : 'Saved: no camera on this computer.',
+    );
   };
 
   return (
@@ -92,7 +105,16 @@ export function CameraSection() {
           </button>
         )}
       </div>
-      {live && <video ref={video} className="camera-preview" autoPlay muted playsInline aria-label="What the chosen camera sees" />}
+      {live && (
+        <video
+          ref={video}
+          className="camera-preview"
+          autoPlay
+          muted
+          playsInline
+          aria-label="What the chosen camera sees"
+        />
+      )}
       <div className="save-row">
         <button type="button" className="primary" disabled={!found && !saved} onClick={save}>
           Save camera
