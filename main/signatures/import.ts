@@ -125,7 +125,8 @@ function validDay(s: string): boolean {
 function readIndex(file: string): Entry[] {
   let rows: string[][];
   try {
-    rows = parseCsv(fs.readFileSync(file), { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+    const parsed: unknown = parseCsv(fs.readFileSync(file), { bom: true, skip_empty_lines: true, relax_column_count: true });
+    rows = parsed as string[][];
   } catch (e) {
     throw new ServiceError('invalid', `${path.basename(file)} is not a readable CSV index: ${(e as Error).message}`);
   }

@@ -98,7 +98,7 @@ export class SignatureStore {
     return this.db
       .prepare<[string, string, string, string, number], SignatureItemRow>(
         `SELECT * FROM signature_items i INDEXED BY signature_items_open
-         WHERE i.stage = ? AND (i.held_by IS NULL OR i.held_by = ? OR i.held_until < ?)
+         WHERE i.stage = ? AND i.stage <> 'done' AND (i.held_by IS NULL OR i.held_by = ? OR i.held_until < ?)
            AND NOT EXISTS (SELECT 1 FROM signature_reviews r WHERE r.scan_seq = i.scan_seq AND r.operator = ?)
          ORDER BY i.scan_seq LIMIT ?`,
       )
@@ -189,7 +189,7 @@ export class SignatureStore {
       at,
     );
     // Envelopes that waited with nothing on file can now be compared.
-    this.db.prepare("UPDATE signature_items SET stage = 'tier1', round = round + 1, updated_at = ? WHERE stage = 'no-reference' AND voter_id = ?").run(at, ref.voterId);
+    this.db.prepare("UPDATE signature_items SET stage = 'tier1', round = round + 1, held_by = NULL, held_until = NULL, updated_at = ? WHERE stage = 'no-reference' AND voter_id = ?").run(at, ref.voterId);
     return true;
   }
 

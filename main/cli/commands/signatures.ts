@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { setSignatureReviewer, signatureAgreement, signatureQueueCounts } from '../../actions/signature-audit.js';
 import { neutraliseCell } from '../../csv/safe.js';
-import { importSignatures, type SignatureLayout } from '../../signatures/import.js';
+import { importSignatures } from '../../signatures/import.js';
 import { writeFileAtomic } from '../../sync/files.js';
 import { cliActor } from '../actor.js';
 import { parse, printJson, UsageError, withStation, type Io } from '../context.js';
@@ -36,7 +36,7 @@ export async function signaturesCommand(io: Io, args: string[]): Promise<number>
       if (layout !== undefined && layout !== 'vrsystems' && layout !== 'index-csv') throw new UsageError(`--layout must be vrsystems or index-csv\n${USAGE}`);
       return withStation(io, values, async (station) => {
         const actor = await cliActor(io, station, 'signatures.import', values.operator);
-        printJson(io, await importSignatures(station, actor, { path: target, layout: layout as SignatureLayout | undefined, capturedOn: values['captured-on'] }));
+        printJson(io, await importSignatures(station, actor, { path: target, layout, capturedOn: values['captured-on'] }));
         return 0;
       });
     }
