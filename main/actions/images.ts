@@ -2,10 +2,11 @@ import type { ImageDto } from '../../shared/api/methods/images.js';
 import { ServiceError } from '../../shared/errors.js';
 import type { SignatureRect } from '../../shared/images/template.js';
 import { imageStoreFor } from '../images/image-store.js';
-import { processEnvelope } from '../images/process.js';
+import { processEnvelope, type EncodedImage } from '../images/process.js';
 import { captureSane } from '../images/sane.js';
 import { purgeImages, type PurgeReport } from '../images/purge.js';
 import { latestPurgeDay } from '../images/retention.js';
+import { sorterPass, type SorterReport } from '../images/sorter.js';
 import type { ImageSource, ImageTemplate } from '../store/images.js';
 import type { Store } from '../store/store.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
@@ -24,39 +25,60 @@ export function currentTemplate(store: Store): { design: string | null; rect: Si
   return t ? { design: t.design, rect: t.rect } : { design: named ?? null, rect: null };
 }
 
+export interface PreparedImage {
+  design: string | null;
+  parts: { kind: 'envelope' | 'signature'; img: EncodedImage; sha256: string; bytes: number }[];
+}
+
+/** Validates, processes and stores a picture's files (no row yet): the slow half, run concurrently by the sorter. */
+export async function prepareEnvelopeImage(store: Store, bytes: Uint8Array): Promise<PreparedImage> {
+  const { design, rect } = currentTemplate(store);
+  const processed = await processEnvelope(bytes, rect);
+  const files = imageStoreFor(store.path);
+  const wanted = [
+    { kind: 'envelope' as const, img: processed.envelope },
+    ...(processed.signature ? [{ kind: 'signature' as const, img: processed.signature }] : []),
+  ];
+  const parts = await Promise.all(wanted.map(async (p) => ({ ...p, ...(await files.put(p.img.bytes, p.img.ext)) })));
+  return { design: rect ? design : null, parts };
+}
+
+/** Links prepared files to a scan, hashes into the audit log; must run inside a write transaction. */
+export function linkPreparedWithin(store: Store, p: PreparedImage, scan: { seq: number; ballotId: string | null }, source: ImageSource, by: string, at: string): ImageDto[] {
+  return p.parts.map((part) => ({
+    ...store.images.linkWithin({
+      scanSeq: scan.seq,
+      ballotId: scan.ballotId,
+      kind: part.kind,
+      sha256: part.sha256,
+      bytes: part.bytes,
+      width: part.img.width,
+      height: part.img.height,
+      format: part.img.format,
+      source,
+      design: p.design,
+      capturedAt: at,
+      capturedBy: by,
+    }).record,
+    purgedAt: null,
+  }));
+}
+
+/** A purge running between the put and the link may have removed a file these rows now use: put again (a no-op when intact). */
+export async function reassertFiles(store: Store, p: PreparedImage): Promise<void> {
+  const files = imageStoreFor(store.path);
+  for (const part of p.parts) await files.put(part.img.bytes, part.img.ext);
+}
+
 /** Processes, stores and links one envelope picture to a scan (the one path every source takes). */
 export async function storeEnvelopeImage(ctx: ActionContext, by: string, seq: number, bytes: Uint8Array, source: ImageSource): Promise<ImageDto[]> {
   const scan = ctx.store.scans.get(seq);
   if (!scan) throw new ServiceError('not-found', `no scan ${seq}: an image is linked to a recorded scan`);
-  const { design, rect } = currentTemplate(ctx.store);
-  const processed = await processEnvelope(bytes, rect);
-  const files = imageStoreFor(ctx.store.path);
-  const parts = [
-    { kind: 'envelope' as const, img: processed.envelope },
-    ...(processed.signature ? [{ kind: 'signature' as const, img: processed.signature }] : []),
-  ].map((p) => ({ ...p, stored: files.put(p.img.bytes, p.img.ext) }));
+  const prepared = await prepareEnvelopeImage(ctx.store, bytes);
   const at = ctx.clock().toISOString();
-  const records = ctx.store.write(() =>
-    parts.map((p) =>
-      ctx.store.images.linkWithin({
-        scanSeq: seq,
-        ballotId: scan.ballotId,
-        kind: p.kind,
-        sha256: p.stored.sha256,
-        bytes: p.stored.bytes,
-        width: p.img.width,
-        height: p.img.height,
-        format: p.img.format,
-        source,
-        design: rect ? design : null,
-        capturedAt: at,
-        capturedBy: by,
-      }).record,
-    ),
-  );
-  // A purge running between the put and the link may have removed a file these rows now use: put again (a no-op when intact).
-  for (const p of parts) files.put(p.img.bytes, p.img.ext);
-  return records.map((r) => ({ ...r, purgedAt: null }));
+  const records = ctx.store.write(() => linkPreparedWithin(ctx.store, prepared, scan, source, by, at));
+  await reassertFiles(ctx.store, prepared);
+  return records;
 }
 
 /** Captures from the station's SANE scanner for a scan. */
@@ -113,7 +135,7 @@ export async function saveTemplate(
   let sample = input.sampleSha256 ?? ctx.store.images.template(input.design)?.sampleSha256 ?? null;
   if (input.sampleBase64) {
     const processed = await processEnvelope(Buffer.from(input.sampleBase64, 'base64'), null);
-    sample = imageStoreFor(ctx.store.path).put(processed.envelope.bytes, processed.envelope.ext).sha256;
+    sample = (await imageStoreFor(ctx.store.path).put(processed.envelope.bytes, processed.envelope.ext)).sha256;
   } else if (input.sampleSha256) {
     imageStoreFor(ctx.store.path).read(input.sampleSha256); // must exist and be intact
   }
@@ -134,4 +156,12 @@ export function purgeImagesAction(ctx: ActionContext, actor: Actor | null, befor
   const limit = latestPurgeDay(ctx.store, ctx.clock());
   if (limit && before > limit.day) throw new ServiceError('conflict', `${limit.why}: the latest day you may purge before is ${limit.day}`);
   return purgeImages(ctx.store, before, who.name, ctx.clock().toISOString());
+}
+
+/** One pass over the sorter folder now (the station also watches it). */
+export async function sorterImport(ctx: ActionContext, actor: Actor | null, folder?: string): Promise<SorterReport> {
+  const who = authorize(actor, 'images.sorterImport');
+  const dir = folder ?? ctx.store.config.get('images.sorterFolder');
+  if (!dir) throw new ServiceError('failed', 'no sorter folder is set: set images.sorterFolder');
+  return sorterPass(ctx, dir, who.name);
 }

@@ -4,12 +4,16 @@ import { voterName, type ScanOutcome } from '../intake/intake.js';
 import { outcomeJson } from '../intake/outcome-json.js';
 import type { ScanRecord } from '../store/scans.js';
 import { afterBatchClose } from './batches.js';
+import type { ImageDto } from '../../shared/api/methods/images.js';
+import { captureAfterScan } from '../images/auto-capture.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 
 export interface ScanResult {
   outcome: ScanOutcomeDto;
   /** The backup of a batch this scan filled and closed (null when it closed none). */
   backup: Promise<BackupResult | null> | null;
+  /** The envelope image captured after an accepted scan (setting images.capture), null when none is taken. */
+  image: Promise<ImageDto[] | null> | null;
 }
 
 /**
@@ -19,7 +23,7 @@ export interface ScanResult {
 export function scanRecorded(ctx: ActionContext, recorded: ScanOutcome): ScanResult {
   const outcome = outcomeJson(recorded);
   ctx.emit('verdict', outcome);
-  return { outcome, backup: recorded.closedBatch ? afterBatchClose(ctx, recorded.closedBatch) : null };
+  return { outcome, backup: recorded.closedBatch ? afterBatchClose(ctx, recorded.closedBatch) : null, image: captureAfterScan(ctx, recorded) };
 }
 
 /** One envelope: recorded durably under the authenticated operator, then announced. */

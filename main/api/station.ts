@@ -16,6 +16,7 @@ import { recordScanFault } from '../store/scan-faults.js';
 import type { Session } from './router.js';
 import { oplog } from '../oplog/index.js';
 import { withScannerLog } from '../oplog/hooks.js';
+import { captureAfterScan } from '../images/auto-capture.js';
 
 /**
  * Everything the API serves from: the store, the intake pipeline, operators, and the event
@@ -108,6 +109,7 @@ export class Station implements ActionContext {
       onOutcome: (o) => {
         this.emit('verdict', outcomeJson(o));
         if (o.closedBatch) this.afterBatchClose(o.closedBatch);
+        void captureAfterScan(this, o);
       },
       onStatus: withScannerLog(this.store, (st) => {
         this.statuses.set(st.scannerId, st);

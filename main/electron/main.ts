@@ -1,6 +1,7 @@
 // The Electron shell: thin on purpose. It opens the station's services (the same ones the CLI
 // and `intake serve` use), one hardened window, and the IPC transport to the one router.
 import { app, BrowserWindow, ipcMain, Menu, protocol, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { startSorterWatch } from '../images/sorter-watch.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +83,7 @@ if (!app.requestSingleInstanceLock()) {
     const station = new Station(store);
     const router = new Router(station, buildHandlers());
     station.startScanners(store.config.get('scanners') ?? []);
+    startSorterWatch(station); // envelope images from a sorter's folder (images.sorterFolder), for the app's lifetime
     oplog.event(store, 'station.started', 'success', 'the station app started');
 
     const win = new BrowserWindow(windowOptions(path.join(here, 'preload.cjs')));

@@ -1,8 +1,9 @@
 import { hash } from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ServiceError } from '../../shared/errors.js';
-import { ensurePrivateDir, openPrivateSync, tightenIfPresent } from '../store/private-file.js';
+import { ensurePrivateDir, openPrivate, tightenIfPresent } from '../store/private-file.js';
 
 /**
  * Envelope and signature images, content-addressed by SHA-256 in the data folder:
@@ -40,27 +41,28 @@ export class ImageStore {
    * holding the same content is kept as it is (one file however often it is stored); one whose
    * content no longer matches its name is replaced by the good bytes.
    */
-  put(bytes: Uint8Array, ext: ImageExt): { sha256: string; bytes: number } {
+  async put(bytes: Uint8Array, ext: ImageExt): Promise<{ sha256: string; bytes: number }> {
     if (bytes.length === 0) throw new ServiceError('invalid', 'an empty image (zero bytes) cannot be stored');
     const sha256 = sha256Of(bytes);
     const target = this.pathOf(sha256, ext);
     const dir = path.dirname(target);
     ensurePrivateDir(this.root);
     ensurePrivateDir(dir);
-    if (this.intact(target, sha256)) return { sha256, bytes: bytes.length };
+    if (await this.intact(target, sha256)) return { sha256, bytes: bytes.length };
+    // Asynchronous on purpose: several images in flight let the file system group their fsyncs.
     const temp = path.join(dir, `.${sha256}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    const fd = openPrivateSync(temp, 'wx');
+    const handle = await openPrivate(temp, 'wx');
     try {
-      fs.writeSync(fd, bytes);
-      fs.fsyncSync(fd);
+      await handle.writeFile(bytes);
+      await handle.sync();
     } catch (e) {
-      fs.closeSync(fd);
-      fs.rmSync(temp, { force: true });
+      await handle.close();
+      await fsp.rm(temp, { force: true });
       throw e;
     }
-    fs.closeSync(fd);
-    fs.renameSync(temp, target);
-    fsyncDir(dir);
+    await handle.close();
+    await fsp.rename(temp, target);
+    await fsyncDir(dir);
     return { sha256, bytes: bytes.length };
   }
 
@@ -111,13 +113,12 @@ export class ImageStore {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
     }
-    if (removed) fsyncDir(path.dirname(this.pathOf(sha256, 'webp')));
     return removed;
   }
 
-  private intact(file: string, sha256: string): boolean {
+  private async intact(file: string, sha256: string): Promise<boolean> {
     try {
-      const same = sha256Of(fs.readFileSync(file)) === sha256;
+      const same = sha256Of(await fsp.readFile(file)) === sha256;
       if (same) tightenIfPresent(file);
       return same;
     } catch (e) {
@@ -128,12 +129,12 @@ export class ImageStore {
 }
 
 /** A rename is durable only once its folder's entry is on disk. */
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r');
   try {
-    fs.fsyncSync(fd);
+    await handle.sync();
   } finally {
-    fs.closeSync(fd);
+    await handle.close();
   }
 }
 

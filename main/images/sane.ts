@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ServiceError } from '../../shared/errors.js';
+import { escapeRaw } from '../store/scan-faults.js';
 import { MAX_INPUT_BYTES } from './process.js';
 
 /**
@@ -51,9 +52,12 @@ export async function captureSane(o: SaneOptions): Promise<Buffer> {
 /** What went wrong, for a clerk: scanimage's own last line, when it gives one, after ours. */
 function plainSaneError(device: string, err: NodeJS.ErrnoException & { killed?: boolean }, stderr: string, timeout: number): string {
   if (err.code === 'ENOENT') return 'the scanner program (scanimage, from sane-utils) is not installed on this station';
-  if (err.killed) return `the scanner ${device} did not finish within ${Math.round(timeout / 1000)} seconds`;
+  if (err.killed) {
+    const s = Math.round(timeout / 1000);
+    return `the scanner ${device} did not finish within ${s} ${s === 1 ? 'second' : 'seconds'}`;
+  }
   if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return `the scanner ${device} sent more than ${MAX_INPUT_BYTES / 1024 / 1024} MB: lower its resolution`;
-  const last = stderr.trim().split('\n').at(-1)?.replace(/^scanimage: /, '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200) ?? '';
+  const last = escapeRaw(stderr.trim().split('\n').at(-1)?.replace(/^scanimage: /, '') ?? '');
   if (/open of device .* failed|Invalid argument|no SANE devices/i.test(last)) return `the scanner ${device} is not connected or not found (${last})`;
   return `the scanner ${device} failed${last ? ` (${last})` : ''}`;
 }

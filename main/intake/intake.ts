@@ -212,7 +212,7 @@ export class Intake {
   }
 }
 
-function decodedKey(d: DecodedScan): string {
+export function decodedKey(d: DecodedScan): string {
   return d.kind === 'imb' ? `${d.mailerId}-${d.serial}` : d.id;
 }
 

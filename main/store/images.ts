@@ -111,6 +111,18 @@ export class ImageTable {
     for (const id of ids) stmt.run(at, by, id);
   }
 
+  /** The scan a picture of this ballot's envelope belongs to: its receipt, else its latest scan. */
+  scanOfBallot(ballotId: string): number | null {
+    return (
+      this.db
+        .prepare<[string, string], number>(
+          'SELECT seq FROM scans WHERE ballot_id = ? ORDER BY seq = (SELECT scan_seq FROM receipts WHERE ballot_id = ?) DESC, seq DESC LIMIT 1',
+        )
+        .pluck()
+        .get(ballotId, ballotId) ?? null
+    );
+  }
+
   // --- templates -------------------------------------------------------------------------
 
   templates(): ImageTemplate[] {

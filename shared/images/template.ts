@@ -17,7 +17,13 @@ export const signatureRectSchema = z
   .refine((r) => r.x + r.w <= 1.000001 && r.y + r.h <= 1.000001, { message: 'the signature box must lie inside the envelope (x + w and y + h at most 1)' });
 export type SignatureRect = z.infer<typeof signatureRectSchema>;
 
-export const designNameSchema = z.string().trim().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/, 'a design name has no control characters');
+export const designNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  // eslint-disable-next-line no-control-regex -- a design name is shown on screens and in the terminal: no control characters
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'a design name has no control characters');
 
 /** Pixels of a rectangle in an image of this size: at least one pixel, never outside the image. */
 export function rectPixels(r: SignatureRect, width: number, height: number): { left: number; top: number; width: number; height: number } {

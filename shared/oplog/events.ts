@@ -23,6 +23,10 @@ export const OPLOG_EVENTS = {
   'notice.sent': 'a cure notice e-mail was sent',
   'notice.failed': 'a cure notice e-mail could not be sent (retried or given up)',
   'auth.lockout': 'an operator was locked out after wrong PINs',
+  'image.captured': 'an envelope image was captured from the scanner and linked to its scan',
+  'image.capture_failed': 'the envelope scanner failed or is missing: the receipt stands, the image was not taken',
+  'image.sorter_pass': 'a pass over the sorter folder: images imported, waiting, refused',
+  'image.purged': 'envelope images older than the retention cut-off were removed',
 } as const;
 
 export type OplogEventId = keyof typeof OPLOG_EVENTS;

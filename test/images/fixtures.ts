@@ -50,3 +50,10 @@ export function acceptedScans(store: Store, n: number, operator = 'clerk1'): { s
     return { seq: o.seq, ballotId: r.ballotId };
   });
 }
+
+/** The one element a test set up (fails loudly rather than asserting non-null). */
+export function first<T>(xs: readonly T[]): T {
+  const x = xs[0];
+  if (x === undefined) throw new Error('the fixture produced nothing');
+  return x;
+}

@@ -7,7 +7,7 @@ import { processEnvelope } from '../../main/images/process.js';
 import { Store } from '../../main/store/store.js';
 import { apiFor } from '../helpers/api.js';
 import { tempDir } from '../helpers/station.js';
-import { acceptedScans, envelopeJpeg, hugePng } from './fixtures.js';
+import { acceptedScans, envelopeJpeg, hugePng, first } from './fixtures.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -25,13 +25,13 @@ afterEach(() => {
 const modeOf = (p: string) => fs.statSync(p).mode & 0o777;
 
 describe('image store', () => {
-  it('stores by hash, once; files 0600 and folders 0700 even under umask 000', () => {
+  it('stores by hash, once; files 0600 and folders 0700 even under umask 000', async () => {
     const old = process.umask(0);
     try {
       const s = new ImageStore(path.join(dir, 'images'));
       const bytes = Buffer.from('not really an image, but bytes are bytes');
-      const a = s.put(bytes, 'webp');
-      const b = s.put(bytes, 'webp');
+      const a = await s.put(bytes, 'webp');
+      const b = await s.put(bytes, 'webp');
       expect(a).toEqual(b);
       expect(a.sha256).toBe(sha256Of(bytes));
       const file = s.pathOf(a.sha256, 'webp');
@@ -46,23 +46,23 @@ describe('image store', () => {
     }
   });
 
-  it('refuses to read a file altered on disk, and names it missing once removed', () => {
+  it('refuses to read a file altered on disk, and names it missing once removed', async () => {
     const s = new ImageStore(path.join(dir, 'images'));
-    const { sha256 } = s.put(Buffer.from('original'), 'webp');
+    const { sha256 } = await s.put(Buffer.from('original'), 'webp');
     fs.writeFileSync(s.pathOf(sha256, 'webp'), 'tampered');
     expect(() => s.read(sha256)).toThrow(/altered or replaced/);
     expect(s.check(sha256).state).toBe('altered');
     // Putting the true bytes again repairs it.
-    s.put(Buffer.from('original'), 'webp');
+    await s.put(Buffer.from('original'), 'webp');
     expect(s.check(sha256).state).toBe('ok');
     expect(s.remove(sha256)).toBe(true);
     expect(s.check(sha256).state).toBe('missing');
     expect(() => s.read(sha256)).toThrow(/not in the image store/);
   });
 
-  it('refuses zero bytes and a name that is not a hash (no path escapes)', () => {
+  it('refuses zero bytes and a name that is not a hash (no path escapes)', async () => {
     const s = new ImageStore(path.join(dir, 'images'));
-    expect(() => s.put(Buffer.alloc(0), 'webp')).toThrow(/empty/);
+    await expect(s.put(Buffer.alloc(0), 'webp')).rejects.toThrow(/empty/);
     expect(() => s.read('../../etc/passwd')).toThrow(/SHA-256/);
   });
 });
@@ -105,32 +105,32 @@ describe('processing', () => {
 
 describe('images API', () => {
   it('attaches a camera picture to a scan: stored, linked, audited, readable, listed', async () => {
-    const [scan] = acceptedScans(store, 1);
+    const scan = first(acceptedScans(store, 1));
     const api = apiFor(store);
     const sup = api.as('sup', 'supervisor');
     const clerk = api.as('clerk1');
     expect((await api.call(sup, 'images.templates.save', { design: 'county-2026', rect: { x: 0.5, y: 0.6, w: 0.5, h: 0.4 } })).ok).toBe(true);
     const jpeg = await envelopeJpeg(4);
-    const r = await api.call(clerk, 'images.attach', { seq: scan!.seq, dataBase64: jpeg.toString('base64') });
+    const r = await api.call(clerk, 'images.attach', { seq: scan.seq, dataBase64: jpeg.toString('base64') });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.images.map((i) => i.kind)).toEqual(['envelope', 'signature']);
-    expect(r.value.images[1]).toMatchObject({ scanSeq: scan!.seq, ballotId: scan!.ballotId, source: 'camera', design: 'county-2026', capturedBy: 'clerk1', purgedAt: null });
-    const listed = await api.call(clerk, 'images.forScan', { seq: scan!.seq });
+    expect(r.value.images[1]).toMatchObject({ scanSeq: scan.seq, ballotId: scan.ballotId, source: 'camera', design: 'county-2026', capturedBy: 'clerk1', purgedAt: null });
+    const listed = await api.call(clerk, 'images.forScan', { seq: scan.seq });
     expect(listed.ok && listed.value.images.length).toBe(2);
-    const read = await api.call(clerk, 'images.read', { sha256: r.value.images[1]!.sha256 });
+    const read = await api.call(clerk, 'images.read', { sha256: first(r.value.images.slice(1)).sha256 });
     if (!read.ok) throw new Error(read.error.message);
     expect(read.value.mediaType).toBe('image/webp');
-    expect(sha256Of(Buffer.from(read.value.dataBase64, 'base64'))).toBe(r.value.images[1]!.sha256);
+    expect(sha256Of(Buffer.from(read.value.dataBase64, 'base64'))).toBe(first(r.value.images.slice(1)).sha256);
     const entries = store.db.prepare<[], { entity_id: string; after: string }>("SELECT entity_id, after FROM audit_log WHERE action = 'image.store'").all();
     expect(entries.map((e) => (JSON.parse(e.after) as { sha256: string }).sha256)).toEqual(r.value.images.map((i) => i.sha256));
   });
 
   it('the same picture attached 40 times at once: one file and one row per kind', async () => {
-    const [scan] = acceptedScans(store, 1);
+    const scan = first(acceptedScans(store, 1));
     const api = apiFor(store);
     const clerk = api.as('clerk1');
     const data = (await envelopeJpeg(5)).toString('base64');
-    const results = await Promise.all(Array.from({ length: 40 }, () => api.call(clerk, 'images.attach', { seq: scan!.seq, dataBase64: data })));
+    const results = await Promise.all(Array.from({ length: 40 }, () => api.call(clerk, 'images.attach', { seq: scan.seq, dataBase64: data })));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(store.db.prepare('SELECT count(*) AS n FROM envelope_images').get()).toEqual({ n: 1 });
     expect(store.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'image.store'").get()).toEqual({ n: 1 });
@@ -139,12 +139,13 @@ describe('images API', () => {
   });
 
   it('refuses bad pictures with the reason and records nothing; a clerk cannot save a template or purge', async () => {
-    const [scan] = acceptedScans(store, 1);
+    const scan = first(acceptedScans(store, 1));
     const api = apiFor(store);
     const clerk = api.as('clerk1');
-    const bad = await api.call(clerk, 'images.attach', { seq: scan!.seq, dataBase64: Buffer.from('hello').toString('base64') });
-    expect(bad.ok || bad.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/not an image/) });
-    const big = await api.call(clerk, 'images.attach', { seq: scan!.seq, dataBase64: 'A'.repeat(1_000_000) });
+    const bad = await api.call(clerk, 'images.attach', { seq: scan.seq, dataBase64: Buffer.from('hello').toString('base64') });
+    expect(bad.ok || bad.error.code).toBe('invalid-input');
+    expect(bad.ok || bad.error.message).toMatch(/not an image/);
+    const big = await api.call(clerk, 'images.attach', { seq: scan.seq, dataBase64: 'A'.repeat(1_000_000) });
     expect(big.ok || big.error.message).toMatch(/too large to send/);
     const noScan = await api.call(clerk, 'images.attach', { seq: 999, dataBase64: (await envelopeJpeg(6)).toString('base64') });
     expect(noScan.ok || noScan.error.code).toBe('not-found');

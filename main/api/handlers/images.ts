@@ -1,5 +1,5 @@
 import type { imageMethods } from '../../../shared/api/methods/images.js';
-import { attachImage, captureImage, imagesForScan, listTemplates, pendingImages, purgeImagesAction, readImage, saveTemplate } from '../../actions/images.js';
+import { attachImage, captureImage, imagesForScan, listTemplates, pendingImages, purgeImagesAction, readImage, saveTemplate, sorterImport } from '../../actions/images.js';
 import type { HandlersFor } from '../router.js';
 import { sessionActor as actor } from './actor.js';
 
@@ -12,5 +12,6 @@ export const imageHandlers: HandlersFor<typeof imageMethods> = {
   'images.templates.list': (station, session) => listTemplates(station, actor(session)),
   'images.templates.save': (station, session, input) => saveTemplate(station, actor(session), input),
   'images.pending': (station, session, input) => pendingImages(station, actor(session), input.limit),
+  'images.sorterImport': (station, session) => sorterImport(station, actor(session)),
   'images.purge': (station, session, input) => purgeImagesAction(station, actor(session), input.before),
 };

@@ -36,6 +36,7 @@ export async function scanCommand(io: Io, args: string[]): Promise<number> {
       const r = submitScan(station, actor, { raw: line, scanner, keyed: values.keyed ?? false });
       printJson(io, r.outcome);
       await r.backup; // a filled batch is backed up before the next envelope
+      await r.image; // and its envelope image taken (setting images.capture), a failure reported as a scan fault
     }
     return 0;
   });
@@ -75,6 +76,7 @@ async function scanFromDevices(io: Io, station: CliStation, actor: Actor, config
       const r = scanRecorded(station, o);
       printJson(io, r.outcome);
       await r.backup;
+      await r.image;
     },
     onStatus: withScannerLog(station.store, (s) => printJson({ ...io, stdout: io.stderr }, { scanner: s.scannerId, state: s.state, ...(s.reason ? { reason: s.reason } : {}), at: s.at })),
     onError: (e) => {

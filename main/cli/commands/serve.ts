@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { startSorterWatch } from '../../images/sorter-watch.js';
 import { fileURLToPath } from 'node:url';
 import { buildHandlers } from '../../api/handlers/index.js';
 import { Router } from '../../api/router.js';
@@ -35,6 +36,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
     return r.value;
   });
   station.startScanners([...(store.config.get('scanners') ?? []), ...extra]);
+  const sorter = startSorterWatch(station); // envelope images from a sorter's folder (images.sorterFolder)
   const server = await serve(router, { port, rendererDir: io.env['INTAKE_RENDERER_DIR'] ?? RENDERER_DIR });
   // Listening before the URL is printed: whoever reads it may stop the station at once.
   const stopped = new Promise<void>((resolve) => {
@@ -47,6 +49,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   io.stderr.write(`Ballot Intake Station is serving on 127.0.0.1 only. Open:\n  ${server.url}\n(Ctrl-C to stop)\n`);
   await stopped;
   await server.close();
+  sorter?.stop();
   await station.stopScanners();
   oplog.event(store, 'station.stopped', 'success', 'intake serve stopped');
   store.close();

@@ -87,6 +87,13 @@ export const imageMethods = {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     output: z.object({ count: z.number(), items: z.array(pendingSchema) }),
   }),
+  /** One pass over the sorter folder now (the station also watches it). */
+  'images.sorterImport': method({
+    role: 'clerk',
+    writes: true,
+    input: empty,
+    output: z.object({ imported: z.number(), pending: z.number(), refused: z.array(z.object({ line: z.number(), file: z.string(), reason: z.string() })) }),
+  }),
   /** Removes image files captured before a day (retention), keeps the rows marked purged, and audits the purge. */
   'images.purge': method({
     role: 'supervisor',
