@@ -102,7 +102,7 @@ async function importChunk(ctx: ActionContext, who: Actor, dir: string, chunk: E
     try {
       const { signature } = await processEnvelope(bytes, WHOLE);
       if (!signature) throw new ServiceError('failed', 'no signature image came out');
-      ready.push({ entry, voterId, sha256: files.put(signature.bytes, signature.ext).sha256, capturedOn: entry.capturedOn });
+      ready.push({ entry, voterId, sha256: (await files.put(signature.bytes, signature.ext)).sha256, capturedOn: entry.capturedOn });
     } catch (e) {
       refuse((e as Error).message);
     }
