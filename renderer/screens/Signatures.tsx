@@ -4,22 +4,26 @@ import type { Output } from '../../shared/api/contract.js';
 import type { SignatureDecision } from '../../shared/api/methods/signatures.js';
 import type { Role } from '../../shared/domain.js';
 import { api } from '../api.js';
-import { preload } from '../images.js';
+import { preload, readyUrl } from '../images.js';
 import { Done, Problem } from '../parts/Notes.js';
 import { AgreementReport } from '../parts/signatures/AgreementReport.js';
-import { SignaturePair } from '../parts/signatures/SignaturePair.js';
+import { pairOfFollowing, pairOfItem, SignaturePair } from '../parts/signatures/SignaturePair.js';
 import { DECISION_WORDS, EARLIER_LEVEL_WORDS, LEVEL_WORDS } from '../parts/signatures/words.js';
 import { useAction, useQuery } from '../useApi.js';
 import { localDateTime } from '../words.js';
 
 type Next = Output<'signatures.next'>;
 type Item = NonNullable<Next['item']>;
+type Following = NonNullable<Next['following']>;
 type Counts = Output<'signatures.queueCounts'>;
 
 /** Marks for the time from a decision to the next pair on screen (read by the e2e test and its report). */
 export const MARK_DECIDED = 'signature-decided';
 export const MARK_SHOWN = 'signature-shown';
 export const MEASURE_NEXT = 'signature-next';
+/** …and to the next envelope's details (ballot, dates, earlier decisions): when the keys decide again. */
+const MARK_DECIDED_READY = 'signature-decided-ready';
+export const MEASURE_READY = 'signature-ready';
 
 const shasOf = (i: {
   envelopeSha256: string | null;
@@ -60,6 +64,9 @@ export function Signatures({ role, onAuthLost }: { role: Role; onAuthLost: (why:
 
 function ReviewPane({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const [item, setItem] = useState<Item | null>(null);
+  const [following, setFollowing] = useState<Following | null>(null);
+  // The following pair, on screen from the moment of a decision until its details arrive.
+  const [preview, setPreview] = useState<Following | null>(null);
   const [started, setStarted] = useState(false);
   const [reason, setReason] = useState('');
   const [zoomed, setZoomed] = useState(false);
@@ -76,6 +83,8 @@ function ReviewPane({ onAuthLost }: { onAuthLost: (why: string) => void }) {
     // Normally already decoded (it was the "following" pair): then this costs nothing.
     if (n.item) await preload(shasOf(n.item));
     setItem(n.item);
+    setPreview(null);
+    setFollowing(n.following);
     if (n.following) void preload(shasOf(n.following));
     counts.reload();
   }, [run, counts.reload]);
@@ -94,6 +103,9 @@ function ReviewPane({ onAuthLost }: { onAuthLost: (why: string) => void }) {
     deciding.current = true;
     performance.clearMarks(MARK_SHOWN);
     performance.mark(MARK_DECIDED);
+    performance.mark(MARK_DECIDED_READY);
+    // Its pictures are already decoded: show them now, while the station records this decision.
+    if (following && following.scanSeq !== item.scanSeq && shasOf(following).every((sha) => readyUrl(sha) !== null)) setPreview(following);
     try {
       const r = await run(() =>
         api.call('signatures.decide', {
@@ -105,13 +117,19 @@ function ReviewPane({ onAuthLost }: { onAuthLost: (why: string) => void }) {
         }),
       );
       // Refused (someone else decided first, the hold ran out): the message stays; the next envelope comes.
-      if (r) setNote(`Ballot ${item.ballotId}: ${words.past}. ${r.message}`);
+      if (r) setNote(`Ballot ${item.ballotId}: ${words.past}${r.message === 'signature matches' ? '' : ` — ${r.message}`}.`);
       setReason('');
       await loadNext();
     } finally {
       deciding.current = false;
     }
   };
+
+  useEffect(() => {
+    if (performance.getEntriesByName(MARK_DECIDED_READY, 'mark').length === 0) return;
+    performance.measure(MEASURE_READY, MARK_DECIDED_READY);
+    performance.clearMarks(MARK_DECIDED_READY);
+  }, [item]);
 
   const onShown = useCallback((seq: number) => {
     performance.mark(MARK_SHOWN, { detail: { seq } });
@@ -150,7 +168,15 @@ function ReviewPane({ onAuthLost }: { onAuthLost: (why: string) => void }) {
         testId="signature-problem"
       />
       <Done message={note} testId="signature-note" />
-      {item ? (
+      {preview ? (
+        <div className="signature-work" data-testid="signature-coming" aria-busy="true">
+          <div className="signature-head">
+            <span className="tier">Next envelope</span>
+            <span className="muted">its ballot and dates are on the way…</span>
+          </div>
+          <SignaturePair pair={pairOfFollowing(preview)} zoomed={zoomed} onShown={onShown} />
+        </div>
+      ) : item ? (
         <div className="signature-work" data-testid="signature-item" data-level={item.level}>
           <div className="signature-head">
             <span className="tier" data-testid="tier">
@@ -167,7 +193,7 @@ function ReviewPane({ onAuthLost }: { onAuthLost: (why: string) => void }) {
               · scanned {localDateTime(item.scannedAt)}
             </span>
           </div>
-          <SignaturePair item={item} zoomed={zoomed} onShown={onShown} />
+          <SignaturePair pair={pairOfItem(item)} zoomed={zoomed} onShown={onShown} />
           {item.earlier.length > 0 && (
             <ul className="earlier" aria-label="Earlier decisions on this envelope">
               {item.earlier.map((x, i) => (
@@ -237,12 +263,12 @@ function ReviewPane({ onAuthLost }: { onAuthLost: (why: string) => void }) {
 
 function QueueCounts({ counts }: { counts: Counts | null }) {
   if (!counts) return null;
+  // A blind sample is served as a first look and counted as one: a separate count would tell it apart.
   const cells: [string, number][] = [
-    ['First look', counts.firstLevel],
+    ['First look', counts.firstLevel + counts.samplePending],
     ['Second look', counts.secondLevel],
     ['Supervisor', counts.supervisor],
     ['No signature on file', counts.noSignatureOnFile],
-    ['Blind samples waiting', counts.samplePending],
     ['Decided today', counts.decidedToday],
   ];
   return (

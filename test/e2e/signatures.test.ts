@@ -72,9 +72,10 @@ const note = () => p.textContent('[data-testid=signature-note]');
 /** After a decision: the next envelope is on screen with all of its pictures painted. */
 async function nextShown(before: string | null): Promise<void> {
   await p.waitForFunction((b) => {
-    const pair = document.querySelector('[data-testid=signature-pair]');
+    if (document.querySelector('[data-testid=signature-empty]')) return true;
+    const pair = document.querySelector('[data-testid=signature-item] [data-testid=signature-pair]');
     const head = document.querySelector('[data-testid=signature-item] .signature-head bdi.mono');
-    return (!pair || head?.textContent !== b) && (!pair || [...pair.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0));
+    return pair !== null && head?.textContent !== b && [...pair.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0);
   }, before);
 }
 async function typeReason(text: string): Promise<void> {
@@ -87,6 +88,7 @@ describe('signature review in tiers, by keyboard', () => {
     await signIn(p, s.served.url, 'Clara', '2468');
     await p.keyboard.press('Shift+F2');
     await p.waitForSelector('h1:has-text("Signature review")');
+    await p.mouse.move(1, 1); // no picture under the pointer: hovering one enlarges it
     await p.waitForSelector('[data-testid=signature-item]');
     await nextShown(null);
     expect(await tier()).toBe('First look');
@@ -104,21 +106,23 @@ describe('signature review in tiers, by keyboard', () => {
   });
 
   it('Alt+M decides and the next pair is on screen at once (its pictures were loaded before the decision)', async () => {
-    await p.evaluate(() => performance.clearMeasures('signature-next'));
+    await p.evaluate(() => performance.clearMeasures());
     for (let i = 1; i <= 7; i += 1) {
       const before = await shownBallot();
       expect(before).toBe(ballot(i));
+      await p.waitForTimeout(400); // the reviewer looks (a real one takes seconds)
       await p.keyboard.press('Alt+M');
       await nextShown(before);
     }
     expect(await shownBallot()).toBe(ballot(8));
     expect(await note()).toContain(`Ballot ${ballot(7)}: matches.`);
     const ms = await p.evaluate(() => performance.getEntriesByName('signature-next').map((e) => e.duration));
+    const readyMs = await p.evaluate(() => performance.getEntriesByName('signature-ready').map((e) => e.duration));
     expect(ms.length).toBe(7);
     // A sanity bound only (the figure itself goes to BENCHMARKS.md): a loaded 2-core test machine.
     expect(Math.max(...ms)).toBeLessThan(2000);
     fs.mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });
-    fs.writeFileSync(path.join(ROOT, 'test-output', 'signature-next-ms.json'), JSON.stringify({ at: new Date().toISOString(), ms }, null, 1));
+    fs.writeFileSync(path.join(ROOT, 'test-output', 'signature-next-ms.json'), JSON.stringify({ at: new Date().toISOString(), shownMs: ms, detailsMs: readyMs }, null, 1));
   });
 
   it('“does not match” asks for the reason the state wants, in words, and records nothing without it', async () => {
@@ -139,7 +143,8 @@ describe('signature review in tiers, by keyboard', () => {
     await p.keyboard.press('Alt+M');
     await nextShown(ballot(9));
     setSampleRate(0);
-    expect(await note()).toBe(`Ballot ${ballot(9)}: matches. signature matches`);
+    expect(await note()).toBe(`Ballot ${ballot(9)}: matches.`);
+    expect(await p.locator('[data-testid=signature-counts]').innerText()).not.toMatch(/sample/i);
     await p.keyboard.press('Alt+M');
     await p.waitForSelector('[data-testid=signature-empty]');
   });
@@ -166,6 +171,7 @@ describe('signature review in tiers, by keyboard', () => {
   it('a supervisor decides the envelope with no signature on file, with a reason', async () => {
     await p.click('button:has-text("Sign out")');
     await signIn(p, s.served.url);
+    await p.mouse.move(1, 1);
     await p.keyboard.press('Shift+F2');
     await p.waitForSelector('[data-testid=signature-item]');
     expect(await tier()).toBe('No signature on file');
