@@ -137,6 +137,29 @@ describe('the document camera and the signature box', () => {
     await expectPlainWords(p);
   });
 
+  it('names a clerk as a signature reviewer with a party, and sets the blind sample and the scanner pictures, in words', async () => {
+    await p.locator('#review-settings-title').scrollIntoViewIfNeeded();
+    await p.fill('input[aria-label="Party of Clara"]', 'DEM');
+    await p.click('table[aria-label="Signature reviewers"] tr:has-text("Clara") input[type=checkbox]');
+    await p.waitForSelector('[data-testid=saved-reviewer] >> text=Clara: reviews signatures (DEM).');
+    await p.fill('input[name=sampleRate]', '150');
+    await p.click('button:has-text("Save signature review and pictures")');
+    await p.waitForSelector('[data-testid=problem-review-settings] >> text=a share from 0 to 100 percent');
+    await p.fill('input[name=sampleRate]', '5');
+    await p.selectOption('select[name=capture]', 'on-key');
+    await p.click('button:has-text("Save signature review and pictures")');
+    await p.waitForSelector('[data-testid=saved-review-settings] >> text=Saved: Blind sample, Scanner pictures.');
+    const stored = await asSue(async (api, sue) => {
+      const r = await api.call(sue, 'settings.get', {});
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    });
+    expect(stored['signatures.sampleRate']).toBe(0.05);
+    expect(stored['images.capture']).toBe('on-key');
+    await expectPlainWords(p);
+    await look(p, 'camera-04-review-settings');
+  });
+
   it('the box keeps inside the picture however far the keys push it', async () => {
     await p.focus('[data-testid=signature-box]');
     for (let i = 0; i < 120; i += 1) await p.keyboard.press('ArrowRight');
