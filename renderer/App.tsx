@@ -14,14 +14,16 @@ import { Roll } from './screens/Roll.js';
 import { Scan } from './screens/Scan.js';
 import { Settings } from './screens/Settings.js';
 import { SignIn } from './screens/SignIn.js';
+import { Signatures } from './screens/Signatures.js';
 import { Sync } from './screens/Sync.js';
 import { localTime, plainText, verdictWords } from './words.js';
 
 export type Status = Output<'session.status'>;
-type ScreenName = 'scan' | 'review' | 'batches' | 'roll' | 'reports' | 'sync' | 'settings';
+type ScreenName = 'scan' | 'review' | 'batches' | 'roll' | 'reports' | 'sync' | 'settings' | 'signatures';
 const SCREENS: { name: ScreenName; label: string; key: string; supervisor: boolean }[] = [
   { name: 'scan', label: 'Scan', key: 'F1', supervisor: false },
   { name: 'review', label: 'Review', key: 'F2', supervisor: true },
+  { name: 'signatures', label: 'Signatures', key: 'Shift+F2', supervisor: false },
   { name: 'batches', label: 'Batches', key: 'F3', supervisor: false },
   { name: 'roll', label: 'Roll', key: 'F4', supervisor: false },
   { name: 'reports', label: 'Reports', key: 'F5', supervisor: true },
@@ -111,7 +113,8 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const target = allowed.find((s) => s.key === e.key);
+      // Shift+F2 is its own screen's key; any other Shift+F-key still means the plain F-key.
+      const target = allowed.find((s) => s.key === (e.shiftKey ? `Shift+${e.key}` : e.key)) ?? allowed.find((s) => s.key === e.key);
       if (target) {
         e.preventDefault();
         setScreen(target.name);
@@ -152,7 +155,7 @@ export function App() {
         <nav aria-label="Screens">
           {allowed.map((s) => (
             <button key={s.name} aria-current={screen === s.name ? 'page' : undefined} onClick={() => setScreen(s.name)} title={s.key}>
-              {s.label} <span className="key-hint">{s.key}</span>
+              {s.label} <span className="key-hint">{s.key.replace('Shift+', '⇧')}</span>
             </button>
           ))}
         </nav>
@@ -191,6 +194,7 @@ export function App() {
         {screen === 'roll' && <Roll role={signedIn.role} onAuthLost={onAuthLost} />}
         {screen === 'reports' && <Reports onAuthLost={onAuthLost} />}
         {screen === 'sync' && <Sync role={signedIn.role} onAuthLost={onAuthLost} />}
+        {screen === 'signatures' && <Signatures role={signedIn.role} onAuthLost={onAuthLost} />}
         {screen === 'settings' && <Settings onAuthLost={onAuthLost} onSaved={() => void refresh()} />}
       </main>
       {screen !== 'scan' && toast && <VerdictToast key={toast.seq} scan={toast} onOpen={() => setScreen('scan')} />}

@@ -3,6 +3,7 @@ import type { CureState } from '../../shared/domain.js';
 import { CURE_CODE_WORDS, CURE_STATE_WORDS, localDateTime, VERDICT_WORDS } from '../words.js';
 import { MOVE_WORDS, resolutionWords } from './review-words.js';
 import { historyText, whenWords } from './plain-text.js';
+import { BallotImages, scanSeqsOf } from './BallotImages.js';
 
 type Detail = Output<'review.detail'>;
 
@@ -57,6 +58,7 @@ export function ReviewDetail({ detail, receiptRule, onResolve, onMove, busy }: {
         })}
         {nothing && <p className="muted">Nothing left to do: this item is resolved.</p>}
       </div>
+      <BallotImages seqs={b ? scanSeqsOf(b.history) : detail.scan ? [detail.scan.seq] : []} />
       <h3>History</h3>
       <ul className="history">
         {(b?.history ?? []).map((h, i) => (

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/domain.js';
 import { api, rollSource } from '../api.js';
+import { BallotImages, scanSeqsOf } from '../parts/BallotImages.js';
 import { Problem } from '../parts/Notes.js';
 import { historyText, whenWords } from '../parts/plain-text.js';
 import { parseTypedDate } from '../../shared/typed-dates.js';
@@ -284,6 +285,7 @@ function BallotCard({ b }: { b: Ballot }) {
       ) : (
         <p className="muted">Not received at this office yet.</p>
       )}
+      <BallotImages seqs={scanSeqsOf(b.history)} />
       <details>
         <summary>Everything that happened to this ballot ({b.history.length})</summary>
         <ul className="history">

@@ -4,6 +4,7 @@ import type { ScanOutcomeDto } from '../../shared/api/schemas.js';
 import { verdictClass, type CureCode } from '../../shared/domain.js';
 import { api, errorText } from '../api.js';
 import { RefusalBanner } from '../Feedback.js';
+import { CameraCapture } from '../parts/CameraCapture.js';
 import { UNDO_WINDOW_MS, type RaisedFlag, type useIntake } from '../intake.js';
 import { useAction } from '../useApi.js';
 import { CURE_CODE_WORDS, VERDICT_ACTION, cureCodeWords, localDateTime, localTime, plainText, verdictWords } from '../words.js';
@@ -103,6 +104,7 @@ export function Scan({ intake, onAuthLost }: { intake: Intake; onAuthLost: (why:
             onError={(e) => setError(errorText(e))}
           />
         )}
+        <CameraCapture target={!refused ? last : null} />
       </aside>
     </div>
   );

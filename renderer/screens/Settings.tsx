@@ -7,6 +7,9 @@ import { LabelSection } from '../parts/settings/LabelSection.js';
 import { OperatorsSection } from '../parts/settings/OperatorsSection.js';
 import { ScannersSection } from '../parts/settings/ScannersSection.js';
 import { StationLogSection } from '../parts/settings/StationLogSection.js';
+import { CameraSection } from '../parts/settings/CameraSection.js';
+import { TemplateSection } from '../parts/settings/TemplateSection.js';
+import { ReviewSettings } from '../parts/settings/ReviewSettings.js';
 import { playVerdict, saveSoundSettings, soundSettings } from '../sounds.js';
 import { useQuery } from '../useApi.js';
 import { ScannerTest } from './ScannerTest.js';
@@ -64,6 +67,9 @@ export function Settings({ onAuthLost, onSaved }: { onAuthLost: (why: string) =>
       <FieldSection title="Sync and backup" defs={SYNC} values={values} loaded={loaded} onSaved={saved} />
       <ScannersSection values={values} loaded={loaded} onSaved={saved} onAuthLost={onAuthLost} />
       <ScannerTest onAuthLost={onAuthLost} />
+      <CameraSection />
+      <TemplateSection onAuthLost={onAuthLost} />
+      <ReviewSettings values={values} loaded={loaded} onSaved={saved} onAuthLost={onAuthLost} />
       <OperatorsSection onAuthLost={onAuthLost} me={me.data?.operator?.name ?? null} />
       <StationLogSection onAuthLost={onAuthLost} />
       <section className="card" aria-labelledby="sound-title">

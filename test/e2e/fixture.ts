@@ -40,10 +40,11 @@ export async function serve(db: string, extra: string[] = []): Promise<Served> {
   };
 }
 
-export async function browser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. the fake camera fed from a file (camera.test.ts). */
+export async function browser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
 }
 

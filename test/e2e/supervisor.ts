@@ -26,7 +26,7 @@ export interface SupStation {
 
 export const STATION = 'MAILROOM-1';
 
-export async function supStation(prefix: string, seed: (store: Store, intake: Intake) => void | Promise<void>): Promise<SupStation> {
+export async function supStation(prefix: string, seed: (store: Store, intake: Intake) => void | Promise<void>, browserArgs: string[] = []): Promise<SupStation> {
   const t = tempDir(prefix);
   const db = path.join(t.dir, 'intake.db');
   const store = Store.open(db);
@@ -41,7 +41,7 @@ export async function supStation(prefix: string, seed: (store: Store, intake: In
     store.close();
   }
   const served = await serve(db);
-  const b = await browser();
+  const b = await browser(browserArgs);
   const context = await b.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 768 } });
   const errors: string[] = [];
   const p = await page(context, errors);
