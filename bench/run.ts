@@ -42,8 +42,7 @@ const { values } = parseArgs({
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images'];
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'signatures'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
