@@ -51,6 +51,10 @@ export const configSchemas = {
   officePhone: z.string().trim().min(1).max(50),
   officeEmail: z.email(),
   officeWebsite: z.url(),
+  /** USPS mail tracking (docs/mail.md): the 5-digit ZIPs of the USPS facilities that serve the office, for "arrived". */
+  mailOfficeZips: z.array(z.string().regex(/^\d{5}$/, 'a facility ZIP is 5 digits')).max(20),
+  /** USPS operation codes the office treats as "undeliverable, returning to sender" (docs/mail.md). */
+  mailUndeliverableOpCodes: z.array(z.string().regex(/^\w{1,10}$/, 'an operation code is up to 10 letters or digits')).max(100),
   smtp: z.object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
@@ -76,6 +80,8 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
   keyboardWedge: { terminator: 'either', maxGapMs: 100 },
+  mailOfficeZips: [],
+  mailUndeliverableOpCodes: [],
 };
 
 export function isConfigKey(key: string): key is ConfigKey {

@@ -3,6 +3,8 @@
  * recorded in `schema_migrations`. Never edit a shipped migration: add the next one.
  * (vxsuite resets its database on schema change; we hold weeks of receipts, so we cannot.)
  */
+import { v10Mail } from './migrations/v10-mail.js';
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -313,4 +315,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'refused hardware scans', sql: v6 },
   { version: 7, name: 'ballot cancellation date', sql: v7 },
   { version: 8, name: 'sync files written, awaiting upload', sql: v8 },
+  { version: 10, name: 'USPS mail scan events', sql: v10Mail },
 ];
