@@ -55,6 +55,18 @@ export const configSchemas = {
   mailOfficeZips: z.array(z.string().regex(/^\d{5}$/, 'a facility ZIP is 5 digits')).max(20),
   /** USPS operation codes the office treats as "undeliverable, returning to sender" (docs/mail.md). */
   mailUndeliverableOpCodes: z.array(z.string().regex(/^\w{1,10}$/, 'an operation code is up to 10 letters or digits')).max(100),
+  /**
+   * IV-MTR web services for `intake mail fetch` (docs/mail-fetch.md; IV-MTR API Developer Toolkit v2.5):
+   * the token service, the API's base, the Business Customer Gateway user (its password only in
+   * INTAKE_IVMTR_PASSWORD, never stored), the OAuth client ID the toolkit publishes, and timing.
+   */
+  ivmtrAuthUrl: z.url(),
+  ivmtrApiUrl: z.url(),
+  ivmtrUsername: z.string().trim().min(1).max(100),
+  ivmtrClientId: z.string().trim().min(1).max(100),
+  ivmtrTimeoutSeconds: z.number().min(0.1).max(600),
+  ivmtrRetryBaseSeconds: z.number().min(0.01).max(600),
+  ivmtrPageSize: z.number().int().min(1).max(5000),
   smtp: z.object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
@@ -80,6 +92,12 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
   keyboardWedge: { terminator: 'either', maxGapMs: 100 },
+  ivmtrAuthUrl: 'https://services.usps.com/oauth',
+  ivmtrApiUrl: 'https://iv.usps.com/ivws_api/informedvisapi',
+  ivmtrClientId: '687b8a36-db61-42f7-83f7-11c79bf7785e',
+  ivmtrTimeoutSeconds: 30,
+  ivmtrRetryBaseSeconds: 2,
+  ivmtrPageSize: 200,
   mailOfficeZips: [],
   mailUndeliverableOpCodes: [],
 };

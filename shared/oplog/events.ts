@@ -23,6 +23,9 @@ export const OPLOG_EVENTS = {
   'notice.sent': 'a cure notice e-mail was sent',
   'notice.failed': 'a cure notice e-mail could not be sent (retried or given up)',
   'auth.lockout': 'an operator was locked out after wrong PINs',
+  'mail.fetch_started': 'a fetch of USPS scan events from the IV-MTR API started',
+  'mail.fetch_finished': 'a fetch from the IV-MTR API finished',
+  'mail.fetch_failed': 'a fetch from the IV-MTR API stopped; what it had recorded is kept',
 } as const;
 
 export type OplogEventId = keyof typeof OPLOG_EVENTS;

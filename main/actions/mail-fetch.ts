@@ -1,0 +1,91 @@
+import { ServiceError } from '../../shared/errors.js';
+import { fetchMailEvents, LATE_SCAN_OVERLAP_MS, type FetchReport } from '../mail/fetch.js';
+import { fetchSink, lastCompleteFetch, type Ingest } from '../mail/fetch-store.js';
+import { ingestMailEvents } from '../mail/fetch-ingest.js';
+import { oplog } from '../oplog/index.js';
+import { authorize, type ActionContext, type Actor } from './context.js';
+
+/** The scope the IV-MTR API Developer Toolkit v2.5 gives for its web services (§3.1). */
+const IVMTR_SCOPE = 'user.info.ereg,iv1.apis';
+
+export interface MailFetchInput {
+  /** Tests: a shorter sleep, a fixed random source. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  onPage?: (r: FetchReport) => void;
+  onWait?: (ms: number, why: string) => void;
+  ingest?: Ingest;
+}
+
+/**
+ * Why an IV-MTR address must not be used, or null. Every sign-in carries the Business Customer
+ * Gateway password: plain http is allowed only to this computer (a test server, a local relay).
+ */
+export function unsafeIvmtrUrl(key: string, text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `${key} ${JSON.stringify(text.slice(0, 200))} is not a web address`;
+  }
+  if (url.protocol === 'https:') return null;
+  const h = url.hostname.toLowerCase();
+  if (url.protocol === 'http:' && (h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h))) return null;
+  return `refused to use ${key} ${url.host} over ${url.protocol.replace(':', '')}: the IV-MTR password would cross the network unencrypted. Use its https:// address`;
+}
+
+/** `intake mail fetch`: the USPS's scans of every ballot still in the mail, through the same ingest as a file. */
+export async function fetchMail(ctx: ActionContext, actor: Actor | null, env: NodeJS.ProcessEnv, input: MailFetchInput = {}): Promise<FetchReport & { importId: number }> {
+  const who = authorize(actor, 'mail.fetch');
+  const cfg = ctx.store.config;
+  const authUrl = cfg.get('ivmtrAuthUrl') ?? '';
+  const apiUrl = cfg.get('ivmtrApiUrl') ?? '';
+  const username = cfg.get('ivmtrUsername');
+  const password = env['INTAKE_IVMTR_PASSWORD'] ?? '';
+  for (const [key, url] of [['ivmtrAuthUrl', authUrl], ['ivmtrApiUrl', apiUrl]] as const) {
+    const problem = unsafeIvmtrUrl(key, url);
+    if (problem) throw new ServiceError('invalid', problem);
+  }
+  if (!username) throw new ServiceError('invalid', 'No IV-MTR user is set: intake config set ivmtrUsername NAME (the Business Customer Gateway user with IV-MTR access).');
+  if (!password) throw new ServiceError('invalid', 'The IV-MTR password is needed: set INTAKE_IVMTR_PASSWORD (it is never stored).');
+  const mailerIds = cfg.get('imbMailerIds') ?? [];
+  if (mailerIds.length === 0) throw new ServiceError('invalid', "No mailer ID is set: intake config set imbMailerIds '[\"123456\"]' (the office's outbound ballot mailer IDs).");
+  const statusOpts = { officeZips: cfg.get('mailOfficeZips') ?? [], undeliverableOpCodes: cfg.get('mailUndeliverableOpCodes') ?? [] };
+  const highWater = lastCompleteFetch(ctx.store);
+  const startedAt = ctx.clock().toISOString();
+  const importId = Number(
+    ctx.store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES (?, ?, 'ivmtr-api', ?)`).run(startedAt, apiUrl, who.name).lastInsertRowid,
+  );
+  const what = `mail fetch from IV-MTR (${new URL(apiUrl).host}, mailer IDs ${mailerIds.join(', ')}, by ${who.name})`;
+  oplog.event(ctx.store, 'mail.fetch_started', 'na', `${what} started`);
+  try {
+    const report = await fetchMailEvents(fetchSink(ctx.store, importId, mailerIds, statusOpts, input.ingest ?? ingestMailEvents(ctx.store)), {
+      client: {
+        auth: { url: authUrl, timeoutMs: (cfg.get('ivmtrTimeoutSeconds') ?? 30) * 1000 },
+        api: { url: apiUrl, timeoutMs: (cfg.get('ivmtrTimeoutSeconds') ?? 30) * 1000 },
+        credentials: { username, password, clientId: cfg.get('ivmtrClientId') ?? '', scope: IVMTR_SCOPE },
+        maxAttempts: 5,
+        backoff: { baseMs: (cfg.get('ivmtrRetryBaseSeconds') ?? 2) * 1000, capMs: 60_000, maxDelayMs: 5 * 60_000 },
+        sleep: input.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        random: input.random ?? Math.random,
+        now: () => ctx.clock().getTime(),
+        ...(input.onWait ? { onWait: input.onWait } : {}),
+      },
+      pageSize: cfg.get('ivmtrPageSize') ?? 200,
+      highWater,
+      overlapMs: LATE_SCAN_OVERLAP_MS,
+      ...(input.onPage ? { onPage: input.onPage } : {}),
+    });
+    const finishedAt = ctx.clock().toISOString();
+    ctx.store.write(() => {
+      ctx.store.db.prepare('UPDATE mail_imports SET finished_at = ? WHERE import_id = ?').run(finishedAt, importId);
+      ctx.store.audit.append({ actor: who.name, action: 'mail.fetch', entity: 'mail_import', entityId: String(importId), before: null, after: { ...report, source: apiUrl } }, finishedAt);
+    });
+    oplog.event(ctx.store, 'mail.fetch_finished', 'success', `${what} finished: ${report.ballots} ballots asked, ${report.scans} scans, ${report.imported} new, ${report.duplicates} already known`);
+    return { ...report, importId };
+  } catch (e) {
+    // The import row stays unfinished: the next fetch's high-water mark is the last complete one.
+    oplog.event(ctx.store, 'mail.fetch_failed', 'failure', `${what} stopped: ${(e as Error).message}`);
+    throw e;
+  }
+}
