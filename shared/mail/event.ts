@@ -144,3 +144,22 @@ export function parseScanDateTime(raw: string): Result<{ local: string; utc: str
   const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   return ok({ local, utc: new Date(`${local}${offset}`).toISOString() });
 }
+
+/**
+ * The dedupe key as a number: a 53-bit hash (two FNV-1a lanes) of everything in dedupeKey but the
+ * mailer ID and serial, which the store's unique index holds beside it. Two distinct scans of one
+ * piece (about ten a piece) share it with odds near 1 in 10^14; hashing the mailer ID and serial
+ * too would buy nothing, as they are compared exactly.
+ */
+export function dedupeHash(e: MailEvent): number {
+  const s = `${e.barcodeId}${e.stid}|${e.routingZip}|${e.scannedAt}|${e.operationCode}|${e.eventCode}|${e.facilityZip}|${e.machineName}`;
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) >>> 11);
+}

@@ -19,11 +19,13 @@ CREATE TABLE mail_imports (
   rejects_file TEXT
 ) STRICT;
 
--- One row per distinct USPS scan (the same scan delivered twice is one row: dedupe_key).
+-- One row per distinct USPS scan: the same scan delivered twice is one row, by the unique
+-- (mailer_id, serial, dedupe_key), where dedupe_key is a 53-bit hash of the scan's other parts
+-- (shared/mail/event.ts dedupeHash); that index also finds a piece's events by mailer ID + serial.
 -- ballot_id is NULL when the IMb matches no ballot of the roll (counted, kept for a later roll).
 CREATE TABLE mail_events (
   id INTEGER PRIMARY KEY,
-  dedupe_key TEXT NOT NULL UNIQUE,
+  dedupe_key INTEGER NOT NULL,
   import_id INTEGER NOT NULL REFERENCES mail_imports(import_id),
   ballot_id TEXT,
   direction TEXT NOT NULL CHECK (direction IN ('out', 'back')),
@@ -46,5 +48,5 @@ CREATE TABLE mail_events (
   facility_zip TEXT NOT NULL
 ) STRICT;
 CREATE INDEX mail_events_ballot ON mail_events(ballot_id) WHERE ballot_id IS NOT NULL;
-CREATE INDEX mail_events_piece ON mail_events(mailer_id, serial);
+CREATE UNIQUE INDEX mail_events_piece ON mail_events(mailer_id, serial, dedupe_key);
 `;
