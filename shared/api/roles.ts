@@ -20,6 +20,10 @@ export const CLI_ONLY_ACTIONS = {
   'sync.pullChanges': 'supervisor',
   /** Scans from serial/HID scanners attached to the command line's own process. */
   'scan.devices': 'clerk',
+  /** Brings USPS IV-MTR scan events in from a file (docs/mail.md). */
+  'mail.import': 'supervisor',
+  /** A ballot's USPS scans and mail status. */
+  'mail.status': 'clerk',
 } as const satisfies Record<string, Role>;
 
 export type ActionName = MethodName | keyof typeof CLI_ONLY_ACTIONS;

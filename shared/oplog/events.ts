@@ -23,6 +23,9 @@ export const OPLOG_EVENTS = {
   'notice.sent': 'a cure notice e-mail was sent',
   'notice.failed': 'a cure notice e-mail could not be sent (retried or given up)',
   'auth.lockout': 'an operator was locked out after wrong PINs',
+  'mail.import_started': 'a USPS mail-tracking (IV-MTR) file import started',
+  'mail.import_finished': 'a USPS mail-tracking file import finished',
+  'mail.import_failed': 'a USPS mail-tracking file import failed; receipts and verdicts are untouched',
 } as const;
 
 export type OplogEventId = keyof typeof OPLOG_EVENTS;
