@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'sync.requeue',
   'sync.file-written',
   'sync.upload-confirmed',
+  'mail.import',
   'mail.fetch',
 ] as const;
 

@@ -46,6 +46,10 @@ Sync
                                    every ballot status change since the cursor, for tracking services;
                                    the summary names the cursor to give next time
   sync status | requeue BATCH --reason TEXT --operator NAME
+Mail tracking (USPS IV-MTR)
+  mail import FILE --format ivmtr-delimited|ivmtr-json   USPS scan events, matched to ballots by IMb
+                                   mailer ID + serial, each kept once; bad records to FILE.rejects.csv
+  mail status BALLOT_ID            the ballot's mail status and its USPS scans (facility, time)
 Station
   operator add NAME --role clerk|supervisor | list | reset-pin NAME | disable NAME
                                    a supervisor's job; the new PIN is typed twice at a prompt (not
@@ -89,6 +93,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import('./commands/backup.js')).restoreCommand,
   operator: async () => (await import('./commands/operator.js')).operatorCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
+  mail: async () => (await import('./commands/mail.js')).mailCommand,
 };
 
 export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {

@@ -6,6 +6,7 @@ import { ConfigStore } from './config.js';
 import { openDatabase, type Db, type OpenOptions } from './db.js';
 import { CureStore } from './cure.js';
 import { FeedStore } from './feed.js';
+import { MailStore } from './mail.js';
 import { OperatorStore } from './operators.js';
 import { ReportStore } from './reports.js';
 import { RollStore } from './roll/queries.js';
@@ -28,6 +29,7 @@ export class Store {
   readonly sync: SyncStore;
   readonly feed: FeedStore;
   readonly reports: ReportStore;
+  readonly mail: MailStore;
 
   private constructor(
     readonly db: Db,
@@ -43,6 +45,7 @@ export class Store {
     this.sync = new SyncStore(db, this.audit);
     this.feed = new FeedStore(db);
     this.reports = new ReportStore(db);
+    this.mail = new MailStore(db);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {

@@ -20,6 +20,10 @@ export const CLI_ONLY_ACTIONS = {
   'sync.pullChanges': 'supervisor',
   /** Scans from serial/HID scanners attached to the command line's own process. */
   'scan.devices': 'clerk',
+  /** Brings USPS IV-MTR scan events in from a file (docs/mail.md). */
+  'mail.import': 'supervisor',
+  /** A ballot's USPS scans and mail status. */
+  'mail.status': 'clerk',
   /** Asks the USPS's IV-MTR API for the scans of every ballot still in the mail (its account's password in the environment). */
   'mail.fetch': 'supervisor',
 } as const satisfies Record<string, Role>;
