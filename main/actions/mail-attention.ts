@@ -1,13 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import { MAIL_STATUS_WORDS } from '../../shared/mail/status.js';
-import { mailStatusOf } from '../../shared/mail/status.js';
-import { eventDirection } from '../../shared/mail/event.js';
 import { ServiceError } from '../../shared/errors.js';
 import { neutraliseCell } from '../csv/safe.js';
 import { attentionCounts, attentionRows, type AttentionList, type AttentionOptions, type AttentionRow } from '../mail/attention.js';
-import { eventOfRow, type EventRow } from '../mail/fetch-store.js';
 import { mailStream, type StreamRow } from '../mail/stream.js';
 import { authorize, dateStamp, type ActionContext, type Actor } from './context.js';
+import { mailStatusOptions } from './mail.js';
 
 /** Days after issue before an unscanned ballot is listed; hours after arrival before an unreceived return is. */
 export const DEFAULT_NO_SCAN_DAYS = 7;
@@ -20,14 +18,7 @@ export interface AttentionInput {
 }
 
 function options(ctx: ActionContext, input: { days?: number | undefined; hours?: number | undefined }): AttentionOptions {
-  const cfg = ctx.store.config;
-  return {
-    now: ctx.clock(),
-    days: input.days ?? DEFAULT_NO_SCAN_DAYS,
-    hours: input.hours ?? DEFAULT_NOT_RECEIVED_HOURS,
-    officeZips: cfg.get('mailOfficeZips') ?? [],
-    undeliverableOpCodes: cfg.get('mailUndeliverableOpCodes') ?? [],
-  };
+  return { ...mailStatusOptions(ctx), now: ctx.clock(), days: input.days ?? DEFAULT_NO_SCAN_DAYS, hours: input.hours ?? DEFAULT_NOT_RECEIVED_HOURS };
 }
 
 /** One list with its count; the rows on screen stop at `limit` (the CSV has them all). */
@@ -70,24 +61,17 @@ export function mailAttentionCsv(ctx: ActionContext, actor: Actor | null, input:
   return { filename: `mail-${input.list}-${dateStamp(ctx)}.csv`, chunks: attentionCsvChunks(attentionRows(ctx.store, input.list, o), input.list) };
 }
 
-/** One ballot's mail status and every USPS scan of it, for the lookup screen and the ballot's history. */
-export function ballotMail(ctx: ActionContext, actor: Actor | null, input: { ballotId: string }) {
+/** One ballot's mail status and every USPS scan of it, for the lookup screen and the ballot's history (the store's rule, as `intake mail status`). */
+export function ballotMailView(ctx: ActionContext, actor: Actor | null, input: { ballotId: string }) {
   authorize(actor, 'mail.ballot');
-  const rows = ctx.store.db.prepare<[string], EventRow>('SELECT * FROM mail_events WHERE ballot_id = ? ORDER BY coalesce(scanned_at_utc, scanned_at), id').all(input.ballotId);
-  const events = rows.map(eventOfRow);
-  const receipt = ctx.store.db
-    .prepare<[string], { at: string }>(
-      `SELECT s.scanned_at AS at FROM receipts r JOIN scans s ON s.seq = r.scan_seq WHERE r.ballot_id = ? AND NOT EXISTS (SELECT 1 FROM scan_undos u WHERE u.scan_seq = s.seq)`,
-    )
-    .get(input.ballotId);
-  const o = options(ctx, {});
-  const status = mailStatusOf(events, receipt ?? null, o);
+  const status = ctx.store.mail.statusOf(input.ballotId, mailStatusOptions(ctx));
+  const events = ctx.store.mail.eventsOf(input.ballotId);
   return {
     ballotId: input.ballotId,
     status: status?.status ?? null,
-    words: status ? MAIL_STATUS_WORDS[status.status] + (status.assumed ? ' (assumed: no carrier scan)' : '') : events.length === 0 ? 'no USPS scan on record' : 'scanned',
+    words: status ? `${MAIL_STATUS_WORDS[status.status]}${status.assumed ? ' (assumed: no carrier scan)' : ''}` : 'no USPS scan yet',
     events: events.map((e) => ({
-      direction: eventDirection(e),
+      direction: e.direction,
       scannedAt: e.scannedAt,
       scannedAtUtc: e.scannedAtUtc,
       phase: e.mailPhase,

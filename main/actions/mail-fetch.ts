@@ -1,9 +1,11 @@
 import { ServiceError } from '../../shared/errors.js';
 import { fetchMailEvents, LATE_SCAN_OVERLAP_MS, type FetchReport } from '../mail/fetch.js';
-import { fetchSink, lastCompleteFetch, type Ingest } from '../mail/fetch-store.js';
-import { ingestMailEvents } from '../mail/fetch-ingest.js';
+import { fetchSink, lastCompleteFetch } from '../mail/fetch-store.js';
+import { takeMailLock } from '../mail/import.js';
+import { mailEventWriter, recoverMailLoad, type MailEventWriter } from '../store/mail-load.js';
 import { oplog } from '../oplog/index.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
+import { mailStatusOptions } from './mail.js';
 
 /** The scope the IV-MTR API Developer Toolkit v2.5 gives for its web services (§3.1). */
 const IVMTR_SCOPE = 'user.info.ereg,iv1.apis';
@@ -14,7 +16,6 @@ export interface MailFetchInput {
   random?: () => number;
   onPage?: (r: FetchReport) => void;
   onWait?: (ms: number, why: string) => void;
-  ingest?: Ingest;
 }
 
 /**
@@ -50,19 +51,25 @@ export async function fetchMail(ctx: ActionContext, actor: Actor | null, env: No
   if (!password) throw new ServiceError('invalid', 'The IV-MTR password is needed: set INTAKE_IVMTR_PASSWORD (it is never stored).');
   const mailerIds = cfg.get('imbMailerIds') ?? [];
   if (mailerIds.length === 0) throw new ServiceError('invalid', "No mailer ID is set: intake config set imbMailerIds '[\"123456\"]' (the office's outbound ballot mailer IDs).");
-  const statusOpts = { officeZips: cfg.get('mailOfficeZips') ?? [], undeliverableOpCodes: cfg.get('mailUndeliverableOpCodes') ?? [] };
-  const highWater = lastCompleteFetch(ctx.store);
-  const startedAt = ctx.clock().toISOString();
-  const importId = Number(
-    ctx.store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES (?, ?, 'ivmtr-api', ?)`).run(startedAt, apiUrl, who.name).lastInsertRowid,
-  );
+  const statusOpts = mailStatusOptions(ctx);
   const what = `mail fetch from IV-MTR (${new URL(apiUrl).host}, mailer IDs ${mailerIds.join(', ')}, by ${who.name})`;
+  // One writer of mail events at a time: a file import into an empty table swaps the whole table at its end.
+  const release = takeMailLock(ctx.store.path);
+  let writer: MailEventWriter | null = null;
   oplog.event(ctx.store, 'mail.fetch_started', 'na', `${what} started`);
   try {
-    const report = await fetchMailEvents(fetchSink(ctx.store, importId, mailerIds, statusOpts, input.ingest ?? ingestMailEvents(ctx.store)), {
+    recoverMailLoad(ctx.store.db);
+    const highWater = lastCompleteFetch(ctx.store);
+    const startedAt = ctx.clock().toISOString();
+    const importId = Number(
+      ctx.store.write(() => ctx.store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES (?, ?, 'ivmtr-api', ?)`).run(startedAt, apiUrl, who.name).lastInsertRowid),
+    );
+    writer = mailEventWriter(ctx.store.db, importId);
+    const timeoutMs = (cfg.get('ivmtrTimeoutSeconds') ?? 30) * 1000;
+    const report = await fetchMailEvents(fetchSink(ctx.store, importId, mailerIds, statusOpts, writer), {
       client: {
-        auth: { url: authUrl, timeoutMs: (cfg.get('ivmtrTimeoutSeconds') ?? 30) * 1000 },
-        api: { url: apiUrl, timeoutMs: (cfg.get('ivmtrTimeoutSeconds') ?? 30) * 1000 },
+        auth: { url: authUrl, timeoutMs },
+        api: { url: apiUrl, timeoutMs },
         credentials: { username, password, clientId: cfg.get('ivmtrClientId') ?? '', scope: IVMTR_SCOPE },
         maxAttempts: 5,
         backoff: { baseMs: (cfg.get('ivmtrRetryBaseSeconds') ?? 2) * 1000, capMs: 60_000, maxDelayMs: 5 * 60_000 },
@@ -76,16 +83,25 @@ export async function fetchMail(ctx: ActionContext, actor: Actor | null, env: No
       overlapMs: LATE_SCAN_OVERLAP_MS,
       ...(input.onPage ? { onPage: input.onPage } : {}),
     });
+    const done = writer;
     const finishedAt = ctx.clock().toISOString();
     ctx.store.write(() => {
-      ctx.store.db.prepare('UPDATE mail_imports SET finished_at = ? WHERE import_id = ?').run(finishedAt, importId);
+      // Into an empty table the writer loads aside and puts the load in place here; its counts are then the final ones.
+      const f = done.finish();
+      if (f.final) Object.assign(report, { imported: f.imported, duplicates: f.duplicates, unknownImbs: f.unknownImbs });
+      ctx.store.db
+        .prepare('UPDATE mail_imports SET imported = ?, duplicates = ?, unknown_imbs = ?, finished_at = ? WHERE import_id = ?')
+        .run(report.imported, report.duplicates, report.unknownImbs, finishedAt, importId);
       ctx.store.audit.append({ actor: who.name, action: 'mail.fetch', entity: 'mail_import', entityId: String(importId), before: null, after: { ...report, source: apiUrl } }, finishedAt);
     });
     oplog.event(ctx.store, 'mail.fetch_finished', 'success', `${what} finished: ${report.ballots} ballots asked, ${report.scans} scans, ${report.imported} new, ${report.duplicates} already known`);
     return { ...report, importId };
   } catch (e) {
     // The import row stays unfinished: the next fetch's high-water mark is the last complete one.
+    writer?.abort();
     oplog.event(ctx.store, 'mail.fetch_failed', 'failure', `${what} stopped: ${(e as Error).message}`);
     throw e;
+  } finally {
+    release();
   }
 }

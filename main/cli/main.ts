@@ -50,6 +50,11 @@ Mail tracking (USPS IV-MTR)
   mail import FILE --format ivmtr-delimited|ivmtr-json   USPS scan events, matched to ballots by IMb
                                    mailer ID + serial, each kept once; bad records to FILE.rejects.csv
   mail status BALLOT_ID            the ballot's mail status and its USPS scans (facility, time)
+  mail fetch                       the same scans from the IV-MTR API for every ballot still in the mail
+                                   (password in INTAKE_IVMTR_PASSWORD; fetching twice imports nothing new)
+  mail attention --list no-scan|undeliverable|not-received [--days N | --hours N] [--csv FILE]
+                                   a supervisor's list: no scan N days after issue, undeliverable, or
+                                   scanned near the office but not received within N hours
 Station
   operator add NAME --role clerk|supervisor | list | reset-pin NAME | disable NAME
                                    a supervisor's job; the new PIN is typed twice at a prompt (not

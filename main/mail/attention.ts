@@ -1,7 +1,6 @@
 import { eventDirection, type MailEvent } from '../../shared/mail/event.js';
 import { mailStatusOf, MAIL_STATUS_WORDS, type MailStatusOptions } from '../../shared/mail/status.js';
 import type { Store } from '../store/store.js';
-import { eventOfRow, type EventRow } from './fetch-store.js';
 
 /**
  * The supervisor's three attention lists (issue 18):
@@ -97,12 +96,11 @@ function* fromEvents(store: Store, list: 'undeliverable' | 'not-received', o: At
   const candidates = store.db.prepare<string[], BallotRow>(
     `SELECT ${COLS} FROM ballots b WHERE b.ballot_id IN (SELECT e.ballot_id FROM mail_events e WHERE e.ballot_id IS NOT NULL AND ${test}) AND ${OPEN} ORDER BY b.ballot_id`,
   );
-  const events = store.db.prepare<[string], EventRow>('SELECT * FROM mail_events WHERE ballot_id = ?');
   const newer = store.db.prepare<[string, string, string], { n: number }>(
     `SELECT count(*) AS n FROM ballots WHERE voter_id = ? AND ballot_id <> ? AND vote_method = 'MAIL' AND status = 'ISSUED' AND coalesce(issued_at, '') >= ?`,
   );
   for (const b of candidates.iterate(...params)) {
-    const status = mailStatusOf(events.all(b.ballot_id).map(eventOfRow), null, o);
+    const status = mailStatusOf(store.mail.eventsOf(b.ballot_id), null, o);
     if (!status?.event) continue;
     const at = eventInstant(status.event);
     if (list === 'undeliverable' && status.status === 'returned-undeliverable') {

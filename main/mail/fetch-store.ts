@@ -1,61 +1,18 @@
-import { HANDLINGS, type Handling, type MailEvent } from '../../shared/mail/event.js';
 import { isDeliveryEvent, isUndeliverableEvent, type MailStatusOptions } from '../../shared/mail/status.js';
+import type { MailEventWriter } from '../store/mail-load.js';
 import type { Store } from '../store/store.js';
 import type { FetchSink, OpenBallot, PageCounts } from './fetch.js';
 
 /**
  * The store side of `intake mail fetch`: which ballots are still in the mail, and one page of
- * fetched events recorded through the mail ingest (the same path as a file import) in one
- * transaction with its import's counts.
+ * fetched events recorded through the mail ingest's writer (the same path as a file import) in
+ * one transaction with its import's counts.
  */
 
 interface BallotRow {
   ballot_id: string;
   imb_mailer_id: string;
   imb_serial: string;
-}
-
-export interface EventRow {
-  ballot_id: string | null;
-  barcode_id: string;
-  stid: string;
-  mailer_id: string;
-  serial: string;
-  routing_zip: string;
-  scanned_at: string;
-  scanned_at_utc: string | null;
-  operation_code: string;
-  event_code: string;
-  handling: string;
-  handling_code: string;
-  mail_phase: string;
-  machine_name: string;
-  facility_name: string;
-  facility_city: string;
-  facility_state: string;
-  facility_zip: string;
-}
-
-export function eventOfRow(r: EventRow): MailEvent {
-  return {
-    barcodeId: r.barcode_id,
-    stid: r.stid,
-    mailerId: r.mailer_id,
-    serial: r.serial,
-    routingZip: r.routing_zip,
-    scannedAt: r.scanned_at,
-    scannedAtUtc: r.scanned_at_utc,
-    operationCode: r.operation_code,
-    eventCode: r.event_code,
-    handling: (HANDLINGS as readonly string[]).includes(r.handling) ? (r.handling as Handling) : 'unknown',
-    handlingCode: r.handling_code,
-    mailPhase: r.mail_phase,
-    machineName: r.machine_name,
-    facilityName: r.facility_name,
-    facilityCity: r.facility_city,
-    facilityState: r.facility_state,
-    facilityZip: r.facility_zip,
-  };
 }
 
 /** Ballots with an open journey: issued by mail, not cancelled, with an outbound IMb of one of the office's mailer IDs, not yet received. */
@@ -69,16 +26,12 @@ export function openBallotsQuery(store: Store, mailerIds: readonly string[], sta
                        AND NOT EXISTS (SELECT 1 FROM scan_undos u WHERE u.scan_seq = r.scan_seq))
      ORDER BY b.ballot_id LIMIT ?`,
   );
-  const outEvents = store.db.prepare<[string], EventRow>(`SELECT * FROM mail_events WHERE ballot_id = ? AND direction = 'out'`);
   return (after: string | null, limit: number): OpenBallot[] =>
     ballots.all(after ?? '', ...mailerIds, limit).map((b) => ({
       ballotId: b.ballot_id,
       mailerId: b.imb_mailer_id,
       serial: b.imb_serial,
-      outboundDone: outEvents.all(b.ballot_id).some((r) => {
-        const e = eventOfRow(r);
-        return isDeliveryEvent(e) || isUndeliverableEvent(e, statusOpts);
-      }),
+      outboundDone: store.mail.eventsOf(b.ballot_id).some((e) => e.direction === 'out' && (isDeliveryEvent(e) || isUndeliverableEvent(e, statusOpts))),
     }));
 }
 
@@ -90,23 +43,22 @@ export function lastCompleteFetch(store: Store): string | null {
   return row?.started_at ?? null;
 }
 
-export type Ingest = (importId: number, events: readonly MailEvent[]) => PageCounts;
+/** The mail ingest's writer (main/store/mail-load.ts): the same path as a file import. */
+export type PageWriter = Pick<MailEventWriter, 'add'>;
 
 /** The FetchSink of one fetch run, recorded under import `importId`. */
-export function fetchSink(store: Store, importId: number, mailerIds: readonly string[], statusOpts: MailStatusOptions, ingest: Ingest): FetchSink {
+export function fetchSink(store: Store, importId: number, mailerIds: readonly string[], statusOpts: MailStatusOptions, writer: PageWriter): FetchSink {
   const bump = store.db.prepare(
     `UPDATE mail_imports SET read = read + ?, imported = imported + ?, duplicates = duplicates + ?, unknown_imbs = unknown_imbs + ? WHERE import_id = ?`,
   );
   return {
     openBallots: openBallotsQuery(store, mailerIds, statusOpts),
     recordPage(events, ballotsAsked) {
-      return store.db
-        .transaction(() => {
-          const counts = ingest(importId, events);
-          bump.run(ballotsAsked, counts.imported, counts.duplicates, counts.unknownImbs, importId);
-          return counts;
-        })
-        .immediate();
+      return store.write(() => {
+        const counts: PageCounts = events.length > 0 ? writer.add(events) : { imported: 0, duplicates: 0, unknownImbs: 0 };
+        bump.run(ballotsAsked, counts.imported, counts.duplicates, counts.unknownImbs, importId);
+        return counts;
+      });
     },
   };
 }

@@ -77,7 +77,7 @@ async function logged(store: Store, file: string, opts: MailImportOptions, run: 
   }
 }
 
-function takeMailLock(dbPath: string): () => void {
+export function takeMailLock(dbPath: string): () => void {
   if (dbPath === ':memory:') return () => undefined;
   return takeLockFile(`${dbPath}.mail-import-lock`, {
     sameProcessHolds: false,

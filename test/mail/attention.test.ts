@@ -6,7 +6,7 @@ import { mailAttention, mailAttentionCounts } from '../../main/actions/mail-atte
 import { Station } from '../../main/api/station.js';
 import { mailAttentionCommand } from '../../main/cli/commands/mail-attention.js';
 import { terminalIo, type Io } from '../../main/cli/context.js';
-import { ingestMailEvents } from '../../main/mail/fetch-ingest.js';
+import { mailEventWriter } from '../../main/store/mail-load.js';
 import type { Store } from '../../main/store/store.js';
 import type { MailEvent } from '../../shared/mail/event.js';
 import { apiFor } from '../helpers/api.js';
@@ -28,7 +28,9 @@ function event(n: number, over: Partial<MailEvent>): MailEvent {
 
 function record(store: Store, events: MailEvent[]): void {
   const id = Number(store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES ('2026-10-25T00:00:00Z', 't', 'ivmtr-json', 't')`).run().lastInsertRowid);
-  store.write(() => ingestMailEvents(store)(id, events));
+  const w = mailEventWriter(store.db, id);
+  w.add(events);
+  store.write(() => w.finish());
 }
 
 const back = (n: number, over: Partial<MailEvent>) => event(n, { stid: '777', routingZip: '27699', mailPhase: 'Phase 3 - Destination Processing', facilityZip: '27699', ...over });

@@ -59,6 +59,8 @@ async function mailStatus(io: Io, args: string[]): Promise<number> {
 export const MAIL_COMMANDS: Record<string, () => Promise<MailSubcommand>> = {
   import: () => Promise.resolve(mailImport),
   status: () => Promise.resolve(mailStatus),
+  fetch: async () => (await import('./mail-fetch.js')).mailFetchCommand,
+  attention: async () => (await import('./mail-attention.js')).mailAttentionCommand,
 };
 
 export async function mailCommand(io: Io, args: string[]): Promise<number> {
