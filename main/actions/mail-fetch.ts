@@ -56,12 +56,13 @@ export async function fetchMail(ctx: ActionContext, actor: Actor | null, env: No
   // One writer of mail events at a time: a file import into an empty table swaps the whole table at its end.
   const release = takeMailLock(ctx.store.path);
   let writer: MailEventWriter | null = null;
+  let importId = 0;
   oplog.event(ctx.store, 'mail.fetch_started', 'na', `${what} started`);
   try {
     recoverMailLoad(ctx.store.db);
     const highWater = lastCompleteFetch(ctx.store);
     const startedAt = ctx.clock().toISOString();
-    const importId = Number(
+    importId = Number(
       ctx.store.write(() => ctx.store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES (?, ?, 'ivmtr-api', ?)`).run(startedAt, apiUrl, who.name).lastInsertRowid),
     );
     writer = mailEventWriter(ctx.store.db, importId);
@@ -99,9 +100,23 @@ export async function fetchMail(ctx: ActionContext, actor: Actor | null, env: No
   } catch (e) {
     // The import row stays unfinished: the next fetch's high-water mark is the last complete one.
     writer?.abort();
+    if (writer && !writer.bulk) auditStopped(ctx, who.name, importId, apiUrl, (e as Error).message);
     oplog.event(ctx.store, 'mail.fetch_failed', 'failure', `${what} stopped: ${(e as Error).message}`);
     throw e;
   } finally {
     release();
   }
+}
+
+/**
+ * Pages a stopped fetch recorded stay (they are real scans), so its audit entry is written too,
+ * saying it stopped: the tracking feed tells their milestones at that entry (main/store/feed.ts).
+ */
+function auditStopped(ctx: ActionContext, actor: string, importId: number, source: string, why: string): void {
+  const row = ctx.store.db.prepare<[number], { imported: number; duplicates: number; unknown_imbs: number; read: number }>('SELECT read, imported, duplicates, unknown_imbs FROM mail_imports WHERE import_id = ?').get(importId);
+  if (!row || row.imported === 0) return;
+  const at = ctx.clock().toISOString();
+  ctx.store.write(() =>
+    ctx.store.audit.append({ actor, action: 'mail.fetch', entity: 'mail_import', entityId: String(importId), before: null, after: { ballots: row.read, imported: row.imported, duplicates: row.duplicates, unknownImbs: row.unknown_imbs, source, stopped: why } }, at),
+  );
 }

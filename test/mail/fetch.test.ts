@@ -106,6 +106,11 @@ describe('intake mail fetch (IV-MTR API)', () => {
     for (let k = 7; k <= 11; k++) server.failAt(k, { kind: 'status', status: 500, body: '{"message":"Internal error"}' });
     await expect(fetchMail(station(t.store), SUPERVISOR, env, fast)).rejects.toThrow(/IV-MTR did not answer the barcodes of mailer ID 123456 serial 000000103 \(ballot MB-0003\) after 5 tries \(last: server-error, HTTP 500: Internal error\); try again later/);
     expect(t.store.db.prepare(`SELECT count(*) AS n FROM mail_events WHERE ballot_id IN ('MB-0001', 'MB-0002')`).get()).toEqual({ n: 6 });
+    // Its audit entry says it stopped (the tracking feed tells what it recorded there).
+    const entry = t.store.db.prepare(`SELECT after FROM audit_log WHERE action = 'mail.fetch' ORDER BY seq DESC LIMIT 1`).get() as { after: string };
+    const after = JSON.parse(entry.after) as { imported: number; stopped: string };
+    expect(after.imported).toBe(6);
+    expect(after.stopped).toMatch(/after 5 tries/);
   });
 
   it('retries a connection dropped half way through an answer', async () => {
