@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fetchMail } from '../../main/actions/mail-fetch.js';
 import { apiFor } from '../helpers/api.js';
+import { intakeAsync } from '../helpers/cli.js';
 import { startIvmtrServer, type IvmtrServer } from '../helpers/ivmtr-server.js';
 import { tempStore } from '../helpers/station.js';
 import { backImb, configure, count, journey, outImb, seedBallots, station, SUPERVISOR } from './fetch-helpers.js';
@@ -166,5 +167,17 @@ describe('intake mail fetch (IV-MTR API)', () => {
     await expect(fetchMail(s, SUPERVISOR, {}, fast)).rejects.toThrow(/set INTAKE_IVMTR_PASSWORD \(it is never stored\)/);
     await expect(fetchMail(s, { name: 'clara', role: 'clerk', via: 'cli-pin' }, env, fast)).rejects.toThrow(/needs a supervisor/);
     expect(server.log).toHaveLength(0);
+  });
+
+  it('runs as `intake mail fetch` (the real binary): one JSON summary on stdout, progress on stderr; a --password argument is refused', async () => {
+    const env = { INTAKE_DB: t.dbPath, INTAKE_IVMTR_PASSWORD: server.password, INTAKE_OPERATOR: '', INTAKE_PIN: '' };
+    const r = await intakeAsync(['mail', 'fetch'], { env });
+    expect(r.stderr).toContain('5 ballots asked, 12 scans\n');
+    expect(r.status).toBe(0);
+    expect(r.json()).toMatchObject({ ballots: 5, imported: 12, duplicates: 0 });
+    expect(r.stdout + r.stderr).not.toContain(server.password);
+    const bad = await intakeAsync(['mail', 'fetch', '--password', 'x'], { env });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/read only from INTAKE_IVMTR_PASSWORD, never from the command line/);
   });
 });

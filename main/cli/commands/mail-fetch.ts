@@ -17,7 +17,7 @@ export async function mailFetchCommand(io: Io, args: string[]): Promise<number> 
   return withStation(io, values, async (station) => {
     const actor = await cliActor(io, station, 'mail.fetch', values.operator);
     const report = await fetchMail(station, actor, io.env, {
-      onPage: (r) => io.stderr.write(`${r.ballots} ballots asked, ${r.scans} scans, ${r.imported} new\n`),
+      onPage: (r) => io.stderr.write(`${r.ballots} ballots asked, ${r.scans} scans\n`),
       onWait: (ms, why) => io.stderr.write(`IV-MTR asked us to wait (${why}): trying again in ${Math.ceil(ms / 1000)} s\n`),
     });
     printJson(io, report);
