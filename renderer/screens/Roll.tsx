@@ -6,6 +6,7 @@ import { Problem } from '../parts/Notes.js';
 import { historyText, whenWords } from '../parts/plain-text.js';
 import { parseTypedDate } from '../../shared/typed-dates.js';
 import { useAction } from '../useApi.js';
+import { MailJourney } from '../parts/mail/MailJourney.js';
 import { localDate, localDateTime } from '../words.js';
 
 type Format = 'station' | 'nc-sbe' | 'ga-sos';
@@ -252,7 +253,7 @@ function Search({ onAuthLost }: { onAuthLost: (why: string) => void }) {
               {v.precinct && <span>precinct {v.precinct}</span>}
             </p>
             {ballots.map((b) => (
-              <BallotCard key={b.ballotId} b={b} />
+              <BallotCard key={b.ballotId} b={b} onAuthLost={onAuthLost} />
             ))}
           </section>
         );
@@ -261,7 +262,7 @@ function Search({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   );
 }
 
-function BallotCard({ b }: { b: Ballot }) {
+function BallotCard({ b, onAuthLost }: { b: Ballot; onAuthLost: (why: string) => void }) {
   const r = receiptOf(b);
   return (
     <div className="ballot" data-ballot={b.ballotId}>
@@ -284,6 +285,7 @@ function BallotCard({ b }: { b: Ballot }) {
       ) : (
         <p className="muted">Not received at this office yet.</p>
       )}
+      <MailJourney ballotId={b.ballotId} onAuthLost={onAuthLost} />
       <details>
         <summary>Everything that happened to this ballot ({b.history.length})</summary>
         <ul className="history">
