@@ -4,7 +4,7 @@ export interface StreamRow {
   /** The facility-local day of the scans, YYYY-MM-DD. */
   day: string;
   direction: 'out' | 'back';
-  /** "Phase 1" … "Phase 4c", or "other" for a phase the file did not number. */
+  /** "Phase 1" … "Phase 4c", or "Other scans" for a phase the file did not number (a return to sender). */
   phase: string;
   ballots: number;
 }
@@ -37,5 +37,5 @@ export function mailStream(store: Store, from: string, to: string): StreamRow[] 
 
 export function phaseOf(text: string): string {
   const m = /phase\s*(\d[a-d]?)/i.exec(text);
-  return m?.[1] ? `Phase ${m[1].toLowerCase()}` : 'other';
+  return m?.[1] ? `Phase ${m[1].toLowerCase()}` : 'Other scans';
 }

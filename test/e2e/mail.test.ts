@@ -50,11 +50,11 @@ describe('USPS mail tracking on the screens', () => {
     await journey.waitFor();
     expect(await journey.getAttribute('data-mail-status')).toBe('arrived');
     const text = await journey.innerText();
-    expect(text).toMatch(/In the mail: arrived at the office's mail facility \(4 USPS scans\)/);
+    expect(text).toMatch(/In the mail: arrived at the office's mail facility \(4 USPS scans, each at the facility’s local time\)/);
     expect(text).toMatch(/on its way to the voter: origin processing at RALEIGH NC P&DC, RALEIGH, NC 27676/);
     expect(text).toMatch(/on its way to the voter: delivery \(assumed, not a carrier scan\)/);
-    expect(text).toMatch(/on its way back to the office: destination scf processing at RALEIGH NC P&DC, RALEIGH, NC 27699/);
-    expect(text).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2} [AP]M \(facility time\)/);
+    expect(text).toMatch(/on its way back to the office: destination SCF processing at RALEIGH NC P&DC, RALEIGH, NC 27699/);
+    expect(text).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2} [AP]M on its way/);
     await expectPlainWords(p);
     await look(p, 'mail-01-lookup');
   });
@@ -64,7 +64,7 @@ describe('USPS mail tracking on the screens', () => {
     const panel = p.locator('section.mail-attention');
     await panel.locator('[data-list=undeliverable] .big:text("1")').waitFor();
     const counts = await panel.locator('[aria-label="Mail attention counts"]').innerText();
-    expect(counts).toMatch(/2\s*no usps scan yet/i); // ML-3, and the reissue ML-2R (issued 12 days ago)
+    expect(counts).toMatch(/2\s*with no USPS scan yet/); // ML-3, and the reissue ML-2R (issued 12 days ago)
     expect(counts).toMatch(/1\s*returned undeliverable/i);
     expect(counts).toMatch(/1\s*at the office’s mail facility, not received/i);
     await panel.locator('[data-list=undeliverable] button:has-text("Show")').click();

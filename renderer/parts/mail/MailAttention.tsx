@@ -41,7 +41,7 @@ export function MailAttention({ onAuthLost }: { onAuthLost: (why: string) => voi
       <div className="totals" aria-label="Mail attention counts">
         {LISTS.map((l) => (
           <div className="card" key={l} data-list={l}>
-            <span className="big">{c ? c.counts[l].toLocaleString() : '…'}</span> {LIST_WORDS[l].title.toLowerCase()}
+            <span className="big">{c ? c.counts[l].toLocaleString() : '…'}</span> {LIST_WORDS[l].count}
             <div className="row">
               <button type="button" onClick={() => show(l)} aria-pressed={open === l}>
                 Show
