@@ -140,7 +140,7 @@ async function importNow(store: Store, file: string, opts: MailImportOptions, so
   } catch (e) {
     writer?.abort();
     await rejects.close().catch(() => undefined);
-    if (importId > 0) recordCounts(store, importId, counts, rejects.count, null, null);
+    if (importId > 0) store.write(() => recordCounts(store, importId, counts, rejects.count, null, null));
     throw e;
   } finally {
     release();
@@ -155,15 +155,14 @@ function add(into: { imported: number; duplicates: number; unknownImbs: number }
 
 type Counts = { read: number; imported: number; duplicates: number; unknownImbs: number };
 
+/** The import's row: its counts so far, and when it finished (null: it did not). */
 function recordCounts(store: Store, importId: number, c: Counts, rejected: number, rejectsFile: string | null, finishedAt: string | null): void {
-  store.write(() =>
-    store.db
-      .prepare(
-        `UPDATE mail_imports SET read = ?, imported = ?, duplicates = ?, unknown_imbs = ?, rejected = ?, rejects_file = ?, finished_at = ?
-         WHERE import_id = ?`,
-      )
-      .run(c.read, c.imported, c.duplicates, c.unknownImbs, rejected, rejectsFile, finishedAt, importId),
-  );
+  store.db
+    .prepare(
+      `UPDATE mail_imports SET read = ?, imported = ?, duplicates = ?, unknown_imbs = ?, rejected = ?, rejects_file = ?, finished_at = ?
+       WHERE import_id = ?`,
+    )
+    .run(c.read, c.imported, c.duplicates, c.unknownImbs, rejected, rejectsFile, finishedAt, importId);
 }
 
 /** The closing transaction: the load put in place (into an empty table), the counts, the audit entry. */
@@ -181,12 +180,7 @@ function finish(
   store.write(() => {
     const f = writer.finish();
     if (f.final) Object.assign(counts, { imported: f.imported, duplicates: f.duplicates, unknownImbs: f.unknownImbs });
-    store.db
-      .prepare(
-        `UPDATE mail_imports SET read = ?, imported = ?, duplicates = ?, unknown_imbs = ?, rejected = ?, rejects_file = ?, finished_at = ?
-         WHERE import_id = ?`,
-      )
-      .run(counts.read, counts.imported, counts.duplicates, counts.unknownImbs, rejected, rejectsFile, finishedAt, importId);
+    recordCounts(store, importId, counts, rejected, rejectsFile, finishedAt);
     new AuditLog(store.db).append(
       {
         actor: opts.operator,

@@ -192,3 +192,18 @@ describe('mail import: records fetched another way (the IV-MTR API)', () => {
     expect(fs.readFileSync(path.join(t.dir, 'api.rejects.csv'), 'utf8')).toContain('3,"the IMb is a number, not text');
   });
 });
+
+describe('mail import: interrupted', () => {
+  it('a load table left by a killed first import is dropped and the next import runs; a refused file leaves its import row unfinished', async () => {
+    t.store.db.exec('CREATE TABLE mail_events_load (id INTEGER PRIMARY KEY, junk TEXT)');
+    await expect(importFile('x.txt', '{"events": []}')).rejects.toThrow('looks like JSON');
+    expect(t.store.mail.imports(1)[0]).toMatchObject({ finishedAt: null, read: 0 });
+    const s = await importFile('ok.txt', delimited([out('000000001', '2026-10-01 08:00:00')]));
+    expect(s).toMatchObject({ imported: 1 });
+    expect(t.store.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'mail_events_load'").get()).toBeUndefined();
+    expect(t.store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_events' AND type = 'index' ORDER BY name").all()).toEqual([
+      { name: 'mail_events_ballot' },
+      { name: 'mail_events_piece' },
+    ]);
+  });
+});
