@@ -193,6 +193,7 @@ function finish(
       finishedAt,
     );
   });
+  writer.done();
   if (writer.bulk && store.path !== ':memory:') store.db.pragma('wal_checkpoint(TRUNCATE)');
   return { importId, file: opts.format === 'ivmtr-api' ? file : path.resolve(file), format: opts.format, ...counts, rejected, rejectsFile };
 }

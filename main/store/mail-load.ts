@@ -64,6 +64,8 @@ export interface MailEventWriter {
   add(events: readonly MailEvent[]): BatchCounts;
   /** Inside the import's closing transaction. */
   finish(): FinalCounts;
+  /** After it. */
+  done(): void;
   abort(): void;
 }
 
@@ -107,12 +109,15 @@ class IncrementalWriter implements MailEventWriter {
     return { imported: 0, duplicates: 0, unknownImbs: 0, final: false };
   }
 
+  done(): void {}
+
   abort(): void {}
 }
 
 class BulkWriter implements MailEventWriter {
   readonly bulk = true;
   private readonly insert;
+  private readonly settings: { synchronous: unknown; autocheckpoint: unknown };
   private added = 0;
 
   constructor(
@@ -120,6 +125,12 @@ class BulkWriter implements MailEventWriter {
     private readonly importId: number,
   ) {
     recoverMailLoad(db);
+    // The load table is not the station's record until the swap: its commits need no fsync each,
+    // and the WAL is copied into the database once, after the swap (mail/import.ts), not at every
+    // thousand pages (as roll/first-load.ts does for a first roll).
+    this.settings = { synchronous: db.pragma('synchronous', { simple: true }), autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) };
+    db.pragma('synchronous = NORMAL');
+    db.pragma('wal_autocheckpoint = 0');
     const table = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'mail_events'").get()?.sql ?? '';
     const create = table.replace(/^CREATE TABLE "?mail_events"?/, `CREATE TABLE ${LOAD_TABLE}`);
     if (create === table) throw new Error('unreachable: the mail_events table has no CREATE statement');
@@ -153,6 +164,11 @@ class BulkWriter implements MailEventWriter {
     return { imported: 0, duplicates: 0, unknownImbs: 0 };
   }
 
+  private restore(): void {
+    this.db.pragma(`synchronous = ${Number(this.settings.synchronous)}`);
+    this.db.pragma(`wal_autocheckpoint = ${Number(this.settings.autocheckpoint)}`);
+  }
+
   /** Repeats out, indexes built, the table in place: inside the caller's transaction. */
   finish(): FinalCounts {
     if (this.db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() !== undefined)
@@ -177,8 +193,14 @@ class BulkWriter implements MailEventWriter {
     return { imported: this.added - duplicates, duplicates: duplicates + this.nearRepeats, unknownImbs, final: true };
   }
 
+  /** After the closing transaction (a pragma cannot change synchronous inside one). */
+  done(): void {
+    this.restore();
+  }
+
   abort(): void {
     try {
+      this.restore();
       recoverMailLoad(this.db);
     } catch {
       // the next import drops it

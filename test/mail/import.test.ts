@@ -200,6 +200,9 @@ describe('mail import: interrupted', () => {
     expect(t.store.mail.imports(1)[0]).toMatchObject({ finishedAt: null, read: 0 });
     const s = await importFile('ok.txt', delimited([out('000000001', '2026-10-01 08:00:00')]));
     expect(s).toMatchObject({ imported: 1 });
+    // The first load's relaxed settings are the station's own again.
+    expect(t.store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(t.store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(t.store.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'mail_events_load'").get()).toBeUndefined();
     expect(t.store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_events' AND type = 'index' ORDER BY name").all()).toEqual([
       { name: 'mail_events_ballot' },
