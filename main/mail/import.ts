@@ -21,9 +21,11 @@ import { readJson } from './read-json.js';
 
 export const MAIL_FORMATS = ['ivmtr-delimited', 'ivmtr-json'] as const;
 export type MailFormat = (typeof MAIL_FORMATS)[number];
+/** Every source of events: a file in one of MAIL_FORMATS, or records fetched from the IV-MTR API. */
+export type MailSourceFormat = MailFormat | 'ivmtr-api';
 
 export interface MailImportOptions {
-  format: MailFormat;
+  format: MailSourceFormat;
   operator: string;
   /** Where rejected records go; default `<input>.rejects.csv` beside the file. */
   rejectsFile?: string;
@@ -33,7 +35,7 @@ export interface MailImportOptions {
 export interface MailImportSummary {
   importId: number;
   file: string;
-  format: MailFormat;
+  format: MailSourceFormat;
   /** Records read (scan lines or scan objects), rejected ones included. */
   read: number;
   /** New events kept. */
@@ -60,8 +62,17 @@ function queued<T>(dbPath: string, run: () => Promise<T>): Promise<T> {
   return next;
 }
 
-export function importMailFile(store: Store, file: string, opts: MailImportOptions): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts)));
+export function importMailFile(store: Store, file: string, opts: MailImportOptions & { format: MailFormat }): Promise<MailImportSummary> {
+  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, records(file, opts.format))));
+}
+
+/**
+ * Imports records that came another way (the IV-MTR API: `format: 'ivmtr-api'`, `label` naming the
+ * query, records made with read-json.ts parsedFromObject): the same checks, matching, dedupe,
+ * rejects file (give `rejectsFile`), counts, audit entry and one-at-a-time rule as a file.
+ */
+export function importMailRecords(store: Store, label: string, batches: AsyncIterable<ParsedBatch>, opts: MailImportOptions & { rejectsFile: string }): Promise<MailImportSummary> {
+  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, batches)));
 }
 
 async function logged(store: Store, file: string, opts: MailImportOptions, run: () => Promise<MailImportSummary>): Promise<MailImportSummary> {
@@ -90,7 +101,7 @@ function records(file: string, format: MailFormat): AsyncGenerator<ParsedBatch> 
   return format === 'ivmtr-json' ? readJson(file) : readDelimited(file);
 }
 
-async function importNow(store: Store, file: string, opts: MailImportOptions): Promise<MailImportSummary> {
+async function importNow(store: Store, file: string, opts: MailImportOptions, source: AsyncIterable<ParsedBatch>): Promise<MailImportSummary> {
   const release = takeMailLock(store.path);
   const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
   const rejects = new RejectsWriter(rejectsFile);
@@ -104,10 +115,10 @@ async function importNow(store: Store, file: string, opts: MailImportOptions): P
       () =>
         store.db
           .prepare('INSERT INTO mail_imports (started_at, file, format, operator) VALUES (?, ?, ?, ?)')
-          .run(new Date().toISOString(), path.resolve(file), opts.format, opts.operator).lastInsertRowid,
+          .run(new Date().toISOString(), opts.format === 'ivmtr-api' ? file : path.resolve(file), opts.format, opts.operator).lastInsertRowid,
     ) as number;
     writer = mailEventWriter(store.db, importId);
-    for await (const batch of records(file, opts.format)) {
+    for await (const batch of source) {
       const events: MailEvent[] = [];
       for (const p of batch) {
         counts.read += 1;
@@ -129,7 +140,7 @@ async function importNow(store: Store, file: string, opts: MailImportOptions): P
   } catch (e) {
     writer?.abort();
     await rejects.close().catch(() => undefined);
-    if (importId > 0) recordCounts(store, importId, counts, rejects.count, null, null);
+    if (importId > 0) store.write(() => recordCounts(store, importId, counts, rejects.count, null, null));
     throw e;
   } finally {
     release();
@@ -144,15 +155,14 @@ function add(into: { imported: number; duplicates: number; unknownImbs: number }
 
 type Counts = { read: number; imported: number; duplicates: number; unknownImbs: number };
 
+/** The import's row: its counts so far, and when it finished (null: it did not). */
 function recordCounts(store: Store, importId: number, c: Counts, rejected: number, rejectsFile: string | null, finishedAt: string | null): void {
-  store.write(() =>
-    store.db
-      .prepare(
-        `UPDATE mail_imports SET read = ?, imported = ?, duplicates = ?, unknown_imbs = ?, rejected = ?, rejects_file = ?, finished_at = ?
-         WHERE import_id = ?`,
-      )
-      .run(c.read, c.imported, c.duplicates, c.unknownImbs, rejected, rejectsFile, finishedAt, importId),
-  );
+  store.db
+    .prepare(
+      `UPDATE mail_imports SET read = ?, imported = ?, duplicates = ?, unknown_imbs = ?, rejected = ?, rejects_file = ?, finished_at = ?
+       WHERE import_id = ?`,
+    )
+    .run(c.read, c.imported, c.duplicates, c.unknownImbs, rejected, rejectsFile, finishedAt, importId);
 }
 
 /** The closing transaction: the load put in place (into an empty table), the counts, the audit entry. */
@@ -170,12 +180,7 @@ function finish(
   store.write(() => {
     const f = writer.finish();
     if (f.final) Object.assign(counts, { imported: f.imported, duplicates: f.duplicates, unknownImbs: f.unknownImbs });
-    store.db
-      .prepare(
-        `UPDATE mail_imports SET read = ?, imported = ?, duplicates = ?, unknown_imbs = ?, rejected = ?, rejects_file = ?, finished_at = ?
-         WHERE import_id = ?`,
-      )
-      .run(counts.read, counts.imported, counts.duplicates, counts.unknownImbs, rejected, rejectsFile, finishedAt, importId);
+    recordCounts(store, importId, counts, rejected, rejectsFile, finishedAt);
     new AuditLog(store.db).append(
       {
         actor: opts.operator,
@@ -188,8 +193,9 @@ function finish(
       finishedAt,
     );
   });
+  writer.done();
   if (writer.bulk && store.path !== ':memory:') store.db.pragma('wal_checkpoint(TRUNCATE)');
-  return { importId, file: path.resolve(file), format: opts.format, ...counts, rejected, rejectsFile };
+  return { importId, file: opts.format === 'ivmtr-api' ? file : path.resolve(file), format: opts.format, ...counts, rejected, rejectsFile };
 }
 
 const n = (x: number) => x.toLocaleString('en-US');

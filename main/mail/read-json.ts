@@ -27,17 +27,26 @@ function recordOf(json: string, lineNo: number): ParsedBatch[number] {
   } catch (e) {
     return { lineNo, error: `the scan object is not valid JSON: ${(e as Error).message}`, raw: json.slice(0, 500) };
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { lineNo, error: 'not a scan object', raw: json.slice(0, 500) };
+  return parsedFromObject(value, lineNo, json);
+}
+
+/**
+ * One scan object already parsed (a JSON file's, or one the IV-MTR API returned) as a record for
+ * the importer, by the same field names. `raw` is what the rejects file shows if it is refused.
+ */
+export function parsedFromObject(value: unknown, lineNo: number, raw: string): ParsedBatch[number] {
+  const shown = raw.slice(0, 500);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { lineNo, error: 'not a scan object', raw: shown };
   const r: RawRecord = {};
   for (const [k, v] of Object.entries(value)) {
     const f = fieldOf(k);
     if (!f) continue;
-    if (f === 'imb' && typeof v === 'number') return { lineNo, error: 'the IMb is a number, not text: its digits may be lost', raw: json.slice(0, 500) };
+    if (f === 'imb' && typeof v === 'number') return { lineNo, error: 'the IMb is a number, not text: its digits may be lost', raw: shown };
     if (typeof v === 'string') r[f] = v;
     else if (typeof v === 'number') r[f] = String(v);
-    else if (v !== null) return { lineNo, error: `the field ${JSON.stringify(k)} is not text`, raw: json.slice(0, 500) };
+    else if (v !== null) return { lineNo, error: `the field ${JSON.stringify(k)} is not text`, raw: shown };
   }
-  return { lineNo, record: r, raw: json };
+  return { lineNo, record: r, raw };
 }
 
 /** The scan objects of a JSON file, in batches. Throws MailFileError if the file is not JSON at all. */

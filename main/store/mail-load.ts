@@ -20,7 +20,19 @@ const PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_events(mailer
 
 const COLUMNS = `dedupe_key, import_id, ballot_id, direction, barcode_id, stid, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc,
   operation_code, event_code, handling, handling_code, mail_phase, machine_name, facility_name, facility_city, facility_state, facility_zip`;
-const BALLOT_OF = '(SELECT ballot_id FROM ballots WHERE imb_serial = ? AND imb_mailer_id = ? ORDER BY id DESC LIMIT 1)';
+const BALLOT_OF = '(SELECT ballot_id FROM temp.mail_imb_ballots WHERE serial = ? AND mailer_id = ?)';
+
+/**
+ * The roll's IMbs and their ballots, in a small table of this connection that answers each event's
+ * lookup from one B-tree in the page cache (the roll's own index would send every one of ten
+ * million lookups on to a random page of the ballots table). Where two ballots share an IMb, the
+ * newest (highest row) wins, as the intake's IMb lookup has it.
+ */
+export function loadImbBallots(db: Db): void {
+  db.exec(`DROP TABLE IF EXISTS temp.mail_imb_ballots;
+    CREATE TEMP TABLE mail_imb_ballots (serial TEXT NOT NULL, mailer_id TEXT NOT NULL, ballot_id TEXT NOT NULL, PRIMARY KEY (serial, mailer_id)) WITHOUT ROWID;
+    INSERT OR REPLACE INTO temp.mail_imb_ballots SELECT imb_serial, imb_mailer_id, ballot_id FROM ballots WHERE imb_serial IS NOT NULL AND imb_mailer_id IS NOT NULL ORDER BY imb_serial, imb_mailer_id, id;`);
+}
 const VALUES = `(?, ?, ${BALLOT_OF}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function params(e: MailEvent, importId: number): unknown[] {
@@ -52,10 +64,13 @@ export interface MailEventWriter {
   add(events: readonly MailEvent[]): BatchCounts;
   /** Inside the import's closing transaction. */
   finish(): FinalCounts;
+  /** After it. */
+  done(): void;
   abort(): void;
 }
 
 export function mailEventWriter(db: Db, importId: number): MailEventWriter {
+  loadImbBallots(db);
   const empty = db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() === undefined;
   return empty ? new BulkWriter(db, importId) : new IncrementalWriter(db, importId);
 }
@@ -94,12 +109,15 @@ class IncrementalWriter implements MailEventWriter {
     return { imported: 0, duplicates: 0, unknownImbs: 0, final: false };
   }
 
+  done(): void {}
+
   abort(): void {}
 }
 
 class BulkWriter implements MailEventWriter {
   readonly bulk = true;
   private readonly insert;
+  private readonly settings: { synchronous: unknown; autocheckpoint: unknown };
   private added = 0;
 
   constructor(
@@ -107,6 +125,12 @@ class BulkWriter implements MailEventWriter {
     private readonly importId: number,
   ) {
     recoverMailLoad(db);
+    // The load table is not the station's record until the swap: its commits need no fsync each,
+    // and the WAL is copied into the database once, after the swap (mail/import.ts), not at every
+    // thousand pages (as roll/first-load.ts does for a first roll).
+    this.settings = { synchronous: db.pragma('synchronous', { simple: true }), autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) };
+    db.pragma('synchronous = NORMAL');
+    db.pragma('wal_autocheckpoint = 0');
     const table = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'mail_events'").get()?.sql ?? '';
     const create = table.replace(/^CREATE TABLE "?mail_events"?/, `CREATE TABLE ${LOAD_TABLE}`);
     if (create === table) throw new Error('unreachable: the mail_events table has no CREATE statement');
@@ -114,14 +138,35 @@ class BulkWriter implements MailEventWriter {
     this.insert = db.prepare(`INSERT INTO ${LOAD_TABLE} (${COLUMNS}) VALUES ${VALUES}`);
   }
 
+  /** Keys of the last two batches: a repeat close to its first (a line sent twice) is left out here, cheaply. */
+  private recent = new Set<string>();
+  private older = new Set<string>();
+  private nearRepeats = 0;
+
   add(events: readonly MailEvent[]): BatchCounts {
     this.db
       .transaction(() => {
-        for (const e of events) this.insert.run(params(e, this.importId));
+        for (const e of events) {
+          const p = params(e, this.importId);
+          const key = `${e.mailerId}${e.serial}:${String(p[0])}`;
+          if (this.recent.has(key) || this.older.has(key)) {
+            this.nearRepeats += 1;
+            continue;
+          }
+          this.recent.add(key);
+          this.insert.run(p);
+          this.added += 1;
+        }
       })
       .immediate();
-    this.added += events.length;
+    this.older = this.recent;
+    this.recent = new Set();
     return { imported: 0, duplicates: 0, unknownImbs: 0 };
+  }
+
+  private restore(): void {
+    this.db.pragma(`synchronous = ${Number(this.settings.synchronous)}`);
+    this.db.pragma(`wal_autocheckpoint = ${Number(this.settings.autocheckpoint)}`);
   }
 
   /** Repeats out, indexes built, the table in place: inside the caller's transaction. */
@@ -145,11 +190,17 @@ class BulkWriter implements MailEventWriter {
     }
     this.db.exec(BALLOT_INDEX);
     const unknownImbs = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mail_events WHERE ballot_id IS NULL').get()?.n ?? 0;
-    return { imported: this.added - duplicates, duplicates, unknownImbs, final: true };
+    return { imported: this.added - duplicates, duplicates: duplicates + this.nearRepeats, unknownImbs, final: true };
+  }
+
+  /** After the closing transaction (a pragma cannot change synchronous inside one). */
+  done(): void {
+    this.restore();
   }
 
   abort(): void {
     try {
+      this.restore();
       recoverMailLoad(this.db);
     } catch {
       // the next import drops it

@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Station } from '../../main/api/station.js';
 import { ballotMail, importMail } from '../../main/actions/mail.js';
 import type { Actor } from '../../main/actions/context.js';
+import { importMailRecords } from '../../main/mail/import.js';
+import { parsedFromObject } from '../../main/mail/read-json.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { delimited, imb, json, write, type Scan } from './files.js';
 
@@ -169,5 +171,42 @@ describe('mail import: who and how many at once', () => {
     expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(39 * 50);
     expect(t.store.mail.counts().events).toBe(50);
     expect(t.store.verifyAudit().ok).toBe(true);
+  });
+});
+
+describe('mail import: records fetched another way (the IV-MTR API)', () => {
+  it('go through the same checks, dedupe against a file, rejects and counts', async () => {
+    await importFile('f.txt', delimited([out('000000001', '2026-10-01 08:00:00')]));
+    const objects = [
+      { imb: imb('700', MID, '000000001'), scan_date_time: '2026-10-01 08:00:00', scan_event_code: 'SD', operation_code: '918', handling_event_type: 'A', mail_phase: 'Phase 3b - Destination SCF Processing', machine_name: 'DBCS-032', scan_facility_name: 'RALEIGH NC P&DC', scan_facility_city: 'RALEIGH', scan_facility_state: 'NC', scan_facility_zip: '27676' },
+      { imb: imb('700', MID, '000000001'), scanDatetime: '2026-10-02T08:00:00Z', mailPhase: 'Phase 4c - Delivery' },
+      { imb: 70012345600000000 },
+    ];
+    const batches = (async function* () {
+      await Promise.resolve();
+      yield objects.map((o, i) => parsedFromObject(o, i + 1, JSON.stringify(o)));
+    })();
+    const s = await importMailRecords(t.store, 'IV-MTR API piece query', batches, { format: 'ivmtr-api', operator: 'sue', rejectsFile: path.join(t.dir, 'api.rejects.csv') });
+    expect(s).toMatchObject({ file: 'IV-MTR API piece query', format: 'ivmtr-api', read: 3, imported: 1, duplicates: 1, rejected: 1 });
+    expect(ballotMail(station, SUP, 'B-1').status).toMatchObject({ status: 'delivered', event: { scannedAtUtc: '2026-10-02T08:00:00.000Z' } });
+    expect(fs.readFileSync(path.join(t.dir, 'api.rejects.csv'), 'utf8')).toContain('3,"the IMb is a number, not text');
+  });
+});
+
+describe('mail import: interrupted', () => {
+  it('a load table left by a killed first import is dropped and the next import runs; a refused file leaves its import row unfinished', async () => {
+    t.store.db.exec('CREATE TABLE mail_events_load (id INTEGER PRIMARY KEY, junk TEXT)');
+    await expect(importFile('x.txt', '{"events": []}')).rejects.toThrow('looks like JSON');
+    expect(t.store.mail.imports(1)[0]).toMatchObject({ finishedAt: null, read: 0 });
+    const s = await importFile('ok.txt', delimited([out('000000001', '2026-10-01 08:00:00')]));
+    expect(s).toMatchObject({ imported: 1 });
+    // The first load's relaxed settings are the station's own again.
+    expect(t.store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(t.store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(t.store.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'mail_events_load'").get()).toBeUndefined();
+    expect(t.store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_events' AND type = 'index' ORDER BY name").all()).toEqual([
+      { name: 'mail_events_ballot' },
+      { name: 'mail_events_piece' },
+    ]);
   });
 });
