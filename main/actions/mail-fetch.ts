@@ -1,7 +1,7 @@
 import { ServiceError } from '../../shared/errors.js';
 import { fetchMailEvents, LATE_SCAN_OVERLAP_MS, type FetchReport } from '../mail/fetch.js';
 import { fetchSink, lastCompleteFetch } from '../mail/fetch-store.js';
-import { takeMailLock } from '../mail/import.js';
+import { queued, takeMailLock } from '../mail/import.js';
 import { mailEventWriter, recoverMailLoad, type MailEventWriter } from '../store/mail-load.js';
 import { oplog } from '../oplog/index.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
@@ -35,9 +35,17 @@ export function unsafeIvmtrUrl(key: string, text: string): string | null {
   return `refused to use ${key} ${url.host} over ${url.protocol.replace(':', '')}: the IV-MTR password would cross the network unencrypted. Use its https:// address`;
 }
 
-/** `intake mail fetch`: the USPS's scans of every ballot still in the mail, through the same ingest as a file. */
-export async function fetchMail(ctx: ActionContext, actor: Actor | null, env: NodeJS.ProcessEnv, input: MailFetchInput = {}): Promise<FetchReport & { importId: number }> {
+/**
+ * `intake mail fetch`: the USPS's scans of every ballot still in the mail, through the same ingest
+ * as a file. One import or fetch at a time: queued behind the others in this process, and the
+ * mail lock file against another process.
+ */
+export function fetchMail(ctx: ActionContext, actor: Actor | null, env: NodeJS.ProcessEnv, input: MailFetchInput = {}): Promise<FetchReport & { importId: number }> {
   const who = authorize(actor, 'mail.fetch');
+  return queued(ctx.store.path, () => fetchNow(ctx, who, env, input));
+}
+
+async function fetchNow(ctx: ActionContext, who: Actor, env: NodeJS.ProcessEnv, input: MailFetchInput): Promise<FetchReport & { importId: number }> {
   const cfg = ctx.store.config;
   const authUrl = cfg.get('ivmtrAuthUrl') ?? '';
   const apiUrl = cfg.get('ivmtrApiUrl') ?? '';

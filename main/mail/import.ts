@@ -51,7 +51,7 @@ export interface MailImportSummary {
 const queues = new Map<string, Promise<unknown>>();
 
 /** Runs imports of one database one after another in this process. */
-function queued<T>(dbPath: string, run: () => Promise<T>): Promise<T> {
+export function queued<T>(dbPath: string, run: () => Promise<T>): Promise<T> {
   const before = queues.get(dbPath) ?? Promise.resolve();
   const next = before.then(run, run);
   const settled = next.catch(() => undefined);

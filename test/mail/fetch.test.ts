@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fetchMail } from '../../main/actions/mail-fetch.js';
+import { importMailFile } from '../../main/mail/import.js';
 import { apiFor } from '../helpers/api.js';
 import { intakeAsync } from '../helpers/cli.js';
 import { startIvmtrServer, type IvmtrServer } from '../helpers/ivmtr-server.js';
@@ -179,5 +180,15 @@ describe('intake mail fetch (IV-MTR API)', () => {
     const bad = await intakeAsync(['mail', 'fetch', '--password', 'x'], { env });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/read only from INTAKE_IVMTR_PASSWORD, never from the command line/);
+  });
+
+  it('runs one fetch at a time: the same fetch started 5 times at once (and a file import beside them) records each scan once', async () => {
+    const file = path.join(t.dir, 'feed.txt');
+    fs.writeFileSync(file, `imb|scan_date_time|mail_phase|scan_facility_zip\n${outImb(5)}|2026-10-05 08:00:00|Phase 1 - Origin Processing|27676\n`);
+    const runs = [...Array.from({ length: 5 }, () => fetchMail(station(t.store), SUPERVISOR, env, fast)), importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue' })];
+    const results = await Promise.all(runs);
+    expect(results.slice(0, 5).map((r) => (r as { imported: number }).imported)).toEqual([12, 0, 0, 0, 0]);
+    expect(count(t.store, 'mail_events')).toBe(13);
+    expect(t.store.db.prepare(`SELECT count(*) AS n FROM mail_imports WHERE finished_at IS NOT NULL`).get()).toEqual({ n: 6 });
   });
 });
