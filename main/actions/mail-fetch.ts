@@ -40,7 +40,7 @@ export function unsafeIvmtrUrl(key: string, text: string): string | null {
  * as a file. One import or fetch at a time: queued behind the others in this process, and the
  * mail lock file against another process.
  */
-export function fetchMail(ctx: ActionContext, actor: Actor | null, env: NodeJS.ProcessEnv, input: MailFetchInput = {}): Promise<FetchReport & { importId: number }> {
+export async function fetchMail(ctx: ActionContext, actor: Actor | null, env: NodeJS.ProcessEnv, input: MailFetchInput = {}): Promise<FetchReport & { importId: number }> {
   const who = authorize(actor, 'mail.fetch');
   return queued(ctx.store.path, () => fetchNow(ctx, who, env, input));
 }
