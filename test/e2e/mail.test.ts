@@ -55,6 +55,8 @@ describe('USPS mail tracking on the screens', () => {
     expect(text).toMatch(/on its way to the voter: delivery \(assumed, not a carrier scan\)/);
     expect(text).toMatch(/on its way back to the office: destination SCF processing at RALEIGH NC P&DC, RALEIGH, NC 27699/);
     expect(text).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2} [AP]M on its way/);
+    await p.locator('[data-ballot="ML-1"] summary').click();
+    expect(await p.locator('[data-ballot="ML-1"] ul.history').innerText()).toMatch(/USPS scan, on its way back: Phase 3b - Destination SCF Processing at RALEIGH NC P&DC, RALEIGH NC 27699/);
     await expectPlainWords(p);
     await look(p, 'mail-01-lookup');
   });

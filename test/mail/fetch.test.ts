@@ -35,6 +35,15 @@ describe('intake mail fetch (IV-MTR API)', () => {
     expect(rows).toContainEqual({ ballot_id: 'MB-0001', direction: 'back', n: 1 });
     expect(rows).toContainEqual({ ballot_id: 'MB-0001', direction: 'out', n: 2 });
     expect(server.log.filter((l) => l.path === '/oauth/authenticate')).toHaveLength(1);
+    // Kept with the ballot's history (the lookup's "everything that happened", `intake roll find`).
+    const a = apiFor(t.store);
+    const found = await a.call(a.as('clara'), 'roll.find', { ballotId: 'MB-0001' });
+    const mailLines = found.ok ? (found.value[0]?.history ?? []).filter((h) => h.event === 'mail').map((h) => h.detail) : [];
+    expect(mailLines).toEqual([
+      'USPS scan, on its way to the voter: Phase 1 - Origin Processing at RALEIGH P&DC, RALEIGH NC 27676',
+      'USPS scan, on its way to the voter: Phase 3 - Destination Processing at RALEIGH P&DC, RALEIGH NC 27330',
+      'USPS scan, on its way back: Phase 3 - Destination Processing at RALEIGH NC P&DC, RALEIGH NC 27699',
+    ]);
     const imp = t.store.db.prepare(`SELECT format, read, imported, finished_at FROM mail_imports WHERE import_id = ?`).get(first.importId) as Record<string, unknown>;
     expect(imp).toMatchObject({ format: 'ivmtr-api', read: 5, imported: 12 });
     expect(imp['finished_at']).toBeTruthy();
