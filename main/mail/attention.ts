@@ -70,14 +70,13 @@ export function* attentionRows(store: Store, list: AttentionList, o: AttentionOp
   else yield* fromEvents(store, list, o);
 }
 
+const NO_SCAN_WHERE = `b.imb_serial IS NOT NULL AND b.issued_at IS NOT NULL AND substr(b.issued_at, 1, 10) <= ? AND ${OPEN}
+       AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.ballot_id = b.ballot_id)`;
+const noScanCutoff = (o: AttentionOptions) => new Date(o.now.getTime() - o.days * 86_400_000).toISOString().slice(0, 10);
+
 function* noScan(store: Store, o: AttentionOptions): Generator<AttentionRow> {
-  const cutoff = new Date(o.now.getTime() - o.days * 86_400_000).toISOString().slice(0, 10);
-  const stmt = store.db.prepare<[string], BallotRow>(
-    `SELECT ${COLS} FROM ballots b
-     WHERE b.imb_serial IS NOT NULL AND b.issued_at IS NOT NULL AND substr(b.issued_at, 1, 10) <= ? AND ${OPEN}
-       AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.ballot_id = b.ballot_id)
-     ORDER BY b.issued_at, b.ballot_id`,
-  );
+  const cutoff = noScanCutoff(o);
+  const stmt = store.db.prepare<[string], BallotRow>(`SELECT ${COLS} FROM ballots b WHERE ${NO_SCAN_WHERE} ORDER BY b.issued_at, b.ballot_id`);
   for (const b of stmt.iterate(cutoff)) {
     const waited = Math.floor((o.now.getTime() - Date.parse(`${(b.issued_at ?? '').slice(0, 10)}T00:00:00Z`)) / 86_400_000);
     yield { ...person(b), status: 'no scan yet', event: null, waited, reissued: false };
@@ -114,7 +113,9 @@ function* fromEvents(store: Store, list: 'undeliverable' | 'not-received', o: At
 
 /** The three counts for the Attention panel. */
 export function attentionCounts(store: Store, o: AttentionOptions): Record<AttentionList, number> {
-  const out = { 'no-scan': 0, undeliverable: 0, 'not-received': 0 };
-  for (const list of ATTENTION_LISTS) for (const _ of attentionRows(store, list, o)) out[list] += 1;
+  // The no-scan list can be most of a county's roll before the first USPS file: counted in SQL.
+  const noScanCount = store.db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ballots b WHERE ${NO_SCAN_WHERE}`).get(noScanCutoff(o))?.n ?? 0;
+  const out = { 'no-scan': noScanCount, undeliverable: 0, 'not-received': 0 };
+  for (const list of ['undeliverable', 'not-received'] as const) for (const _ of attentionRows(store, list, o)) out[list] += 1;
   return out;
 }
