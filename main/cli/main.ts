@@ -50,6 +50,7 @@ Mail tracking (USPS IV-MTR)
   mail import FILE --format ivmtr-delimited|ivmtr-json   USPS scan events, matched to ballots by IMb
                                    mailer ID + serial, each kept once; bad records to FILE.rejects.csv
   mail status BALLOT_ID            the ballot's mail status and its USPS scans (facility, time)
+  mail imports [--limit N]         the latest mail imports and their counts
 Station
   operator add NAME --role clerk|supervisor | list | reset-pin NAME | disable NAME
                                    a supervisor's job; the new PIN is typed twice at a prompt (not
