@@ -590,7 +590,7 @@ async function main(): Promise<void> {
     ['sync', benchSync],
     ['review', benchReview],
     ['start', benchStart],
-    ['mail', async () => void (results['mail'] = await benchMail({ events: 10 * SMALL, ballots: SMALL, roll: () => copyOfRoll(SMALL, 'mail.db'), data: DATA, work: WORK, bin: BIN, log, timed }))],
+    ['mail', async () => void (results['mail'] = await benchMail({ events: 10 * SMALL, ballots: SMALL, roll: () => copyOfRoll(SMALL, 'mail.db'), data: DATA, work: WORK, bin: BIN, log }))],
   ];
   let failed = 0;
   for (const [name, run] of benches) {

@@ -50,6 +50,7 @@ Mail tracking (USPS IV-MTR)
   mail import FILE --format ivmtr-delimited|ivmtr-json   USPS scan events, matched to ballots by IMb
                                    mailer ID + serial, each kept once; bad records to FILE.rejects.csv
   mail status BALLOT_ID            the ballot's mail status and its USPS scans (facility, time)
+  mail imports [--limit N]         the latest mail imports and their counts
   mail fetch                       the same scans from the IV-MTR API for every ballot still in the mail
                                    (password in INTAKE_IVMTR_PASSWORD; fetching twice imports nothing new)
   mail attention --list no-scan|undeliverable|not-received [--days N | --hours N] [--csv FILE]

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { fieldOf, MailFileError, type ParsedBatch, type RawRecord } from './layout.js';
 
 export const MAX_RECORD = 64 * 1024;
-const BATCH = 16_384;
+const BATCH = 8192;
 
 
 const OPEN_OBJ = 123; // {
@@ -51,7 +51,7 @@ export function parsedFromObject(value: unknown, lineNo: number, raw: string): P
 
 /** The scan objects of a JSON file, in batches. Throws MailFileError if the file is not JSON at all. */
 export async function* readJson(source: string | NodeJS.ReadableStream): AsyncGenerator<ParsedBatch> {
-  const stream = typeof source === 'string' ? fs.createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+  const stream = typeof source === 'string' ? fs.createReadStream(source, { highWaterMark: 64 * 1024 }) : source;
   stream.setEncoding('utf8');
   const stack: number[] = []; // open containers
   let inString = false;

@@ -7,12 +7,12 @@ import fs from 'node:fs';
 
 export const MAX_LINE = 64 * 1024;
 /** Lines per batch handed to the importer (one write transaction's worth, or part of one). */
-export const BATCH_LINES = 16_384;
+export const BATCH_LINES = 8192;
 
 export type Line = { lineNo: number; text: string } | { lineNo: number; tooLong: true; start: string };
 
 export async function* readLines(source: string | NodeJS.ReadableStream, batchLines = BATCH_LINES): AsyncGenerator<Line[]> {
-  const stream = typeof source === 'string' ? fs.createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+  const stream = typeof source === 'string' ? fs.createReadStream(source, { highWaterMark: 64 * 1024 }) : source;
   stream.setEncoding('utf8');
   let carry = '';
   let skipping = false; // inside a line already reported as too long

@@ -27,6 +27,8 @@ describe('intake mail import (CLI)', () => {
     expect(r.json()).toMatchObject({ read: 1, imported: 1, duplicates: 0, unknownImbs: 0, rejected: 0, format: 'ivmtr-delimited' });
     const s = intake(['mail', 'status', 'CLI-1'], { env: { INTAKE_DB: t.dbPath } });
     expect(s.json()).toMatchObject({ ballotId: 'CLI-1', words: 'mailed', events: [{ facilityName: 'RALEIGH NC P&DC', scannedAt: '2026-10-01T08:00:00' }] });
+    const list = intake(['mail', 'imports', '--limit', '5'], { env: { INTAKE_DB: t.dbPath } });
+    expect(list.json()).toMatchObject([{ importId: 1, read: 1, imported: 1, format: 'ivmtr-delimited', finishedAt: expect.any(String) as string }]);
   });
 
   it('refuses a missing or wrong --format, an unknown subcommand, a station with operators but no PIN, and a clerk', async () => {

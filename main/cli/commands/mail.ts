@@ -55,10 +55,23 @@ async function mailStatus(io: Io, args: string[]): Promise<number> {
   });
 }
 
+/** The latest imports with their counts (newest first), as JSON. */
+async function mailImports(io: Io, args: string[]): Promise<number> {
+  const { values } = parse(args, { limit: { type: 'string' }, operator: { type: 'string' } });
+  const limit = Number(values.limit ?? '20');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000');
+  return withStation(io, values, async (station) => {
+    await cliActor(io, station, 'mail.status', values.operator);
+    printJson(io, station.store.mail.imports(limit));
+    return 0;
+  });
+}
+
 /** The subcommands, by name: add a line (and a file of its own) for each new one. */
 export const MAIL_COMMANDS: Record<string, () => Promise<MailSubcommand>> = {
   import: () => Promise.resolve(mailImport),
   status: () => Promise.resolve(mailStatus),
+  imports: () => Promise.resolve(mailImports),
   fetch: async () => (await import('./mail-fetch.js')).mailFetchCommand,
   attention: async () => (await import('./mail-attention.js')).mailAttentionCommand,
 };
