@@ -24,6 +24,7 @@ import { SyncSender } from '../main/sync/sender.js';
 import { startPtyCable, waitFor } from '../test/scanners/pty.js';
 import { startStateServer } from '../test/state-server/server.js';
 import { benchImages } from './images.js';
+import { benchMail } from './mail.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin', 'intake.js');
@@ -43,6 +44,7 @@ const { values } = parseArgs({
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
 const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'mail'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
@@ -592,6 +594,7 @@ async function main(): Promise<void> {
     ['start', benchStart],
     ['images', async () => void (results['images'] = await benchImages({ envelopes: 300, work: WORK, log }))],
     ['signatures', async () => void (results['signatures'] = await (await import('./signatures.js')).benchSignatures())],
+    ['mail', async () => void (results['mail'] = await benchMail({ events: 10 * SMALL, ballots: SMALL, roll: () => copyOfRoll(SMALL, 'mail.db'), data: DATA, work: WORK, bin: BIN, log }))],
   ];
   let failed = 0;
   for (const [name, run] of benches) {

@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = [
   'signature.reference',
   'signature.reviewer',
   'signature.import',
+  'mail.import',
+  'mail.fetch',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -68,6 +68,22 @@ export const configSchemas = {
   'images.design': z.string().trim().min(1).max(64),
   /** Days images are kept before `intake images purge` may remove them; unset: the state profile's rule. */
   'images.retentionDays': z.number().int().min(1).max(36500),
+  /** USPS mail tracking (docs/mail.md): the 5-digit ZIPs of the USPS facilities that serve the office, for "arrived". */
+  mailOfficeZips: z.array(z.string().regex(/^\d{5}$/, 'a facility ZIP is 5 digits')).max(20),
+  /** USPS operation codes the office treats as "undeliverable, returning to sender" (docs/mail.md). */
+  mailUndeliverableOpCodes: z.array(z.string().regex(/^\w{1,10}$/, 'an operation code is up to 10 letters or digits')).max(100),
+  /**
+   * IV-MTR web services for `intake mail fetch` (docs/mail-fetch.md; IV-MTR API Developer Toolkit v2.5):
+   * the token service, the API's base, the Business Customer Gateway user (its password only in
+   * INTAKE_IVMTR_PASSWORD, never stored), the OAuth client ID the toolkit publishes, and timing.
+   */
+  ivmtrAuthUrl: z.url(),
+  ivmtrApiUrl: z.url(),
+  ivmtrUsername: z.string().trim().min(1).max(100),
+  ivmtrClientId: z.string().trim().min(1).max(100),
+  ivmtrTimeoutSeconds: z.number().min(0.1).max(600),
+  ivmtrRetryBaseSeconds: z.number().min(0.01).max(600),
+  ivmtrPageSize: z.number().int().min(1).max(5000),
   smtp: z.object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
@@ -96,6 +112,14 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   keyboardWedge: { terminator: 'either', maxGapMs: 100 },
   'images.capture': 'off',
   'images.timeoutSeconds': 30,
+  ivmtrAuthUrl: 'https://services.usps.com/oauth',
+  ivmtrApiUrl: 'https://iv.usps.com/ivws_api/informedvisapi',
+  ivmtrClientId: '687b8a36-db61-42f7-83f7-11c79bf7785e',
+  ivmtrTimeoutSeconds: 30,
+  ivmtrRetryBaseSeconds: 2,
+  ivmtrPageSize: 200,
+  mailOfficeZips: [],
+  mailUndeliverableOpCodes: [],
 };
 
 export function isConfigKey(key: string): key is ConfigKey {

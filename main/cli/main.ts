@@ -60,6 +60,16 @@ Envelope images
                                    the images still waiting for their envelope's scan
   images templates | template DESIGN --rect X,Y,W,H [--sample FILE]   where the signature sits
   images purge --before DATE       removes image files captured before DATE (retention), audited
+Mail tracking (USPS IV-MTR)
+  mail import FILE --format ivmtr-delimited|ivmtr-json   USPS scan events, matched to ballots by IMb
+                                   mailer ID + serial, each kept once; bad records to FILE.rejects.csv
+  mail status BALLOT_ID            the ballot's mail status and its USPS scans (facility, time)
+  mail imports [--limit N]         the latest mail imports and their counts
+  mail fetch                       the same scans from the IV-MTR API for every ballot still in the mail
+                                   (password in INTAKE_IVMTR_PASSWORD; fetching twice imports nothing new)
+  mail attention --list no-scan|undeliverable|not-received [--days N | --hours N] [--csv FILE]
+                                   a supervisor's list: no scan N days after issue, undeliverable, or
+                                   scanned near the office but not received within N hours
 Station
   operator add NAME --role clerk|supervisor | list | reset-pin NAME | disable NAME
                                    a supervisor's job; the new PIN is typed twice at a prompt (not
@@ -112,6 +122,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   hub: async () => (await import('./commands/hub.js')).hubCommand,
   images: async () => (await import('./commands/images.js')).imagesCommand,
   signatures: async () => (await import('./commands/signatures.js')).signaturesCommand,
+  mail: async () => (await import('./commands/mail.js')).mailCommand,
 };
 
 export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 export interface HistoryEvent {
   at: string;
   event: 'issued' | 'roll-change' | 'scan' | 'undo' | 'resolution' | 'cure' | 'signature';
+  event: 'issued' | 'roll-change' | 'scan' | 'undo' | 'resolution' | 'cure' | 'mail';
   detail: string;
   verdict?: string;
   seq?: number;
@@ -42,6 +43,11 @@ export function ballotHistory(store: Store, ballotId: string): HistoryEvent[] {
     for (const step of store.cure.steps(c.caseId))
       events.push({ at: step.at, event: 'cure', by: step.actor, detail: `cure case ${c.caseId} ${step.fromState ?? ''}→${step.toState} (${c.codes.join(', ')}): ${step.reason}` });
   events.push(...signatureHistory(store, ballotId));
+  // The USPS's scans of the ballot's pieces (docs/mail.md): the facility's time, or the UTC instant when USPS gave one.
+  for (const e of store.mail.eventsOf(ballotId)) {
+    const where = [e.facilityName, [e.facilityCity, e.facilityState, e.facilityZip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+    events.push({ at: e.scannedAtUtc ?? e.scannedAt, event: 'mail', detail: `USPS scan, ${e.direction === 'out' ? 'on its way to the voter' : 'on its way back'}: ${e.mailPhase || 'scanned'}${where ? ` at ${where}` : ''}` });
+  }
   return events.sort((a, b) => a.at.localeCompare(b.at));
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { AuditAction } from '../../shared/audit-actions.js';
 import type { Db } from './db.js';
+import type { MailStatusOptions } from '../../shared/mail/status.js';
+import { mailMilestones, type MailFeedStatus } from '../mail/feed-mail.js';
 
 /** One status change of one ballot, as a tracking service (BallotTrax, Ballot Scout…) shows it. */
 export interface FeedEvent {
@@ -9,15 +11,18 @@ export interface FeedEvent {
   at: string;
   ballotId: string;
   voterId: string | null;
-  status: 'received' | 'flagged' | 'cured' | 'not-cured' | 'accepted' | 'rejected' | 'receipt-withdrawn';
+  status: 'received' | 'flagged' | 'cured' | 'not-cured' | 'accepted' | 'rejected' | 'receipt-withdrawn' | MailFeedStatus;
   detail: string;
   cureCodes: string[];
+  /** Mail milestones only: the USPS scan that showed it (facility-local time, and UTC when USPS gave it). */
+  mail?: { scannedAt: string; scannedAtUtc: string | null; phase: string; facility: string; city: string; state: string; zip: string };
 }
 
 interface Row {
   seq: number;
   at: string;
   action: string;
+  entity_id: string;
   after: string | null;
   scan_ballot: string | null;
   scan_voter: string | null;
@@ -30,11 +35,11 @@ interface Row {
  * station recorded is exactly what the voter is shown, and the log's seq is the cursor.
  */
 /** The audit actions that change what a voter is shown (names checked against the one list). */
-const FEED_ACTIONS = ['scan.record', 'scan.undo', 'cure.flag', 'cure.transition', 'problem.resolve'] as const satisfies readonly AuditAction[];
+const FEED_ACTIONS = ['scan.record', 'scan.undo', 'cure.flag', 'cure.transition', 'problem.resolve', 'mail.import', 'mail.fetch'] as const satisfies readonly AuditAction[];
 
-function* feedSince(db: Db, since: number): Generator<FeedEvent> {
+function* feedSince(db: Db, since: number, mailOpts: MailStatusOptions): Generator<FeedEvent> {
   const stmt = db.prepare<[number], Row>(
-    `SELECT a.seq, a.at, a.action, a.after, s.ballot_id AS scan_ballot, s.voter_id AS scan_voter, s.verdict AS scan_verdict,
+    `SELECT a.seq, a.at, a.action, a.entity_id, a.after, s.ballot_id AS scan_ballot, s.voter_id AS scan_voter, s.verdict AS scan_verdict,
             b.voter_id AS case_voter
      FROM audit_log a
      LEFT JOIN scans s ON a.entity = 'scan' AND s.seq = CAST(a.entity_id AS INTEGER)
@@ -42,7 +47,17 @@ function* feedSince(db: Db, since: number): Generator<FeedEvent> {
      WHERE a.seq > ? AND a.action IN (${FEED_ACTIONS.map((a) => `'${a}'`).join(', ')})
      ORDER BY a.seq`,
   );
+  const voterOf = db.prepare<[string], { voter_id: string }>('SELECT voter_id FROM ballots WHERE ballot_id = ?');
   for (const r of stmt.iterate(since)) {
+    if (r.action === 'mail.import' || r.action === 'mail.fetch') {
+      // One import's milestones share its entry's cursor: every one of them is in the same export.
+      for (const m of mailMilestones(db, Number(r.entity_id), mailOpts)) {
+        const e = m.event;
+        const mail = { scannedAt: e.scannedAt, scannedAtUtc: e.scannedAtUtc, phase: e.mailPhase, facility: e.facilityName, city: e.facilityCity, state: e.facilityState, zip: e.facilityZip };
+        yield { cursor: r.seq, at: r.at, ballotId: m.ballotId, voterId: voterOf.get(m.ballotId)?.voter_id ?? null, status: m.status, detail: m.detail, cureCodes: [], mail };
+      }
+      continue;
+    }
     const after = parseAfter(r.after);
     const e = toEvent(r, after);
     if (e) yield e;
@@ -182,9 +197,9 @@ function* voterStatuses(db: Db, electionId: string): Generator<BallotStatusRow> 
 export class FeedStore {
   constructor(private readonly db: Db) {}
 
-  /** Every status change after the cursor, oldest first (streamed). */
-  since(cursor: number): Generator<FeedEvent> {
-    return feedSince(this.db, cursor);
+  /** Every status change after the cursor, oldest first (streamed); the mail options decide the mail milestones. */
+  since(cursor: number, mailOpts: MailStatusOptions = { officeZips: [] }): Generator<FeedEvent> {
+    return feedSince(this.db, cursor, mailOpts);
   }
 
   lastCursor(): number {

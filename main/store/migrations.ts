@@ -5,6 +5,7 @@
  */
 import { v11Images } from './migrations/v11-images.js';
 import { v12Signatures } from './migrations/v12-signatures.js';
+import { v10Mail } from './migrations/v10-mail.js';
 
 export interface Migration {
   readonly version: number;
@@ -318,4 +319,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'sync files written, awaiting upload', sql: v8 },
   { version: 11, name: 'envelope images', sql: v11Images },
   { version: 12, name: 'signatures on file and signature review', sql: v12Signatures },
+  { version: 10, name: 'USPS mail scan events', sql: v10Mail },
 ];

@@ -8,6 +8,7 @@ import { openDatabase, type Db, type OpenOptions } from './db.js';
 import { CureStore } from './cure.js';
 import { FeedStore } from './feed.js';
 import { ImageTable } from './images.js';
+import { MailStore } from './mail.js';
 import { OperatorStore } from './operators.js';
 import { ReportStore } from './reports.js';
 import { RollStore } from './roll/queries.js';
@@ -34,6 +35,7 @@ export class Store {
   readonly reports: ReportStore;
   readonly images: ImageTable;
   readonly signatures: SignatureStore;
+  readonly mail: MailStore;
 
   private constructor(
     readonly db: Db,
@@ -51,6 +53,7 @@ export class Store {
     this.reports = new ReportStore(db);
     this.images = new ImageTable(db, this.audit);
     this.signatures = new SignatureStore(db, this.audit);
+    this.mail = new MailStore(db);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {

@@ -3,6 +3,7 @@ import type { StateProfile } from '../../shared/cure/profile.js';
 import { referralCodeTable, type ReferralKey } from '../../shared/sync/referral-codes.js';
 import type { BallotStatusRow, FeedEvent } from '../store/feed.js';
 import type { Store } from '../store/store.js';
+import type { MailStatusOptions } from '../../shared/mail/status.js';
 import { ballotTraxStatusCsv, type BallotStatusRecord } from './layouts/ballottrax.js';
 import type { LayoutError } from './layouts/errors.js';
 import { floridaAbsenteeLine, type FloridaAbsenteeRecord } from './layouts/florida.js';
@@ -29,15 +30,27 @@ export interface FeedPage {
 }
 
 export function feedPage(store: Store, since: number): FeedPage {
-  const events = [...store.feed.since(since)];
+  const events = [...store.feed.since(since, mailOptionsOf(store))];
   return { events, cursor: events.at(-1)?.cursor ?? since };
 }
 
-function facts(r: BallotStatusRow): BallotFacts {
+/** The office's mail settings (shared/mail/status.ts), as the feed's mail milestones and statuses use them. */
+function mailOptionsOf(store: Store): MailStatusOptions {
+  return { officeZips: store.config.get('mailOfficeZips') ?? [], undeliverableOpCodes: store.config.get('mailUndeliverableOpCodes') ?? [] };
+}
+
+/** Whether the USPS returned a ballot's outbound piece undeliverable (its mail status); no lookups when no scan is kept. */
+function undeliverableTest(store: Store): (ballotId: string) => boolean {
+  if (store.mail.counts().events === 0) return () => false;
+  const opts = mailOptionsOf(store);
+  return (ballotId) => store.mail.statusOf(ballotId, opts)?.status === 'returned-undeliverable';
+}
+
+function facts(r: BallotStatusRow, undeliverable = false): BallotFacts {
   return {
     cancelled: r.status === 'CANCELLED',
     mailed: r.issued_at !== null,
-    undeliverable: false,
+    undeliverable,
     receipt: r.received_at ? { cureState: (r.cure_state as CureState | null) ?? null, late: lateDecision(r) } : null,
   };
 }
@@ -74,8 +87,9 @@ export function ballotTraxFeed(store: Store, since: number, profile: StateProfil
   const page = feedPage(store, since);
   const ids = [...new Set(page.events.map((e) => e.ballotId))];
   const records: BallotStatusRecord[] = [];
+  const undeliverable = undeliverableTest(store);
   for (const r of store.feed.ballotStatuses(ids)) {
-    const f = facts(r);
+    const f = facts(r, undeliverable(r.ballot_id));
     const status = ballotTraxStatusFor(f);
     if (!status) continue;
     const lateRejected = f.receipt?.late === 'rejected';
@@ -131,6 +145,7 @@ export interface FloridaFileOptions {
 export function* floridaDailyFile(store: Store, o: FloridaFileOptions): Generator<string> {
   const errors: LayoutError[] = [];
   let i = 0;
+  const undeliverable = undeliverableTest(store);
   for (const r of store.feed.voterStatuses(o.electionId)) {
     // AbsReqCanceledDate: the day the roll or the state's change feed says the ballot was cancelled.
     const cancelledAt = r.status === 'CANCELLED' ? r.cancelled_at : null;
@@ -141,7 +156,7 @@ export function* floridaDailyFile(store: Store, o: FloridaFileOptions): Generato
       electionDate: o.electionDate,
       electionName: o.electionName,
       lastChange: [r.issued_at, r.received_at, r.cure_updated_at, cancelledAt].filter((d): d is string => !!d).sort().at(-1) ?? o.electionDate,
-      requestStatus: floridaRequestStatusFor(facts(r)),
+      requestStatus: floridaRequestStatusFor(facts(r, undeliverable(r.ballot_id))),
       deliveryDate: r.issued_at,
       returnDate: r.received_at,
       canceledDate: cancelledAt,

@@ -6,6 +6,8 @@ import { api, base64ToBytes, download } from '../api.js';
 import { dayOf, parseTypedDate, shiftDay, todayYmd, usDate } from '../parts/day.js';
 import { Done, Problem } from '../parts/Notes.js';
 import { useAction, useQuery } from '../useApi.js';
+import { MailAttention } from '../parts/mail/MailAttention.js';
+import { MailStream } from '../parts/mail/MailStream.js';
 import { CURE_STATE_WORDS, localDate, localDateTime, VERDICT_WORDS } from '../words.js';
 
 type Report = Output<'reports.day'>;
@@ -216,6 +218,8 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
           </div>
         </>
       )}
+      <MailAttention onAuthLost={onAuthLost} />
+      <MailStream to={ymd} onAuthLost={onAuthLost} />
     </div>
   );
 }

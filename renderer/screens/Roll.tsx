@@ -7,6 +7,7 @@ import { Problem } from '../parts/Notes.js';
 import { historyText, whenWords } from '../parts/plain-text.js';
 import { parseTypedDate } from '../../shared/typed-dates.js';
 import { useAction } from '../useApi.js';
+import { MailJourney } from '../parts/mail/MailJourney.js';
 import { localDate, localDateTime } from '../words.js';
 
 type Format = 'station' | 'nc-sbe' | 'ga-sos';
@@ -253,7 +254,7 @@ function Search({ onAuthLost }: { onAuthLost: (why: string) => void }) {
               {v.precinct && <span>precinct {v.precinct}</span>}
             </p>
             {ballots.map((b) => (
-              <BallotCard key={b.ballotId} b={b} />
+              <BallotCard key={b.ballotId} b={b} onAuthLost={onAuthLost} />
             ))}
           </section>
         );
@@ -262,7 +263,7 @@ function Search({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   );
 }
 
-function BallotCard({ b }: { b: Ballot }) {
+function BallotCard({ b, onAuthLost }: { b: Ballot; onAuthLost: (why: string) => void }) {
   const r = receiptOf(b);
   return (
     <div className="ballot" data-ballot={b.ballotId}>
@@ -286,6 +287,7 @@ function BallotCard({ b }: { b: Ballot }) {
         <p className="muted">Not received at this office yet.</p>
       )}
       <BallotImages seqs={scanSeqsOf(b.history)} />
+      <MailJourney ballotId={b.ballotId} onAuthLost={onAuthLost} />
       <details>
         <summary>Everything that happened to this ballot ({b.history.length})</summary>
         <ul className="history">

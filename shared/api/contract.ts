@@ -6,6 +6,7 @@ import { logMethods } from './methods/log.js';
 import { reportMethods } from './methods/reports.js';
 import { imageMethods } from './methods/images.js';
 import { signatureMethods } from './methods/signatures.js';
+import { mailMethods } from './methods/mail.js';
 import { scannerMethods, batchMethods, intakeMethods, operatorMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -26,6 +27,7 @@ export const contract = {
   ...reportMethods,
   ...imageMethods,
   ...signatureMethods,
+  ...mailMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -22,6 +22,12 @@ export const CLI_ONLY_ACTIONS = {
   'scan.devices': 'clerk',
   /** Loads the voters' signatures on file from the state's export. */
   'signatures.import': 'supervisor',
+  /** Brings USPS IV-MTR scan events in from a file (docs/mail.md). */
+  'mail.import': 'supervisor',
+  /** A ballot's USPS scans and mail status. */
+  'mail.status': 'clerk',
+  /** Asks the USPS's IV-MTR API for the scans of every ballot still in the mail (its account's password in the environment). */
+  'mail.fetch': 'supervisor',
 } as const satisfies Record<string, Role>;
 
 export type ActionName = MethodName | keyof typeof CLI_ONLY_ACTIONS;

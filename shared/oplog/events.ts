@@ -27,6 +27,12 @@ export const OPLOG_EVENTS = {
   'image.capture_failed': 'the envelope scanner failed or is missing: the receipt stands, the image was not taken',
   'image.sorter_pass': 'a pass over the sorter folder: images imported, waiting, refused',
   'image.purged': 'envelope images older than the retention cut-off were removed',
+  'mail.import_started': 'a USPS mail-tracking (IV-MTR) file import started',
+  'mail.import_finished': 'a USPS mail-tracking file import finished',
+  'mail.import_failed': 'a USPS mail-tracking file import failed; receipts and verdicts are untouched',
+  'mail.fetch_started': 'a fetch of USPS scan events from the IV-MTR API started',
+  'mail.fetch_finished': 'a fetch from the IV-MTR API finished',
+  'mail.fetch_failed': 'a fetch from the IV-MTR API stopped; what it had recorded is kept',
 } as const;
 
 export type OplogEventId = keyof typeof OPLOG_EVENTS;

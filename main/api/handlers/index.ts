@@ -10,6 +10,7 @@ import { logHandlers } from './log.js';
 import { reportHandlers } from './reports.js';
 import { imageHandlers } from './images.js';
 import { signatureHandlers } from './signatures.js';
+import { mailHandlers } from './mail.js';
 
 /**
  * Every method of the contract has exactly one handler: each group is typed as the complete
@@ -17,4 +18,5 @@ import { signatureHandlers } from './signatures.js';
  */
 export function buildHandlers(): Handlers {
   return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...imageHandlers, ...signatureHandlers };
+  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...mailHandlers };
 }

@@ -1,0 +1,211 @@
+/**
+ * Imports a USPS IV-MTR piece-scan file (delimited or JSON), streamed in constant memory: each
+ * record read, checked and turned into a MailEvent; a bad one goes to the rejects file with its
+ * line number and the rest is imported; events are matched to ballots and deduplicated by the
+ * store (store/mail-load.ts). One import at a time per database (in this process: a queue; across
+ * processes: a lock file). Mail events never touch a receipt, a scan or a verdict.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MailEvent } from '../../shared/mail/event.js';
+import { oplog } from '../oplog/index.js';
+import { rejectsPathFor } from '../roll/import.js';
+import { RejectsWriter } from '../roll/rejects.js';
+import { AuditLog } from '../store/audit.js';
+import { takeLockFile } from '../store/lock-file.js';
+import { mailEventWriter, recoverMailLoad, type MailEventWriter } from '../store/mail-load.js';
+import type { Store } from '../store/store.js';
+import { toMailEvent, type ParsedBatch } from './layout.js';
+import { readDelimited } from './read-delimited.js';
+import { readJson } from './read-json.js';
+
+export const MAIL_FORMATS = ['ivmtr-delimited', 'ivmtr-json'] as const;
+export type MailFormat = (typeof MAIL_FORMATS)[number];
+/** Every source of events: a file in one of MAIL_FORMATS, or records fetched from the IV-MTR API. */
+export type MailSourceFormat = MailFormat | 'ivmtr-api';
+
+export interface MailImportOptions {
+  format: MailSourceFormat;
+  operator: string;
+  /** Where rejected records go; default `<input>.rejects.csv` beside the file. */
+  rejectsFile?: string;
+  onProgress?: (p: { records: number }) => void;
+}
+
+export interface MailImportSummary {
+  importId: number;
+  file: string;
+  format: MailSourceFormat;
+  /** Records read (scan lines or scan objects), rejected ones included. */
+  read: number;
+  /** New events kept. */
+  imported: number;
+  /** Events already kept (this file or an earlier one): kept once. */
+  duplicates: number;
+  /** New events whose IMb (mailer ID + serial) matches no ballot of the roll: kept, not attached. */
+  unknownImbs: number;
+  rejected: number;
+  rejectsFile: string | null;
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs imports of one database one after another in this process. */
+export function queued<T>(dbPath: string, run: () => Promise<T>): Promise<T> {
+  const before = queues.get(dbPath) ?? Promise.resolve();
+  const next = before.then(run, run);
+  const settled = next.catch(() => undefined);
+  queues.set(dbPath, settled);
+  void settled.then(() => {
+    if (queues.get(dbPath) === settled) queues.delete(dbPath);
+  });
+  return next;
+}
+
+export function importMailFile(store: Store, file: string, opts: MailImportOptions & { format: MailFormat }): Promise<MailImportSummary> {
+  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, records(file, opts.format))));
+}
+
+/**
+ * Imports records that came another way (the IV-MTR API: `format: 'ivmtr-api'`, `label` naming the
+ * query, records made with read-json.ts parsedFromObject): the same checks, matching, dedupe,
+ * rejects file (give `rejectsFile`), counts, audit entry and one-at-a-time rule as a file.
+ */
+export function importMailRecords(store: Store, label: string, batches: AsyncIterable<ParsedBatch>, opts: MailImportOptions & { rejectsFile: string }): Promise<MailImportSummary> {
+  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, batches)));
+}
+
+async function logged(store: Store, file: string, opts: MailImportOptions, run: () => Promise<MailImportSummary>): Promise<MailImportSummary> {
+  const what = `mail import of ${path.basename(file)} (${opts.format}, by ${opts.operator})`;
+  oplog.event(store, 'mail.import_started', 'na', `${what} started`);
+  try {
+    const s = await run();
+    oplog.event(store, 'mail.import_finished', 'success', `${what} finished: ${summaryWords(s)}`);
+    return s;
+  } catch (e) {
+    oplog.event(store, 'mail.import_failed', 'failure', `${what} failed: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+export function takeMailLock(dbPath: string): () => void {
+  if (dbPath === ':memory:') return () => undefined;
+  return takeLockFile(`${dbPath}.mail-import-lock`, {
+    sameProcessHolds: false,
+    held: (h) => new Error(`another mail import is running on this database (process ${h.pid}, since ${h.since}): wait for it to finish`),
+    failed: (e) => new Error(`cannot lock the mail events for import: ${e.message}`),
+  });
+}
+
+function records(file: string, format: MailFormat): AsyncGenerator<ParsedBatch> {
+  return format === 'ivmtr-json' ? readJson(file) : readDelimited(file);
+}
+
+async function importNow(store: Store, file: string, opts: MailImportOptions, source: AsyncIterable<ParsedBatch>): Promise<MailImportSummary> {
+  const release = takeMailLock(store.path);
+  const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
+  const rejects = new RejectsWriter(rejectsFile);
+  let writer: MailEventWriter | null = null;
+  const counts = { read: 0, imported: 0, duplicates: 0, unknownImbs: 0 };
+  let importId = 0;
+  try {
+    fs.rmSync(rejectsFile, { force: true });
+    recoverMailLoad(store.db);
+    importId = store.write(
+      () =>
+        store.db
+          .prepare('INSERT INTO mail_imports (started_at, file, format, operator) VALUES (?, ?, ?, ?)')
+          .run(new Date().toISOString(), opts.format === 'ivmtr-api' ? file : path.resolve(file), opts.format, opts.operator).lastInsertRowid,
+    ) as number;
+    writer = mailEventWriter(store.db, importId);
+    for await (const batch of source) {
+      const events: MailEvent[] = [];
+      for (const p of batch) {
+        counts.read += 1;
+        if ('error' in p) {
+          rejects.add(p.lineNo, p.error, p.raw);
+          continue;
+        }
+        const e = toMailEvent(p.record);
+        if (e.ok) events.push(e.value);
+        else rejects.add(p.lineNo, e.error, p.raw);
+      }
+      if (events.length > 0) add(counts, writer.add(events));
+      opts.onProgress?.({ records: counts.read });
+      // Let the rejects stream drain between batches (a file of nothing but bad lines).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await rejects.close();
+    return finish(store, file, opts, importId, writer, counts, rejects.count > 0 ? rejectsFile : null, rejects.count);
+  } catch (e) {
+    writer?.abort();
+    await rejects.close().catch(() => undefined);
+    if (importId > 0) store.write(() => recordCounts(store, importId, counts, rejects.count, null, null));
+    throw e;
+  } finally {
+    release();
+  }
+}
+
+function add(into: { imported: number; duplicates: number; unknownImbs: number }, c: { imported: number; duplicates: number; unknownImbs: number }): void {
+  into.imported += c.imported;
+  into.duplicates += c.duplicates;
+  into.unknownImbs += c.unknownImbs;
+}
+
+type Counts = { read: number; imported: number; duplicates: number; unknownImbs: number };
+
+/** The import's row: its counts so far, and when it finished (null: it did not). */
+function recordCounts(store: Store, importId: number, c: Counts, rejected: number, rejectsFile: string | null, finishedAt: string | null): void {
+  store.db
+    .prepare(
+      `UPDATE mail_imports SET read = ?, imported = ?, duplicates = ?, unknown_imbs = ?, rejected = ?, rejects_file = ?, finished_at = ?
+       WHERE import_id = ?`,
+    )
+    .run(c.read, c.imported, c.duplicates, c.unknownImbs, rejected, rejectsFile, finishedAt, importId);
+}
+
+/** The closing transaction: the load put in place (into an empty table), the counts, the audit entry. */
+function finish(
+  store: Store,
+  file: string,
+  opts: MailImportOptions,
+  importId: number,
+  writer: MailEventWriter,
+  counts: Counts,
+  rejectsFile: string | null,
+  rejected: number,
+): MailImportSummary {
+  const finishedAt = new Date().toISOString();
+  store.write(() => {
+    const f = writer.finish();
+    if (f.final) Object.assign(counts, { imported: f.imported, duplicates: f.duplicates, unknownImbs: f.unknownImbs });
+    recordCounts(store, importId, counts, rejected, rejectsFile, finishedAt);
+    new AuditLog(store.db).append(
+      {
+        actor: opts.operator,
+        action: 'mail.import',
+        entity: 'mail_import',
+        entityId: String(importId),
+        before: null,
+        after: { file: path.basename(file), format: opts.format, ...counts, rejected },
+      },
+      finishedAt,
+    );
+  });
+  writer.done();
+  if (writer.bulk && store.path !== ':memory:') store.db.pragma('wal_checkpoint(TRUNCATE)');
+  return { importId, file: opts.format === 'ivmtr-api' ? file : path.resolve(file), format: opts.format, ...counts, rejected, rejectsFile };
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** The import in one plain sentence or two. */
+export function summaryWords(s: Pick<MailImportSummary, 'read' | 'imported' | 'duplicates' | 'unknownImbs' | 'rejected' | 'rejectsFile'>): string {
+  if (s.read === 0) return 'The file holds no USPS scans: nothing was imported.';
+  const parts = [`${n(s.imported)} new`, `${n(s.duplicates)} already here`];
+  if (s.rejected > 0) parts.push(`${n(s.rejected)} rejected${s.rejectsFile ? ` (see ${path.basename(s.rejectsFile)})` : ''}`);
+  let text = `Read ${n(s.read)} USPS scans: ${parts.join(', ')}.`;
+  if (s.unknownImbs > 0) text += ` ${n(s.unknownImbs)} of the new scans carry an IMb that matches no ballot in the roll (kept, not attached).`;
+  return text;
+}

@@ -1,0 +1,89 @@
+/**
+ * IV-MTR's delimited piece-scan file ("IV Mail Tracking & Reporting User Guide" V2.6, "Delimited
+ * File"): one scan a line, fields separated by a pipe (or a comma or tab, which the first line
+ * shows), with or without a header line. A header decides the columns by name (layout.ts);
+ * without one, the columns are read in HEADERLESS_ORDER. Quotes are honoured for comma files.
+ */
+import { err, ok, type Result } from '../../shared/result.js';
+import { fieldOf, HEADERLESS_ORDER, MailFileError, type Field, type ParsedBatch, type RawRecord } from './layout.js';
+import { MAX_LINE, readLines } from './read-lines.js';
+
+type Columns = readonly (Field | null)[];
+
+function delimiterOf(line: string): string {
+  if (line.includes('|')) return '|';
+  if (line.includes('\t')) return '\t';
+  return ',';
+}
+
+/** One line's cells; quotes (doubled inside) only matter when the line has any. */
+export function splitCells(line: string, delimiter: string): Result<string[]> {
+  if (!line.includes('"')) return ok(line.split(delimiter));
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (c === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  if (quoted) return err('a quoted field is not closed on its line');
+  cells.push(cell);
+  return ok(cells);
+}
+
+/** The header's columns, when the first line is one (it names the IMb column). */
+function headerColumns(cells: string[]): Columns | null {
+  const cols = cells.map((c) => fieldOf(c) ?? null);
+  return cols.includes('imb') ? cols : null;
+}
+
+function recordOf(cells: string[], columns: Columns): RawRecord {
+  const r: RawRecord = {};
+  const n = Math.min(cells.length, columns.length);
+  for (let i = 0; i < n; i++) {
+    const f = columns[i];
+    if (f) r[f] = cells[i];
+  }
+  return r;
+}
+
+export async function* readDelimited(source: string | NodeJS.ReadableStream): AsyncGenerator<ParsedBatch> {
+  let columns: Columns | null = null;
+  let delimiter = '|';
+  for await (const lines of readLines(source)) {
+    const out: ParsedBatch = [];
+    for (const line of lines) {
+      if ('tooLong' in line) {
+        out.push({ lineNo: line.lineNo, error: `the line is longer than ${MAX_LINE / 1024} KiB`, raw: line.start });
+        continue;
+      }
+      const text = columns ? line.text : line.text.replace(/^\uFEFF/, '');
+      if (text.trim() === '') continue;
+      if (!columns) {
+        if (/^\s*[[{]/.test(text)) throw new MailFileError('this file looks like JSON, not a delimited file: import it with --format ivmtr-json');
+        delimiter = delimiterOf(text);
+        const first = splitCells(text, delimiter);
+        const header = first.ok ? headerColumns(first.value) : null;
+        columns = header ?? HEADERLESS_ORDER;
+        if (header) continue;
+      }
+      const cells = splitCells(text, delimiter);
+      if (!cells.ok) out.push({ lineNo: line.lineNo, error: cells.error, raw: text });
+      else if (cells.value.length < 2) out.push({ lineNo: line.lineNo, error: `the line has no ${JSON.stringify(delimiter)} between fields`, raw: text });
+      else out.push({ lineNo: line.lineNo, record: recordOf(cells.value, columns), raw: text });
+    }
+    yield out;
+  }
+}
