@@ -43,8 +43,7 @@ const { values } = parseArgs({
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures'];
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'mail'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures', 'mail'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {

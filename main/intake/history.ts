@@ -3,8 +3,7 @@ import type { Store } from '../store/store.js';
 
 export interface HistoryEvent {
   at: string;
-  event: 'issued' | 'roll-change' | 'scan' | 'undo' | 'resolution' | 'cure' | 'signature';
-  event: 'issued' | 'roll-change' | 'scan' | 'undo' | 'resolution' | 'cure' | 'mail';
+  event: 'issued' | 'roll-change' | 'scan' | 'undo' | 'resolution' | 'cure' | 'signature' | 'mail';
   detail: string;
   verdict?: string;
   seq?: number;

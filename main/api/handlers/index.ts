@@ -17,6 +17,18 @@ import { mailHandlers } from './mail.js';
  * mapping of its methods, and the whole as Handlers, so a missing one does not compile.
  */
 export function buildHandlers(): Handlers {
-  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...imageHandlers, ...signatureHandlers };
-  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...mailHandlers };
+  return {
+    ...sessionHandlers,
+    ...operatorHandlers,
+    ...intakeHandlers,
+    ...rollHandlers,
+    ...settingsHandlers,
+    ...cureHandlers,
+    ...syncHandlers,
+    ...logHandlers,
+    ...reportHandlers,
+    ...imageHandlers,
+    ...signatureHandlers,
+    ...mailHandlers,
+  };
 }
