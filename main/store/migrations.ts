@@ -1,3 +1,5 @@
+import { v9County } from './migrations/v9-county.js';
+
 /**
  * Forward-only schema migrations. Each runs once, in order, inside one transaction, and is
  * recorded in `schema_migrations`. Never edit a shipped migration: add the next one.
@@ -313,4 +315,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'refused hardware scans', sql: v6 },
   { version: 7, name: 'ballot cancellation date', sql: v7 },
   { version: 8, name: 'sync files written, awaiting upload', sql: v8 },
+  { version: 9, name: 'county hub: replication state, county receipts and conflicts', sql: v9County },
 ];

@@ -3,6 +3,7 @@ import { AuditLog, type AuditVerdict } from './audit.js';
 import { checkRows, checkScans } from './audit-coverage.js';
 import { BatchStore } from './batches.js';
 import { ConfigStore } from './config.js';
+import { CountyStore } from './county.js';
 import { openDatabase, type Db, type OpenOptions } from './db.js';
 import { CureStore } from './cure.js';
 import { FeedStore } from './feed.js';
@@ -28,6 +29,9 @@ export class Store {
   readonly sync: SyncStore;
   readonly feed: FeedStore;
   readonly reports: ReportStore;
+  readonly county: CountyStore;
+  /** Told after each write transaction commits (the county replicator's wake-up); one listener. */
+  onCommit: (() => void) | null = null;
 
   private constructor(
     readonly db: Db,
@@ -43,6 +47,7 @@ export class Store {
     this.sync = new SyncStore(db, this.audit);
     this.feed = new FeedStore(db);
     this.reports = new ReportStore(db);
+    this.county = new CountyStore(db);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {
@@ -51,7 +56,9 @@ export class Store {
 
   /** A write transaction that takes the write lock at once (no upgrade deadlocks). */
   write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const result = this.db.transaction(fn).immediate();
+    if (!this.db.inTransaction) this.onCommit?.(); // committed (not a nested savepoint)
+    return result;
   }
 
   rollStaging(): RollStaging {
