@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   'sync.requeue',
   'sync.file-written',
   'sync.upload-confirmed',
+  // County (docs/county.md): a supervisor here resolved another station's problem scan or a cross-station conflict.
+  'county.resolve',
+  'county.conflict-resolve',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
