@@ -71,7 +71,8 @@ export async function resolveCountyProblem(
   if (scan.undone) throw new ServiceError('conflict', `${name} was taken back at its station: nothing to resolve.`);
   if (scan.resolution)
     throw new ServiceError('conflict', `${name} was already resolved (${scan.resolution}) by ${scan.resolvedBy ?? 'someone'} at station ${scan.resolvedStation ?? input.station}.`);
-  const allowed: readonly string[] = PROBLEM_RESOLUTIONS[scan.verdict as Exclude<Verdict, 'ACCEPTED'>] ?? [];
+  // The hub's verdict is text: one this version does not know has no resolutions here.
+  const allowed: readonly string[] = Object.hasOwn(PROBLEM_RESOLUTIONS, scan.verdict) ? PROBLEM_RESOLUTIONS[scan.verdict] : [];
   if (!allowed.includes(input.resolution))
     throw new ServiceError('invalid', `A ${scan.verdict} scan is resolved as ${allowed.join(' or ')}, not ${input.resolution}.`);
   const at = ctx.clock().toISOString();
