@@ -4,6 +4,7 @@ import { cureMethods } from './methods/cure.js';
 import { syncMethods } from './methods/sync.js';
 import { logMethods } from './methods/log.js';
 import { reportMethods } from './methods/reports.js';
+import { countyMethods } from './methods/county.js';
 import { scannerMethods, batchMethods, intakeMethods, operatorMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -22,6 +23,7 @@ export const contract = {
   ...syncMethods,
   ...logMethods,
   ...reportMethods,
+  ...countyMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -8,11 +8,12 @@ import { settingsHandlers } from './settings.js';
 import { syncHandlers } from './sync.js';
 import { logHandlers } from './log.js';
 import { reportHandlers } from './reports.js';
+import { countyHandlers } from './county.js';
 
 /**
  * Every method of the contract has exactly one handler: each group is typed as the complete
  * mapping of its methods, and the whole as Handlers, so a missing one does not compile.
  */
 export function buildHandlers(): Handlers {
-  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers };
+  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...countyHandlers };
 }
