@@ -26,12 +26,6 @@ export interface PulledRow {
   body: Record<string, unknown> | null;
 }
 
-/** The two receipts of a conflict as the hub names them (body of a 'conflict' row). */
-export interface ConflictSides {
-  first: { station: string; scanSeq: number; time: string | null };
-  second: { station: string; scanSeq: number; time: string | null };
-}
-
 const PRIOR = `SELECT scan_seq AS seq, ballot_id AS ballotId, station_time AS scannedAt, station_id AS station,
   coalesce(operator, '(another station)') AS operator, NULL AS scanner, NULL AS batchId, batch_number AS batchNumber
   FROM county_receipts`;
@@ -49,7 +43,6 @@ export class CountyStore {
   private readonly insertReceipt;
   private readonly undoStmt;
   private readonly insertConflict;
-  private readonly resolveStmt;
 
   constructor(private readonly db: Db) {
     this.byBallot = db.prepare<[string], PriorReceipt>(`${PRIOR} WHERE ballot_id = ? AND undone = 0 ORDER BY hub_seq LIMIT 1`);
@@ -69,9 +62,6 @@ export class CountyStore {
       `INSERT OR IGNORE INTO county_conflicts (hub_seq, ballot_id, voter_id, election_id, first_station, first_scan_seq, first_time,
          second_station, second_scan_seq, second_time, local_scan_seq, detected_at, body)
        VALUES (@hubSeq, @ballotId, @voterId, @electionId, @firstStation, @firstSeq, @firstTime, @secondStation, @secondSeq, @secondTime, @localSeq, @at, @body)`,
-    );
-    this.resolveStmt = db.prepare(
-      'UPDATE county_conflicts SET resolved_at = @at, resolved_by = @by, resolution = @resolution WHERE hub_seq = @conflict AND resolved_at IS NULL',
     );
   }
 
@@ -105,6 +95,16 @@ export class CountyStore {
       .all(ballotId);
   }
 
+  counts(): { receipts: number; openConflicts: number } {
+    return (
+      this.db
+        .prepare<[], { receipts: number; openConflicts: number }>(
+          'SELECT (SELECT count(*) FROM county_receipts WHERE undone = 0) AS receipts, (SELECT count(*) FROM county_conflicts WHERE resolved_at IS NULL) AS openConflicts',
+        )
+        .get() ?? { receipts: 0, openConflicts: 0 }
+    );
+  }
+
   state(): ReplicationState {
     const r = this.stateStmt.get();
     if (!r) return { pushedThrough: 0, pullCursor: 0, lastPushAt: null, lastPullAt: null, lastError: null, lastErrorAt: null };
@@ -121,6 +121,14 @@ export class CountyStore {
   }
 
   /** The hub holds every entry through `seq`; never moves backwards (a late answer to an old push). */
+  /**
+   * The hub holds less than we thought (restored from an older backup): push again from what it
+   * holds. Only ever called with the hub's own answer (intake.whoami).
+   */
+  rewindPush(seq: number): void {
+    this.db.prepare('UPDATE replication_state SET pushed_through = min(pushed_through, ?) WHERE id = 1').run(seq);
+  }
+
   acknowledge(seq: number, at: string): void {
     this.db
       .prepare('UPDATE replication_state SET pushed_through = max(pushed_through, ?), last_push_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1')
@@ -151,50 +159,49 @@ export class CountyStore {
 
   private applyOne(row: PulledRow, myStation: string, at: string): void {
     const body = row.body ?? {};
-    if (row.kind === 'receipt') {
-      if (row.stationId === myStation) return; // our own receipts are in our own tables
-      this.insertReceipt.run({
-        hubSeq: row.hubSeq, stationId: row.stationId, scanSeq: scanSeqOf(row), ballotId: row.ballotId, voterId: row.voterId,
-        electionId: row.electionId, verdict: row.verdict ?? 'ACCEPTED', stationTime: row.stationTime ?? at,
-        operator: str(body['operator']), batchNumber: num(body['batchNumber']), at,
-      });
+    if (row.kind === 'receipt' || row.kind === 'conflict') {
+      // A conflict row is also a receipt: the later of two, kept by the hub and marked as its duplicate.
+      if (row.stationId !== myStation)
+        this.insertReceipt.run({
+          hubSeq: row.hubSeq, stationId: row.stationId, scanSeq: scanSeqOf(row), ballotId: row.ballotId, voterId: row.voterId,
+          electionId: row.electionId, verdict: row.verdict ?? 'ACCEPTED', stationTime: row.stationTime ?? at,
+          operator: str(body['operator']), batchNumber: num(body['batchNumber']), at,
+        });
+      if (row.kind === 'conflict') this.recordConflict(row, myStation, at);
     } else if (row.kind === 'undo') {
-      this.undoStmt.run(row.stationId, scanSeqOf(row));
-    } else if (row.kind === 'conflict') {
-      const sides = conflictSides(row);
-      if (!sides) return;
-      const localSeq = sides.first.station === myStation ? sides.first.scanSeq : sides.second.station === myStation ? sides.second.scanSeq : null;
-      this.insertConflict.run({
-        hubSeq: row.hubSeq, ballotId: row.ballotId, voterId: row.voterId, electionId: row.electionId,
-        firstStation: sides.first.station, firstSeq: sides.first.scanSeq, firstTime: sides.first.time,
-        secondStation: sides.second.station, secondSeq: sides.second.scanSeq, secondTime: sides.second.time,
-        localSeq, at: str(body['detectedAt']) ?? at, body: JSON.stringify(body),
-      });
-    } else if (row.kind === 'resolution') {
-      const conflict = num(body['conflict']) ?? num(body['conflictHubSeq']);
-      if (conflict !== null)
-        this.resolveStmt.run({ conflict, at: row.stationTime ?? at, by: `${str(body['actor']) ?? '?'} at ${row.stationId}`, resolution: str(body['resolution']) ?? 'resolved' });
+      const scanSeq = scanSeqOf(row);
+      this.undoStmt.run(row.stationId, scanSeq);
+      // An undone receipt ends the conflicts it was in (the hub resolves them the same way).
+      this.db
+        .prepare(
+          `UPDATE county_conflicts SET resolved_at = @at, resolved_by = @station, resolution = 'a receipt was undone at its station'
+           WHERE resolved_at IS NULL AND ((first_station = @station AND first_scan_seq = @seq) OR (second_station = @station AND second_scan_seq = @seq))`,
+        )
+        .run({ at: row.stationTime ?? at, station: row.stationId, seq: scanSeq });
     }
+    // 'resolution' rows (a supervisor's decision made at another station) are applied by the
+    // county review code (H3); the cursor moves past them either way.
+  }
+
+  private recordConflict(row: PulledRow, myStation: string, at: string): void {
+    const body = row.body ?? {};
+    const d = (body['duplicateOf'] ?? {}) as Record<string, unknown>;
+    const first = { station: str(d['stationId']), scanSeq: num(d['scanSeq']), time: str(d['stationTime']) };
+    const second = { station: row.stationId, scanSeq: scanSeqOf(row), time: row.stationTime };
+    if (first.station === null || first.scanSeq === null) return;
+    const localSeq = second.station === myStation ? second.scanSeq : first.station === myStation ? first.scanSeq : null;
+    this.insertConflict.run({
+      hubSeq: row.hubSeq, ballotId: row.ballotId ?? str(d['ballotId']), voterId: row.voterId ?? str(d['voterId']), electionId: row.electionId,
+      firstStation: first.station, firstSeq: first.scanSeq, firstTime: first.time,
+      secondStation: second.station, secondSeq: second.scanSeq, secondTime: second.time,
+      localSeq, at, body: JSON.stringify(body),
+    });
   }
 }
 
 /** The scan a receipt or undo row is about: the scan's own seq on its station. */
 function scanSeqOf(row: PulledRow): number {
   return num(row.body?.['scanSeq']) ?? row.localSeq;
-}
-
-function conflictSides(row: PulledRow): ConflictSides | null {
-  const b = row.body ?? {};
-  const side = (v: unknown) => {
-    if (!v || typeof v !== 'object') return null;
-    const o = v as Record<string, unknown>;
-    const station = str(o['stationId']) ?? str(o['station']);
-    const scanSeq = num(o['scanSeq']) ?? num(o['localSeq']);
-    return station !== null && scanSeq !== null ? { station, scanSeq, time: str(o['stationTime']) ?? str(o['time']) } : null;
-  };
-  const first = side(b['first']);
-  const second = side(b['second']);
-  return first && second ? { first, second } : null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -4,6 +4,7 @@ import { cureMethods } from './methods/cure.js';
 import { syncMethods } from './methods/sync.js';
 import { logMethods } from './methods/log.js';
 import { reportMethods } from './methods/reports.js';
+import { countyMethods } from './methods/county.js';
 import { countyViewMethods } from './methods/county-views.js';
 import { scannerMethods, batchMethods, intakeMethods, operatorMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
@@ -23,6 +24,7 @@ export const contract = {
   ...syncMethods,
   ...logMethods,
   ...reportMethods,
+  ...countyMethods,
   ...countyViewMethods,
 } as const satisfies Record<string, MethodSpec>;
 

@@ -23,6 +23,9 @@ export const OPLOG_EVENTS = {
   'notice.sent': 'a cure notice e-mail was sent',
   'notice.failed': 'a cure notice e-mail could not be sent (retried or given up)',
   'auth.lockout': 'an operator was locked out after wrong PINs',
+  'county.connected': 'the station reached the county hub (replication running)',
+  'county.disconnected': 'the county hub cannot be reached or refused the station (scanning goes on; receipts wait)',
+  'county.conflict': 'the county hub found the same ballot received at two stations while apart',
 } as const;
 
 export type OplogEventId = keyof typeof OPLOG_EVENTS;

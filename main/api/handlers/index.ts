@@ -8,6 +8,7 @@ import { settingsHandlers } from './settings.js';
 import { syncHandlers } from './sync.js';
 import { logHandlers } from './log.js';
 import { reportHandlers } from './reports.js';
+import { countyHandlers } from './county.js';
 import { countyViewHandlers } from './county-views.js';
 
 /**
@@ -15,5 +16,5 @@ import { countyViewHandlers } from './county-views.js';
  * mapping of its methods, and the whole as Handlers, so a missing one does not compile.
  */
 export function buildHandlers(): Handlers {
-  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...countyViewHandlers };
+  return { ...sessionHandlers, ...operatorHandlers, ...intakeHandlers, ...rollHandlers, ...settingsHandlers, ...cureHandlers, ...syncHandlers, ...logHandlers, ...reportHandlers, ...countyHandlers, ...countyViewHandlers };
 }

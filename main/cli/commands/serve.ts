@@ -35,6 +35,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
     return r.value;
   });
   station.startScanners([...(store.config.get('scanners') ?? []), ...extra]);
+  station.startCounty(); // a county station: replicate to the hub while serving (no hub: nothing)
   const server = await serve(router, { port, rendererDir: io.env['INTAKE_RENDERER_DIR'] ?? RENDERER_DIR });
   // Listening before the URL is printed: whoever reads it may stop the station at once.
   const stopped = new Promise<void>((resolve) => {
@@ -48,6 +49,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   await stopped;
   await server.close();
   await station.stopScanners();
+  await station.stopCounty();
   oplog.event(store, 'station.stopped', 'success', 'intake serve stopped');
   store.close();
   release();

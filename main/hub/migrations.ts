@@ -1,0 +1,22 @@
+import { v1Tables } from './migrations/v1-tables.js';
+import { v2Functions } from './migrations/v2-functions.js';
+import { v2Push } from './migrations/v2-push.js';
+
+/**
+ * The county hub's schema migrations (PostgreSQL), versioned like the station's
+ * (main/store/migrations.ts): forward only, each once, each in its own transaction, recorded in
+ * intake.schema_migrations. Never edit a shipped one: add the next. Each runs under
+ * `SET LOCAL ROLE intake_hub_owner`, so that role owns what it creates.
+ *
+ * Version numbers: 1–2 and 10–19 are the hub core's; 3–9 are the county views'.
+ */
+export interface HubMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const HUB_MIGRATIONS: readonly HubMigration[] = [
+  { version: 1, name: 'county tables', sql: v1Tables },
+  { version: 2, name: 'station functions: push, pull, whoami', sql: v2Functions + v2Push },
+];

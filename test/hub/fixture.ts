@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { addStation, initHub } from '../../main/hub/admin.js';
+import type { AuditRow } from '../../main/store/audit.js';
+import type { Store } from '../../main/store/store.js';
+import { startHub, type TestHub } from '../helpers/pg.js';
+
+/** A started and initialised county hub, with an admin client and a way to register stations. */
+export interface CountyHub {
+  hub: TestHub;
+  admin: pg.Client;
+  /** Registers a station and returns a connected client logged in as its role (over TLS). */
+  station(id: string): Promise<{ client: pg.Client; password: string; roleName: string }>;
+  counts(): Promise<Record<'entries' | 'receipts' | 'conflicts' | 'feed' | 'stations', number>>;
+  close(): Promise<void>;
+}
+
+export async function startCountyHub(): Promise<CountyHub> {
+  const hub = await startHub();
+  const admin = await hub.superuser();
+  await initHub(admin);
+  const clients: pg.Client[] = [];
+  return {
+    hub,
+    admin,
+    async station(id) {
+      const s = await addStation(admin, id, null);
+      const client = await hub.connect(s.roleName, s.password);
+      clients.push(client);
+      return { client, password: s.password, roleName: s.roleName };
+    },
+    async counts() {
+      const r = await admin.query<Record<string, string>>(
+        `SELECT (SELECT count(*) FROM intake.entries) AS entries, (SELECT count(*) FROM intake.receipts) AS receipts,
+           (SELECT count(*) FROM intake.conflicts) AS conflicts, (SELECT count(*) FROM intake.feed) AS feed,
+           (SELECT count(*) FROM intake.stations) AS stations`,
+      );
+      const row = r.rows[0] ?? {};
+      return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as Awaited<ReturnType<CountyHub['counts']>>;
+    },
+    async close() {
+      for (const c of clients) await c.end().catch(() => undefined);
+      await admin.end().catch(() => undefined);
+      await hub.stop();
+    },
+  };
+}
+
+/** The station's audit log rows exactly as stored: what a replicator pushes. */
+export function auditRows(store: Store, fromSeq = 1): AuditRow[] {
+  return [...store.audit.entries()].filter((r) => r.seq >= fromSeq);
+}
+
+export interface PushAck { station: string; acknowledgedThrough: number; head: string; added: number }
+
+export async function push(client: pg.Client, rows: unknown): Promise<PushAck> {
+  const r = await client.query<{ ack: PushAck }>('SELECT intake.push($1::jsonb) AS ack', [JSON.stringify(rows)]);
+  const ack = r.rows[0]?.ack;
+  if (!ack) throw new Error('push returned nothing');
+  return ack;
+}
+
+export interface PullRow {
+  hub_seq: string; station_id: string; local_seq: string; kind: string; ballot_id: string | null; voter_id: string | null;
+  election_id: string | null; verdict: string | null; station_time: string; body: Record<string, unknown>;
+}
+
+export async function pull(client: pg.Client, after = 0, max = 1000): Promise<PullRow[]> {
+  return (await client.query<PullRow>('SELECT * FROM intake.pull($1, $2)', [after, max])).rows;
+}
+
+/** The SQLSTATE and message of a refused call (fails the test if the call succeeded). */
+export async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string; hint?: string }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { code?: string; message: string; hint?: string };
+    return { code: err.code ?? '', message: err.message, hint: err.hint };
+  }
+  throw new Error('expected the hub to refuse, but it accepted');
+}
