@@ -18,17 +18,17 @@ export function countyViews(ctx: ActionContext, actor: Actor | null) {
   return { configured, station: configured ? (ctx.store.config.get('hub.station') ?? null) : null };
 }
 
-export function countyQueueAction(ctx: ActionContext, actor: Actor | null, input: CountyQueueFilter, env: NodeJS.ProcessEnv = process.env) {
+export async function countyQueueAction(ctx: ActionContext, actor: Actor | null, input: CountyQueueFilter, env: NodeJS.ProcessEnv = process.env) {
   authorize(actor, 'county.queue');
   return countyQueue(ctx.store, hubReader(ctx.store, env), input);
 }
 
-export function countyReportAction(ctx: ActionContext, actor: Actor | null, input: { from: string; to: string }, env: NodeJS.ProcessEnv = process.env) {
+export async function countyReportAction(ctx: ActionContext, actor: Actor | null, input: { from: string; to: string }, env: NodeJS.ProcessEnv = process.env) {
   authorize(actor, 'county.report');
   return countyReport(hubReader(ctx.store, env), input);
 }
 
-export function countyBatchesAction(ctx: ActionContext, actor: Actor | null, input: { station?: string | undefined; offset: number; limit: number }, env: NodeJS.ProcessEnv = process.env) {
+export async function countyBatchesAction(ctx: ActionContext, actor: Actor | null, input: { station?: string | undefined; offset: number; limit: number }, env: NodeJS.ProcessEnv = process.env) {
   authorize(actor, 'county.batches');
   return countyBatches(hubReader(ctx.store, env), input);
 }

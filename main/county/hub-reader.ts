@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import pg from 'pg';
 import { ServiceError } from '../../shared/errors.js';
 import type { Store } from '../store/store.js';
+import { hubTarget } from './connection.js';
 
 /**
  * The station's connection to the county hub for the county views and operations: a small pool
@@ -22,44 +22,23 @@ export function hubConfigured(store: Store): boolean {
   return Boolean(store.config.get('hub') && store.config.get('hub.station'));
 }
 
-function password(store: Store, env: NodeJS.ProcessEnv): string {
-  const fromEnv = env['INTAKE_HUB_PASSWORD'];
-  if (fromEnv) return fromEnv;
-  const file = store.config.get('hub.passwordFile');
-  if (!file) throw new ServiceError('invalid', 'The hub password is missing: set INTAKE_HUB_PASSWORD, or hub.passwordFile to a file only this user can read.');
-  const st = fs.statSync(file, { throwIfNoEntry: false });
-  if (!st) throw new ServiceError('invalid', `The hub password file ${file} does not exist.`);
-  if ((st.mode & 0o077) !== 0) throw new ServiceError('invalid', `The hub password file ${file} can be read by others: chmod 600 it first.`);
-  return fs.readFileSync(file, 'utf8').trim();
-}
-
+/** The replicator's connection settings (connection.ts: TLS verify-full, the station's role), pooled. */
 function poolFor(store: Store, env: NodeJS.ProcessEnv): { pool: pg.Pool; station: string } {
-  const url = store.config.get('hub');
-  const station = store.config.get('hub.station');
-  if (!url || !station) throw new ServiceError('invalid', 'This station is not part of a county: no hub is set (intake config set hub postgres://…, and hub.station).');
-  const ca = store.config.get('hub.ca');
-  const u = new URL(url);
-  const key = [url, station, ca ?? ''].join('\u001f');
+  let target;
+  try {
+    target = hubTarget(store, env);
+  } catch (e) {
+    throw new ServiceError('invalid', `${(e as Error).message}.`);
+  }
+  if (!target) throw new ServiceError('invalid', 'This station is not part of a county: no hub is set (intake config set hub postgres://…, and hub.station).');
+  const key = [target.url, target.stationId, target.role, store.config.get('hub.ca') ?? ''].join('\u001f');
   const have = pools.get(store);
-  if (have?.key === key) return { pool: have.pool, station };
+  if (have?.key === key) return { pool: have.pool, station: target.stationId };
   if (have) void have.pool.end().catch(() => undefined);
-  const pool = new pg.Pool({
-    host: u.hostname,
-    port: Number(u.port || 5432),
-    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
-    user: `station_${station}`,
-    password: password(store, env),
-    // verify-full: the hub's certificate must chain to hub.ca and name the host we dialled.
-    ssl: ca ? { ca: fs.readFileSync(ca, 'utf8'), rejectUnauthorized: true, servername: u.hostname } : { rejectUnauthorized: true, servername: u.hostname },
-    max: 3,
-    connectionTimeoutMillis: 3000,
-    idleTimeoutMillis: 10_000,
-    statement_timeout: 15_000,
-    allowExitOnIdle: true,
-  });
+  const pool = new pg.Pool({ ...target.client, max: 3, connectionTimeoutMillis: 3000, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
   pool.on('error', () => undefined); // a dropped idle link is the next call's plain error, never a crash
   pools.set(store, { key, pool });
-  return { pool, station };
+  return { pool, station: target.stationId };
 }
 
 /** A hub error in plain words: the hub's own RAISE messages are already plain; the network's are not. */
@@ -75,6 +54,11 @@ export function hubErrorWords(e: unknown): string {
 
 export function hubReader(store: Store, env: NodeJS.ProcessEnv = process.env): HubReader {
   const { pool, station } = poolFor(store, env);
+  return readerOver(pool, station);
+}
+
+/** A reader over a connection someone else holds (the replicator's client). */
+export function readerOver(pool: Pick<pg.Pool, 'query'> | pg.Client, station: string): HubReader {
   return {
     station,
     async call<T>(sql: string, params: unknown[], what = 'County view unavailable'): Promise<T> {

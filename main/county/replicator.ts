@@ -2,6 +2,8 @@ import pg from 'pg';
 import { oplog } from '../oplog/index.js';
 import type { PulledRow } from '../store/county.js';
 import type { Store } from '../store/store.js';
+import { readerOver } from './hub-reader.js';
+import { applyCountyResolutions } from './resolutions.js';
 import { hubErrorWords, hubTarget, type HubTarget } from './connection.js';
 
 /**
@@ -201,6 +203,8 @@ export class Replicator {
           const r = await pullPending(this.store, client, this.target?.stationId ?? '', this.batch, this.clock);
           pulled = r.pulled;
           for (const c of r.conflicts) oplog.event(this.store, 'county.conflict', 'failure', `the county hub found ballot ${c.ballotId ?? '?'} received at two stations while apart (hub row ${c.hubSeq}): it is in the review queue`);
+          // Resolutions other stations' supervisors made of this station's problems (main/county/resolutions.ts).
+          await applyCountyResolutions(this.store, readerOver(client, this.target?.stationId ?? ''), this.clock);
         }
         this.attempt = 0;
         this.opts.onRound?.({ pushed: pushedR.pushed, pulled, acknowledgedThrough: pushedR.acknowledgedThrough, pullCursor: this.store.county.state().pullCursor });

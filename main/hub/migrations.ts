@@ -1,6 +1,7 @@
 import { v1Tables } from './migrations/v1-tables.js';
 import { v2Functions } from './migrations/v2-functions.js';
 import { v2Push } from './migrations/v2-push.js';
+import { countyViewsMigration } from './migrations/county-views.js';
 
 /**
  * The county hub's schema migrations (PostgreSQL), versioned like the station's
@@ -19,4 +20,5 @@ export interface HubMigration {
 export const HUB_MIGRATIONS: readonly HubMigration[] = [
   { version: 1, name: 'county tables', sql: v1Tables },
   { version: 2, name: 'station functions: push, pull, whoami', sql: v2Functions + v2Push },
+  { version: 3, ...countyViewsMigration },
 ];
