@@ -74,6 +74,8 @@ export const configSchemas = {
   'hub.ca': z.string().min(1).max(1000),
   /** A file (mode 0600) holding the station's hub password, when INTAKE_HUB_PASSWORD is not set. */
   'hub.passwordFile': z.string().min(1).max(1000),
+  /** Where this station's roll comes from: its own imports (station), or the roll published at the county hub (county; docs/county.md). */
+  rollSource: z.enum(['station', 'county']),
   smtp: z.object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
@@ -98,6 +100,7 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   syncRetryBaseSeconds: 1,
   syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
+  rollSource: 'station',
   keyboardWedge: { terminator: 'either', maxGapMs: 100 },
 };
 

@@ -4,6 +4,7 @@ import type { Verdict } from '../../shared/domain.js';
 import { ServiceError } from '../../shared/errors.js';
 import { hubConfigured, hubReader } from '../county/hub-reader.js';
 import { countyBatches, countyQueue, countyReport, type CountyQueueFilter } from '../county/views.js';
+import { publishRoll, pullCountyRoll } from '../county/roll.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 import { resolveProblems } from './cure.js';
 
@@ -127,4 +128,18 @@ export async function resolveCountyConflict(
     ),
   );
   return { conflictId: input.conflictId };
+}
+
+/** Publishes this station's roll to the hub (one station does this after importing the roll file). */
+export async function publishCountyRoll(ctx: ActionContext, actor: Actor | null, env: NodeJS.ProcessEnv = process.env, onProgress?: (sent: number) => void) {
+  authorize(actor, 'roll.publish');
+  return publishRoll(ctx.store, hubReader(ctx.store, env), onProgress);
+}
+
+/** Pulls the county roll into this station's (when newer, or always with `force`). */
+export async function pullCountyRollAction(ctx: ActionContext, actor: Actor | null, env: NodeJS.ProcessEnv = process.env, opts: { force?: boolean } = {}) {
+  const who = authorize(actor, 'roll.pull');
+  if (ctx.store.config.get('rollSource') !== 'county')
+    throw new ServiceError('invalid', 'This station keeps its own roll (rollSource is station): set rollSource to county first (intake config set rollSource county).');
+  return pullCountyRoll(ctx.store, hubReader(ctx.store, env), who.name, opts);
 }

@@ -11,6 +11,8 @@ Roll
   roll import FILE --format station|nc-sbe|ga-sos [--map SRC=FIELD,...] [--election ID] [--encoding utf8|latin1|cp1252]
   roll stats
   roll find [--name "LAST[, FIRST]"] [--dob YYYY-MM-DD] [--voter-id ID] [--ballot-id ID] [--address TEXT]
+  roll publish                     this station's roll to the county hub, in chunks (docs/county.md)
+  roll pull [--force]              the county hub's newest roll into this one (rollSource county)
 Barcodes
   decode [TEXT]                    one JSON result; without TEXT, one per stdin line (NDJSON)
   encode imb TRACKING [ROUTING]    prints the 65-bar FADT string

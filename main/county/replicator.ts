@@ -4,6 +4,7 @@ import type { PulledRow } from '../store/county.js';
 import type { Store } from '../store/store.js';
 import { readerOver } from './hub-reader.js';
 import { applyCountyResolutions } from './resolutions.js';
+import { followCountyRoll } from './roll.js';
 import { hubErrorWords, hubTarget, type HubTarget } from './connection.js';
 
 /**
@@ -205,6 +206,7 @@ export class Replicator {
           for (const c of r.conflicts) oplog.event(this.store, 'county.conflict', 'failure', `the county hub found ballot ${c.ballotId ?? '?'} received at two stations while apart (hub row ${c.hubSeq}): it is in the review queue`);
           // Resolutions other stations' supervisors made of this station's problems (main/county/resolutions.ts).
           await applyCountyResolutions(this.store, readerOver(client, this.target?.stationId ?? ''), this.clock);
+          followCountyRoll(this.store, readerOver(client, this.target?.stationId ?? ''), (e) => oplog.event(this.store, 'import.failed', 'failure', `the county roll could not be pulled: ${(e as Error).message}`));
         }
         this.attempt = 0;
         this.opts.onRound?.({ pushed: pushedR.pushed, pulled, acknowledgedThrough: pushedR.acknowledgedThrough, pullCursor: this.store.county.state().pullCursor });

@@ -20,6 +20,10 @@ export const CLI_ONLY_ACTIONS = {
   'sync.pullChanges': 'supervisor',
   /** Scans from serial/HID scanners attached to the command line's own process. */
   'scan.devices': 'clerk',
+  /** County (docs/county.md): this station's roll to the hub, for every station set to the county roll. */
+  'roll.publish': 'supervisor',
+  /** County: the hub's newest roll into this station's. */
+  'roll.pull': 'supervisor',
 } as const satisfies Record<string, Role>;
 
 export type ActionName = MethodName | keyof typeof CLI_ONLY_ACTIONS;

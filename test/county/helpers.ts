@@ -21,7 +21,7 @@ export async function countyStation(county: CountyHub, id: string, ballots: stri
   t.store.config.set('hub.station', id, 'setup', at);
   t.store.config.set('hub.ca', county.hub.caFile, 'setup', at);
   seedRoll(t.store, ballots.map((b) => rollRow({ ballotId: b, voterId: `V-${b}`, firstName: 'ANN', lastName: `VOTER-${b}` })));
-  const env = { ...process.env, INTAKE_HUB_PASSWORD: reg.password };
+  const env: NodeJS.ProcessEnv = { ...process.env, INTAKE_HUB_PASSWORD: reg.password };
   const station = new Station(t.store);
   let client: pg.Client | null = null;
   const conn = async () => (client ??= await county.hub.connect(reg.roleName, reg.password));
