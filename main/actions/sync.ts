@@ -42,7 +42,8 @@ export async function runSync(ctx: ActionContext, actor: Actor | null, env: Node
       ...(county ? { claim: (id: string) => county.claim(id), onAcknowledged: (id: string, ack: string) => county.acknowledged(id, ack) } : {}),
     });
     const report = input.waitMs ? await sender.runUntilDone(input.waitMs) : await sender.runOnce();
-    const changes = input.changes ? await pullChanges(ctx.store, { baseUrl, token }) : null;
+    const feed = county && input.changes ? { since: await county.feedCursor(), onPage: (c: string) => county.setFeedCursor(c) } : undefined;
+    const changes = input.changes ? await pullChanges(ctx.store, { baseUrl, token }, undefined, feed) : null;
     return { ...report, changes };
   });
 }

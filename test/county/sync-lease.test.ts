@@ -85,6 +85,17 @@ describe('sync to the state from one station at a time (the hub lease), each bat
     expect(server.receipts()).toHaveLength(before);
   });
 
+  it("the state's change feed is read once for the county: the next station starts from the county's cursor at the hub", async () => {
+    const ballot = 'SA0050';
+    server.addChange({ kind: 'voted_in_person', voterId: `V-${ballot}`, ballotId: ballot, electionId: 'E2026', at: '2026-10-25T10:00:00Z' });
+    const ra = await runSync(a.station, sue, a.env, { changes: true });
+    expect(ra.changes).toMatchObject({ pages: 1 });
+    const cursor = (await county.admin.query<{ cursor: string; station_id: string }>('SELECT cursor, station_id FROM intake.feed_state')).rows[0];
+    expect(cursor).toMatchObject({ station_id: 'a', cursor: ra.changes?.cursor });
+    const rb = await runSync(b.station, sue, b.env, { changes: true });
+    expect(rb.changes).toMatchObject({ applied: 0, unknown: 0, cursor: ra.changes?.cursor }); // nothing read twice
+  });
+
   it('a station on its own (no hub) syncs as it always did', async () => {
     const { tempStore, seedRoll, rollRow } = await import('../helpers/station.js');
     const { Station } = await import('../../main/api/station.js');
