@@ -43,7 +43,8 @@ export function CountyScope({
         </button>
         {down && (
           <span className="warn-note" role="status" data-testid="scope-down">
-            ⚠ {down} Showing this station.
+            ⚠ {down}
+            {/still works/.test(down) ? '' : ' Showing this station.'}
           </span>
         )}
       </div>
