@@ -20,6 +20,8 @@ export const CLI_ONLY_ACTIONS = {
   'sync.pullChanges': 'supervisor',
   /** Scans from serial/HID scanners attached to the command line's own process. */
   'scan.devices': 'clerk',
+  /** One push and pull round with the county hub (`intake hub push|pull`); the running station does it by itself. */
+  'county.replicate': 'supervisor',
 } as const satisfies Record<string, Role>;
 
 export type ActionName = MethodName | keyof typeof CLI_ONLY_ACTIONS;
