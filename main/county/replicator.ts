@@ -250,8 +250,8 @@ export class Replicator {
     }
     // Said once per change, not once per retry: a hub down all night is one line, not thousands.
     if (was || prior !== words) oplog.event(this.store, 'county.disconnected', 'failure', words);
-    const base = this.opts.backoffBaseMs ?? 500;
-    const cap = this.opts.backoffCapMs ?? 30_000;
+    const base = this.opts.backoffBaseMs ?? 250;
+    const cap = this.opts.backoffCapMs ?? 10_000;
     const ceiling = Math.min(cap, base * 2 ** Math.min(this.attempt, 20));
     this.attempt += 1;
     await this.sleep(Math.max(50, Math.floor(ceiling * (0.5 + Math.random() * 0.5))));

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addStation, initHub } from '../../main/hub/admin.js';
 import { Store } from '../../main/store/store.js';
 import { startHub, type TestHub } from './pg.js';
 import { startProxy, type TcpProxy } from './tcp-proxy.js';
+import { BIN } from './cli.js';
 import { rollRow, seedRoll, tempDir } from './station.js';
 import type { RollRow } from '../../shared/roll/types.js';
 
@@ -85,4 +87,66 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** A real `intake scan` child (stdin → NDJSON verdicts) running the station's replicator. */
+export interface ScanChild {
+  readonly pid: number;
+  /** Sends one envelope; resolves with its verdict line once printed (i.e. on disk). */
+  scan(raw: string): Promise<{ seq: number; verdict: string; reason: string; ballotId: string | null; duplicateOf: { station: string; at: string } | null; scannedAt: string }>;
+  /** Writes lines without waiting (a continuous feed). */
+  feed(raws: string[]): void;
+  printed(): { seq: number; verdict: string; raw: string }[];
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Ends stdin and waits for a clean exit. */
+  end(): Promise<number | null>;
+  stderr(): string;
+}
+
+export function scanChild(station: TestStationFiles, extraEnv: NodeJS.ProcessEnv = {}): ScanChild {
+  const child = spawn(process.execPath, [BIN, 'scan', '--operator', 'ann', '--db', station.db], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, INTAKE_OPERATOR: '', INTAKE_HUB_TIMEOUT_MS: '3000', ...station.env, ...extraEnv },
+  });
+  const printed: { seq: number; verdict: string; raw: string }[] = [];
+  const waiting: ((v: never) => void)[] = [];
+  let buf = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (!line.trim()) continue;
+      const v = JSON.parse(line) as { seq: number; verdict: string; raw: string };
+      printed.push(v);
+      waiting.shift()?.(v as never);
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdin.on('error', () => undefined);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    pid: child.pid ?? -1,
+    scan(raw) {
+      return new Promise((resolve) => {
+        waiting.push(resolve as never);
+        child.stdin.write(`${raw}\n`);
+      });
+    },
+    feed(raws) {
+      child.stdin.write(raws.map((r) => `${r}\n`).join(''));
+    },
+    printed: () => printed,
+    async kill(signal = 'SIGKILL') {
+      child.kill(signal);
+      await exited;
+    },
+    async end() {
+      child.stdin.end();
+      return exited;
+    },
+    stderr: () => err,
+  };
 }
