@@ -57,6 +57,11 @@ Station
   restore BACKUP [--verify]        verifies the backup (integrity + audit chain), then puts it in place;
                                    the current database is kept beside it as *.before-restore-*
   log tail [-n N] [--follow] [--json]   the station log: start-up, scanners, faults, imports, sync, notices
+County hub (acts on the hub's PostgreSQL with its admin credentials, not on this station)
+  hub init|migrate --url postgres://ADMIN@HOST:PORT/DB [--ca FILE]   schema, roles, migrations (idempotent)
+  hub station add ID [--name TEXT] [--password-file FILE] --url …   a station's own role; its password is
+                                   printed once (or written 0600 to the new FILE)
+  hub station retire ID --url … | hub station list --url …
 App
   serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
 
@@ -65,7 +70,8 @@ Once the station has operators, every command that reads voters' data or writes 
 terminal), and the role the app requires for the same action.
 Environment: INTAKE_DB (database file), INTAKE_OPERATOR (default operator name), INTAKE_PIN (the
 operator's PIN), INTAKE_SYNC_TOKEN (the state API token), INTAKE_SMTP_PASS (the SMTP password,
-kept out of the database).
+kept out of the database), INTAKE_HUB_ADMIN_PASSWORD (the hub admin's password), INTAKE_HUB_ADMIN_URL
+and INTAKE_HUB_CA (defaults for --url and --ca of the hub admin commands).
 Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.`;
 
 type Command = (io: Io, args: string[]) => number | Promise<number>;
@@ -89,6 +95,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import('./commands/backup.js')).restoreCommand,
   operator: async () => (await import('./commands/operator.js')).operatorCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
+  hub: async () => (await import('./commands/hub.js')).hubCommand,
 };
 
 export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
