@@ -62,7 +62,10 @@ function ackOf(value: unknown): number {
 }
 
 function pulledRow(r: Record<string, unknown>): PulledRow {
-  const s = (k: string) => (r[k] === null || r[k] === undefined ? null : String(r[k]));
+  const s = (k: string): string | null => {
+    const v = r[k];
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
+  };
   const body = typeof r['body'] === 'string' ? (JSON.parse(r['body']) as unknown) : r['body'];
   const kind = String(r['kind']);
   if (kind !== 'receipt' && kind !== 'undo' && kind !== 'conflict' && kind !== 'resolution') throw new Error(`the hub sent a row of unknown kind ${kind}`);

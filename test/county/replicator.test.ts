@@ -8,6 +8,7 @@ import { hubTarget } from '../../main/county/connection.js';
 import { Store } from '../../main/store/store.js';
 import { countyRoll, startCounty, until, type TestCounty } from '../helpers/county.js';
 import fs from 'node:fs';
+import { intakeAsync } from '../helpers/cli.js';
 
 const clerk: Actor = { name: 'ann', role: 'supervisor', via: 'cli-setup' };
 let county: TestCounty;
@@ -76,5 +77,43 @@ describe('county replication in one process', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('intake hub status | push | pull: one round each, as JSON; a wrong password or a hub that is not there is said in plain words, never the password', async () => {
+    for (const s of open.splice(0)) {
+      await s.stopCounty();
+      s.store.close();
+    }
+    const [sa, sb] = county.stations;
+    if (!sa || !sb) throw new Error('no stations');
+    // A scans with no replicator running (a CLI scan session would replicate by itself: this one is cut off).
+    const cut = await intakeAsync(['scan', '--operator', 'ann', '--db', sa.db], { input: 'CB000007\n', env: { INTAKE_HUB_PASSWORD: 'wrong-password', INTAKE_HUB_TIMEOUT_MS: '2000' } });
+    expect(cut.status).toBe(0);
+    let r = await intakeAsync(['hub', 'status', '--db', sa.db], { env: { INTAKE_HUB_PASSWORD: '' } });
+    expect(r.status).toBe(0);
+    const before = JSON.parse(r.stdout) as { connected: boolean; waiting: number; hubHolds: { acknowledgedThrough: number } };
+    expect(before.connected).toBe(true);
+    expect(before.waiting).toBeGreaterThan(0);
+    r = await intakeAsync(['hub', 'push', '--db', sa.db], { env: { INTAKE_HUB_PASSWORD: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ pushed: before.waiting });
+    r = await intakeAsync(['hub', 'pull', '--db', sb.db], { env: { INTAKE_HUB_PASSWORD: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ pulled: 1 });
+    r = await intakeAsync(['hub', 'push', '--db', sa.db], { env: { INTAKE_HUB_PASSWORD: 'wrong-password' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/refused this station's credentials \(role station_a\)/);
+    expect(r.stderr).not.toContain('wrong-password');
+    const store = Store.open(sa.db);
+    const port = new URL(store.config.get('hub') ?? '').port;
+    store.config.set('hub', `postgres://localhost:1/${county.hub.database}`, 'test', new Date().toISOString());
+    store.close();
+    r = await intakeAsync(['hub', 'status', '--db', sa.db], { env: { INTAKE_HUB_PASSWORD: '' } });
+    const down = JSON.parse(r.stdout) as { connected: boolean; lastError: string };
+    expect(down.connected).toBe(false);
+    expect(down.lastError).toMatch(/not answering \(connection refused\): scanning goes on/);
+    const again = Store.open(sa.db);
+    again.config.set('hub', `postgres://localhost:${port}/${county.hub.database}`, 'test', new Date().toISOString());
+    again.close();
   });
 });

@@ -9,6 +9,11 @@ import { countyRoll, scanChild, startCounty, until, type ScanChild, type TestCou
 
 let county: TestCounty;
 const children: ScanChild[] = [];
+const child = (i: number): ScanChild => {
+  const c = children[i];
+  if (!c) throw new Error(`no station process ${i}`);
+  return c;
+};
 
 function q<T>(db: string, sql: string, ...args: unknown[]): T[] {
   const c = new Database(db, { readonly: true });
@@ -59,21 +64,21 @@ afterAll(async () => {
 
 describe('three station processes, one hub', () => {
   it('the same envelope at a second station is DUPLICATE at scan time, naming the first station and its time', async () => {
-    const [a, b] = children;
-    const first = await a!.scan('CB000001');
+    const [a, b] = [child(0), child(1)];
+    const first = await a.scan('CB000001');
     expect(first.verdict).toBe('ACCEPTED');
     await until("B has A's receipt", () => q(st(1).db, "SELECT 1 FROM county_receipts WHERE ballot_id = 'CB000001'").length > 0);
-    const second = await b!.scan('CB000001');
+    const second = await b.scan('CB000001');
     expect(second.verdict).toBe('DUPLICATE');
     expect(second.duplicateOf).toMatchObject({ station: 'a', at: first.scannedAt });
     expect(second.reason).toMatch(/^already received .* at a by ann/);
   });
 
   it('partition (blackholed link): both sides accept the same ballot; healed, both receipts are kept, the conflict is in both review queues and at the hub; nothing lost or doubled', async () => {
-    const [a, b, c] = children;
+    const [a, b, c] = [child(0), child(1), child(2)];
     st(1).proxy.setMode('drop');
-    const atA = await a!.scan('CB000002');
-    const atB = await b!.scan('CB000002'); // B cannot know: it is cut off, and scanning goes on
+    const atA = await a.scan('CB000002');
+    const atB = await b.scan('CB000002'); // B cannot know: it is cut off, and scanning goes on
     expect(atA.verdict).toBe('ACCEPTED');
     expect(atB.verdict).toBe('ACCEPTED');
     // While cut off, B's status says so in plain words.
@@ -106,20 +111,20 @@ describe('three station processes, one hub', () => {
     }
     // The third station, never cut off, now refuses the envelope too.
     await until('C has the receipts', () => q(st(2).db, "SELECT 1 FROM county_receipts WHERE ballot_id = 'CB000002'").length === 2);
-    expect((await c!.scan('CB000002')).verdict).toBe('DUPLICATE');
+    expect((await c.scan('CB000002')).verdict).toBe('DUPLICATE');
     await until('all pushed', () => county.stations.every(pushedAll), 15_000);
     await expectNothingLostNothingDoubled();
   }, 40_000);
 
   it('a reset link and a slow link (100 ms each way) only delay replication', async () => {
-    const [a, b] = children;
+    const [a, b] = [child(0), child(1)];
     st(0).proxy.setMode('reset');
-    await a!.scan('CB000010');
+    await a.scan('CB000010');
     st(0).proxy.setMode('delay', 100);
-    await a!.scan('CB000011');
+    await a.scan('CB000011');
     await until("B has A's receipts through the slow link", () => q(st(1).db, "SELECT 1 FROM county_receipts WHERE ballot_id IN ('CB000010','CB000011')").length === 2, 15_000);
     st(0).proxy.setMode('pass');
-    expect((await b!.scan('CB000011')).verdict).toBe('DUPLICATE');
+    expect((await b.scan('CB000011')).verdict).toBe('DUPLICATE');
     await until('all pushed', () => county.stations.every(pushedAll), 15_000);
     await expectNothingLostNothingDoubled();
   }, 30_000);

@@ -131,7 +131,7 @@ export function scanChild(station: TestStationFiles, extraEnv: NodeJS.ProcessEnv
     pid: child.pid ?? -1,
     scan(raw) {
       return new Promise((resolve) => {
-        waiting.push(resolve as never);
+        waiting.push(resolve);
         child.stdin.write(`${raw}\n`);
       });
     },
