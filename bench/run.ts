@@ -23,6 +23,7 @@ import { Store } from '../main/store/store.js';
 import { SyncSender } from '../main/sync/sender.js';
 import { startPtyCable, waitFor } from '../test/scanners/pty.js';
 import { startStateServer } from '../test/state-server/server.js';
+import { benchCounty } from './county.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin', 'intake.js');
@@ -37,11 +38,15 @@ const { values } = parseArgs({
     // Keep the rolls an earlier run imported into $TMPDIR/intake-bench (otherwise each run imports
     // them afresh with the code under test).
     reuse: { type: 'boolean', default: false },
+    // county: how long each phase runs, how many stations, scans per second each (bench/county.ts)
+    minutes: { type: 'string', default: '10' },
+    stations: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '10' },
   },
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'county'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
@@ -589,6 +594,7 @@ async function main(): Promise<void> {
     ['sync', benchSync],
     ['review', benchReview],
     ['start', benchStart],
+    ['county', async () => void (results['county'] = await benchCounty({ minutes: Number(values.minutes), stations: Number(values.stations), rate: Number(values.rate), work: WORK, log }))],
   ];
   let failed = 0;
   for (const [name, run] of benches) {

@@ -25,7 +25,10 @@ export class HubConfigError extends Error {
 }
 
 /** Null when this station is not part of a county (no `hub` set): it works alone, as always. */
-export function hubTarget(store: Store, env: NodeJS.ProcessEnv = process.env, timeouts = { connectMs: 5000, queryMs: 10_000 }): HubTarget | null {
+export function hubTarget(store: Store, env: NodeJS.ProcessEnv = process.env): HubTarget | null {
+  // How long a silent hub (a blackholed link) is waited for before the station reconnects.
+  const t = Number(env['INTAKE_HUB_TIMEOUT_MS'] ?? '');
+  const timeouts = Number.isInteger(t) && t >= 100 && t <= 600_000 ? { connectMs: t, queryMs: t } : { connectMs: 5000, queryMs: 10_000 };
   const url = store.config.get('hub');
   if (url === undefined) return null;
   const stationId = store.config.get('hub.station');

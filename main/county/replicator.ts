@@ -19,8 +19,12 @@ import { hubErrorWords, hubTarget, type HubTarget } from './connection.js';
 export interface ReplicatorOptions {
   /** Entries per push (and rows per pull). */
   batch?: number;
-  /** The timer that pushes and pulls even without a wake-up. */
+  /** The timer that pushes and pulls even without a wake-up (pulls every 2 × pollMs). */
   pollMs?: number;
+  /** Least time between two pushes (a burst of commits is one push). */
+  pushGapMs?: number;
+  /** Least time between two pulls (a burst of NOTIFYs is one pull). */
+  pullGapMs?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
   clock?: () => Date;
@@ -65,7 +69,10 @@ function ackOf(value: unknown): number {
 }
 
 function pulledRow(r: Record<string, unknown>): PulledRow {
-  const s = (k: string) => (r[k] === null || r[k] === undefined ? null : String(r[k]));
+  const s = (k: string): string | null => {
+    const v = r[k];
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
+  };
   const body = typeof r['body'] === 'string' ? (JSON.parse(r['body']) as unknown) : r['body'];
   const kind = String(r['kind']);
   if (kind !== 'receipt' && kind !== 'undo' && kind !== 'conflict' && kind !== 'resolution') throw new Error(`the hub sent a row of unknown kind ${kind}`);
@@ -188,17 +195,30 @@ export class Replicator {
     });
   }
 
+  /**
+   * One loop for both directions. Pushes go at most every pushGapMs and pulls every pullGapMs:
+   * with many stations each push NOTIFYs every other station, so pulls are coalesced (a burst of
+   * notifications is one pull) and the hub's load grows with the scan rate, not its square.
+   */
   private async run(): Promise<void> {
     let lastPull = 0;
+    let lastPush = 0;
+    const pushGap = this.opts.pushGapMs ?? 100;
+    const pullGap = this.opts.pullGapMs ?? 250;
     while (!this.stopped) {
       try {
         const client = this.client ?? (await this.connect());
-        const now = Date.now();
-        const push = this.wanted.push || this.store.county.auditHead() > this.store.county.state().pushedThrough;
-        this.wanted.push = false;
-        const pushedR = push ? await pushPending(this.store, client, this.batch, this.clock) : { pushed: 0, acknowledgedThrough: this.store.county.state().pushedThrough };
+        let now = Date.now();
+        const behind = () => this.wanted.push || this.store.county.auditHead() > this.store.county.state().pushedThrough;
+        let pushed = 0;
+        if (behind() && now - lastPush >= pushGap) {
+          this.wanted.push = false;
+          lastPush = now;
+          pushed = (await pushPending(this.store, client, this.batch, this.clock)).pushed;
+        }
         let pulled = 0;
-        if (this.wanted.pull || now - lastPull >= this.pollMs * 2) {
+        now = Date.now();
+        if ((this.wanted.pull && now - lastPull >= pullGap) || now - lastPull >= this.pollMs * 2) {
           this.wanted.pull = false;
           lastPull = now;
           const r = await pullPending(this.store, client, this.target?.stationId ?? '', this.batch, this.clock);
@@ -209,8 +229,13 @@ export class Replicator {
           followCountyRoll(this.store, readerOver(client, this.target?.stationId ?? ''), (e) => oplog.event(this.store, 'import.failed', 'failure', `the county roll could not be pulled: ${(e as Error).message}`));
         }
         this.attempt = 0;
-        this.opts.onRound?.({ pushed: pushedR.pushed, pulled, acknowledgedThrough: pushedR.acknowledgedThrough, pullCursor: this.store.county.state().pullCursor });
-        if (!this.wanted.push && !this.wanted.pull && !this.stopped) await this.sleep(this.pollMs);
+        const st = this.store.county.state();
+        this.opts.onRound?.({ pushed, pulled, acknowledgedThrough: st.pushedThrough, pullCursor: st.pullCursor });
+        now = Date.now();
+        let wait = Math.max(0, lastPull + this.pollMs * 2 - now);
+        if (behind()) wait = Math.min(wait, Math.max(0, lastPush + pushGap - now));
+        if (this.wanted.pull) wait = Math.min(wait, Math.max(0, lastPull + pullGap - now));
+        if (wait > 0 && !this.stopped) await this.sleep(wait);
       } catch (e) {
         if (this.stopped) break;
         await this.failed(e);
@@ -256,8 +281,8 @@ export class Replicator {
     }
     // Said once per change, not once per retry: a hub down all night is one line, not thousands.
     if (was || prior !== words) oplog.event(this.store, 'county.disconnected', 'failure', words);
-    const base = this.opts.backoffBaseMs ?? 500;
-    const cap = this.opts.backoffCapMs ?? 30_000;
+    const base = this.opts.backoffBaseMs ?? 250;
+    const cap = this.opts.backoffCapMs ?? 5_000;
     const ceiling = Math.min(cap, base * 2 ** Math.min(this.attempt, 20));
     this.attempt += 1;
     await this.sleep(Math.max(50, Math.floor(ceiling * (0.5 + Math.random() * 0.5))));

@@ -24,6 +24,8 @@ export const CLI_ONLY_ACTIONS = {
   'roll.publish': 'supervisor',
   /** County: the hub's newest roll into this station's. */
   'roll.pull': 'supervisor',
+  /** One push and pull round with the county hub (`intake hub push|pull`); the running station does it by itself. */
+  'county.replicate': 'supervisor',
 } as const satisfies Record<string, Role>;
 
 export type ActionName = MethodName | keyof typeof CLI_ONLY_ACTIONS;

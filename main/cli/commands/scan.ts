@@ -46,6 +46,9 @@ async function scanSession(io: Io, station: CliStation, actor: Actor, devices: S
     const r = submitScan(station, actor, { raw: line, scanner, keyed: values.keyed ?? false });
     printJson(io, r.outcome);
     await r.backup; // a filled batch is backed up before the next envelope
+    // Buffered lines resolve as microtasks, which never let I/O run: yield once per envelope so
+    // the county replicator's socket is read even while a backlog of scans is worked through.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return 0;
 }
