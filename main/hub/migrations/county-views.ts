@@ -101,46 +101,57 @@ BEGIN
   RETURN me;
 END $$;
 
+-- A number from a station's JSON text, or NULL when it is not one: the trigger never refuses a push
+-- itself (intake.push's own checks do, with their plain words), it only skips what it cannot read.
+CREATE FUNCTION intake.county_int(v text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN v ~ '^-?[0-9]{1,18}$' THEN v::bigint END
+$$;
+
 -- Keeps the slim county tables from one pushed audit entry (runs inside intake.push's transaction).
 CREATE FUNCTION intake.county_apply(NEW intake.entries) RETURNS void LANGUAGE plpgsql
 SET search_path = intake, pg_temp AS $$
 DECLARE a jsonb := CASE WHEN NEW.after IS NULL THEN NULL ELSE (NEW.after)::jsonb END;
 BEGIN
-  IF NEW.action = 'scan.record' AND a IS NOT NULL THEN
+  IF jsonb_typeof(a) IS DISTINCT FROM 'object' THEN
+    a := NULL;
+  END IF;
+  IF NEW.action = 'scan.record' AND intake.county_int(a->>'seq') IS NOT NULL AND a->>'verdict' IS NOT NULL AND a->>'scannedAt' IS NOT NULL THEN
     INSERT INTO intake.county_scans (station_id, scan_seq, hub_seq, ballot_id, voter_id, verdict, reason, raw,
       scanned_at, day, operator, batch_id)
-    VALUES (NEW.station_id, (a->>'seq')::bigint, NEW.hub_seq, a->>'ballotId', a->>'voterId', a->>'verdict', a->>'reason',
-      a->>'raw', a->>'scannedAt', ((a->>'scannedAt')::timestamptz AT TIME ZONE 'UTC')::date, a->>'operator', a->>'batchId')
+    VALUES (NEW.station_id, intake.county_int(a->>'seq'), NEW.hub_seq, a->>'ballotId', a->>'voterId', a->>'verdict', a->>'reason',
+      a->>'raw', a->>'scannedAt',
+      -- toISOString() text: its first ten characters are the UTC day
+      CASE WHEN a->>'scannedAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' THEN left(a->>'scannedAt', 10)::date END, a->>'operator', a->>'batchId')
     ON CONFLICT DO NOTHING;
   ELSIF NEW.action = 'scan.undo' THEN
-    UPDATE intake.county_scans SET undone = true WHERE station_id = NEW.station_id AND scan_seq = NEW.entity_id::bigint;
+    UPDATE intake.county_scans SET undone = true WHERE station_id = NEW.station_id AND scan_seq = intake.county_int(NEW.entity_id);
   ELSIF NEW.action = 'problem.resolve' THEN
     UPDATE intake.county_scans SET resolution = a->>'resolution', resolved_by = NEW.actor, resolved_station = coalesce(a->>'viaStation', NEW.station_id), resolved_at = NEW.at
-      WHERE station_id = NEW.station_id AND scan_seq = NEW.entity_id::bigint AND resolution IS NULL;
+      WHERE station_id = NEW.station_id AND scan_seq = intake.county_int(NEW.entity_id) AND resolution IS NULL;
     -- The owning station has applied (or made) a resolution: nothing more to hand it for this scan.
     UPDATE intake.county_resolutions SET applied = true
-      WHERE target_station = NEW.station_id AND kind = 'scan' AND scan_seq = NEW.entity_id::bigint AND NOT applied;
-  ELSIF NEW.action = 'county.resolve' AND a IS NOT NULL THEN
+      WHERE target_station = NEW.station_id AND kind = 'scan' AND scan_seq = intake.county_int(NEW.entity_id) AND NOT applied;
+  ELSIF NEW.action = 'county.resolve' AND intake.county_int(a->>'scanSeq') IS NOT NULL AND a->>'station' IS NOT NULL AND a->>'resolution' IS NOT NULL THEN
     -- Already resolved or taken back at the hub: nothing for the owning station to apply.
     INSERT INTO intake.county_resolutions (hub_seq, by_station, actor, at, kind, target_station, scan_seq, resolution, reason, applied)
-    VALUES (NEW.hub_seq, NEW.station_id, NEW.actor, NEW.at, 'scan', a->>'station', (a->>'scanSeq')::bigint, a->>'resolution', a->>'reason',
-      EXISTS (SELECT 1 FROM intake.county_scans WHERE station_id = a->>'station' AND scan_seq = (a->>'scanSeq')::bigint
+    VALUES (NEW.hub_seq, NEW.station_id, NEW.actor, NEW.at, 'scan', a->>'station', intake.county_int(a->>'scanSeq'), a->>'resolution', a->>'reason',
+      EXISTS (SELECT 1 FROM intake.county_scans WHERE station_id = a->>'station' AND scan_seq = intake.county_int(a->>'scanSeq')
         AND (resolution IS NOT NULL OR undone)));
     UPDATE intake.county_scans SET resolution = a->>'resolution', resolved_by = NEW.actor, resolved_station = NEW.station_id, resolved_at = NEW.at
-      WHERE station_id = a->>'station' AND scan_seq = (a->>'scanSeq')::bigint AND resolution IS NULL;
-  ELSIF NEW.action = 'county.conflict-resolve' AND a IS NOT NULL THEN
+      WHERE station_id = a->>'station' AND scan_seq = intake.county_int(a->>'scanSeq') AND resolution IS NULL;
+  ELSIF NEW.action = 'county.conflict-resolve' AND intake.county_int(a->>'conflictId') IS NOT NULL AND a->>'resolution' IS NOT NULL THEN
     UPDATE intake.conflicts SET resolved_by = NEW.actor || ' (station ' || NEW.station_id || ')', resolved_at = now(), resolution = a->>'resolution'
-      WHERE conflict_id = (a->>'conflictId')::bigint AND resolved_at IS NULL;
+      WHERE conflict_id = intake.county_int(a->>'conflictId') AND resolved_at IS NULL;
     INSERT INTO intake.county_resolutions (hub_seq, by_station, actor, at, kind, target_station, conflict_id, resolution, reason, applied)
-    VALUES (NEW.hub_seq, NEW.station_id, NEW.actor, NEW.at, 'conflict', NEW.station_id, (a->>'conflictId')::bigint, a->>'resolution', a->>'reason', true);
-  ELSIF NEW.action = 'batch.open' THEN
+    VALUES (NEW.hub_seq, NEW.station_id, NEW.actor, NEW.at, 'conflict', NEW.station_id, intake.county_int(a->>'conflictId'), a->>'resolution', a->>'reason', true);
+  ELSIF NEW.action = 'batch.open' AND NEW.entity_id IS NOT NULL THEN
     INSERT INTO intake.county_batches (batch_id, station_id, number, status, opened_at)
-    VALUES (NEW.entity_id, NEW.station_id, (a->>'number')::int, 'OPEN', NEW.at) ON CONFLICT DO NOTHING;
+    VALUES (NEW.entity_id, NEW.station_id, intake.county_int(a->>'number'), 'OPEN', NEW.at) ON CONFLICT DO NOTHING;
   ELSIF NEW.action = 'batch.close' THEN
-    UPDATE intake.county_batches SET status = 'CLOSED', closed_at = NEW.at, scanned = (a->>'scannedCount')::int,
-      hand_count = (a->>'handCount')::int WHERE batch_id = NEW.entity_id;
+    UPDATE intake.county_batches SET status = 'CLOSED', closed_at = NEW.at, scanned = intake.county_int(a->>'scannedCount'),
+      hand_count = intake.county_int(a->>'handCount') WHERE batch_id = NEW.entity_id;
   ELSIF NEW.action = 'batch.reconcile' THEN
-    UPDATE intake.county_batches SET hand_count = (a->>'handCount')::int WHERE batch_id = NEW.entity_id;
+    UPDATE intake.county_batches SET hand_count = intake.county_int(a->>'handCount') WHERE batch_id = NEW.entity_id;
   ELSIF NEW.action LIKE 'sync.%' AND NEW.entity = 'batch' AND a ? 'status' THEN
     UPDATE intake.county_batches SET sync_status = a->>'status', sync_at = NEW.at WHERE batch_id = NEW.entity_id;
   END IF;
