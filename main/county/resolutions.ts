@@ -1,4 +1,5 @@
 import { PROBLEM_RESOLUTIONS } from '../../shared/cure/resolutions.js';
+import { markConflictsResolved, type ResolvedConflict } from '../store/county-conflicts.js';
 import type { Store } from '../store/store.js';
 import type { HubReader } from './hub-reader.js';
 
@@ -23,6 +24,8 @@ export interface PendingResolution {
 
 export interface ApplyReport {
   applied: number;
+  /** This station's copies of cross-station conflicts marked resolved now. */
+  conflicts: number;
   skipped: { hubSeq: number; scanSeq: number; why: string }[];
 }
 
@@ -49,12 +52,14 @@ export function applyResolution(store: Store, r: PendingResolution, at: string):
 /** Pulls this station's pending resolutions from the hub and applies each (one round). */
 export async function applyCountyResolutions(store: Store, hub: HubReader, clock: () => Date = () => new Date()): Promise<ApplyReport> {
   const pending = await hub.call<PendingResolution[]>('SELECT intake.county_pending_resolutions($1) AS v', [500], 'Could not read resolutions from the hub');
-  const report: ApplyReport = { applied: 0, skipped: [] };
+  const report: ApplyReport = { applied: 0, conflicts: 0, skipped: [] };
   for (const r of pending) {
     const row = { ...r, hubSeq: Number(r.hubSeq), scanSeq: Number(r.scanSeq) };
     const why = applyResolution(store, row, clock().toISOString());
     if (why === null) report.applied += 1;
     else report.skipped.push({ hubSeq: row.hubSeq, scanSeq: row.scanSeq, why });
   }
+  const resolved = await hub.call<ResolvedConflict[]>('SELECT intake.county_resolved_conflicts($1) AS v', [200], 'Could not read resolved conflicts from the hub');
+  if (resolved.length > 0) report.conflicts = markConflictsResolved(store.db, resolved);
   return report;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countyBatchesAction, countyQueueAction, countyReportAction, resolveCountyConflict, resolveCountyProblem } from '../../main/actions/county.js';
 import { reviewQueue } from '../../main/actions/review.js';
 import { closeHubReader, readerOver } from '../../main/county/hub-reader.js';
+import { pullPending } from '../../main/county/replicator.js';
 import { applyCountyResolutions } from '../../main/county/resolutions.js';
 import { startCountyHub, type CountyHub } from '../hub/fixture.js';
 import { countyStation, sue } from './helpers.js';
@@ -70,7 +71,7 @@ describe("resolving another station's problem", () => {
     expect((await countyQueueAction(b.station, sue, { offset: 0, limit: 50 }, b.env)).total).toBe(0);
 
     const applied = await applyCountyResolutions(a.store, readerOver(await a.client(), 'a'));
-    expect(applied).toEqual({ applied: 1, skipped: [] });
+    expect(applied).toEqual({ applied: 1, conflicts: 0, skipped: [] });
     expect(reviewQueue(a.station, sue, { kind: 'problem', offset: 0, limit: 10 }).total).toBe(0);
     const aEntry = [...a.store.audit.entries()].at(-1);
     expect(aEntry).toMatchObject({ action: 'problem.resolve', actor: 'sue (station b)', entity_id: '1' });
@@ -81,7 +82,7 @@ describe("resolving another station's problem", () => {
     expect(again.applied).toBe(0);
     expect(a.store.cure.resolutionOf(1)).toMatchObject({ actor: 'sue (station b)' });
     await a.push();
-    expect(await applyCountyResolutions(a.store, readerOver(await a.client(), 'a'))).toEqual({ applied: 0, skipped: [] });
+    expect(await applyCountyResolutions(a.store, readerOver(await a.client(), 'a'))).toMatchObject({ applied: 0, skipped: [] });
     const held = await county.admin.query("SELECT resolution, resolved_by, resolved_station FROM intake.county_scans WHERE station_id = 'a' AND scan_seq = 1");
     expect(held.rows).toEqual([{ resolution: 'return-to-sender', resolved_by: 'sue', resolved_station: 'b' }]);
   });
@@ -113,7 +114,7 @@ describe("resolving another station's problem", () => {
       expect(r.applied).toBe(1);
       expect(a.store.cure.resolutionOf(3)?.resolution).toBe('forward');
       await a.push();
-      expect(await applyCountyResolutions(a.store, readerOver(await a.client(), 'a'))).toEqual({ applied: 0, skipped: [] });
+      expect(await applyCountyResolutions(a.store, readerOver(await a.client(), 'a'))).toMatchObject({ applied: 0, skipped: [] });
       expect(a.store.verifyAudit().ok).toBe(true);
     } finally {
       await closeHubReader(c.store);
@@ -131,9 +132,21 @@ describe('cross-station conflicts in the county queue', () => {
     const q = await countyQueueAction(a.station, sue, { kind: 'conflict', offset: 0, limit: 50 }, a.env);
     expect(q.items).toEqual([expect.objectContaining({ kind: 'conflict', station: 'b', ballotId: 'SAME0001', other: expect.objectContaining({ station: 'a' }) as unknown, resolutions: ['keep-first', 'keep-second', 'not-a-duplicate'] })]);
     const conflictId = q.items[0]?.id ?? 0;
+    // Each station's own copy of the conflict (pulled by the replicator) is in its own review queue…
+    for (const s of [a, b]) await pullPending(s.store, await s.client(), s.id, 500, () => new Date());
+    const openHere = (s: typeof a) => s.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM county_conflicts WHERE resolved_at IS NULL').get()?.n;
+    expect(openHere(a) ?? 0).toBeGreaterThan(0);
     await resolveCountyConflict(a.station, sue, { conflictId, resolution: 'keep-first', reason: 'first envelope counts' }, a.env);
     await a.push();
     for (const s of [a, b]) expect((await countyQueueAction(s.station, sue, { kind: 'conflict', offset: 0, limit: 50 }, s.env)).total).toBe(0);
+    // …and both stations mark it resolved after their next round; again changes nothing.
+    for (const s of [a, b]) {
+      const before = s.store.audit.tip().entries;
+      await applyCountyResolutions(s.store, readerOver(await s.client(), s.id));
+      expect(openHere(s)).toBe(0);
+      expect((await applyCountyResolutions(s.store, readerOver(await s.client(), s.id))).conflicts).toBe(0);
+      expect(s.store.audit.tip().entries).toBe(before);
+    }
     await expect(resolveCountyConflict(b.station, sue, { conflictId, resolution: 'keep-second', reason: 'x' }, b.env)).rejects.toThrow(/already resolved \(keep-first\) by sue \(station a\)/);
   });
 });

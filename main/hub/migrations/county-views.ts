@@ -370,6 +370,22 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION intake.county_scan(text, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION intake.county_scan(text, bigint) TO intake_station;
+
+-- Conflicts about this station's receipts that are resolved at the hub (newest first): the station
+-- marks its own copy (county_conflicts) so its review queue drops them too.
+CREATE FUNCTION intake.county_resolved_conflicts(p_limit int)
+RETURNS jsonb LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = intake, pg_temp AS $$
+DECLARE me text := intake.county_caller();
+BEGIN
+  RETURN coalesce((SELECT jsonb_agg(to_jsonb(x)) FROM (
+    SELECT c.conflict_id AS "conflictId", r1.station_id AS "firstStation", r1.scan_seq AS "firstSeq", r2.station_id AS "secondStation",
+      r2.scan_seq AS "secondSeq", c.resolved_at AS "resolvedAt", c.resolved_by AS "resolvedBy", c.resolution
+    FROM intake.conflicts c JOIN intake.receipts r1 ON r1.hub_seq = c.first_hub_seq JOIN intake.receipts r2 ON r2.hub_seq = c.second_hub_seq
+    WHERE c.resolved_at IS NOT NULL AND (r1.station_id = me OR r2.station_id = me)
+    ORDER BY c.resolved_at DESC LIMIT least(greatest(p_limit, 1), 1000)) x), '[]'::jsonb);
+END $$;
+REVOKE ALL ON FUNCTION intake.county_resolved_conflicts(int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION intake.county_resolved_conflicts(int) TO intake_station;
 `;
 
 /** The whole migration, in order (tables and trigger, then the functions stations call). */
