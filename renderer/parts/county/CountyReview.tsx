@@ -109,7 +109,7 @@ export function CountyReview({ onAuthLost, onUnavailable }: { onAuthLost: (why: 
           {open ? (
             <div data-testid="county-detail">
               <h2>
-                {what(open)}: station {open.station}, scan {open.kind === 'conflict' ? (open.other ? `${open.other.scanSeq} and later` : '') : open.id}
+                {open.kind === 'conflict' ? `${what(open)}: ballot ${open.ballotId ?? ''}` : `${what(open)}: station ${open.station}, scan ${open.id}`}
               </h2>
               {open.reason && <p>{open.reason}</p>}
               {open.other && (
