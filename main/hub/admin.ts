@@ -57,6 +57,8 @@ export async function initHub(client: pg.Client): Promise<{ applied: number[] }>
   if (enc.rows[0]?.server_encoding !== 'UTF8')
     throw new HubAdminError('failed', `the hub database must use UTF8 (it uses ${enc.rows[0]?.server_encoding ?? 'an unknown encoding'}): the audit hashes are computed over UTF-8 text`);
   await inTransaction(client, async () => {
+    // Two admins running init at once: one sets up, the other then finds it done.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
     for (const role of [OWNER_ROLE, STATION_GROUP]) {
       const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       if (exists.rowCount === 0) await client.query(`CREATE ROLE ${role} NOLOGIN`);
@@ -124,8 +126,22 @@ export function checkStationId(id: string): string {
   return id;
 }
 
+/**
+ * Session defaults for a station role. A push holds the county-wide push lock until its
+ * transaction ends; a station that opened a transaction around it and then lost its link would
+ * otherwise hold every other station's pushes until TCP noticed (hours). These are defaults a
+ * station's own software keeps; they are not a wall against a hostile registered station, which
+ * could SET them back (see docs/county.md, "What a registered station can still do").
+ */
+export const STATION_ROLE_DEFAULTS = { idleInTransactionMs: 10_000, statementMs: 300_000, connectionLimit: 64 };
+
 /** Registers a station: a LOGIN role `station_<id>` in the station group, with a new password (returned once). */
-export async function addStation(client: pg.Client, id: string, displayName: string | null): Promise<{ stationId: string; roleName: string; password: string }> {
+export async function addStation(
+  client: pg.Client,
+  id: string,
+  displayName: string | null,
+  defaults: typeof STATION_ROLE_DEFAULTS = STATION_ROLE_DEFAULTS,
+): Promise<{ stationId: string; roleName: string; password: string }> {
   checkStationId(id);
   if (displayName !== null && displayName.length > 200) throw new HubAdminError('invalid', 'a station name is at most 200 characters');
   const roleName = `station_${id}`;
@@ -136,9 +152,14 @@ export async function addStation(client: pg.Client, id: string, displayName: str
       throw new HubAdminError('conflict', known.rows[0]?.retired_at
         ? `station ${id} was retired: a replacement needs a new ID`
         : `station ${id} is already registered`);
-    const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [roleName]);
-    if (role.rowCount) throw new HubAdminError('conflict', `a database role named ${roleName} already exists: choose another station ID`);
-    await client.query(`CREATE ROLE ${client.escapeIdentifier(roleName)} LOGIN PASSWORD ${client.escapeLiteral(scramVerifier(password))} IN ROLE ${STATION_GROUP}`);
+    const taken = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [roleName]);
+    if (taken.rowCount) throw new HubAdminError('conflict', `a database role named ${roleName} already exists: choose another station ID`);
+    const role = client.escapeIdentifier(roleName);
+    await client.query(
+      `CREATE ROLE ${role} LOGIN CONNECTION LIMIT ${Math.trunc(defaults.connectionLimit)} PASSWORD ${client.escapeLiteral(scramVerifier(password))} IN ROLE ${STATION_GROUP}`,
+    );
+    await client.query(`ALTER ROLE ${role} SET idle_in_transaction_session_timeout = ${Math.trunc(defaults.idleInTransactionMs)}`);
+    await client.query(`ALTER ROLE ${role} SET statement_timeout = ${Math.trunc(defaults.statementMs)}`);
     await client.query(`SET LOCAL ROLE ${OWNER_ROLE}`);
     await client.query('INSERT INTO intake.stations (station_id, role_name, display_name) VALUES ($1, $2, $3)', [id, roleName, displayName]);
   });
@@ -153,8 +174,14 @@ export async function retireStation(client: pg.Client, id: string): Promise<Stat
   checkStationId(id);
   await inTransaction(client, async () => {
     await client.query(`SET LOCAL ROLE ${OWNER_ROLE}`);
+    // A push in flight holds the row; one that never ends must not hang the retire.
+    await client.query("SET LOCAL lock_timeout = '10s'");
     const r = await client.query<{ role_name: string; retired_at: Date | null }>(
-      'SELECT role_name, retired_at FROM intake.stations WHERE station_id = $1 FOR UPDATE', [id]);
+      'SELECT role_name, retired_at FROM intake.stations WHERE station_id = $1 FOR UPDATE', [id]).catch((e: unknown) => {
+      if ((e as { code?: string }).code === '55P03')
+        throw new HubAdminError('failed', `station ${id} has a push in progress that has not finished for 10 seconds: end its session (pg_terminate_backend) and retire it again`);
+      throw e;
+    });
     const row = r.rows[0];
     if (!row) throw new HubAdminError('not-found', `no station ${id} is registered at this hub`);
     if (row.retired_at) throw new HubAdminError('conflict', `station ${id} was already retired on ${row.retired_at.toISOString()}`);

@@ -72,12 +72,14 @@ describe('intake hub (admin commands on a real PostgreSQL)', () => {
   }, 30_000);
 
   it('refuses a bad station ID, a duplicate ID, and retiring an unknown station, in plain words', async () => {
-    const bad = await run(['station', 'add', 'North 1; DROP ROLE postgres', '--url', adminUrl]);
+    const [bad, dup, unknown] = await Promise.all([
+      run(['station', 'add', 'North 1; DROP ROLE postgres', '--url', adminUrl]),
+      run(['station', 'add', 'south', '--url', adminUrl]),
+      run(['station', 'retire', 'west', '--url', adminUrl]),
+    ]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/a station ID is 1 to 40 lower-case letters/);
-    const dup = await run(['station', 'add', 'south', '--url', adminUrl]);
     expect(dup.stderr).toMatch(/station south is already registered/);
-    const unknown = await run(['station', 'retire', 'west', '--url', adminUrl]);
     expect(unknown.stderr).toMatch(/no station west is registered/);
   }, 30_000);
 
@@ -93,13 +95,15 @@ describe('intake hub (admin commands on a real PostgreSQL)', () => {
   }, 30_000);
 
   it('a wrong admin password, a hub without the CA, and a missing password fail in plain words', async () => {
-    const wrong = await run(['station', 'list', '--url', adminUrl], { INTAKE_HUB_ADMIN_PASSWORD: 'not-it' });
+    const [wrong, noCa, none] = await Promise.all([
+      run(['station', 'list', '--url', adminUrl], { INTAKE_HUB_ADMIN_PASSWORD: 'not-it' }),
+      run(['station', 'list', '--url', adminUrl], { INTAKE_HUB_CA: '' }),
+      run(['station', 'list', '--url', adminUrl], { INTAKE_HUB_ADMIN_PASSWORD: '' }),
+    ]);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/the hub refused the password for postgres@localhost/);
-    const noCa = await run(['station', 'list', '--url', adminUrl], { INTAKE_HUB_CA: '' });
     expect(noCa.stderr).toMatch(/did not prove who it is/);
     expect(noCa.stdout + noCa.stderr).not.toContain(hub.adminPassword);
-    const none = await run(['station', 'list', '--url', adminUrl], { INTAKE_HUB_ADMIN_PASSWORD: '' });
     expect(none.stderr).toMatch(/no password for postgres@localhost:\d+\/county: set INTAKE_HUB_ADMIN_PASSWORD/);
   }, 30_000);
 });

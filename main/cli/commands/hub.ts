@@ -13,9 +13,7 @@ import { promptHidden, stdinIsTerminal } from '../prompt.js';
  * whoever holds them administers the county (the station's operators and PINs play no part).
  * Station-side subcommands (status, push, pull) are added to HUB_SUBCOMMANDS by the replicator.
  */
-const USAGE = `usage: intake hub init|migrate --url postgres://ADMIN@HOST:PORT/DB [--ca FILE]
-       intake hub station add ID [--name TEXT] [--password-file FILE] --url … [--ca FILE]
-       intake hub station retire ID --url … | intake hub station list --url …`;
+const USAGE = 'usage: intake hub init | migrate | station add ID [--name TEXT] [--password-file FILE] | station retire ID | station list, each with --url postgres://ADMIN@HOST:PORT/DB [--ca FILE]';
 
 type Sub = (io: Io, args: string[]) => Promise<number>;
 
@@ -89,7 +87,8 @@ async function stationAdd(io: Io, client: pg.Client, id: string, values: AdminVa
     throw e;
   }
   // What the station's `hub` setting should be: its own role, no password.
-  const hubUrl = `postgres://${encodeURIComponent(added.roleName)}@${target.host}:${target.port}/${encodeURIComponent(target.database)}`;
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  const hubUrl = `postgres://${encodeURIComponent(added.roleName)}@${host}:${target.port}/${encodeURIComponent(target.database)}`;
   if (fd !== null && file) {
     try {
       fs.writeFileSync(fd, `${added.password}\n`);

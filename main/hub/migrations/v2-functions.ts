@@ -50,70 +50,44 @@ BEGIN
   RETURN s;
 END $$;
 
--- One field of one entry: a string (or null where allowed), within a length, matching a pattern.
-CREATE FUNCTION intake.entry_text(e jsonb, key text, i int, required boolean, max_len int, pattern text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE v text;
-BEGIN
-  IF NOT (e ? key) OR jsonb_typeof(e -> key) = 'null' THEN
-    IF required THEN
-      PERFORM intake.refuse('IH004', format('entry %s of the push has no %s', i, key), 'push the audit log rows exactly as the station stores them');
-    END IF;
-    RETURN NULL;
-  END IF;
-  IF jsonb_typeof(e -> key) <> 'string' THEN
-    PERFORM intake.refuse('IH004', format('entry %s of the push: %s must be text, not %s', i, key, jsonb_typeof(e -> key)),
-      'push the audit log rows exactly as the station stores them');
-  END IF;
-  v := e ->> key;
-  IF length(v) > max_len THEN
-    PERFORM intake.refuse('IH004', format('entry %s of the push: %s is %s characters long, more than the %s allowed', i, key, length(v), max_len),
-      'an audit entry this large was not written by the station software');
-  END IF;
-  IF pattern IS NOT NULL AND v !~ pattern THEN
-    PERFORM intake.refuse('IH004', format('entry %s of the push: %s is not in the expected form', i, key),
-      'push the audit log rows exactly as the station stores them');
-  END IF;
-  RETURN v;
-END $$;
+-- What is wrong with one field of one pushed entry (text after "entry N"), or NULL. Plain SQL
+-- functions, inlined into the one query that checks a whole push at once.
+CREATE FUNCTION intake.field_problem(e jsonb, key text, required boolean, max_len int, pattern text) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+    WHEN NOT (e ? key) OR jsonb_typeof(e -> key) = 'null' THEN
+      CASE WHEN required THEN format(' of the push has no %s', key) END
+    WHEN jsonb_typeof(e -> key) <> 'string' THEN format(' of the push: %s must be text, not %s', key, jsonb_typeof(e -> key))
+    WHEN length(e ->> key) > max_len THEN
+      format(' of the push: %s is %s characters long, more than the %s allowed', key, length(e ->> key), max_len)
+    WHEN pattern IS NOT NULL AND (e ->> key) !~ pattern THEN format(' of the push: %s is not in the expected form', key)
+    WHEN key IN ('before', 'after') AND NOT pg_input_is_valid(e ->> key, 'json') THEN format(' of the push: %s is not JSON', key)
+  END
+$$;
 
--- Checks one pushed entry's shape and returns it as an entries row (hub_seq not yet set).
-CREATE FUNCTION intake.parse_entry(e jsonb, i int, me text) RETURNS intake.entries
-LANGUAGE plpgsql AS $$
-DECLARE r intake.entries; extra text; j text;
-BEGIN
-  IF jsonb_typeof(e) IS DISTINCT FROM 'object' THEN
-    PERFORM intake.refuse('IH004', format('entry %s of the push is not a JSON object', i), 'push the audit log rows exactly as the station stores them');
-  END IF;
-  SELECT string_agg(k, ', ') INTO extra FROM jsonb_object_keys(e) k
-    WHERE k <> ALL (ARRAY['seq', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash', 'station']);
-  IF extra IS NOT NULL THEN
-    PERFORM intake.refuse('IH004', format('entry %s of the push has fields the hub does not know: %s', i, left(extra, 200)),
-      'push the audit log rows exactly as the station stores them');
-  END IF;
-  IF e ? 'station' AND (jsonb_typeof(e -> 'station') <> 'string' OR e ->> 'station' <> me) THEN
-    PERFORM intake.refuse('IH005', format('entry %s names station %s, but this connection is station %s: a station pushes only its own log',
-      i, left(e ->> 'station', 60), me), 'check hub.station and the credentials in this station''s configuration');
-  END IF;
-  IF jsonb_typeof(e -> 'seq') IS DISTINCT FROM 'number' OR (e ->> 'seq') !~ '^[1-9][0-9]{0,15}$' THEN
-    PERFORM intake.refuse('IH004', format('entry %s of the push: seq must be a whole number from 1 up', i), 'push the audit log rows exactly as the station stores them');
-  END IF;
-  r.station_id := me;
-  r.local_seq := (e ->> 'seq')::bigint;
-  r.at := intake.entry_text(e, 'at', i, true, 40, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$');
-  r.actor := intake.entry_text(e, 'actor', i, true, 200, NULL);
-  r.action := intake.entry_text(e, 'action', i, true, 64, '^[a-z][a-z0-9._-]*$');
-  r.entity := intake.entry_text(e, 'entity', i, true, 64, '^[A-Za-z][A-Za-z0-9._-]*$');
-  r.entity_id := intake.entry_text(e, 'entity_id', i, false, 200, NULL);
-  r.before := intake.entry_text(e, 'before', i, false, 1048576, NULL);
-  r.after := intake.entry_text(e, 'after', i, false, 1048576, NULL);
-  r.prev_hash := intake.entry_text(e, 'prev_hash', i, true, 64, '^[0-9a-f]{64}$');
-  r.hash := intake.entry_text(e, 'hash', i, true, 64, '^[0-9a-f]{64}$');
-  FOREACH j IN ARRAY ARRAY[r.before, r.after] LOOP
-    IF j IS NOT NULL AND NOT pg_input_is_valid(j, 'json') THEN
-      PERFORM intake.refuse('IH004', format('entry %s of the push: before/after is not JSON', i), 'push the audit log rows exactly as the station stores them');
-    END IF;
-  END LOOP;
-  RETURN r;
-END $$;
+-- What is wrong with one pushed entry, as 'IH00n' || text after "entry N", or NULL. STABLE and
+-- without sub-selects, so PostgreSQL inlines it (and field_problem) into the caller's query.
+CREATE FUNCTION intake.entry_problem(e jsonb, me text) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+    WHEN jsonb_typeof(e) IS DISTINCT FROM 'object' THEN 'IH004 of the push is not a JSON object'
+    WHEN (e - ARRAY['seq', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash', 'station']) <> '{}'::jsonb THEN
+      'IH004 of the push has fields the hub does not know: ' || left(translate(jsonb_path_query_array(e - ARRAY['seq', 'at',
+        'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash', 'station'], '$.keyvalue().key')::text, '[]"', ''), 200)
+    WHEN e ? 'station' AND (jsonb_typeof(e -> 'station') <> 'string' OR e ->> 'station' <> me) THEN
+      format('IH005 names station %s, but this connection is station %s: a station pushes only its own log', left(e ->> 'station', 60), me)
+    WHEN jsonb_typeof(e -> 'seq') IS DISTINCT FROM 'number' OR (e ->> 'seq') !~ '^[1-9][0-9]{0,15}$' THEN
+      'IH004 of the push: seq must be a whole number from 1 up'
+    ELSE 'IH004' || coalesce(
+      intake.field_problem(e, 'at', true, 40, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$'),
+      intake.field_problem(e, 'actor', true, 200, NULL),
+      intake.field_problem(e, 'action', true, 64, '^[a-z][a-z0-9._-]*$'),
+      intake.field_problem(e, 'entity', true, 64, '^[A-Za-z][A-Za-z0-9._-]*$'),
+      intake.field_problem(e, 'entity_id', false, 200, NULL),
+      intake.field_problem(e, 'before', false, 1048576, NULL),
+      intake.field_problem(e, 'after', false, 1048576, NULL),
+      intake.field_problem(e, 'prev_hash', true, 64, '^[0-9a-f]{64}$'),
+      intake.field_problem(e, 'hash', true, 64, '^[0-9a-f]{64}$'))
+  END
+$$;
 `;

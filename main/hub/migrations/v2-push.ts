@@ -8,18 +8,27 @@ export const v2Push = `
 CREATE FUNCTION intake.apply_receipt(hub bigint, r intake.entries) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-  a json := r.after::json;
-  ballot text := a ->> 'ballotId';
-  voter text := a ->> 'voterId';
-  election text := a ->> 'electionId';
-  verdict text := a ->> 'verdict';
-  scan_seq text := coalesce(a ->> 'seq', r.entity_id);
-  t text := coalesce(a ->> 'scannedAt', r.at);
+  -- One parse of the scan record, and only the fields read (json, not jsonb: a raw scan holding
+  -- a NUL (\\u0000) elsewhere in the record must not stop the county).
+  a record;
+  ballot text; voter text; election text; verdict text; scan_seq text; t text;
   first intake.receipts;
   matched text;
   body jsonb;
 BEGIN
+  IF json_typeof(r.after::json) <> 'object' THEN
+    PERFORM intake.refuse('IH004', format('entry %s (scan.record): the scan record is not a JSON object', r.local_seq),
+      'push the audit log rows exactly as the station stores them');
+  END IF;
+  SELECT * INTO a FROM json_to_record(r.after::json) AS x(verdict text, "ballotId" text, "voterId" text, "electionId" text,
+    seq text, "scannedAt" text, station text, operator text, "batchId" text);
+  verdict := a.verdict;
+  ballot := a."ballotId";
   IF verdict IS NULL OR verdict NOT IN ('ACCEPTED', 'LATE') OR ballot IS NULL THEN RETURN; END IF;
+  voter := a."voterId";
+  election := a."electionId";
+  scan_seq := coalesce(a.seq, r.entity_id);
+  t := coalesce(a."scannedAt", r.at);
   IF scan_seq IS NULL OR scan_seq !~ '^[0-9]{1,16}$' THEN
     PERFORM intake.refuse('IH004', format('entry %s (scan.record) names no scan number', r.local_seq), 'push the audit log rows exactly as the station stores them');
   END IF;
@@ -34,9 +43,8 @@ BEGIN
   INSERT INTO intake.receipts (hub_seq, station_id, scan_seq, ballot_id, voter_id, election_id, verdict, station_time,
       station_name, operator, batch_id, cross_station_duplicate_of)
     VALUES (hub, r.station_id, scan_seq::bigint, ballot, voter, election, verdict, t,
-      a ->> 'station', a ->> 'operator', a ->> 'batchId', CASE WHEN matched IS NULL THEN NULL ELSE first.hub_seq END);
-  body := jsonb_build_object('scanSeq', scan_seq::bigint, 'stationName', a ->> 'station', 'operator', a ->> 'operator',
-    'batchId', a ->> 'batchId');
+      a.station, a.operator, a."batchId", CASE WHEN matched IS NULL THEN NULL ELSE first.hub_seq END);
+  body := jsonb_build_object('scanSeq', scan_seq::bigint, 'stationName', a.station, 'operator', a.operator, 'batchId', a."batchId");
   IF matched IS NOT NULL THEN
     INSERT INTO intake.conflicts (first_hub_seq, second_hub_seq, matched_on) VALUES (first.hub_seq, hub, matched);
     body := body || jsonb_build_object('matchedOn', matched, 'duplicateOf', jsonb_build_object(
@@ -100,8 +108,8 @@ END $$;
 CREATE FUNCTION intake.push(entries jsonb) RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = intake, pg_temp AS $$
 DECLARE
-  s intake.stations; e jsonb; i int := 0; n int; r intake.entries; held intake.entries;
-  head_seq bigint; head_hash text; hub bigint; added int := 0;
+  s intake.stations; r record; held intake.entries; stored intake.entries; bad record;
+  head_seq bigint; head_hash text; n int; added int := 0;
   fix text := 'the station''s log and the hub''s copy differ: stop this station and call the county''s IT (intake audit verify on the station)';
 BEGIN
   s := intake.calling_station(true);
@@ -113,15 +121,24 @@ BEGIN
     PERFORM intake.refuse('IH003', format('a push may carry at most 1000 entries and 8 MB; this one carries %s entries in %s bytes', n, pg_column_size(entries)),
       'push in smaller parts');
   END IF;
+  -- Every entry's shape in one query; the first problem in push order is the refusal.
+  SELECT q.ord, q.p INTO bad FROM (SELECT x.ord, intake.entry_problem(x.e, s.station_id) AS p
+      FROM jsonb_array_elements(entries) WITH ORDINALITY x(e, ord)) q WHERE q.p IS NOT NULL ORDER BY q.ord LIMIT 1;
+  IF FOUND THEN
+    PERFORM intake.refuse(left(bad.p, 5), 'entry ' || bad.ord || substr(bad.p, 6),
+      CASE WHEN left(bad.p, 5) = 'IH005' THEN 'check hub.station and the credentials in this station''s configuration'
+           ELSE 'push the audit log rows exactly as the station stores them' END);
+  END IF;
   -- One pusher at a time, county-wide, until commit: hub_seq values then become visible in
   -- order, so a pull's cursor can never pass a row that a slower transaction commits later.
   PERFORM pg_advisory_xact_lock(72654810);
   SELECT c.local_seq, c.hash INTO head_seq, head_hash FROM intake.entries c WHERE c.station_id = s.station_id ORDER BY c.local_seq DESC LIMIT 1;
   head_seq := coalesce(head_seq, 0);
   head_hash := coalesce(head_hash, repeat('0', 64));
-  FOR e IN SELECT x.value FROM jsonb_array_elements(entries) WITH ORDINALITY x ORDER BY x.ordinality LOOP
-    i := i + 1;
-    r := intake.parse_entry(e, i, s.station_id);
+  FOR r IN SELECT (x.e ->> 'seq')::bigint AS local_seq, x.e ->> 'at' AS at, x.e ->> 'actor' AS actor, x.e ->> 'action' AS action,
+      x.e ->> 'entity' AS entity, x.e ->> 'entity_id' AS entity_id, x.e ->> 'before' AS before, x.e ->> 'after' AS after,
+      x.e ->> 'prev_hash' AS prev_hash, x.e ->> 'hash' AS hash
+    FROM jsonb_array_elements(entries) WITH ORDINALITY x(e, ord) ORDER BY x.ord LOOP
     IF r.local_seq <= head_seq THEN
       SELECT * INTO held FROM intake.entries c WHERE c.station_id = s.station_id AND c.local_seq = r.local_seq;
       IF (held.at, held.actor, held.action, held.entity, held.entity_id, held.before, held.after, held.prev_hash, held.hash)
@@ -142,13 +159,15 @@ BEGIN
     END IF;
     INSERT INTO intake.entries (station_id, local_seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash)
       VALUES (s.station_id, r.local_seq, r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after, r.prev_hash, r.hash)
-      RETURNING hub_seq INTO hub;
-    PERFORM intake.apply_entry(hub, r);
+      RETURNING * INTO stored;
+    IF stored.action IN ('scan.record', 'scan.undo', 'problem.resolve', 'cure.flag', 'cure.unflag', 'cure.transition') THEN
+      PERFORM intake.apply_entry(stored.hub_seq, stored);
+    END IF;
     head_seq := r.local_seq;
     head_hash := r.hash;
     added := added + 1;
   END LOOP;
-  IF added > 0 THEN PERFORM pg_notify('intake_county', hub::text); END IF;
+  IF added > 0 THEN PERFORM pg_notify('intake_county', stored.hub_seq::text); END IF;
   RETURN jsonb_build_object('station', s.station_id, 'acknowledgedThrough', head_seq, 'head', head_hash, 'added', added);
 END $$;
 
