@@ -44,10 +44,19 @@ function scanOne() {
   pending.set(store.county.auditHead(), t1);
 }
 
-const timer = setInterval(scanOne, 1000 / ratePerSecond);
+// Scanning starts once the replicator has reached the hub (a station is up before the mail is).
+let timer = null;
+const ready = setInterval(() => {
+  if (!replicator.isConnected) return;
+  clearInterval(ready);
+  parentPort.postMessage({ type: 'ready' });
+}, 50);
 
 parentPort.on('message', async (m) => {
-  if (m === 'collect') {
+  if (m === 'go') {
+    timer = setInterval(scanOne, 1000 / ratePerSecond);
+    parentPort.postMessage({ type: 'going' });
+  } else if (m === 'collect') {
     // The figures so far (one phase), then start afresh for the next.
     parentPort.postMessage({ type: 'collected', scanMs: scanMs.splice(0), lagMs: lagMs.splice(0) });
   } else if (m === 'status') {

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import type pg from 'pg';
 import { addStation, initHub } from '../main/hub/admin.js';
 import { Store } from '../main/store/store.js';
 import { startHub } from '../test/helpers/pg.js';
@@ -43,6 +44,8 @@ interface StationRun {
   worker: Worker;
   proxy: TcpProxy | null;
   ask<T>(m: string, type: string): Promise<T>;
+  /** The station's replicator has reached the hub. */
+  ready: Promise<void>;
 }
 
 export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
@@ -91,13 +94,27 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
           failures.add(reject);
           worker.postMessage(m);
         });
-      runs.push({ id, worker, proxy, ask });
+      const ready = new Promise<void>((resolve) => {
+        const on = (msg: { type: string }) => {
+          if (msg.type !== 'ready') return;
+          worker.off('message', on);
+          resolve();
+        };
+        worker.on('message', on);
+      });
+      runs.push({ id, worker, proxy, ask, ready });
     }
     await admin.end();
+    await Promise.all(runs.map((r) => r.ready));
+    await Promise.all(runs.map((r) => r.ask('go', 'going')));
 
-    // Phase 1: everyone connected.
+    // Phase 1: everyone connected. The floors run beside it, at one station's pace, under the same
+    // load (the same disk, CPUs and PostgreSQL): a bare SQLite commit of a scan row, and a bare
+    // one-row INSERT of an entry into a plain table of the same PostgreSQL.
     o.log(`county: phase 1, ${o.minutes} min`);
+    const floors = await startFloors(dir, await hub.superuser());
     await sleep(o.minutes * 60_000);
+    const floorFigures = await floors.stop();
     type Collected = { scanMs: number[]; lagMs: number[] };
     const phase1 = await Promise.all(runs.map((r) => r.ask<Collected>('collect', 'collected')));
 
@@ -145,42 +162,13 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     });
     const conflictsAtHub = Number((await su.query<{ n: string }>('SELECT count(*) AS n FROM intake.conflicts')).rows[0]?.n ?? 0);
 
-    // Floors: bare INSERTs of the same rows into the same PostgreSQL (no checks, no functions).
-    await su.query(`CREATE TABLE floor_entries (LIKE intake.entries INCLUDING DEFAULTS)`);
-    await su.query('ALTER TABLE floor_entries ADD UNIQUE (station_id, local_seq)');
-    const taken = (await su.query<Record<string, unknown>>('SELECT station_id, local_seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash FROM intake.entries ORDER BY hub_seq LIMIT 8000')).rows;
-    // The same rows (repeated under new seqs when the run was short): 2,000 one by one, 6,000 in pushes of 500.
-    const sample = Array.from({ length: 8000 }, (_, k) => ({ ...taken[k % taken.length], local_seq: 1_000_000_000 + k }));
-    const cols = ['station_id', 'local_seq', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash'];
-    const insert = async (rows: Record<string, unknown>[]) => {
-      const values = rows.map((_, r) => `(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(',')})`).join(',');
-      await su.query(`INSERT INTO floor_entries (${cols.join(',')}) VALUES ${values}`, rows.flatMap((row) => cols.map((c) => row[c])));
-    };
-    const single: number[] = [];
-    for (const row of sample.slice(0, 2000)) {
-      const t0 = performance.now();
-      await insert([row]);
-      single.push(performance.now() - t0);
-    }
-    const bulk = sample.slice(2000, 8000);
+    // Catch-up floor: 6,000 entries as bare INSERTs in pushes of 500 into the plain table.
+    const taken = (await su.query<Record<string, unknown>>('SELECT station_id, local_seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash FROM intake.entries ORDER BY hub_seq LIMIT 6000')).rows;
+    const bulk = Array.from({ length: 6000 }, (_, k) => ({ ...taken[k % taken.length], station_id: 'floor-bulk', local_seq: k + 1 }));
     const t0 = performance.now();
-    for (let k = 0; k < bulk.length; k += 500) await insert(bulk.slice(k, k + 500));
+    for (let k = 0; k < bulk.length; k += 500) await insertRows(su, bulk.slice(k, k + 500));
     const bulkMs = performance.now() - t0;
     await su.end();
-    // Floor of a scan: the same row into a bare SQLite table with the station's settings.
-    const floorDb = new Database(path.join(dir, 'floor.db'));
-    floorDb.pragma('journal_mode = WAL');
-    floorDb.pragma('synchronous = FULL');
-    floorDb.exec('CREATE TABLE scans (seq INTEGER PRIMARY KEY, scanned_at TEXT, station TEXT, operator TEXT, raw TEXT, ballot_id TEXT, verdict TEXT, reason TEXT)');
-    const ins = floorDb.prepare('INSERT INTO scans (scanned_at, station, operator, raw, ballot_id, verdict, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const floorScan: number[] = [];
-    for (let k = 0; k < 2000; k += 1) {
-      const a = performance.now();
-      floorDb.transaction(() => ins.run(new Date().toISOString(), 'S00', 'bench', `B${k}`, `B${k}`, 'ACCEPTED', 'issued, current, first receipt, in time')).immediate();
-      floorScan.push(performance.now() - a);
-      if (k % 10 === 0) await sleep(0);
-    }
-    floorDb.close();
 
     const verdicts: Record<string, number> = {};
     for (const d of done) for (const [k, v] of Object.entries(d.verdicts)) verdicts[k] = (verdicts[k] ?? 0) + v;
@@ -194,10 +182,10 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
       scans: done.reduce((n, d) => n + d.scans, 0),
       verdicts,
       scanToDurableVerdict: summary(scanAll),
-      scanFloorBareSqliteInsert: summary(floorScan),
+      scanFloorBareSqliteInsert: summary(floorFigures.scan),
       replicationLag: summary(lag1),
       replicationLagOthersDuringPartition: summary(lag2Others),
-      lagFloorBareInsertOneRow: summary(single),
+      lagFloorBareInsertOneRow: summary(floorFigures.insert),
       lost,
       doubled,
       conflictsAtHub,
@@ -217,4 +205,50 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     }
     await hub.stop();
   }
+}
+
+const COLS = ['station_id', 'local_seq', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash'];
+
+async function insertRows(su: pg.Client, rows: Record<string, unknown>[]): Promise<void> {
+  const values = rows.map((_, r) => `(${COLS.map((_, c) => `$${r * COLS.length + c + 1}`).join(',')})`).join(',');
+  await su.query(`INSERT INTO floor_entries (${COLS.join(',')}) VALUES ${values}`, rows.flatMap((row) => COLS.map((c) => row[c])));
+}
+
+/** The floors measured beside phase 1, 10 a second each, until stopped. */
+async function startFloors(dir: string, su: pg.Client): Promise<{ stop: () => Promise<{ scan: number[]; insert: number[] }> }> {
+  await su.query('CREATE TABLE floor_entries (LIKE intake.entries INCLUDING DEFAULTS)');
+  await su.query('ALTER TABLE floor_entries ADD UNIQUE (station_id, local_seq)');
+  const db = new Database(path.join(dir, 'floor.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE scans (seq INTEGER PRIMARY KEY, scanned_at TEXT, station TEXT, operator TEXT, raw TEXT, ballot_id TEXT, verdict TEXT, reason TEXT)');
+  const ins = db.prepare('INSERT INTO scans (scanned_at, station, operator, raw, ballot_id, verdict, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const scan: number[] = [];
+  const insert: number[] = [];
+  let k = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    k += 1;
+    const at = new Date().toISOString();
+    const a = performance.now();
+    db.transaction(() => ins.run(at, 'FLOOR', 'bench', `B${k}`, `B${k}`, 'ACCEPTED', 'issued, current, first receipt, in time')).immediate();
+    scan.push(performance.now() - a);
+    if (busy) return; // one INSERT in flight at a time, as one station pushes
+    busy = true;
+    const row = { station_id: 'floor', local_seq: k, at, actor: 'bench', action: 'scan.record', entity: 'scan', entity_id: String(k), before: null, after: JSON.stringify({ ballotId: `B${k}`, verdict: 'ACCEPTED' }), prev_hash: '0'.repeat(64), hash: '0'.repeat(64) };
+    const b = performance.now();
+    void insertRows(su, [row]).then(() => {
+      insert.push(performance.now() - b);
+      busy = false;
+    });
+  }, 100);
+  return {
+    async stop() {
+      clearInterval(timer);
+      while (busy) await sleep(10);
+      db.close();
+      await su.end();
+      return { scan, insert };
+    },
+  };
 }
