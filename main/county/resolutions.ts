@@ -1,5 +1,5 @@
 import { PROBLEM_RESOLUTIONS } from '../../shared/cure/resolutions.js';
-import { markConflictsResolved, type ResolvedConflict } from '../store/county-conflicts.js';
+import { hasOpenConflicts, markConflictsResolved, type ResolvedConflict } from '../store/county-conflicts.js';
 import type { Store } from '../store/store.js';
 import type { HubReader } from './hub-reader.js';
 
@@ -51,7 +51,11 @@ export function applyResolution(store: Store, r: PendingResolution, at: string):
 
 /** Pulls this station's pending resolutions from the hub and applies each (one round). */
 export async function applyCountyResolutions(store: Store, hub: HubReader, clock: () => Date = () => new Date()): Promise<ApplyReport> {
-  const pending = await hub.call<PendingResolution[]>('SELECT intake.county_pending_resolutions($1) AS v', [500], 'Could not read resolutions from the hub');
+  const { resolutions: pending, conflicts: resolved } = await hub.call<{ resolutions: PendingResolution[]; conflicts: ResolvedConflict[] }>(
+    'SELECT intake.county_pending($1, $2) AS v',
+    [500, hasOpenConflicts(store.db)],
+    'Could not read resolutions from the hub',
+  );
   const report: ApplyReport = { applied: 0, conflicts: 0, skipped: [] };
   for (const r of pending) {
     const row = { ...r, hubSeq: Number(r.hubSeq), scanSeq: Number(r.scanSeq) };
@@ -59,7 +63,6 @@ export async function applyCountyResolutions(store: Store, hub: HubReader, clock
     if (why === null) report.applied += 1;
     else report.skipped.push({ hubSeq: row.hubSeq, scanSeq: row.scanSeq, why });
   }
-  const resolved = await hub.call<ResolvedConflict[]>('SELECT intake.county_resolved_conflicts($1) AS v', [200], 'Could not read resolved conflicts from the hub');
   if (resolved.length > 0) report.conflicts = markConflictsResolved(store.db, resolved);
   return report;
 }

@@ -16,9 +16,14 @@ export interface ResolvedConflict {
  * cache of the hub's state, not a deciding table: no audit entry). Only open ones change, so
  * marking the same rows again changes nothing. Returns how many were marked now.
  */
+/** Whether this station has a cross-station conflict still open (only then is the hub asked). */
+export function hasOpenConflicts(db: Db): boolean {
+  return db.prepare('SELECT 1 FROM county_conflicts WHERE resolved_at IS NULL LIMIT 1').get() !== undefined;
+}
+
 export function markConflictsResolved(db: Db, rows: readonly ResolvedConflict[]): number {
   // The common case (nothing open here) takes no write lock: scans never wait on this.
-  if (rows.length === 0 || db.prepare<[], { n: number }>('SELECT count(*) AS n FROM county_conflicts WHERE resolved_at IS NULL').get()?.n === 0) return 0;
+  if (rows.length === 0 || !hasOpenConflicts(db)) return 0;
   const stmt = db.prepare(
     `UPDATE county_conflicts SET resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution
      WHERE resolved_at IS NULL AND first_station = @firstStation AND first_scan_seq = @firstSeq

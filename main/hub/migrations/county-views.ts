@@ -386,6 +386,16 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION intake.county_resolved_conflicts(int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION intake.county_resolved_conflicts(int) TO intake_station;
+
+-- Both of the above in one round trip (a replicator calls it after every pull round; on a slow
+-- link each call costs a round trip). Conflicts only when the station says it has open ones.
+CREATE FUNCTION intake.county_pending(p_limit int, p_conflicts boolean)
+RETURNS jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = intake, pg_temp AS $$
+  SELECT jsonb_build_object('resolutions', intake.county_pending_resolutions(p_limit),
+    'conflicts', CASE WHEN p_conflicts THEN intake.county_resolved_conflicts(p_limit) ELSE '[]'::jsonb END);
+$$;
+REVOKE ALL ON FUNCTION intake.county_pending(int, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION intake.county_pending(int, boolean) TO intake_station;
 `;
 
 /** The whole migration, in order (tables and trigger, then the functions stations call). */
