@@ -25,6 +25,7 @@ import { startPtyCable, waitFor } from '../test/scanners/pty.js';
 import { startStateServer } from '../test/state-server/server.js';
 import { benchImages } from './images.js';
 import { benchMail } from './mail.js';
+import { benchCounty } from './county.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin', 'intake.js');
@@ -39,11 +40,15 @@ const { values } = parseArgs({
     // Keep the rolls an earlier run imported into $TMPDIR/intake-bench (otherwise each run imports
     // them afresh with the code under test).
     reuse: { type: 'boolean', default: false },
+    // county: how long each phase runs, how many stations, scans per second each (bench/county.ts)
+    minutes: { type: 'string', default: '10' },
+    stations: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '10' },
   },
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures', 'mail'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures', 'mail', 'county'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
@@ -594,6 +599,7 @@ async function main(): Promise<void> {
     ['images', async () => void (results['images'] = await benchImages({ envelopes: 300, work: WORK, log }))],
     ['signatures', async () => void (results['signatures'] = await (await import('./signatures.js')).benchSignatures())],
     ['mail', async () => void (results['mail'] = await benchMail({ events: 10 * SMALL, ballots: SMALL, roll: () => copyOfRoll(SMALL, 'mail.db'), data: DATA, work: WORK, bin: BIN, log }))],
+    ['county', async () => void (results['county'] = await benchCounty({ minutes: Number(values.minutes), stations: Number(values.stations), rate: Number(values.rate), work: WORK, log }))],
   ];
   let failed = 0;
   for (const [name, run] of benches) {

@@ -42,6 +42,9 @@ export const AUDIT_ACTIONS = [
   'signature.import',
   'mail.import',
   'mail.fetch',
+  // County (docs/county.md): a supervisor here resolved another station's problem scan or a cross-station conflict.
+  'county.resolve',
+  'county.conflict-resolve',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -84,6 +84,31 @@ export const configSchemas = {
   ivmtrTimeoutSeconds: z.number().min(0.1).max(600),
   ivmtrRetryBaseSeconds: z.number().min(0.01).max(600),
   ivmtrPageSize: z.number().int().min(1).max(5000),
+  /**
+   * The county hub (docs/county.md): a PostgreSQL URL WITHOUT the password (postgres://host:port/db
+   * ?sslmode=verify-full). The password comes from INTAKE_HUB_PASSWORD or the 0600 file
+   * hub.passwordFile, never from this table, the audit log or the station log.
+   */
+  hub: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'the hub is a postgres:// URL')
+    .refine((v) => {
+      try {
+        return new URL(v).password === '';
+      } catch {
+        return false;
+      }
+    }, 'the hub URL must not carry a password: put it in INTAKE_HUB_PASSWORD or the file named by hub.passwordFile'),
+  /** This station's registered ID at the hub (`intake hub station add ID`); its role is station_<id>. */
+  'hub.station': z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a hub station ID is 1–40 lower-case letters, digits, - or _'),
+  /** The hub's CA certificate (PEM file): the hub's certificate is verified against it and its name. */
+  'hub.ca': z.string().min(1).max(1000),
+  /** A file (mode 0600) holding the station's hub password, when INTAKE_HUB_PASSWORD is not set. */
+  'hub.passwordFile': z.string().min(1).max(1000),
+  /** Where this station's roll comes from: its own imports (station), or the roll published at the county hub (county; docs/county.md). */
+  rollSource: z.enum(['station', 'county']),
   smtp: z.object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
@@ -109,6 +134,7 @@ export const CONFIG_DEFAULTS: Partial<ConfigValues> = {
   syncRetryCapSeconds: 300,
   idleLockMinutes: 10,
   'signatures.sampleRate': 0.02,
+  rollSource: 'station',
   keyboardWedge: { terminator: 'either', maxGapMs: 100 },
   'images.capture': 'off',
   'images.timeoutSeconds': 30,

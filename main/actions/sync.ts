@@ -3,6 +3,7 @@ import { ServiceError } from '../../shared/errors.js';
 import { pullChanges, type ChangesReport } from '../sync/changes.js';
 import { floridaToFolder, syncToFolder, type FolderReport } from '../sync/folder.js';
 import { SyncSender, type SyncProgress, type SyncReport } from '../sync/sender.js';
+import { withCountySync } from '../county/sync-lease.js';
 import { resolveBatch } from './batches.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 
@@ -30,16 +31,21 @@ export async function runSync(ctx: ActionContext, actor: Actor | null, env: Node
   if (!baseUrl) throw new ServiceError('invalid', 'No state API address is set: a supervisor enters it in Settings, under Sync and backup (or: intake config set syncUrl URL, or --url).');
   const token = input.token ?? env['INTAKE_SYNC_TOKEN'];
   if (!token) throw new ServiceError('invalid', 'The state API token is needed: set INTAKE_SYNC_TOKEN.');
-  const sender = new SyncSender(ctx.store, { baseUrl, token }, {
-    clock: ctx.clock,
-    onProgress: (p) => {
-      ctx.emit('syncProgress', p);
-      input.onProgress?.(p);
-    },
+  // In a county, one station at a time holds the hub's sync lease and each batch goes once (docs/county.md).
+  return withCountySync(ctx.store, env, async (county) => {
+    const sender = new SyncSender(ctx.store, { baseUrl, token }, {
+      clock: ctx.clock,
+      onProgress: (p) => {
+        ctx.emit('syncProgress', p);
+        input.onProgress?.(p);
+      },
+      ...(county ? { claim: (id: string) => county.claim(id), onAcknowledged: (id: string, ack: string) => county.acknowledged(id, ack) } : {}),
+    });
+    const report = input.waitMs ? await sender.runUntilDone(input.waitMs) : await sender.runOnce();
+    const feed = county && input.changes ? { since: await county.feedCursor(), onPage: (c: string) => county.setFeedCursor(c) } : undefined;
+    const changes = input.changes ? await pullChanges(ctx.store, { baseUrl, token }, undefined, feed) : null;
+    return { ...report, changes };
   });
-  const report = input.waitMs ? await sender.runUntilDone(input.waitMs) : await sender.runOnce();
-  const changes = input.changes ? await pullChanges(ctx.store, { baseUrl, token }) : null;
-  return { ...report, changes };
 }
 
 /** For states that take uploads: closed batches as files in a folder (a removable drive). */

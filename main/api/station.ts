@@ -17,6 +17,7 @@ import type { Session } from './router.js';
 import { oplog } from '../oplog/index.js';
 import { withScannerLog } from '../oplog/hooks.js';
 import { captureAfterScan } from '../images/auto-capture.js';
+import { countyStatus, Replicator, type CountyStatus, type ReplicatorOptions } from '../county/replicator.js';
 
 /**
  * Everything the API serves from: the store, the intake pipeline, operators, and the event
@@ -31,6 +32,7 @@ export class Station implements ActionContext {
   private hub: ScannerHub | null = null;
   private readonly statuses = new Map<string, ScannerStatus>();
   private testUntil = 0;
+  private county: Replicator | null = null;
   /** Every window the router has served (the transports remove them when they close). */
   readonly sessions = new Set<Session>();
 
@@ -147,6 +149,30 @@ export class Station implements ActionContext {
     await this.hub?.drain();
     await this.hub?.stop();
     this.hub = null;
+  }
+
+  /**
+   * County replication (main/county): started with the station when a hub is configured, pushing
+   * after every local commit (Store.onCommit) and on a timer; it never stands in a scan's way.
+   */
+  startCounty(opts: ReplicatorOptions = {}): boolean {
+    if (this.county || this.store.config.get('hub') === undefined) return false;
+    const replicator = new Replicator(this.store, { clock: this.clock, ...opts });
+    this.county = replicator;
+    this.store.onCommit = () => replicator.wake();
+    replicator.start();
+    return true;
+  }
+
+  async stopCounty(): Promise<void> {
+    const r = this.county;
+    this.county = null;
+    this.store.onCommit = null;
+    await r?.stop();
+  }
+
+  countyStatus(): CountyStatus {
+    return countyStatus(this.store, this.county?.isConnected ?? false, this.clock);
   }
 
   ensureUploadsDir(): string {

@@ -11,6 +11,8 @@ Roll
   roll import FILE --format station|nc-sbe|ga-sos [--map SRC=FIELD,...] [--election ID] [--encoding utf8|latin1|cp1252]
   roll stats
   roll find [--name "LAST[, FIRST]"] [--dob YYYY-MM-DD] [--voter-id ID] [--ballot-id ID] [--address TEXT]
+  roll publish                     this station's roll to the county hub, in chunks (docs/county.md)
+  roll pull [--force]              the county hub's newest roll into this one (rollSource county)
 Barcodes
   decode [TEXT]                    one JSON result; without TEXT, one per stdin line (NDJSON)
   encode imb TRACKING [ROUTING]    prints the 65-bar FADT string
@@ -86,6 +88,9 @@ County hub (acts on the hub's PostgreSQL with its admin credentials, not on this
   hub station add ID [--name TEXT] [--password-file FILE] --url …   a station's own role; its password is
                                    printed once (or written 0600 to the new FILE)
   hub station retire ID --url … | hub station list --url …
+  hub status | push | pull [--batch N]   this station and its hub (config hub, hub.station, hub.ca; password
+                                   in INTAKE_HUB_PASSWORD or hub.passwordFile): one round of what the
+                                   running station (serve, scan) does by itself
 App
   serve [--port N]                 the UI in a browser: binds 127.0.0.1, prints a URL with a one-run token
 
@@ -95,7 +100,8 @@ terminal), and the role the app requires for the same action.
 Environment: INTAKE_DB (database file), INTAKE_OPERATOR (default operator name), INTAKE_PIN (the
 operator's PIN), INTAKE_SYNC_TOKEN (the state API token), INTAKE_SMTP_PASS (the SMTP password,
 kept out of the database), INTAKE_HUB_ADMIN_PASSWORD (the hub admin's password), INTAKE_HUB_ADMIN_URL
-and INTAKE_HUB_CA (defaults for --url and --ca of the hub admin commands).
+and INTAKE_HUB_CA (defaults for --url and --ca of the hub admin commands), INTAKE_HUB_PASSWORD (this
+station's own hub password; INTAKE_HUB_TIMEOUT_MS how long a silent hub is waited for).
 Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.`;
 
 type Command = (io: Io, args: string[]) => number | Promise<number>;

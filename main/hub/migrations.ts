@@ -1,6 +1,8 @@
 import { v1Tables } from './migrations/v1-tables.js';
 import { v2Functions } from './migrations/v2-functions.js';
 import { v2Push } from './migrations/v2-push.js';
+import { countyViewsMigration } from './migrations/county-views.js';
+import { countyRollMigration } from './migrations/county-roll.js';
 
 /**
  * The county hub's schema migrations (PostgreSQL), versioned like the station's
@@ -19,4 +21,6 @@ export interface HubMigration {
 export const HUB_MIGRATIONS: readonly HubMigration[] = [
   { version: 1, name: 'county tables', sql: v1Tables },
   { version: 2, name: 'station functions: push, pull, whoami', sql: v2Functions + v2Push },
+  { version: 3, ...countyViewsMigration },
+  { version: 4, ...countyRollMigration },
 ];

@@ -38,6 +38,12 @@ export function ballotHistory(store: Store, ballotId: string): HistoryEvent[] {
     const r = store.cure.resolutionOf(s.seq);
     if (r) events.push({ at: r.at, event: 'resolution', seq: s.seq, by: r.actor, detail: `${s.verdict} resolved: ${r.resolution} — ${r.reason}` });
   }
+  // The county's side (pulled from the hub): the same ballot received at other stations, and
+  // any conflict the hub found, so a supervisor sees both receipts.
+  for (const r of store.county.receiptsOfBallot(ballotId))
+    events.push({ at: r.at, event: 'scan', verdict: r.verdict, station: r.station, by: r.operator ?? undefined, detail: `${r.verdict} at station ${r.station} (county, its scan ${r.scanSeq})${r.undone ? ', since undone there' : ''}` });
+  for (const c of store.county.conflictsOfBallot(ballotId))
+    events.push({ at: c.detectedAt, event: 'scan', detail: `county conflict: received at ${c.first} and at ${c.second} while the stations were apart${c.resolution ? ` — ${c.resolution}` : ' (unresolved)'}` });
   for (const c of store.cure.casesOf(ballotId))
     for (const step of store.cure.steps(c.caseId))
       events.push({ at: step.at, event: 'cure', by: step.actor, detail: `cure case ${c.caseId} ${step.fromState ?? ''}→${step.toState} (${c.codes.join(', ')}): ${step.reason}` });

@@ -71,14 +71,16 @@ export class Intake {
       const found = decoded.ok ? this.lookup(decoded.value) : null;
       const ballot = found?.ballot ?? null;
       const electionId = config.get('election') ?? null;
+      const localPrior = ballot ? this.store.scans.receipt(ballot.ballot_id) : null;
       const input2: VerdictInput = {
         ballot: ballot ? ballotFacts(ballot) : null,
         notFoundReason: found?.notFound,
         rules: { electionId, jurisdiction: config.get('jurisdiction') ?? null, receiptDeadline: config.get('receiptDeadline') ?? null },
-        priorReceipt: ballot ? this.store.scans.receipt(ballot.ballot_id) : null,
+        // Received here, else (pulled from the county hub) at another station: the same rules either way.
+        priorReceipt: localPrior ?? (ballot ? this.store.county.receipt(ballot.ballot_id) : null),
         newerBallot: ballot ? this.store.scans.newerBallot(ballot) : null,
         votedInPerson: ballot ? this.store.scans.votedInPerson(ballot) : false,
-        otherBallotReceipt: ballot ? this.store.scans.otherBallotReceipt(ballot) : null,
+        otherBallotReceipt: ballot ? (this.store.scans.otherBallotReceipt(ballot) ?? this.store.county.otherBallotReceipt(ballot.voter_id, ballot.election_id, ballot.ballot_id)) : null,
         scannedAt: at,
       };
       const decision = decoded.ok
@@ -107,7 +109,8 @@ export class Intake {
           verdict: decision.verdict,
           reason,
           batchId: batchRow?.batch_id ?? null,
-          duplicateOf: decision.verdict === 'DUPLICATE' ? (input2.priorReceipt?.seq ?? null) : null,
+          // Only a scan of this station is referenced by seq; another station's is named in the reason.
+          duplicateOf: decision.verdict === 'DUPLICATE' ? (localPrior?.seq ?? null) : null,
         },
         decision.isReceipt,
       );

@@ -281,7 +281,8 @@ export class CureStore {
     return out;
   }
 
-  resolveProblemWithin(seq: number, resolution: string, actor: string, reason: string, at: string): void {
+  /** `extra` joins the entry's `after` (a resolution made at another station says which, docs/county.md). */
+  resolveProblemWithin(seq: number, resolution: string, actor: string, reason: string, at: string, extra: Record<string, unknown> = {}): void {
     this.db
       .prepare(
         'INSERT INTO problem_resolutions (scan_seq, resolution, at, actor, reason) VALUES (?, ?, ?, ?, ?)',
@@ -294,7 +295,7 @@ export class CureStore {
         entity: 'scan',
         entityId: String(seq),
         before: null,
-        after: { resolution, reason },
+        after: { ...extra, resolution, reason },
       },
       at,
     );

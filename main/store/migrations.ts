@@ -1,3 +1,5 @@
+import { v9County } from './migrations/v9-county.js';
+
 /**
  * Forward-only schema migrations. Each runs once, in order, inside one transaction, and is
  * recorded in `schema_migrations`. Never edit a shipped migration: add the next one.
@@ -320,4 +322,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'envelope images', sql: v11Images },
   { version: 12, name: 'signatures on file and signature review', sql: v12Signatures },
   { version: 10, name: 'USPS mail scan events', sql: v10Mail },
+  { version: 9, name: 'county hub: replication state, county receipts and conflicts', sql: v9County },
 ];

@@ -42,6 +42,9 @@ const PROBLEM_VERDICTS = `(${VERDICTS.filter((v) => v !== 'ACCEPTED')
   .map((v) => `'${v}'`)
   .join(',')})`;
 
+/** This station's scans in a county conflict not yet resolved (migration 9; pulled from the hub). */
+const COUNTY_CONFLICT_SCANS = 'SELECT c.local_scan_seq FROM county_conflicts c WHERE c.local_scan_seq IS NOT NULL AND c.resolved_at IS NULL';
+
 const codesSchema = z.array(z.enum(CURE_CODES));
 
 /** A case's codes as stored (JSON); a value that no longer reads as codes shows as none. */
@@ -63,9 +66,12 @@ export class ReviewQueue {
    * first, filtered and paged in SQL so 100,000 items never cross the wire at once.
    */
   page(f: QueueFilter): { total: number; items: QueueItem[] } {
-    const problems = `SELECT 'problem' AS kind, s.seq AS id, s.ballot_id AS ballotId, s.verdict AS verdict, s.verdict AS state,
+    // A receipt of this station that the county hub found received at another station too
+    // (both accepted while apart) is a problem here as well: state COUNTY_CONFLICT.
+    const problems = `SELECT 'problem' AS kind, s.seq AS id, s.ballot_id AS ballotId, s.verdict AS verdict,
+        CASE WHEN s.verdict = 'ACCEPTED' THEN 'COUNTY_CONFLICT' ELSE s.verdict END AS state,
         '[]' AS codes, s.scanned_at AS at, NULL AS deadline, s.raw AS raw
-      FROM scans s WHERE s.verdict IN ${PROBLEM_VERDICTS}
+      FROM scans s WHERE (s.verdict IN ${PROBLEM_VERDICTS} OR s.seq IN (${COUNTY_CONFLICT_SCANS}))
         AND NOT EXISTS (SELECT 1 FROM problem_resolutions p WHERE p.scan_seq = s.seq)
         AND NOT EXISTS (SELECT 1 FROM scan_undos u WHERE u.scan_seq = s.seq)`;
     const cures = `SELECT 'cure' AS kind, c.case_id AS id, c.ballot_id AS ballotId, NULL AS verdict, c.state AS state,

@@ -4,6 +4,7 @@ import { checkRows, checkScans } from './audit-coverage.js';
 import { checkImages } from './audit-images.js';
 import { BatchStore } from './batches.js';
 import { ConfigStore } from './config.js';
+import { CountyStore } from './county.js';
 import { openDatabase, type Db, type OpenOptions } from './db.js';
 import { CureStore } from './cure.js';
 import { FeedStore } from './feed.js';
@@ -36,6 +37,9 @@ export class Store {
   readonly images: ImageTable;
   readonly signatures: SignatureStore;
   readonly mail: MailStore;
+  readonly county: CountyStore;
+  /** Told after each write transaction commits (the county replicator's wake-up); one listener. */
+  onCommit: (() => void) | null = null;
 
   private constructor(
     readonly db: Db,
@@ -54,6 +58,7 @@ export class Store {
     this.images = new ImageTable(db, this.audit);
     this.signatures = new SignatureStore(db, this.audit);
     this.mail = new MailStore(db);
+    this.county = new CountyStore(db);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {
@@ -62,7 +67,9 @@ export class Store {
 
   /** A write transaction that takes the write lock at once (no upgrade deadlocks). */
   write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const result = this.db.transaction(fn).immediate();
+    if (!this.db.inTransaction) this.onCommit?.(); // committed (not a nested savepoint)
+    return result;
   }
 
   rollStaging(): RollStaging {

@@ -18,10 +18,16 @@ const CURSOR = 'state-changes';
  * is applied together with its cursor in one transaction, so a crash re-reads at most one
  * page, and re-applying a page changes nothing (every change is idempotent).
  */
-export async function pullChanges(store: Store, target: SyncTarget, limit = CHANGES_MAX_LIMIT): Promise<ChangesReport> {
+export async function pullChanges(
+  store: Store,
+  target: SyncTarget,
+  limit = CHANGES_MAX_LIMIT,
+  /** In a county (docs/county.md): start from the county's cursor at the hub and move it after each page, so the feed is read once county-wide. */
+  county?: { since: string | null; onPage: (cursor: string) => Promise<void> },
+): Promise<ChangesReport> {
   const unsafe = unsafeStateUrl(target.baseUrl);
   if (unsafe) throw new SyncError(unsafe);
-  const report: ChangesReport = { pages: 0, applied: 0, unchanged: 0, unknown: 0, cursor: store.sync.cursor(CURSOR) };
+  const report: ChangesReport = { pages: 0, applied: 0, unchanged: 0, unknown: 0, cursor: county?.since ?? store.sync.cursor(CURSOR) };
   const timeoutMs = target.timeoutMs ?? (store.config.get('syncTimeoutSeconds') ?? 15) * 1000;
   for (;;) {
     const page = await getChanges({ baseUrl: target.baseUrl, token: target.token, since: report.cursor, limit, timeoutMs });
@@ -44,6 +50,7 @@ export async function pullChanges(store: Store, target: SyncTarget, limit = CHAN
     report.unknown += r.unknown;
     report.pages += 1;
     report.cursor = page.next;
+    await county?.onPage(page.next);
     if (page.changes.length < limit) return report;
   }
 }

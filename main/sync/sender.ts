@@ -45,7 +45,15 @@ export class SyncSender {
   constructor(
     private readonly store: Store,
     private readonly target: SyncTarget,
-    private readonly opts: { clock?: () => Date; random?: () => number; onProgress?: (p: SyncProgress) => void } = {},
+    private readonly opts: {
+      clock?: () => Date;
+      random?: () => number;
+      onProgress?: (p: SyncProgress) => void;
+      /** County mode (main/county/sync-lease.ts): null to send the batch, else why not from here. */
+      claim?: (batchId: string) => Promise<string | null>;
+      /** County mode: tells the hub the state has the batch. */
+      onAcknowledged?: (batchId: string, ack: string) => Promise<void>;
+    } = {},
   ) {
     const unsafe = unsafeStateUrl(target.baseUrl); // before any batch is marked sending
     if (unsafe) throw new SyncError(unsafe);
@@ -81,12 +89,18 @@ export class SyncSender {
   /** One pass over every due batch; a batch that must wait is scheduled, not waited for. */
   async runOnce(): Promise<SyncReport> {
     const report: SyncReport = { acknowledged: [], rejected: [], waiting: [] };
+    const refused = new Map<string, string>();
     for (const row of this.store.sync.due(this.now().toISOString())) {
+      const why = this.opts.claim ? await this.opts.claim(row.batch_id) : null;
+      if (why !== null) {
+        refused.set(row.batch_id, why);
+        continue;
+      }
       const outcome = await loggedBatchSend(this.store, row.batch_id, this.target.baseUrl, () => this.sendBatch(row.batch_id, row.attempts));
       if (outcome === 'acknowledged') report.acknowledged.push(row.batch_id);
       else if (outcome === 'rejected') report.rejected.push(row.batch_id);
     }
-    for (const r of this.store.sync.unfinished()) report.waiting.push({ batchId: r.batch_id, nextAttemptAt: r.next_attempt_at, lastError: r.last_error });
+    for (const r of this.store.sync.unfinished()) report.waiting.push({ batchId: r.batch_id, nextAttemptAt: r.next_attempt_at, lastError: refused.get(r.batch_id) ?? r.last_error });
     return report;
   }
 
@@ -152,7 +166,9 @@ export class SyncSender {
         }
       }
     }
-    this.store.sync.acknowledge(batchId, chunks.map((c) => c.ack ?? '').join(','), this.now().toISOString());
+    const ack = chunks.map((c) => c.ack ?? '').join(',');
+    this.store.sync.acknowledge(batchId, ack, this.now().toISOString());
+    await this.opts.onAcknowledged?.(batchId, ack);
     this.opts.onProgress?.({ batchId, state: 'acknowledged', sent, total: chunks.length });
     return 'acknowledged';
   }

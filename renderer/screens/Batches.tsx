@@ -5,6 +5,8 @@ import { api, base64ToBytes, download } from '../api.js';
 import { Confirm, Problem } from '../parts/Notes.js';
 import { useAction, useQuery } from '../useApi.js';
 import { localDateTime, localTime } from '../words.js';
+import { CountyBatches } from '../parts/county/CountyBatches.js';
+import { CountyScope } from '../parts/county/CountyScope.js';
 
 type Batch = Output<'batches.list'>[number];
 interface Pending {
@@ -21,7 +23,19 @@ function differenceWords(d: number): string {
 }
 
 /** Trays: each row takes its own hand count; a count that differs from the scans is confirmed once. */
+/** This station's trays, or (for a supervisor on a station in a county) every station's: docs/county.md. */
 export function Batches({ role, onAuthLost }: { role: Role; onAuthLost: (why: string) => void }) {
+  return (
+    <CountyScope
+      enabled={role === 'supervisor'}
+      onAuthLost={onAuthLost}
+      station={<StationBatches role={role} onAuthLost={onAuthLost} />}
+      county={(down) => <CountyBatches onAuthLost={onAuthLost} onUnavailable={down} />}
+    />
+  );
+}
+
+function StationBatches({ role, onAuthLost }: { role: Role; onAuthLost: (why: string) => void }) {
   const list = useQuery(() => api.call('batches.list', {}), [], onAuthLost);
   const batches = [...(list.data ?? [])].reverse();
   const [counts, setCounts] = useState<Record<string, string>>({});

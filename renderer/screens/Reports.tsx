@@ -5,6 +5,8 @@ import type { CureState, Verdict } from '../../shared/domain.js';
 import { api, base64ToBytes, download } from '../api.js';
 import { dayOf, parseTypedDate, shiftDay, todayYmd, usDate } from '../parts/day.js';
 import { Done, Problem } from '../parts/Notes.js';
+import { CountyReports } from '../parts/county/CountyReports.js';
+import { CountyScope } from '../parts/county/CountyScope.js';
 import { useAction, useQuery } from '../useApi.js';
 import { MailAttention } from '../parts/mail/MailAttention.js';
 import { MailStream } from '../parts/mail/MailStream.js';
@@ -52,7 +54,20 @@ function Stacked({ title, rows, keys }: { title: string; rows: Record<string, st
   );
 }
 
+/** This station's day, or (on a station in a county) the county's counts for today: docs/county.md. */
 export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
+  const today = dayOf(todayYmd());
+  return (
+    <CountyScope
+      enabled
+      onAuthLost={onAuthLost}
+      station={<StationReports onAuthLost={onAuthLost} />}
+      county={(down) => <CountyReports from={today.from} to={today.to} dayLabel={today.dayLabel} onAuthLost={onAuthLost} onUnavailable={down} />}
+    />
+  );
+}
+
+function StationReports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const [ymd, setYmd] = useState(todayYmd());
   const [typed, setTyped] = useState(usDate(todayYmd()));
   const day = dayOf(ymd);

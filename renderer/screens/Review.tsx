@@ -4,6 +4,8 @@ import type { Input, Output } from '../../shared/api/contract.js';
 import { commonResolutions } from '../../shared/cure/resolutions.js';
 import { CURE_CODES, VERDICTS, type CureState, type Verdict } from '../../shared/domain.js';
 import { api } from '../api.js';
+import { CountyReview } from '../parts/county/CountyReview.js';
+import { CountyScope } from '../parts/county/CountyScope.js';
 import { Confirm, Done, Problem } from '../parts/Notes.js';
 import { ReviewDetail } from '../parts/ReviewDetail.js';
 import { MOVE_WORDS, resolutionWords } from '../parts/review-words.js';
@@ -21,7 +23,12 @@ const itemKey = (it: Item) => `${it.kind}-${it.id}`;
  * The supervisor's queue, keyboard first: arrows move, Space picks, Enter opens and puts the
  * cursor in the reason; each action has an Alt key. Pages are fetched as they scroll into view.
  */
+/** This station's queue, or (on a station in a county) every station's: docs/county.md. */
 export function Review({ onAuthLost }: { onAuthLost: (why: string) => void }) {
+  return <CountyScope enabled onAuthLost={onAuthLost} station={<StationReview onAuthLost={onAuthLost} />} county={(down) => <CountyReview onAuthLost={onAuthLost} onUnavailable={down} />} />;
+}
+
+function StationReview({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const [filter, setFilter] = useState<Filter>({});
   const [total, setTotal] = useState(0);
   const [pages, setPages] = useState<Map<number, Item[]>>(new Map());

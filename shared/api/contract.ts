@@ -7,6 +7,8 @@ import { reportMethods } from './methods/reports.js';
 import { imageMethods } from './methods/images.js';
 import { signatureMethods } from './methods/signatures.js';
 import { mailMethods } from './methods/mail.js';
+import { countyMethods } from './methods/county.js';
+import { countyViewMethods } from './methods/county-views.js';
 import { scannerMethods, batchMethods, intakeMethods, operatorMethods, rollMethods, sessionMethods, settingsMethods } from './methods/core.js';
 
 /**
@@ -28,6 +30,8 @@ export const contract = {
   ...imageMethods,
   ...signatureMethods,
   ...mailMethods,
+  ...countyMethods,
+  ...countyViewMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

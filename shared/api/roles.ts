@@ -28,6 +28,12 @@ export const CLI_ONLY_ACTIONS = {
   'mail.status': 'clerk',
   /** Asks the USPS's IV-MTR API for the scans of every ballot still in the mail (its account's password in the environment). */
   'mail.fetch': 'supervisor',
+  /** County (docs/county.md): this station's roll to the hub, for every station set to the county roll. */
+  'roll.publish': 'supervisor',
+  /** County: the hub's newest roll into this station's. */
+  'roll.pull': 'supervisor',
+  /** One push and pull round with the county hub (`intake hub push|pull`); the running station does it by itself. */
+  'county.replicate': 'supervisor',
 } as const satisfies Record<string, Role>;
 
 export type ActionName = MethodName | keyof typeof CLI_ONLY_ACTIONS;

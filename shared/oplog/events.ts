@@ -33,6 +33,9 @@ export const OPLOG_EVENTS = {
   'mail.fetch_started': 'a fetch of USPS scan events from the IV-MTR API started',
   'mail.fetch_finished': 'a fetch from the IV-MTR API finished',
   'mail.fetch_failed': 'a fetch from the IV-MTR API stopped; what it had recorded is kept',
+  'county.connected': 'the station reached the county hub (replication running)',
+  'county.disconnected': 'the county hub cannot be reached or refused the station (scanning goes on; receipts wait)',
+  'county.conflict': 'the county hub found the same ballot received at two stations while apart',
 } as const;
 
 export type OplogEventId = keyof typeof OPLOG_EVENTS;

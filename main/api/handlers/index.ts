@@ -11,6 +11,8 @@ import { reportHandlers } from './reports.js';
 import { imageHandlers } from './images.js';
 import { signatureHandlers } from './signatures.js';
 import { mailHandlers } from './mail.js';
+import { countyHandlers } from './county.js';
+import { countyViewHandlers } from './county-views.js';
 
 /**
  * Every method of the contract has exactly one handler: each group is typed as the complete
@@ -30,5 +32,7 @@ export function buildHandlers(): Handlers {
     ...imageHandlers,
     ...signatureHandlers,
     ...mailHandlers,
+    ...countyHandlers,
+    ...countyViewHandlers,
   };
 }

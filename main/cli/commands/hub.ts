@@ -126,6 +126,9 @@ export const HUB_SUBCOMMANDS: Record<string, Sub> = {
   init,
   migrate,
   station,
+  status: async (io, args) => (await import('./hub-station.js')).hubStationCommand(io, ['status', ...args]),
+  push: async (io, args) => (await import('./hub-station.js')).hubStationCommand(io, ['push', ...args]),
+  pull: async (io, args) => (await import('./hub-station.js')).hubStationCommand(io, ['pull', ...args]),
 };
 
 export async function hubCommand(io: Io, args: string[]): Promise<number> {

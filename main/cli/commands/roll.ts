@@ -19,8 +19,12 @@ export async function rollCommand(io: Io, args: string[]): Promise<number> {
     }
     case 'find':
       return rollFind(io, rest);
+    case 'publish':
+      return (await import('./county-roll.js')).rollPublish(io, rest);
+    case 'pull':
+      return (await import('./county-roll.js')).rollPull(io, rest);
     default:
-      throw new UsageError(`unknown roll command ${sub ?? ''}: use import, stats or find`);
+      throw new UsageError(`unknown roll command ${sub ?? ''}: use import, stats, find, publish or pull`);
   }
 }
 

@@ -27,19 +27,31 @@ export async function scanCommand(io: Io, args: string[]): Promise<number> {
   return withStation(io, values, async (station) => {
     const actor = await cliActor(io, station, devices.length > 0 ? 'scan.devices' : 'scan.submit', name);
     station.store.checkpointInBackground(); // a scanning session: no verdict waits for a checkpoint
-    if (devices.length > 0) return scanFromDevices(io, station, actor, devices);
-    const scanner = values.scanner ?? (values.keyed ? 'keyboard' : 'stdin');
-    const lines = readline.createInterface({ input: io.stdin, crlfDelay: Infinity });
-    for await (const line of lines) {
-      // A blank line is no scan (a scanner's stray terminator); anything else is recorded.
-      if (line.trim() === '') continue;
-      const r = submitScan(station, actor, { raw: line, scanner, keyed: values.keyed ?? false });
-      printJson(io, r.outcome);
-      await r.backup; // a filled batch is backed up before the next envelope
-      await r.image; // and its envelope image taken (setting images.capture), a failure reported as a scan fault
+    station.startCounty(); // a county station replicates while it scans (no hub configured: nothing)
+    try {
+      return await scanSession(io, station, actor, devices, values);
+    } finally {
+      await station.stopCounty();
     }
-    return 0;
   });
+}
+
+async function scanSession(io: Io, station: CliStation, actor: Actor, devices: ScannerConfig[], values: { scanner?: string | undefined; keyed?: boolean | undefined }): Promise<number> {
+  if (devices.length > 0) return scanFromDevices(io, station, actor, devices);
+  const scanner = values.scanner ?? (values.keyed ? 'keyboard' : 'stdin');
+  const lines = readline.createInterface({ input: io.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    // A blank line is no scan (a scanner's stray terminator); anything else is recorded.
+    if (line.trim() === '') continue;
+    const r = submitScan(station, actor, { raw: line, scanner, keyed: values.keyed ?? false });
+    printJson(io, r.outcome);
+    await r.backup; // a filled batch is backed up before the next envelope
+    await r.image; // and its envelope image taken (setting images.capture), a failure reported as a scan fault
+    // Buffered lines resolve as microtasks, which never let I/O run: yield once per envelope so
+    // the county replicator's socket is read even while a backlog of scans is worked through.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return 0;
 }
 
 function scannerConfigs(values: { serial?: string[]; baud?: string; terminator?: string; hid?: string[]; 'hid-mode'?: string }): ScannerConfig[] {

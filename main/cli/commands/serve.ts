@@ -37,6 +37,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   });
   station.startScanners([...(store.config.get('scanners') ?? []), ...extra]);
   const sorter = startSorterWatch(station); // envelope images from a sorter's folder (images.sorterFolder)
+  station.startCounty(); // a county station: replicate to the hub while serving (no hub: nothing)
   const server = await serve(router, { port, rendererDir: io.env['INTAKE_RENDERER_DIR'] ?? RENDERER_DIR });
   // Listening before the URL is printed: whoever reads it may stop the station at once.
   const stopped = new Promise<void>((resolve) => {
@@ -51,6 +52,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   await server.close();
   sorter?.stop();
   await station.stopScanners();
+  await station.stopCounty();
   oplog.event(store, 'station.stopped', 'success', 'intake serve stopped');
   store.close();
   release();

@@ -1,0 +1,79 @@
+// One benchmark station in a worker thread: a real Store on its own SQLite file, the real Intake
+// (scan decision + durable commit) and the real Replicator pushing to and pulling from the hub.
+// Compiled code (dist/), as `npm run bench` builds first.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Store } from '../dist/main/store/store.js';
+import { Intake } from '../dist/main/intake/intake.js';
+import { Replicator } from '../dist/main/county/replicator.js';
+
+const { db, name, own, shared, ratePerSecond, sharedFraction, env } = workerData;
+const store = Store.open(db);
+const intake = new Intake(store, name);
+const scanMs = [];
+const lagMs = [];
+/** audit seq → when its scan committed (performance.now of this worker). */
+const pending = new Map();
+const verdicts = {};
+let next = 0;
+let acked = 0;
+const replicator = new Replicator(store, {
+  env,
+  onRound: (r) => {
+    if (r.acknowledgedThrough <= acked) return;
+    const now = performance.now();
+    for (let s = acked + 1; s <= r.acknowledgedThrough; s += 1) {
+      const t = pending.get(s);
+      if (t !== undefined) {
+        lagMs.push(now - t);
+        pending.delete(s);
+      }
+    }
+    acked = r.acknowledgedThrough;
+  },
+});
+store.onCommit = () => replicator.wake();
+replicator.start();
+
+function scanOne() {
+  const raw = Math.random() < sharedFraction ? shared[Math.floor(Math.random() * shared.length)] : own[next++ % own.length];
+  const t0 = performance.now();
+  const o = intake.scan({ raw, operator: 'bench', scanner: 'bench' });
+  const t1 = performance.now();
+  scanMs.push(t1 - t0);
+  verdicts[o.verdict] = (verdicts[o.verdict] ?? 0) + 1;
+  pending.set(store.county.auditHead(), t1);
+}
+
+// Scanning starts once the replicator has reached the hub (a station is up before the mail is).
+let timer = null;
+const ready = setInterval(() => {
+  if (!replicator.isConnected) return;
+  clearInterval(ready);
+  parentPort.postMessage({ type: 'ready' });
+}, 50);
+
+parentPort.on('message', async (m) => {
+  if (m === 'go') {
+    timer = setInterval(scanOne, 1000 / ratePerSecond);
+    parentPort.postMessage({ type: 'going' });
+  } else if (m === 'collect') {
+    // The figures so far (one phase), then start afresh for the next.
+    parentPort.postMessage({ type: 'collected', scanMs: scanMs.splice(0), lagMs: lagMs.splice(0) });
+  } else if (m === 'status') {
+    const st = store.county.state();
+    parentPort.postMessage({ type: 'status', head: store.county.auditHead(), pushedThrough: st.pushedThrough });
+  } else if (m === 'pause-scans') {
+    clearInterval(timer);
+    parentPort.postMessage({ type: 'paused' });
+  } else if (m === 'stop') {
+    // Wait until the hub holds everything, then report.
+    while (store.county.state().pushedThrough < store.county.auditHead()) await new Promise((r) => setTimeout(r, 50));
+    await replicator.stop();
+    const counts = store.db.prepare('SELECT count(*) AS n, max(seq) AS max FROM audit_log').get();
+    const scans = store.db.prepare('SELECT count(*) AS n FROM scans').get().n;
+    const countyReceipts = store.db.prepare('SELECT count(*) AS n FROM county_receipts').get().n;
+    const conflicts = store.db.prepare('SELECT count(*) AS n FROM county_conflicts WHERE local_scan_seq IS NOT NULL').get().n;
+    store.close();
+    parentPort.postMessage({ type: 'done', scanMs, lagMs, verdicts, audit: counts, scans, countyReceipts, conflicts });
+  }
+});

@@ -1,0 +1,254 @@
+// The county benchmark (issue 17): 20 stations × 10 scans/s into one PostgreSQL hub, each station a
+// worker thread driving the REAL code on its own SQLite file (Intake: decision + durable commit;
+// Replicator: push after each commit, pull on NOTIFY), for --minutes N (default 10); then one
+// station is cut off (its link through a TCP proxy resets every connection) for as long again,
+// healed, and timed until the hub holds all it scanned meanwhile. Floors, in the same run on the
+// same servers: bare INSERTs of the same rows into the same PostgreSQL, and a bare SQLite INSERT +
+// commit of a scan row with the station's settings (WAL, synchronous=FULL).
+//
+//   npm run bench -- --only county [--minutes N] [--stations N] [--rate N]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type pg from 'pg';
+import { addStation, initHub } from '../main/hub/admin.js';
+import { Store } from '../main/store/store.js';
+import { startHub } from '../test/helpers/pg.js';
+import { startProxy, type TcpProxy } from '../test/helpers/tcp-proxy.js';
+import { rollRow, seedRoll } from '../test/helpers/station.js';
+
+type Figure = Record<string, unknown>;
+
+export interface CountyBenchOptions {
+  minutes: number;
+  stations: number;
+  rate: number;
+  work: string;
+  log: (s: string) => void;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+function summary(xs: number[]): Figure {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { n: s.length, p50ms: r(pct(s, 50)), p99ms: r(pct(s, 99)), p999ms: r(pct(s, 99.9)), maxms: r(s.at(-1) ?? NaN) };
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface StationRun {
+  id: string;
+  worker: Worker;
+  proxy: TcpProxy | null;
+  ask<T>(m: string, type: string): Promise<T>;
+  /** The station's replicator has reached the hub. */
+  ready: Promise<void>;
+}
+
+export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
+  const dir = path.join(o.work, 'county');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const hub = await startHub();
+  const runs: StationRun[] = [];
+  try {
+    const admin = await hub.superuser();
+    await initHub(admin);
+    const perStation = Math.ceil(o.rate * o.minutes * 60 * 2.2) + 100;
+    const shared = Array.from({ length: 2000 }, (_, i) => `SH${String(i).padStart(6, '0')}`);
+    o.log(`county: ${o.stations} stations, ${o.rate} scans/s each, ${o.minutes} min + ${o.minutes} min partition of one; rolls of ${perStation} own + ${shared.length} shared ballots`);
+    for (let i = 0; i < o.stations; i += 1) {
+      const id = `s${String(i).padStart(2, '0')}`;
+      const { password } = await addStation(admin, id, null);
+      const db = path.join(dir, `${id}.db`);
+      const own = Array.from({ length: perStation }, (_, k) => `${id.toUpperCase()}-${String(k).padStart(7, '0')}`);
+      // Station 0 reaches the hub through a proxy, the link the partition cuts.
+      const proxy = i === 0 ? await startProxy({ host: '127.0.0.1', port: hub.port }) : null;
+      const store = Store.open(db);
+      seedRoll(store, [...own, ...shared].map((b, k) => rollRow({ ballotId: b, voterId: `V-${b}-${k}`, electionId: 'E2026' })));
+      const at = new Date().toISOString();
+      store.config.set('election', 'E2026', 'bench', at);
+      store.config.set('batchSize', 100_000, 'bench', at);
+      store.config.set('hub', `postgres://localhost:${proxy?.port ?? hub.port}/${hub.database}`, 'bench', at);
+      store.config.set('hub.station', id, 'bench', at);
+      store.config.set('hub.ca', hub.caFile, 'bench', at);
+      store.close();
+      const worker = new Worker(new URL('./county-worker.mjs', import.meta.url), {
+        workerData: { db, name: id.toUpperCase(), own, shared, ratePerSecond: o.rate, sharedFraction: 0.02, env: { INTAKE_HUB_PASSWORD: password, INTAKE_HUB_TIMEOUT_MS: '5000' } },
+      });
+      const failures = new Set<(e: unknown) => void>();
+      worker.on('error', (e) => {
+        for (const f of failures) f(e);
+      });
+      const ask = <T>(m: string, type: string) =>
+        new Promise<T>((resolve, reject) => {
+          const on = (msg: { type: string }) => {
+            if (msg.type !== type) return;
+            worker.off('message', on);
+            resolve(msg as T);
+          };
+          worker.on('message', on);
+          failures.add(reject);
+          worker.postMessage(m);
+        });
+      const ready = new Promise<void>((resolve) => {
+        const on = (msg: { type: string }) => {
+          if (msg.type !== 'ready') return;
+          worker.off('message', on);
+          resolve();
+        };
+        worker.on('message', on);
+      });
+      runs.push({ id, worker, proxy, ask, ready });
+    }
+    await admin.end();
+    await Promise.all(runs.map((r) => r.ready));
+    await Promise.all(runs.map((r) => r.ask('go', 'going')));
+
+    // Phase 1: everyone connected. The floors run beside it, at one station's pace, under the same
+    // load (the same disk, CPUs and PostgreSQL): a bare SQLite commit of a scan row, and a bare
+    // one-row INSERT of an entry into a plain table of the same PostgreSQL.
+    o.log(`county: phase 1, ${o.minutes} min`);
+    const floors = await startFloors(dir, await hub.superuser());
+    await sleep(o.minutes * 60_000);
+    const floorFigures = await floors.stop();
+    type Collected = { scanMs: number[]; lagMs: number[] };
+    const phase1 = await Promise.all(runs.map((r) => r.ask<Collected>('collect', 'collected')));
+
+    // Phase 2: station 0 cut off (every connection reset, new ones refused) while all scan on.
+    const cut = runs[0];
+    if (!cut?.proxy) throw new Error('station 0 has no proxy');
+    cut.proxy.setMode('reset');
+    const before = await cut.ask<{ head: number; pushedThrough: number }>('status', 'status');
+    o.log(`county: phase 2, station ${cut.id} cut off for ${o.minutes} min`);
+    await sleep(o.minutes * 60_000);
+    const atHeal = await cut.ask<{ head: number; pushedThrough: number }>('status', 'status');
+    const healed = performance.now();
+    cut.proxy.setMode('pass');
+    let caughtUp = NaN;
+    let firstAck = NaN;
+    for (;;) {
+      const s = await cut.ask<{ head: number; pushedThrough: number }>('status', 'status');
+      if (Number.isNaN(firstAck) && s.pushedThrough > atHeal.pushedThrough) firstAck = performance.now() - healed;
+      if (s.pushedThrough >= atHeal.head) {
+        caughtUp = performance.now() - healed;
+        break;
+      }
+      if (performance.now() - healed > 120_000) break;
+      await sleep(20);
+    }
+    o.log(`county: station ${cut.id} caught up ${atHeal.head - before.pushedThrough} entries in ${Math.round(caughtUp)} ms`);
+    const phase2 = await Promise.all(runs.map((r) => r.ask<Collected>('collect', 'collected')));
+    type Done = { scanMs: number[]; lagMs: number[]; verdicts: Record<string, number>; audit: { n: number; max: number }; scans: number; countyReceipts: number; conflicts: number };
+    await Promise.all(runs.map((r) => r.ask('pause-scans', 'paused')));
+    const done = await Promise.all(runs.map((r) => r.ask<Done>('stop', 'done')));
+
+    // Lost / doubled: the hub's copy of each station's log against the station's own.
+    const su = await hub.superuser();
+    const held = await su.query<{ station_id: string; n: string; d: string; max: string }>(
+      'SELECT station_id, count(*) AS n, count(DISTINCT local_seq) AS d, max(local_seq) AS max FROM intake.entries GROUP BY station_id',
+    );
+    const byStation = new Map(held.rows.map((r) => [r.station_id, r]));
+    let lost = 0;
+    let doubled = 0;
+    runs.forEach((r, i) => {
+      const mine = done[i]?.audit ?? { n: 0, max: 0 };
+      const h = byStation.get(r.id);
+      lost += Math.max(0, mine.n - Number(h?.d ?? 0));
+      doubled += Number(h?.n ?? 0) - Number(h?.d ?? 0);
+    });
+    const conflictsAtHub = Number((await su.query<{ n: string }>('SELECT count(*) AS n FROM intake.conflicts')).rows[0]?.n ?? 0);
+
+    // Catch-up floor: 6,000 entries as bare INSERTs in pushes of 500 into the plain table.
+    const taken = (await su.query<Record<string, unknown>>('SELECT station_id, local_seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash FROM intake.entries ORDER BY hub_seq LIMIT 6000')).rows;
+    const bulk = Array.from({ length: 6000 }, (_, k) => ({ ...taken[k % taken.length], station_id: 'floor-bulk', local_seq: k + 1 }));
+    const t0 = performance.now();
+    for (let k = 0; k < bulk.length; k += 500) await insertRows(su, bulk.slice(k, k + 500));
+    const bulkMs = performance.now() - t0;
+    await su.end();
+
+    const verdicts: Record<string, number> = {};
+    for (const d of done) for (const [k, v] of Object.entries(d.verdicts)) verdicts[k] = (verdicts[k] ?? 0) + v;
+    const scanAll = [...phase1, ...phase2, ...done].flatMap((p) => p.scanMs);
+    const lag1 = phase1.flatMap((p) => p.lagMs);
+    const lag2Others = phase2.slice(1).flatMap((p) => p.lagMs);
+    return {
+      stations: o.stations,
+      ratePerStation: o.rate,
+      minutes: o.minutes,
+      scans: done.reduce((n, d) => n + d.scans, 0),
+      verdicts,
+      scanToDurableVerdict: summary(scanAll),
+      scanFloorBareSqliteInsert: summary(floorFigures.scan),
+      replicationLag: summary(lag1),
+      replicationLagOthersDuringPartition: summary(lag2Others),
+      lagFloorBareInsertOneRow: summary(floorFigures.insert),
+      lost,
+      doubled,
+      conflictsAtHub,
+      partition: {
+        station: cut.id,
+        entriesWaiting: atHeal.head - atHeal.pushedThrough,
+        firstAcknowledgedMs: Math.round(firstAck),
+        catchUpMs: Math.round(caughtUp),
+      },
+      catchUpFloorBareInsert6000RowsMs: Math.round(bulkMs),
+      cpus: os.cpus().length,
+    };
+  } finally {
+    for (const r of runs) {
+      await r.worker.terminate();
+      await r.proxy?.close();
+    }
+    await hub.stop();
+  }
+}
+
+const COLS = ['station_id', 'local_seq', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash'];
+
+async function insertRows(su: pg.Client, rows: Record<string, unknown>[]): Promise<void> {
+  const values = rows.map((_, r) => `(${COLS.map((_, c) => `$${r * COLS.length + c + 1}`).join(',')})`).join(',');
+  await su.query(`INSERT INTO floor_entries (${COLS.join(',')}) VALUES ${values}`, rows.flatMap((row) => COLS.map((c) => row[c])));
+}
+
+/** The floors measured beside phase 1, 10 a second each, until stopped. */
+async function startFloors(dir: string, su: pg.Client): Promise<{ stop: () => Promise<{ scan: number[]; insert: number[] }> }> {
+  await su.query('CREATE TABLE floor_entries (LIKE intake.entries INCLUDING DEFAULTS)');
+  await su.query('ALTER TABLE floor_entries ADD UNIQUE (station_id, local_seq)');
+  const db = new Database(path.join(dir, 'floor.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE scans (seq INTEGER PRIMARY KEY, scanned_at TEXT, station TEXT, operator TEXT, raw TEXT, ballot_id TEXT, verdict TEXT, reason TEXT)');
+  const ins = db.prepare('INSERT INTO scans (scanned_at, station, operator, raw, ballot_id, verdict, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const scan: number[] = [];
+  const insert: number[] = [];
+  let k = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    k += 1;
+    const at = new Date().toISOString();
+    const a = performance.now();
+    db.transaction(() => ins.run(at, 'FLOOR', 'bench', `B${k}`, `B${k}`, 'ACCEPTED', 'issued, current, first receipt, in time')).immediate();
+    scan.push(performance.now() - a);
+    if (busy) return; // one INSERT in flight at a time, as one station pushes
+    busy = true;
+    const row = { station_id: 'floor', local_seq: k, at, actor: 'bench', action: 'scan.record', entity: 'scan', entity_id: String(k), before: null, after: JSON.stringify({ ballotId: `B${k}`, verdict: 'ACCEPTED' }), prev_hash: '0'.repeat(64), hash: '0'.repeat(64) };
+    const b = performance.now();
+    void insertRows(su, [row]).then(() => {
+      insert.push(performance.now() - b);
+      busy = false;
+    });
+  }, 100);
+  return {
+    async stop() {
+      clearInterval(timer);
+      while (busy) await sleep(10);
+      db.close();
+      await su.end();
+      return { scan, insert };
+    },
+  };
+}

@@ -1,0 +1,319 @@
+import pg from 'pg';
+import { oplog } from '../oplog/index.js';
+import type { PulledRow } from '../store/county.js';
+import type { Store } from '../store/store.js';
+import { readerOver } from './hub-reader.js';
+import { applyCountyResolutions } from './resolutions.js';
+import { followCountyRoll } from './roll.js';
+import { hubErrorWords, hubTarget, type HubTarget } from './connection.js';
+
+/**
+ * The station side of the county hub (HUB-DESIGN.md). The station's SQLite file stays its
+ * journal: a scan is decided and committed locally and never waits for this. Replication then
+ * PUSHES the hash-chained audit log to the hub in seq order (`intake.push`, idempotent per
+ * (station, seq): a retry after a lost answer changes nothing), and PULLS other stations'
+ * receipts, undos and conflicts (`intake.pull` after a hub cursor) into county_receipts, which
+ * the scan decision reads. One connection, one loop: woken by each local commit, by the hub's
+ * NOTIFY, and by a timer; with a capped, jittered backoff while the hub is down.
+ */
+export interface ReplicatorOptions {
+  /** Entries per push (and rows per pull). */
+  batch?: number;
+  /** The timer that pushes and pulls even without a wake-up (pulls every 2 × pollMs). */
+  pollMs?: number;
+  /** Least time between two pushes (a burst of commits is one push). */
+  pushGapMs?: number;
+  /** Least time between two pulls (a burst of NOTIFYs is one pull). */
+  pullGapMs?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  clock?: () => Date;
+  env?: NodeJS.ProcessEnv;
+  /** Test hook: called after each round with what it did. */
+  onRound?: (r: RoundResult) => void;
+}
+
+export interface RoundResult {
+  pushed: number;
+  pulled: number;
+  acknowledgedThrough: number;
+  pullCursor: number;
+}
+
+export interface CountyStatus {
+  configured: boolean;
+  hub: string | null;
+  stationId: string | null;
+  connected: boolean;
+  localHead: number;
+  pushedThrough: number;
+  /** Entries recorded here the hub has not acknowledged yet. */
+  waiting: number;
+  /** How long the oldest of them has waited, in seconds (null when none wait). */
+  lagSeconds: number | null;
+  pullCursor: number;
+  countyReceipts: number;
+  openConflicts: number;
+  lastPushAt: string | null;
+  lastPullAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
+
+/** The hub's answers, checked: a confused hub must not move the cursors anywhere strange. */
+function ackOf(value: unknown): number {
+  const v = value && typeof value === 'object' ? (value as Record<string, unknown>)['acknowledgedThrough'] : undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error(`the hub answered a push without a usable acknowledgement (${JSON.stringify(value)?.slice(0, 200)})`);
+  return n;
+}
+
+function pulledRow(r: Record<string, unknown>): PulledRow {
+  const s = (k: string): string | null => {
+    const v = r[k];
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
+  };
+  const body = typeof r['body'] === 'string' ? (JSON.parse(r['body']) as unknown) : r['body'];
+  const kind = String(r['kind']);
+  if (kind !== 'receipt' && kind !== 'undo' && kind !== 'conflict' && kind !== 'resolution') throw new Error(`the hub sent a row of unknown kind ${kind}`);
+  return {
+    hubSeq: Number(r['hub_seq']),
+    stationId: String(r['station_id']),
+    localSeq: Number(r['local_seq']),
+    kind,
+    ballotId: s('ballot_id'),
+    voterId: s('voter_id'),
+    electionId: s('election_id'),
+    verdict: s('verdict'),
+    stationTime: s('station_time'),
+    body: body && typeof body === 'object' ? (body as Record<string, unknown>) : null,
+  };
+}
+
+/** One push of everything not yet acknowledged, in pages; returns how many entries went. */
+export async function pushPending(store: Store, client: pg.Client, batch: number, clock: () => Date): Promise<{ pushed: number; acknowledgedThrough: number }> {
+  let pushed = 0;
+  for (;;) {
+    const from = store.county.state().pushedThrough;
+    const rows = store.county.entriesAfter(from, batch);
+    if (rows.length === 0) return { pushed, acknowledgedThrough: from };
+    let res;
+    try {
+      res = await client.query<{ r: unknown }>('SELECT intake.push($1::jsonb) AS r', [JSON.stringify(rows)]);
+    } catch (e) {
+      // A gap: the hub holds less than it once acknowledged (restored from a backup). Ask it how
+      // far it holds this station's log and push again from there; anything else is an error.
+      if ((e as { code?: string }).code !== 'IH011') throw e;
+      const who = await client.query<{ w: unknown }>('SELECT intake.whoami() AS w');
+      const held = ackOf(who.rows[0]?.w);
+      if (held >= from) throw e;
+      store.county.rewindPush(held);
+      continue;
+    }
+    const ack = ackOf(res.rows[0]?.r);
+    const last = rows.at(-1)?.seq ?? from;
+    // The hub may hold more than we sent (a push whose answer was lost): never more than we have.
+    store.county.acknowledge(Math.min(ack, Math.max(last, from)), clock().toISOString());
+    pushed += rows.length;
+    if (ack < last) throw new Error(`the hub acknowledged only through entry ${ack} of ${last}`);
+  }
+}
+
+/** Pulls every new county row in pages; returns how many rows arrived and the new cursor. */
+export async function pullPending(store: Store, client: pg.Client, stationId: string, batch: number, clock: () => Date): Promise<{ pulled: number; cursor: number; conflicts: PulledRow[] }> {
+  let pulled = 0;
+  const conflicts: PulledRow[] = [];
+  for (;;) {
+    const cursor = store.county.state().pullCursor;
+    const res = await client.query<Record<string, unknown>>('SELECT * FROM intake.pull($1::bigint, $2::int)', [cursor, batch]);
+    const rows = res.rows.map(pulledRow);
+    if (rows.length === 0) return { pulled, cursor, conflicts };
+    store.county.applyPulled(rows, stationId, clock().toISOString());
+    conflicts.push(...rows.filter((r) => r.kind === 'conflict'));
+    pulled += rows.length;
+    if (rows.length < batch) return { pulled, cursor: store.county.state().pullCursor, conflicts };
+  }
+}
+
+export class Replicator {
+  private client: pg.Client | null = null;
+  private target: HubTarget | null = null;
+  private stopped = false;
+  private connected = false;
+  private attempt = 0;
+  private wakeResolve: (() => void) | null = null;
+  private wanted = { push: true, pull: true };
+  private loop: Promise<void> | null = null;
+  private readonly batch: number;
+  private readonly pollMs: number;
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: ReplicatorOptions = {},
+  ) {
+    this.batch = opts.batch ?? 500;
+    this.pollMs = opts.pollMs ?? 1000;
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.loop = this.run();
+  }
+
+  /** After a local commit: push soon. Cheap and synchronous (the scan path calls it). */
+  wake(): void {
+    this.wanted.push = true;
+    this.wakeResolve?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeResolve?.();
+    const c = this.client;
+    this.client = null;
+    await c?.end().catch(() => undefined);
+    await this.loop;
+    this.loop = null;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakeResolve = done;
+    }).then(() => {
+      this.wakeResolve = null;
+    });
+  }
+
+  /**
+   * One loop for both directions. Pushes go at most every pushGapMs and pulls every pullGapMs:
+   * with many stations each push NOTIFYs every other station, so pulls are coalesced (a burst of
+   * notifications is one pull) and the hub's load grows with the scan rate, not its square.
+   */
+  private async run(): Promise<void> {
+    let lastPull = 0;
+    let lastPush = 0;
+    const pushGap = this.opts.pushGapMs ?? 100;
+    const pullGap = this.opts.pullGapMs ?? 250;
+    while (!this.stopped) {
+      try {
+        const client = this.client ?? (await this.connect());
+        let now = Date.now();
+        const behind = () => this.wanted.push || this.store.county.auditHead() > this.store.county.state().pushedThrough;
+        let pushed = 0;
+        if (behind() && now - lastPush >= pushGap) {
+          this.wanted.push = false;
+          lastPush = now;
+          pushed = (await pushPending(this.store, client, this.batch, this.clock)).pushed;
+        }
+        let pulled = 0;
+        now = Date.now();
+        if ((this.wanted.pull && now - lastPull >= pullGap) || now - lastPull >= this.pollMs * 2) {
+          this.wanted.pull = false;
+          lastPull = now;
+          const r = await pullPending(this.store, client, this.target?.stationId ?? '', this.batch, this.clock);
+          pulled = r.pulled;
+          for (const c of r.conflicts) oplog.event(this.store, 'county.conflict', 'failure', `the county hub found ballot ${c.ballotId ?? '?'} received at two stations while apart (hub row ${c.hubSeq}): it is in the review queue`);
+          // Resolutions other stations' supervisors made of this station's problems (main/county/resolutions.ts).
+          await applyCountyResolutions(this.store, readerOver(client, this.target?.stationId ?? ''), this.clock);
+          followCountyRoll(this.store, readerOver(client, this.target?.stationId ?? ''), (e) => oplog.event(this.store, 'import.failed', 'failure', `the county roll could not be pulled: ${(e as Error).message}`));
+        }
+        this.attempt = 0;
+        const st = this.store.county.state();
+        this.opts.onRound?.({ pushed, pulled, acknowledgedThrough: st.pushedThrough, pullCursor: st.pullCursor });
+        now = Date.now();
+        let wait = Math.max(0, lastPull + this.pollMs * 2 - now);
+        if (behind()) wait = Math.min(wait, Math.max(0, lastPush + pushGap - now));
+        if (this.wanted.pull) wait = Math.min(wait, Math.max(0, lastPull + pullGap - now));
+        if (wait > 0 && !this.stopped) await this.sleep(wait);
+      } catch (e) {
+        if (this.stopped) break;
+        await this.failed(e);
+      }
+    }
+  }
+
+  private async connect(): Promise<pg.Client> {
+    this.target = hubTarget(this.store, this.opts.env ?? process.env);
+    if (!this.target) throw new Error('this station has no county hub configured (intake config set hub …)');
+    const client = new pg.Client(this.target.client);
+    client.on('error', () => undefined); // surfaced by the next query; never an unhandled crash
+    client.on('notification', () => {
+      this.wanted.pull = true;
+      this.wakeResolve?.();
+    });
+    try {
+      await client.connect();
+      await client.query('LISTEN intake_county');
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    this.client = client;
+    this.wanted = { push: true, pull: true };
+    if (!this.connected) oplog.event(this.store, 'county.connected', 'success', `connected to the county hub ${new URL(this.target.url).host} as station ${this.target.stationId}`);
+    this.connected = true;
+    return client;
+  }
+
+  private async failed(e: unknown): Promise<void> {
+    const words = hubErrorWords(e, this.target);
+    const c = this.client;
+    this.client = null;
+    await c?.end().catch(() => undefined);
+    const was = this.connected;
+    this.connected = false;
+    const prior = this.store.county.state().lastError;
+    try {
+      this.store.county.recordError(words, this.clock().toISOString());
+    } catch {
+      // the database is busy or faulted: the status line says so next round
+    }
+    // Said once per change, not once per retry: a hub down all night is one line, not thousands.
+    if (was || prior !== words) oplog.event(this.store, 'county.disconnected', 'failure', words);
+    const base = this.opts.backoffBaseMs ?? 250;
+    const cap = this.opts.backoffCapMs ?? 5_000;
+    const ceiling = Math.min(cap, base * 2 ** Math.min(this.attempt, 20));
+    this.attempt += 1;
+    await this.sleep(Math.max(50, Math.floor(ceiling * (0.5 + Math.random() * 0.5))));
+  }
+
+  status(): CountyStatus {
+    return countyStatus(this.store, this.connected, this.clock);
+  }
+}
+
+/** The replication status from the database (and whether a running replicator is connected). */
+export function countyStatus(store: Store, connected: boolean, clock: () => Date = () => new Date()): CountyStatus {
+  const st = store.county.state();
+  const head = store.county.auditHead();
+  const oldest = head > st.pushedThrough ? store.county.entriesAfter(st.pushedThrough, 1)[0] : undefined;
+  const counts = store.county.counts();
+  return {
+    configured: store.config.get('hub') !== undefined,
+    hub: store.config.get('hub') ?? null,
+    stationId: store.config.get('hub.station') ?? null,
+    connected,
+    localHead: head,
+    pushedThrough: st.pushedThrough,
+    waiting: Math.max(0, head - st.pushedThrough),
+    lagSeconds: oldest ? Math.max(0, Math.round((clock().getTime() - Date.parse(oldest.at)) / 100) / 10) : null,
+    pullCursor: st.pullCursor,
+    countyReceipts: counts.receipts,
+    openConflicts: counts.openConflicts,
+    lastPushAt: st.lastPushAt,
+    lastPullAt: st.lastPullAt,
+    lastError: st.lastError,
+    lastErrorAt: st.lastErrorAt,
+  };
+}
