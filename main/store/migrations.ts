@@ -1,13 +1,13 @@
 import { v9County } from './migrations/v9-county.js';
+import { v10Mail } from './migrations/v10-mail.js';
+import { v11Images } from './migrations/v11-images.js';
+import { v12Signatures } from './migrations/v12-signatures.js';
 
 /**
  * Forward-only schema migrations. Each runs once, in order, inside one transaction, and is
  * recorded in `schema_migrations`. Never edit a shipped migration: add the next one.
  * (vxsuite resets its database on schema change; we hold weeks of receipts, so we cannot.)
  */
-import { v11Images } from './migrations/v11-images.js';
-import { v12Signatures } from './migrations/v12-signatures.js';
-import { v10Mail } from './migrations/v10-mail.js';
 
 export interface Migration {
   readonly version: number;
@@ -319,8 +319,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'refused hardware scans', sql: v6 },
   { version: 7, name: 'ballot cancellation date', sql: v7 },
   { version: 8, name: 'sync files written, awaiting upload', sql: v8 },
+  { version: 9, name: 'county hub: replication state, county receipts and conflicts', sql: v9County },
+  { version: 10, name: 'USPS mail scan events', sql: v10Mail },
   { version: 11, name: 'envelope images', sql: v11Images },
   { version: 12, name: 'signatures on file and signature review', sql: v12Signatures },
-  { version: 10, name: 'USPS mail scan events', sql: v10Mail },
-  { version: 9, name: 'county hub: replication state, county receipts and conflicts', sql: v9County },
 ];

@@ -11,6 +11,10 @@ let t: ReturnType<typeof tempDir>;
 afterEach(() => t.cleanup());
 
 describe('migrations', () => {
+  it('are listed 1, 2, 3 … with no gap and no repeat (branches merged out of order cannot skip one)', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
   it('brings an empty database to the latest version with WAL, FULL sync and foreign keys', () => {
     t = tempDir();
     const db = openDatabase(path.join(t.dir, 'a.db'));
