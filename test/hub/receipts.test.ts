@@ -133,4 +133,16 @@ describe('county receipts at the hub', () => {
     expect(heard.length).toBe(1);
     await listener.end();
   });
+
+  it('accept, undo and accept again at one station, all in one push: applied in order, one counted receipt, no conflict', async () => {
+    const a = await station('oa', [rollRow({ ballotId: 'AGAIN-1', voterId: 'VA-1' })]);
+    expect(a.intake.scan({ raw: 'AGAIN-1', operator: 'ann' }).verdict).toBe('ACCEPTED');
+    a.intake.undo(1, 'sup', 'wrong tray');
+    expect(a.intake.scan({ raw: 'AGAIN-1', operator: 'ann' }).verdict).toBe('ACCEPTED');
+    await a.sync();
+    const rows = await receiptsOf(['AGAIN-1']);
+    expect(rows.map((r) => [r.scan_seq, r.undone, r.cross_station_duplicate_of])).toEqual([['1', true, null], ['2', false, null]]);
+    const c = await county.admin.query('SELECT 1 FROM intake.conflicts WHERE first_hub_seq = ANY($1) OR second_hub_seq = ANY($1)', [rows.map((r) => r.hub_seq)]);
+    expect(c.rowCount).toBe(0);
+  });
 });
