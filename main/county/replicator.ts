@@ -232,7 +232,8 @@ export class Replicator {
         const st = this.store.county.state();
         this.opts.onRound?.({ pushed, pulled, acknowledgedThrough: st.pushedThrough, pullCursor: st.pullCursor });
         now = Date.now();
-        let wait = Math.max(0, lastPull + this.pollMs * 2 - now);
+        // Commits outside Store.write (settings, sync, roll imports) wake nothing: the timer finds them within pollMs.
+        let wait = Math.min(this.pollMs, Math.max(0, lastPull + this.pollMs * 2 - now));
         if (behind()) wait = Math.min(wait, Math.max(0, lastPush + pushGap - now));
         if (this.wanted.pull) wait = Math.min(wait, Math.max(0, lastPull + pullGap - now));
         if (wait > 0 && !this.stopped) await this.sleep(wait);

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitScan } from '../../main/actions/scans.js';
 import type { Actor } from '../../main/actions/context.js';
 import { Station } from '../../main/api/station.js';
+import { Router, Session } from '../../main/api/router.js';
+import { buildHandlers } from '../../main/api/handlers/index.js';
 import { hubTarget } from '../../main/county/connection.js';
 import { Store } from '../../main/store/store.js';
 import { countyRoll, startCounty, until, type TestCounty } from '../helpers/county.js';
@@ -61,6 +63,14 @@ describe('county replication in one process', () => {
       await su.end();
     }
     expect(a.countyStatus()).toMatchObject({ configured: true, connected: true, stationId: 'a', waiting: 0, lastError: null });
+    // The same status through the API: any signed-in operator, nobody else; never a password.
+    const router = new Router(a, buildHandlers());
+    const clerkSession = new Session('t-clerk');
+    clerkSession.operator = { name: 'cy', role: 'clerk', active: true, createdAt: '', createdBy: '', lockedUntil: null };
+    const viaApi = await router.handle(clerkSession, 'county.status', {});
+    expect(viaApi).toMatchObject({ ok: true, value: { connected: true, hub: expect.stringMatching(/^postgres:\/\/localhost:\d+\/county$/) as unknown } });
+    expect(JSON.stringify(viaApi)).not.toContain(county.stations[0]?.password ?? '-');
+    expect(await router.handle(new Session('t-anon'), 'county.status', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
   });
 
   it('refuses a hub URL carrying a password and a password file other users can read, in plain words', () => {

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../main/store/store.js';
+import { ballotHistory } from '../../main/intake/history.js';
 import { countyRoll, scanChild, startCounty, until, type ScanChild, type TestCounty, type TestStationFiles } from '../helpers/county.js';
 
 let county: TestCounty;
@@ -94,6 +95,18 @@ describe('three station processes, one hub', () => {
         const queue = store.cure.queue({ offset: 0, limit: 50 });
         const item = queue.items.find((x) => x.ballotId === 'CB000002');
         expect(item, `station ${st(i).id}`).toMatchObject({ kind: 'problem', id: mine.seq, state: 'COUNTY_CONFLICT' });
+      } finally {
+        store.close();
+      }
+    }
+    // Both receipts in the ballot's history, at each of the two stations.
+    for (const i of [0, 1]) {
+      const store = Store.open(st(i).db);
+      try {
+        const lines = ballotHistory(store, 'CB000002').map((e) => e.detail).join('\n');
+        expect(lines).toMatch(/ACCEPTED at [AB]:/);
+        expect(lines).toMatch(/ACCEPTED at station [ab] \(county, its scan \d+\)/);
+        expect(lines).toMatch(/county conflict: received at a scan \d+ and at b scan \d+ while the stations were apart \(unresolved\)/);
       } finally {
         store.close();
       }
