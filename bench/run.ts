@@ -23,6 +23,7 @@ import { Store } from '../main/store/store.js';
 import { SyncSender } from '../main/sync/sender.js';
 import { startPtyCable, waitFor } from '../test/scanners/pty.js';
 import { startStateServer } from '../test/state-server/server.js';
+import { benchImages } from './images.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin', 'intake.js');
@@ -41,7 +42,7 @@ const { values } = parseArgs({
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'signatures'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
@@ -589,6 +590,7 @@ async function main(): Promise<void> {
     ['sync', benchSync],
     ['review', benchReview],
     ['start', benchStart],
+    ['images', async () => void (results['images'] = await benchImages({ envelopes: 300, work: WORK, log }))],
     ['signatures', async () => void (results['signatures'] = await (await import('./signatures.js')).benchSignatures())],
   ];
   let failed = 0;

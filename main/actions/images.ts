@@ -9,6 +9,7 @@ import { latestPurgeDay } from '../images/retention.js';
 import { sorterPass, type SorterReport } from '../images/sorter.js';
 import type { ImageSource, ImageTemplate } from '../store/images.js';
 import type { Store } from '../store/store.js';
+import { oplog } from '../oplog/index.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
 
 /**
@@ -114,6 +115,11 @@ export function imagesForScan(ctx: ActionContext, actor: Actor | null, seq: numb
   return ctx.store.images.forScan(seq);
 }
 
+export function imagesForBallot(ctx: ActionContext, actor: Actor | null, ballotId: string): ImageDto[] {
+  authorize(actor, 'images.forBallot');
+  return ctx.store.images.forBallot(ballotId);
+}
+
 export function readImage(ctx: ActionContext, actor: Actor | null, sha256: string): { sha256: string; mediaType: 'image/webp' | 'image/jpeg'; dataBase64: string } {
   authorize(actor, 'images.read');
   const { bytes, ext } = imageStoreFor(ctx.store.path).read(sha256);
@@ -155,7 +161,9 @@ export function purgeImagesAction(ctx: ActionContext, actor: Actor | null, befor
   const who = authorize(actor, 'images.purge');
   const limit = latestPurgeDay(ctx.store, ctx.clock());
   if (limit && before > limit.day) throw new ServiceError('conflict', `${limit.why}: the latest day you may purge before is ${limit.day}`);
-  return purgeImages(ctx.store, before, who.name, ctx.clock().toISOString());
+  const report = purgeImages(ctx.store, before, who.name, ctx.clock().toISOString());
+  oplog.event(ctx.store, 'image.purged', 'success', `${who.name} purged ${report.images} envelope image(s) captured before ${before} (${report.files} file(s) removed)`);
+  return report;
 }
 
 /** One pass over the sorter folder now (the station also watches it). */

@@ -13,10 +13,19 @@ import { imageStoreFor } from './image-store.js';
 export type PurgeHook = (store: Store, input: { beforeIso: string; actor: string; at: string }) => number;
 
 const hooks = new Map<string, PurgeHook>();
+/** Other tables that may point at the same file (a reviewed envelope's crop kept as a signature on file). */
+const keepers = new Map<string, (store: Store, sha256: string) => boolean>();
 
 export function registerImagePurgeHook(name: string, hook: PurgeHook): void {
   hooks.set(name, hook);
 }
+
+/** A file this owner still uses is never removed by a purge of envelope images. */
+export function registerImageKeeper(name: string, inUse: (store: Store, sha256: string) => boolean): void {
+  keepers.set(name, inUse);
+}
+
+const keptElsewhere = (store: Store, sha: string) => [...keepers.values()].some((inUse) => inUse(store, sha));
 
 export interface PurgeReport {
   before: string;
@@ -44,7 +53,7 @@ export function purgeImages(store: Store, beforeDate: string, actor: string, at:
   // Files go after the commit: a crash in between leaves a purged row whose file remains (purged again next time), never a live row without its file.
   const samples = new Set(store.images.templates().map((t) => t.sampleSha256));
   let removed = 0;
-  for (const sha of shas) if (store.images.liveUses(sha) === 0 && !samples.has(sha) && files.remove(sha)) removed += 1;
+  for (const sha of shas) if (store.images.liveUses(sha) === 0 && !samples.has(sha) && !keptElsewhere(store, sha) && files.remove(sha)) removed += 1;
   const hookCounts: Record<string, number> = {};
   for (const [name, hook] of hooks) hookCounts[name] = hook(store, { beforeIso, actor, at });
   return { before: beforeDate, images: ids.length, files: removed, hooks: hookCounts };

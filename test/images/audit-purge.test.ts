@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeEnvelopeImage } from '../../main/actions/images.js';
 import { imageStoreFor } from '../../main/images/image-store.js';
+import { purgeImages, registerImageKeeper, registerImagePurgeHook } from '../../main/images/purge.js';
 import { Store } from '../../main/store/store.js';
 import { apiFor } from '../helpers/api.js';
 import { intake } from '../helpers/cli.js';
@@ -113,6 +114,26 @@ describe('purge', () => {
     // Before the election's first scan, older images may go.
     const ok = await api.call(sup, 'images.purge', { before: day(now.getTime() - 60 * 86_400_000) });
     expect(ok.ok).toBe(true);
+  });
+});
+
+describe('purge hooks for other image owners (signatures on file)', () => {
+  it('a registered hook runs with the same cut-off and is counted; a file a keeper still uses stays', async () => {
+    const [a, b] = acceptedScans(store, 2);
+    if (!a || !b) throw new Error('fixture');
+    const api = apiFor(store, () => new Date('2026-01-10T12:00:00Z'));
+    const [kept] = await storeEnvelopeImage(api.station, 'clerk1', a.seq, await envelopeJpeg(30), 'camera');
+    await storeEnvelopeImage(api.station, 'clerk1', b.seq, await envelopeJpeg(31), 'camera');
+    const seen: string[] = [];
+    registerImagePurgeHook('references', (_store, input) => {
+      seen.push(input.beforeIso);
+      return 7;
+    });
+    registerImageKeeper('references', (_store, sha) => sha === kept?.sha256);
+    const r = purgeImages(store, '2026-02-01', 'sup', '2026-03-01T00:00:00.000Z');
+    expect(r).toEqual({ before: '2026-02-01', images: 2, files: 1, hooks: { references: 7 } });
+    expect(seen).toEqual(['2026-02-01T00:00:00.000Z']);
+    expect(imageStoreFor(dbPath).check(kept?.sha256 ?? '').state).toBe('ok');
   });
 });
 

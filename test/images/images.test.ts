@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImageStore, sha256Of } from '../../main/images/image-store.js';
 import { processEnvelope } from '../../main/images/process.js';
 import { Store } from '../../main/store/store.js';
+import { MAX_MESSAGE_BYTES } from '../../main/api/ws-transport.js';
+import { MAX_ATTACH_BASE64 } from '../../shared/api/methods/images.js';
 import { apiFor } from '../helpers/api.js';
 import { tempDir } from '../helpers/station.js';
 import { acceptedScans, envelopeJpeg, hugePng, first } from './fixtures.js';
@@ -104,6 +106,11 @@ describe('processing', () => {
 });
 
 describe('images API', () => {
+  it('the largest picture the API takes fits in one WebSocket message (ws-transport MAX_MESSAGE_BYTES)', () => {
+    const call = JSON.stringify({ id: 1, method: 'images.attach', input: { seq: 1_000_000_000, source: 'camera', dataBase64: 'A'.repeat(MAX_ATTACH_BASE64) } });
+    expect(Buffer.byteLength(call)).toBeLessThan(MAX_MESSAGE_BYTES);
+  });
+
   it('attaches a camera picture to a scan: stored, linked, audited, readable, listed', async () => {
     const scan = first(acceptedScans(store, 1));
     const api = apiFor(store);
@@ -117,6 +124,8 @@ describe('images API', () => {
     expect(r.value.images[1]).toMatchObject({ scanSeq: scan.seq, ballotId: scan.ballotId, source: 'camera', design: 'county-2026', capturedBy: 'clerk1', purgedAt: null });
     const listed = await api.call(clerk, 'images.forScan', { seq: scan.seq });
     expect(listed.ok && listed.value.images.length).toBe(2);
+    const byBallot = await api.call(clerk, 'images.forBallot', { ballotId: scan.ballotId });
+    expect(byBallot.ok && byBallot.value.images.map((i) => i.scanSeq)).toEqual([scan.seq, scan.seq]);
     const read = await api.call(clerk, 'images.read', { sha256: first(r.value.images.slice(1)).sha256 });
     if (!read.ok) throw new Error(read.error.message);
     expect(read.value.mediaType).toBe('image/webp');
@@ -147,6 +156,10 @@ describe('images API', () => {
     expect(bad.ok || bad.error.message).toMatch(/not an image/);
     const big = await api.call(clerk, 'images.attach', { seq: scan.seq, dataBase64: 'A'.repeat(1_000_000) });
     expect(big.ok || big.error.message).toMatch(/too large to send/);
+    const bomb = await api.call(clerk, 'images.attach', { seq: scan.seq, dataBase64: hugePng(20000, 10000).toString('base64') });
+    expect(bomb.ok || bomb.error.message).toBe('the image is 20000 × 10000 pixels (200 megapixels); the station takes at most 50 megapixels');
+    const design = await api.call(api.as('sup', 'supervisor'), 'images.templates.save', { design: 'red\u001b[31m', rect: { x: 0, y: 0, w: 1, h: 1 } });
+    expect(design.ok || design.error.message).toMatch(/no control characters/);
     const noScan = await api.call(clerk, 'images.attach', { seq: 999, dataBase64: (await envelopeJpeg(6)).toString('base64') });
     expect(noScan.ok || noScan.error.code).toBe('not-found');
     expect(store.db.prepare('SELECT count(*) AS n FROM envelope_images').get()).toEqual({ n: 0 });

@@ -123,14 +123,16 @@ describe('sorter folder', () => {
     fs.writeFileSync(path.join(folder, 'bad.csv'), 'a,"b\n');
     fs.writeFileSync(path.join(folder, 'cols.csv'), 'envelope,picture\nX,y.jpg\n');
     fs.writeFileSync(path.join(folder, 'c.jpg'), 'this is text named .jpg');
-    fs.writeFileSync(path.join(folder, 'index.csv'), `barcode,image\n${row.ballotId},c.jpg\n`);
+    fs.writeFileSync(path.join(folder, 'index.csv'), `barcode,image\n${row.ballotId},c.jpg\nEVIL\u001b[2J,c.jpg\n`);
     const r = await sorterPass(apiFor(store).station, folder, 'sorter');
     expect(r.imported).toBe(0);
     expect(r.refused.map((x) => x.reason)).toEqual([
       expect.stringMatching(/^the index bad\.csv is not readable CSV/),
       'the index cols.csv has no "barcode" and "image" columns (its header is envelope,picture)',
+      // a terminal escape in a barcode is refused and shown escaped, never sent raw to a terminal
+      'line 3 of index.csv (tray -, sequence -): the barcode EVIL\\x1b[2J cannot be read (non-printable character U+001B at position 5)',
       expect.stringMatching(/^line 2 of index\.csv \(tray -, sequence -\): the image c\.jpg was not taken: this is not an image/),
     ]);
-    expect(store.images.pending(5).count).toBe(1);
+    expect(store.images.pending(5).count).toBe(1); // one file named by two lines: one waiting image
   });
 });

@@ -64,6 +64,8 @@ export const imageMethods = {
   }),
   /** A scan's images, envelope and signature crop, oldest first (purged ones say so). */
   'images.forScan': method({ role: 'clerk', writes: false, input: z.object({ seq }).strict(), output: imagesOut }),
+  /** Every image of a ballot's envelopes (all its scans), oldest first: for the ballot's history. */
+  'images.forBallot': method({ role: 'clerk', writes: false, input: z.object({ ballotId: z.string().trim().min(1).max(64) }).strict(), output: imagesOut }),
   /** One stored image's bytes, re-hashed before they are sent: show it as data:<mediaType>;base64,<dataBase64>. */
   'images.read': method({
     role: 'clerk',
