@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'signature.reference',
   'signature.reviewer',
   'signature.import',
+  'signature.reference.purge',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

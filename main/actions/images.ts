@@ -5,6 +5,8 @@ import { imageStoreFor } from '../images/image-store.js';
 import { processEnvelope, type EncodedImage } from '../images/process.js';
 import { captureSane } from '../images/sane.js';
 import { purgeImages, type PurgeReport } from '../images/purge.js';
+// Registers the signatures' keeper and purge hook (retention of signatures on file) once.
+import '../signatures/retention.js';
 import { latestPurgeDay } from '../images/retention.js';
 import { sorterPass, type SorterReport } from '../images/sorter.js';
 import type { ImageSource, ImageTemplate } from '../store/images.js';
