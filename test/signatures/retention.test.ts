@@ -38,12 +38,12 @@ describe('retention of signatures on file', () => {
     const first = purgeImages(store, tomorrow(), 'sue', new Date().toISOString());
     expect(first.images).toBeGreaterThan(0);
     expect(first.hooks).toEqual({ signatures: 0 });
-    expect((await files.check(crop)).state).toBe('ok');
+    expect(files.check(crop).state).toBe('ok');
     expect(store.verifyAudit().ok).toBe(true);
 
     const second = purgeImages(store, '2100-01-01', 'sue', '2100-01-02T00:00:00.000Z');
     expect(second.hooks).toEqual({ signatures: 1 });
-    expect((await files.check(crop)).state).toBe('missing');
+    expect(files.check(crop).state).toBe('missing');
     expect(refRows()).toEqual([{ reference_id: 1, source: 'prior-envelope', sha256: crop, purged_at: '2100-01-02T00:00:00.000Z', purged_by: 'sue' }]);
     expect(store.verifyAudit().ok).toBe(true);
   });
@@ -59,7 +59,7 @@ describe('retention of signatures on file', () => {
     const r = purgeImages(store, tomorrow(), 'sue', at);
     expect(r.hooks).toEqual({ signatures: 4 });
     expect(refRows().every((row) => row.purged_at === at && row.purged_by === 'sue')).toBe(true);
-    for (const sha of shas) expect((await files.check(sha)).state).toBe('missing');
+    for (const sha of shas) expect(files.check(sha).state).toBe('missing');
     expect(store.signatures.references(voterId, 6, null)).toEqual([]);
     const entry = store.db.prepare<[], { actor: string; after: string }>("SELECT actor, after FROM audit_log WHERE action = 'signature.reference.purge'").get();
     expect(entry?.actor).toBe('sue');
