@@ -74,8 +74,8 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(null);
     const ses = electronSession.defaultSession;
     // Only the document camera (video, no audio) for the app's own page; every other permission refused.
-    ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowPermissionRequest(permission, details as { requestingUrl?: string; mediaTypes?: string[] })));
-    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) => allowPermissionCheck(permission, requestingOrigin, details as { mediaType?: string; securityOrigin?: string }));
+    ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowPermissionRequest(permission, details)));
+    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) => allowPermissionCheck(permission, requestingOrigin, details));
     protocol.handle(APP_SCHEME, serveApp);
 
     const dbPath = process.env['INTAKE_DB'] ?? defaultDbPath();
