@@ -170,3 +170,19 @@ describe('the command line', () => {
     store = Store.open(dbPath);
   }, 60_000);
 });
+
+describe("the state profile's retention period", () => {
+  it('imageRetentionMonths longer than 22 raises the floor (named in the reason); shorter never lowers it', async () => {
+    const { latestPurgeDay } = await import('../../main/images/retention.js');
+    const [scan] = acceptedScans(store, 1);
+    if (!scan) throw new Error('fixture');
+    const api = apiFor(store, () => new Date('2026-11-04T12:00:00Z'));
+    await storeEnvelopeImage(api.station, 'clerk1', scan.seq, await envelopeJpeg(40), 'camera');
+    store.config.set('election', 'E2026', 'sup', '2026-11-04T12:00:00.000Z');
+    store.config.set('electionDate', '2026-11-03', 'sup', '2026-11-04T12:00:00.000Z');
+    const at = new Date('2028-11-01T00:00:00Z'); // 24 months on: past the federal 22, inside a state's 36
+    expect(latestPurgeDay(store, at)).toBeNull();
+    expect(latestPurgeDay(store, at, 12)).toBeNull();
+    expect(latestPurgeDay(store, at, 36)?.why).toMatch(/must be kept 36 months, until 2029-11-03 \(the state profile's imageRetentionMonths\)/);
+  });
+});
