@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS = [
   // County (docs/county.md): a supervisor here resolved another station's problem scan or a cross-station conflict.
   'county.resolve',
   'county.conflict-resolve',
+  'signature.reference.purge',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -5,12 +5,15 @@ import { imageStoreFor } from '../images/image-store.js';
 import { processEnvelope, type EncodedImage } from '../images/process.js';
 import { captureSane } from '../images/sane.js';
 import { purgeImages, type PurgeReport } from '../images/purge.js';
+// Registers the signatures' keeper and purge hook (retention of signatures on file) once.
+import '../signatures/retention.js';
 import { latestPurgeDay } from '../images/retention.js';
 import { sorterPass, type SorterReport } from '../images/sorter.js';
 import type { ImageSource, ImageTemplate } from '../store/images.js';
 import type { Store } from '../store/store.js';
 import { oplog } from '../oplog/index.js';
 import { authorize, type ActionContext, type Actor } from './context.js';
+import { CureService } from '../cure/service.js';
 
 /**
  * Envelope images in: from the SANE scanner, the renderer's camera, a file, or the sorter's
@@ -159,7 +162,7 @@ export function pendingImages(ctx: ActionContext, actor: Actor | null, limit: nu
 /** `intake images purge --before DATE` and Settings: supervisors only, refused inside the retention period. */
 export function purgeImagesAction(ctx: ActionContext, actor: Actor | null, before: string): PurgeReport {
   const who = authorize(actor, 'images.purge');
-  const limit = latestPurgeDay(ctx.store, ctx.clock());
+  const limit = latestPurgeDay(ctx.store, ctx.clock(), new CureService(ctx.store, ctx.clock).profile().imageRetentionMonths);
   if (limit && before > limit.day) throw new ServiceError('conflict', `${limit.why}: the latest day you may purge before is ${limit.day}`);
   const report = purgeImages(ctx.store, before, who.name, ctx.clock().toISOString());
   oplog.event(ctx.store, 'image.purged', 'success', `${who.name} purged ${report.images} envelope image(s) captured before ${before} (${report.files} file(s) removed)`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { copyPrivateSync, openPrivateSync, tightenIfPresent } from '../store/private-file.js';
+import { copyNeededImages } from './images.js';
 import { Store } from '../store/store.js';
 import { ServiceError } from '../../shared/errors.js';
 
@@ -17,6 +18,8 @@ export interface BackupResult {
   bytes: number;
   scans: number;
   auditEntries: number;
+  /** Pictures copied into the image store beside the backup (ones already there are not copied again). */
+  images: number;
 }
 
 /**
@@ -43,10 +46,17 @@ export async function backupTo(store: Store, file: string): Promise<BackupResult
     fs.rmSync(temp, { force: true });
     throw new BackupError(`backup to ${file} failed: ${(e as Error).message}`);
   }
-  return describe(file);
+  let images: number;
+  try {
+    // The pictures the copy names, beside it (see backup/images.ts); the station's own are checked as they go.
+    images = store.path === ':memory:' ? 0 : copyNeededImages(file, store.path, file, "the station's image store");
+  } catch (e) {
+    throw new BackupError(`backup to ${file}: its images could not be copied: ${(e as Error).message}`);
+  }
+  return { ...describe(file), images };
 }
 
-function describe(file: string): BackupResult {
+function describe(file: string): Omit<BackupResult, 'images'> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
@@ -94,6 +104,12 @@ export function restoreFrom(backup: string, target: string): { restored: string;
   const check = verifyBackup(backup);
   if (!check.ok)
     throw new BackupError(`the backup does not verify (integrity: ${check.integrity}; audit: ${check.audit.ok ? 'ok' : check.audit.reason}): nothing was restored`);
+  try {
+    // Every picture the backup names, checked against its hash before anything is replaced.
+    copyNeededImages(backup, backup, target, 'the backup');
+  } catch (e) {
+    throw new BackupError(`${(e as Error).message}; the station's database was not replaced`);
+  }
   let previous: string | null = null;
   if (fs.existsSync(target)) {
     previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;

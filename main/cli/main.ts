@@ -159,7 +159,9 @@ export async function main(argv: string[], rawIo: Io = { stdout: process.stdout,
 function failure(io: Io, name: string, e: unknown): number {
   const say = (text: string) => io.stderr.write(`intake ${name}: ${escapeForTerminal(text)}\n`);
   if (e instanceof UsageError) {
-    say(e.message);
+    // A command's usage is several lines: printed line by line, so its line breaks survive while
+    // every other control character (a carriage return, an escape) is still escaped on each line.
+    io.stderr.write(`intake ${name}: ${e.message.split('\n').map(escapeForTerminal).join('\n')}\n`);
     io.stderr.write('(see intake --help)\n');
     return 2;
   }

@@ -13,8 +13,8 @@ import { Store } from '../store/store.js';
 import { acquireStationLock } from '../store/instance-lock.js';
 import { oplog } from '../oplog/index.js';
 import { appResponseHeaders, resolveAppPath } from './app-protocol.js';
-import { allowsPermission } from './permissions.js';
 import { APP_INDEX_URL, APP_SCHEME, IPC_EVENT, IPC_INVOKE, isAllowedUrl, isTrustedSender, windowOptions } from './window.js';
+import { allowPermissionCheck, allowPermissionRequest } from './permissions.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', '..', 'renderer');
@@ -73,9 +73,9 @@ if (!app.requestSingleInstanceLock()) {
     // No menu bar: F10 would open it on Windows and Linux, and F8–F10 are the scan screen's keys.
     Menu.setApplicationMenu(null);
     const ses = electronSession.defaultSession;
-    // Only the document camera, for the app's own pages (main/electron/permissions.ts).
-    ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowsPermission(permission, details.requestingUrl, 'mediaTypes' in details ? details.mediaTypes : [])));
-    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => allowsPermission(permission, requestingOrigin, undefined));
+    // Only the document camera (video, no audio) for the app's own page; every other permission refused.
+    ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowPermissionRequest(permission, details)));
+    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) => allowPermissionCheck(permission, requestingOrigin, details));
     protocol.handle(APP_SCHEME, serveApp);
 
     const dbPath = process.env['INTAKE_DB'] ?? defaultDbPath();

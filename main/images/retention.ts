@@ -14,7 +14,10 @@ import type { Store } from '../store/store.js';
 export const FEDERAL_RETENTION_MONTHS = 22;
 
 /** The latest day a purge may cut at (YYYY-MM-DD), or null when nothing forbids any day; with why. */
-export function latestPurgeDay(store: Store, now: Date): { day: string; why: string } | null {
+export function latestPurgeDay(store: Store, now: Date, stateMonths?: number): { day: string; why: string } | null {
+  // The state profile's imageRetentionMonths, where longer than the federal 22 months, counts instead.
+  const months = Math.max(FEDERAL_RETENTION_MONTHS, stateMonths ?? 0);
+  const rule = months > FEDERAL_RETENTION_MONTHS ? "the state profile's imageRetentionMonths" : '52 U.S.C. § 20701';
   const limits: { day: string; why: string }[] = [];
   const days = store.config.get('images.retentionDays');
   if (days !== undefined)
@@ -23,13 +26,13 @@ export function latestPurgeDay(store: Store, now: Date): { day: string; why: str
   const election = store.config.get('election');
   if (electionDate && election) {
     const until = new Date(`${electionDate}T00:00:00Z`);
-    until.setUTCMonth(until.getUTCMonth() + FEDERAL_RETENTION_MONTHS);
+    until.setUTCMonth(until.getUTCMonth() + months);
     // Every image of this election was captured after its first envelope was scanned: only older ones may go.
     const firstScan = now < until ? store.images.firstScanOfElection(election) : null;
     if (firstScan)
       limits.push({
         day: firstScan.slice(0, 10),
-        why: `envelope images of the election of ${electionDate} must be kept ${FEDERAL_RETENTION_MONTHS} months, until ${until.toISOString().slice(0, 10)} (52 U.S.C. § 20701), and its first envelope was scanned on ${firstScan.slice(0, 10)}`,
+        why: `envelope images of the election of ${electionDate} must be kept ${months} months, until ${until.toISOString().slice(0, 10)} (${rule}), and its first envelope was scanned on ${firstScan.slice(0, 10)}`,
       });
   }
   limits.sort((a, b) => a.day.localeCompare(b.day));

@@ -168,7 +168,7 @@ export class SignatureStore {
   /** Up to `limit` signatures on file, newest first; none captured before `since` (YYYY-MM-DD) when given. */
   references(voterId: string, limit: number, since: string | null): ReferenceSignature[] {
     return this.prepare<[string, string, number], ReferenceSignature>(
-        `SELECT ${REF_COLUMNS} FROM reference_signatures WHERE voter_id = ? AND captured_on >= ? ORDER BY captured_on DESC, reference_id DESC LIMIT ?`,
+        `SELECT ${REF_COLUMNS} FROM reference_signatures WHERE voter_id = ? AND captured_on >= ? AND purged_at IS NULL ORDER BY captured_on DESC, reference_id DESC LIMIT ?`,
       )
       .all(voterId, since ?? '0000-00-00', limit);
   }
@@ -191,6 +191,28 @@ export class SignatureStore {
     // Envelopes that waited with nothing on file can now be compared.
     this.prepare("UPDATE signature_items SET stage = 'tier1', round = round + 1, updated_at = ? WHERE stage = 'no-reference' AND voter_id = ?").run(at, ref.voterId);
     return true;
+  }
+
+  /** How many signatures on file (not purged) use this image: a purge of envelope images keeps such a file. */
+  liveReferenceUses(sha256: string): number {
+    return this.prepare<[string], { n: number }>('SELECT count(*) AS n FROM reference_signatures WHERE sha256 = ? AND purged_at IS NULL').get(sha256)?.n ?? 0;
+  }
+
+  /**
+   * Retention: marks purged every signature on file that came to the station before `beforeIso`
+   * (its imported_at: the station's copy is what the rule keeps), in the caller's write. Rows
+   * stay (history); the caller removes the files no one else uses.
+   */
+  purgeReferencesWithin(beforeIso: string, actor: string, at: string): { bySource: Record<string, number>; shas: string[] } {
+    const rows = this.prepare<[string], { sha256: string; source: string }>('SELECT sha256, source FROM reference_signatures WHERE imported_at < ? AND purged_at IS NULL').all(beforeIso);
+    this.prepare('UPDATE reference_signatures SET purged_at = ?, purged_by = ? WHERE imported_at < ? AND purged_at IS NULL').run(at, actor, beforeIso);
+    const bySource: Record<string, number> = { 'state-export': 0, 'prior-envelope': 0 };
+    for (const r of rows) bySource[r.source] = (bySource[r.source] ?? 0) + 1;
+    this.audit.append(
+      { actor, action: 'signature.reference.purge', entity: 'voter', entityId: null, before: { before: beforeIso }, after: { before: beforeIso, purgedAt: at, references: rows.length, bySource } },
+      at,
+    );
+    return { bySource, shas: [...new Set(rows.map((r) => r.sha256))] };
   }
 
   /** Whether the roll has a ballot for this voter. */

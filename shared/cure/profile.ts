@@ -153,6 +153,12 @@ export const stateProfileSchema = z
     noticeChannels: z.array(z.enum(NOTICE_CHANNELS)).min(1),
     /** Signature review (issue 19): bipartisan pairs, reasons, what a voter with no signature on file needs. */
     signatureReview: signatureReviewSchema.optional(),
+    /**
+     * Months from election day that envelope images and signatures on file must be kept, where the
+     * state's statute or schedule says (cited in sources); unset means the federal floor, 22 months
+     * (52 U.S.C. § 20701). A longer state period raises the floor; it never lowers it.
+     */
+    imageRetentionMonths: z.number().int().min(1).max(1200).optional(),
     holidays: z.strictObject({
       federal: z.boolean(),
       /** Whether `state` lists the state's own holidays; false means only federal holidays are known. */

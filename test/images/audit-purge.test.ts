@@ -73,7 +73,7 @@ describe('purge', () => {
     expect(denied.ok || denied.error.code).toBe('forbidden');
     const r = await api.call(sup, 'images.purge', { before: '2026-02-01' });
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value).toEqual({ before: '2026-02-01', images: 2, files: 1, hooks: {} });
+    expect(r.value).toEqual({ before: '2026-02-01', images: 2, files: 1, hooks: { signatures: 0 } });
     const rows = store.db.prepare<[], { scan_seq: number; purged_at: string | null; purged_by: string | null }>('SELECT scan_seq, purged_at, purged_by FROM envelope_images ORDER BY id').all();
     expect(rows).toEqual([
       { scan_seq: old1.seq, purged_at: '2026-03-01T12:00:00.000Z', purged_by: 'sup' },
@@ -131,7 +131,7 @@ describe('purge hooks for other image owners (signatures on file)', () => {
     });
     registerImageKeeper('references', (_store, sha) => sha === kept?.sha256);
     const r = purgeImages(store, '2026-02-01', 'sup', '2026-03-01T00:00:00.000Z');
-    expect(r).toEqual({ before: '2026-02-01', images: 2, files: 1, hooks: { references: 7 } });
+    expect(r).toEqual({ before: '2026-02-01', images: 2, files: 1, hooks: { signatures: 0, references: 7 } });
     expect(seen).toEqual(['2026-02-01T00:00:00.000Z']);
     expect(imageStoreFor(dbPath).check(kept?.sha256 ?? '').state).toBe('ok');
   });
@@ -169,4 +169,20 @@ describe('the command line', () => {
     expect(intake(['audit', 'verify'], { env }).status).toBe(0);
     store = Store.open(dbPath);
   }, 60_000);
+});
+
+describe("the state profile's retention period", () => {
+  it('imageRetentionMonths longer than 22 raises the floor (named in the reason); shorter never lowers it', async () => {
+    const { latestPurgeDay } = await import('../../main/images/retention.js');
+    const [scan] = acceptedScans(store, 1);
+    if (!scan) throw new Error('fixture');
+    const api = apiFor(store, () => new Date('2026-11-04T12:00:00Z'));
+    await storeEnvelopeImage(api.station, 'clerk1', scan.seq, await envelopeJpeg(40), 'camera');
+    store.config.set('election', 'E2026', 'sup', '2026-11-04T12:00:00.000Z');
+    store.config.set('electionDate', '2026-11-03', 'sup', '2026-11-04T12:00:00.000Z');
+    const at = new Date('2028-11-01T00:00:00Z'); // 24 months on: past the federal 22, inside a state's 36
+    expect(latestPurgeDay(store, at)).toBeNull();
+    expect(latestPurgeDay(store, at, 12)).toBeNull();
+    expect(latestPurgeDay(store, at, 36)?.why).toMatch(/must be kept 36 months, until 2029-11-03 \(the state profile's imageRetentionMonths\)/);
+  });
 });

@@ -15,6 +15,9 @@ CREATE TABLE reference_signatures (
   file TEXT,
   imported_at TEXT NOT NULL,
   imported_by TEXT NOT NULL,
+  -- Retention (issue 19): a purged signature's file is gone; its row stays as history.
+  purged_at TEXT,
+  purged_by TEXT,
   UNIQUE (voter_id, sha256)
 ) STRICT;
 CREATE INDEX reference_signatures_voter ON reference_signatures(voter_id, captured_on DESC, reference_id DESC);
