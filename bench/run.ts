@@ -24,6 +24,7 @@ import { SyncSender } from '../main/sync/sender.js';
 import { startPtyCable, waitFor } from '../test/scanners/pty.js';
 import { startStateServer } from '../test/state-server/server.js';
 import { benchMail } from './mail.js';
+import { benchMailAttention } from './mail-attention.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin', 'intake.js');
@@ -42,7 +43,7 @@ const { values } = parseArgs({
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'mail'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'mail', 'mail-attention'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
@@ -591,6 +592,7 @@ async function main(): Promise<void> {
     ['review', benchReview],
     ['start', benchStart],
     ['mail', async () => void (results['mail'] = await benchMail({ events: 10 * SMALL, ballots: SMALL, roll: () => copyOfRoll(SMALL, 'mail.db'), data: DATA, work: WORK, bin: BIN, log }))],
+    ['mail-attention', async () => void (results['mail-attention'] = await benchMailAttention({ ballots: SMALL, work: WORK, log }))],
   ];
   let failed = 0;
   for (const [name, run] of benches) {
