@@ -47,19 +47,26 @@ const CHRONO = `coalesce(substr(e.scanned_at_utc, 1, 19), e.scanned_at), e.opera
 const CHRONO_DESC = `coalesce(substr(e.scanned_at_utc, 1, 19), e.scanned_at) DESC, e.operation_code || '|' || e.event_code || '|' || e.facility_zip || '|' || e.machine_name DESC, e.scanned_at DESC, e.id DESC`;
 const BALLOT_COLS = 'b.voter_id, b.last_name, b.first_name, b.precinct, b.issued_at';
 
+// Cheap LIKE tests that every scan the rule's regular expressions accept also passes (LIKE is
+// case-blind for ASCII, as the rule is), so the JS functions run on a few scans, not all of them.
+const ARRIVAL_SUPERSET = `e.mail_phase LIKE '%4c%' OR e.mail_phase LIKE '%deliver%' OR substr(e.facility_zip, 1, 5) IN (SELECT value FROM json_each(@opts, '$.officeZips'))`;
+const TERMINAL_SUPERSET = `e.mail_phase LIKE '%4c%' OR e.mail_phase LIKE '%deliver%' OR e.mail_phase LIKE '%to sender%' OR e.mail_phase LIKE '%UAA%'
+  OR e.mail_phase LIKE '%nixie%' OR e.operation_code IN (SELECT value FROM json_each(@opts, '$.undeliverableOpCodes'))`;
+
 /** The first back scan that is an arrival, per open ballot. */
 export const NOT_RECEIVED_SQL = `
   WITH a AS (SELECT ${EVENT_COLS}, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO}) AS rn
-             FROM mail_events e WHERE e.ballot_id IS NOT NULL AND e.direction = 'back' AND mail_arrival(e.mail_phase, e.facility_zip, @opts) = 1)
+             FROM mail_events e WHERE e.ballot_id IS NOT NULL AND e.direction = 'back'
+               AND (${ARRIVAL_SUPERSET}) AND mail_arrival(e.mail_phase, e.facility_zip, @opts) = 1)
   SELECT e.*, ${BALLOT_COLS} FROM a e JOIN ballots b ON b.ballot_id = e.ballot_id
   WHERE e.rn = 1 AND ${OPEN} ORDER BY b.ballot_id`;
 
 /** The latest delivery-or-undeliverable out scan, per open ballot with no back scan, when it is undeliverable. */
 export const UNDELIVERABLE_SQL = `
-  WITH t AS (SELECT ${EVENT_COLS}, mail_terminal(e.mail_phase, e.operation_code, @opts) AS kind,
-                    row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO_DESC}) AS rn
-             FROM mail_events e WHERE e.ballot_id IS NOT NULL AND e.direction = 'out' AND mail_terminal(e.mail_phase, e.operation_code, @opts) > 0)
+  WITH t AS (SELECT ${EVENT_COLS}, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO_DESC}) AS rn
+             FROM mail_events e WHERE e.ballot_id IS NOT NULL AND e.direction = 'out'
+               AND (${TERMINAL_SUPERSET}) AND mail_terminal(e.mail_phase, e.operation_code, @opts) > 0)
   SELECT e.*, ${BALLOT_COLS} FROM t e JOIN ballots b ON b.ballot_id = e.ballot_id
-  WHERE e.rn = 1 AND e.kind = 2 AND ${OPEN}
+  WHERE e.rn = 1 AND mail_terminal(e.mail_phase, e.operation_code, @opts) = 2 AND ${OPEN}
     AND NOT EXISTS (SELECT 1 FROM mail_events k WHERE k.ballot_id = b.ballot_id AND k.direction = 'back')
   ORDER BY b.ballot_id`;

@@ -99,6 +99,14 @@ describe('mail attention lists: the edges of the SQL', () => {
     expect(ids).not.toContain('MB-8');
   });
 
+  it("undeliverable: a scan whose operation code the office lists as undeliverable counts only once the office lists it (config mailUndeliverableOpCodes)", () => {
+    record(t.store, [event(3, { scannedAt: '2026-10-14T10:00:00', mailPhase: 'Phase 2 - Transit', operationCode: '999' })]);
+    const station = new Station(t.store, () => NOW);
+    expect(mailAttention(station, SUPERVISOR, { list: 'undeliverable' }).rows.map((x) => x.ballotId)).toEqual(['MB-1', 'MB-2']);
+    t.store.config.set('mailUndeliverableOpCodes', ['999'], 't', NOW.toISOString());
+    expect(mailAttention(station, SUPERVISOR, { list: 'undeliverable' }).rows.map((x) => [x.ballotId, x.event?.phase])).toEqual([['MB-1', UNDELIVERABLE.mailPhase], ['MB-2', UNDELIVERABLE.mailPhase], ['MB-3', 'Phase 2 - Transit']]);
+  });
+
   it('shows plain words, never an ISO timestamp, in the status a supervisor reads', () => {
     const station = new Station(t.store, () => NOW);
     for (const list of ['undeliverable', 'not-received'] as const)
