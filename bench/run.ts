@@ -26,6 +26,7 @@ import { startStateServer } from '../test/state-server/server.js';
 import { benchImages } from './images.js';
 import { benchMail } from './mail.js';
 import { benchCounty } from './county.js';
+import { benchMailAttention } from './mail-attention.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin', 'intake.js');
@@ -48,7 +49,7 @@ const { values } = parseArgs({
 });
 const BALLOTS = Number(values.ballots);
 const SCANS = Number(values.scans);
-const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures', 'mail', 'county'];
+const ALL = ['import', 'scan', 'memory', 'serial', 'sync', 'review', 'start', 'images', 'signatures', 'mail', 'county', 'mail-attention'];
 const only = new Set(values.only?.split(',') ?? ALL);
 for (const name of only)
   if (!ALL.includes(name)) {
@@ -600,6 +601,7 @@ async function main(): Promise<void> {
     ['signatures', async () => void (results['signatures'] = await (await import('./signatures.js')).benchSignatures())],
     ['mail', async () => void (results['mail'] = await benchMail({ events: 10 * SMALL, ballots: SMALL, roll: () => copyOfRoll(SMALL, 'mail.db'), data: DATA, work: WORK, bin: BIN, log }))],
     ['county', async () => void (results['county'] = await benchCounty({ minutes: Number(values.minutes), stations: Number(values.stations), rate: Number(values.rate), work: WORK, log }))],
+    ['mail-attention', async () => void (results['mail-attention'] = await benchMailAttention({ ballots: SMALL, work: WORK, log }))],
   ];
   let failed = 0;
   for (const [name, run] of benches) {

@@ -1,5 +1,7 @@
-import { eventDirection, type MailEvent } from '../../shared/mail/event.js';
-import { mailStatusOf, MAIL_STATUS_WORDS, type MailStatusOptions } from '../../shared/mail/status.js';
+import type { MailEvent } from '../../shared/mail/event.js';
+import { MAIL_STATUS_WORDS, type MailStatusOptions } from '../../shared/mail/status.js';
+import { toStoredEvent, type EventRow } from '../store/mail.js';
+import { NOT_RECEIVED_SQL, registerMailFunctions, UNDELIVERABLE_SQL } from './attention-sql.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -83,31 +85,30 @@ function* noScan(store: Store, o: AttentionOptions): Generator<AttentionRow> {
   }
 }
 
-/** Candidates by a cheap SQL test on their scans; the status rule has the last word. */
+/**
+ * One query per list: a window over the ballot's scans picks the one scan the status rule
+ * (shared/mail/status.ts) would pick, in the rule's own order (chronological(): the UTC instant
+ * else local time, then operation|event|ZIP|machine, then the store's order), and the rule's own
+ * tests run inside SQLite as functions (attention-sql.ts), so list and lookup screen never disagree.
+ *  - not-received: the first back scan that is an arrival (office ZIP or delivery);
+ *  - undeliverable: no back scan at all, and the latest out scan that is delivery-or-undeliverable
+ *    is undeliverable.
+ */
 function* fromEvents(store: Store, list: 'undeliverable' | 'not-received', o: AttentionOptions): Generator<AttentionRow> {
-  const zips = o.officeZips.map(() => '?').join(', ');
-  const codes = (o.undeliverableOpCodes ?? []).map(() => '?').join(', ');
-  const test =
-    list === 'undeliverable'
-      ? `e.direction = 'out' AND (e.mail_phase LIKE '%undeliver%' OR e.mail_phase LIKE '%return%sender%' OR e.mail_phase LIKE '%UAA%' OR e.mail_phase LIKE '%nixie%'${codes ? ` OR e.operation_code IN (${codes})` : ''})`
-      : `e.direction = 'back' AND (e.mail_phase LIKE '%4c%' OR e.mail_phase LIKE '%deliver%'${zips ? ` OR substr(e.facility_zip, 1, 5) IN (${zips})` : ''})`;
-  const params = list === 'undeliverable' ? [...(o.undeliverableOpCodes ?? [])] : [...o.officeZips];
-  const candidates = store.db.prepare<string[], BallotRow>(
-    `SELECT ${COLS} FROM ballots b WHERE b.ballot_id IN (SELECT e.ballot_id FROM mail_events e WHERE e.ballot_id IS NOT NULL AND ${test}) AND ${OPEN} ORDER BY b.ballot_id`,
-  );
+  registerMailFunctions(store.db);
+  const opts = JSON.stringify({ officeZips: o.officeZips, undeliverableOpCodes: o.undeliverableOpCodes ?? [] });
+  const stmt = store.db.prepare<[{ opts: string }], BallotRow & EventRow>(list === 'undeliverable' ? UNDELIVERABLE_SQL : NOT_RECEIVED_SQL);
   const newer = store.db.prepare<[string, string, string], { n: number }>(
     `SELECT count(*) AS n FROM ballots WHERE voter_id = ? AND ballot_id <> ? AND vote_method = 'MAIL' AND status = 'ISSUED' AND coalesce(issued_at, '') >= ?`,
   );
-  for (const b of candidates.iterate(...params)) {
-    const status = mailStatusOf(store.mail.eventsOf(b.ballot_id), null, o);
-    if (!status?.event) continue;
-    const at = eventInstant(status.event);
-    if (list === 'undeliverable' && status.status === 'returned-undeliverable') {
-      const reissued = (newer.get(b.voter_id, b.ballot_id, b.issued_at ?? '')?.n ?? 0) > 0;
-      yield { ...person(b), status: MAIL_STATUS_WORDS[status.status], event: eventOut(status.event), waited: Math.max(0, Math.floor((o.now.getTime() - at) / 86_400_000)), reissued };
-    }
-    if (list === 'not-received' && status.status === 'arrived' && eventDirection(status.event) === 'back' && o.now.getTime() - at >= o.hours * 3_600_000)
-      yield { ...person(b), status: MAIL_STATUS_WORDS[status.status], event: eventOut(status.event), waited: Math.floor((o.now.getTime() - at) / 3_600_000), reissued: false };
+  for (const r of stmt.iterate({ opts })) {
+    const e = toStoredEvent(r);
+    const at = eventInstant(e);
+    if (list === 'undeliverable') {
+      const reissued = (newer.get(r.voter_id, r.ballot_id, r.issued_at ?? '')?.n ?? 0) > 0;
+      yield { ...person(r), status: MAIL_STATUS_WORDS['returned-undeliverable'], event: eventOut(e), waited: Math.max(0, Math.floor((o.now.getTime() - at) / 86_400_000)), reissued };
+    } else if (o.now.getTime() - at >= o.hours * 3_600_000)
+      yield { ...person(r), status: MAIL_STATUS_WORDS.arrived, event: eventOut(e), waited: Math.floor((o.now.getTime() - at) / 3_600_000), reissued: false };
   }
 }
 

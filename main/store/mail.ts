@@ -30,7 +30,7 @@ export interface MailImportRow {
   rejectsFile: string | null;
 }
 
-interface EventRow {
+export interface EventRow {
   id: number;
   import_id: number;
   ballot_id: string | null;
