@@ -1,4 +1,4 @@
-// The supervisor's attention lists and the mail-stream chart at county scale (issue 18, H10).
+// The supervisor's attention lists and the mail-stream chart at county scale (issue 18).
 // Its own generator writes straight into a migrated store (the IMb/IV-MTR importer is measured by
 // bench/mail.ts): per ballot ~10 scans — mostly 9 out + 1 back; 1 in 50 undeliverable; 1 in 20
 // returned and arrived at the office ZIP; 1 in 10 never scanned.

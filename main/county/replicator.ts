@@ -8,7 +8,7 @@ import { followCountyRoll } from './roll.js';
 import { hubErrorWords, hubTarget, type HubTarget } from './connection.js';
 
 /**
- * The station side of the county hub (HUB-DESIGN.md). The station's SQLite file stays its
+ * The station side of the county hub (docs/county.md). The station's SQLite file stays its
  * journal: a scan is decided and committed locally and never waits for this. Replication then
  * PUSHES the hash-chained audit log to the hub in seq order (`intake.push`, idempotent per
  * (station, seq): a retry after a lost answer changes nothing), and PULLS other stations'

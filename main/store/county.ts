@@ -12,7 +12,7 @@ export interface ReplicationState {
   lastErrorAt: string | null;
 }
 
-/** One row of `intake.pull` (HUB-DESIGN.md): another station's receipt, undo, conflict or resolution. */
+/** One row of `intake.pull` (docs/county.md): another station's receipt, undo, conflict or resolution. */
 export interface PulledRow {
   hubSeq: number;
   stationId: string;
@@ -180,7 +180,7 @@ export class CountyStore {
         .run({ at: row.stationTime ?? at, station: row.stationId, seq: scanSeq });
     }
     // 'resolution' rows (a supervisor's decision made at another station) are applied by the
-    // county review code (H3); the cursor moves past them either way.
+    // county review code (main/county/resolutions.ts); the cursor moves past them either way.
   }
 
   private recordConflict(row: PulledRow, myStation: string, at: string): void {

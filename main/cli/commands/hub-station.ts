@@ -9,7 +9,7 @@ import type { CliStation } from '../station.js';
 const USAGE = 'usage: intake hub status | push | pull   (this station and its county hub: one round)';
 
 /**
- * The station side of `intake hub` (H1's `hub` command hands status, push and pull here): one
+ * The station side of `intake hub` (the `hub` command hands status, push and pull here): one
  * round of what the running station does continuously, for scripts and tests. Prints one JSON
  * object; a hub that cannot be reached is said in plain words and exits 1 (status exits 0: it
  * reports the hub as not connected).

@@ -1,5 +1,5 @@
 /**
- * Hub migration: the county roll (H3; docs/county.md "The roll"). One station imports the roll
+ * Hub migration: the county roll (docs/county.md "The roll"). One station imports the roll
  * file and publishes it here in chunks; every station set to the county roll (rollSource =
  * county) pulls the newest complete version. A version is invisible until its last chunk is in
  * and the count matches (roll_publish_finish), so a publisher that dies half way leaves the

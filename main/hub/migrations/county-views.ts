@@ -1,5 +1,5 @@
 /**
- * Hub migration: the county's views and operations (H3; HUB-DESIGN.md "County views and operations").
+ * Hub migration: the county's views and operations (docs/county.md "County views").
  *
  * - county_scans / county_batches: one slim row per scan and per batch of every station, kept by a
  *   trigger on intake.entries (the pushed audit entries), so the county review queue, reports and
@@ -177,7 +177,7 @@ END $$;
 
 /** What stations may call: the county's read views, resolutions to apply, the sync lease. */
 export const COUNTY_FUNCTIONS_SQL = String.raw`
--- Unresolved cross-station conflicts (intake.conflicts, H1): the later receipt is the item, the first its "other".
+-- Unresolved cross-station conflicts (intake.conflicts): the later receipt is the item, the first its "other".
 CREATE FUNCTION intake.county_open_conflicts()
 RETURNS TABLE (station text, id bigint, ballot_id text, voter_id text, reason text, at text, other jsonb)
 LANGUAGE sql STABLE SET search_path = intake, pg_temp AS $$

@@ -1,5 +1,5 @@
 /**
- * Migration 9: the station side of the county hub (docs/county.md, HUB-DESIGN.md).
+ * Migration 9: the station side of the county hub (docs/county.md).
  * - replication_state: one row; how far the hub has acknowledged this station's audit log
  *   (pushed_through = local audit seq) and how far this station has read the hub (pull_cursor =
  *   hub_seq), with the last error in plain words. Moved forward only in the transaction that
