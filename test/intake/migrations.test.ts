@@ -8,7 +8,7 @@ import { tempDir } from '../helpers/station.js';
 
 const latest = MIGRATIONS.at(-1)?.version ?? 0;
 let t: ReturnType<typeof tempDir>;
-afterEach(() => t.cleanup());
+afterEach(() => t?.cleanup());
 
 describe('migrations', () => {
   it('are listed 1, 2, 3 … with no gap and no repeat (branches merged out of order cannot skip one)', () => {
