@@ -1,6 +1,7 @@
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import type { PDFFont, PDFPage } from 'pdf-lib';
 import { noticeContent } from './notice-text.js';
+import type { NoticePicture } from './notice-image.js';
 import type { AffidavitContent, NoticeContent, NoticeData } from './notice-text.js';
 
 /**
@@ -49,7 +50,7 @@ export async function renderNotices(notices: NoticeData[]): Promise<Uint8Array> 
   const fonts: Fonts = { regular, bold, charset: new Set(regular.getCharacterSet()) };
   for (const n of notices) {
     const c = noticeContent(n);
-    drawLetter(doc, fonts, n, c);
+    await drawLetter(doc, fonts, n, c);
     if (c.affidavit) drawAffidavit(doc, fonts, n, c.affidavit);
   }
   return doc.save();
@@ -155,7 +156,7 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
   return lines;
 }
 
-function drawLetter(doc: PDFDocument, fonts: Fonts, n: NoticeData, c: NoticeContent): void {
+async function drawLetter(doc: PDFDocument, fonts: Fonts, n: NoticeData, c: NoticeContent): Promise<void> {
   const w = new Writer(doc, fonts, footer(n));
   drawReturnAddress(w, fonts, n, c);
   drawAddressBlock(w, fonts, n);
@@ -180,6 +181,32 @@ function drawLetter(doc: PDFDocument, fonts: Fonts, n: NoticeData, c: NoticeCont
   w.gap(8);
   w.line(c.closing, { size: 10 });
   w.line(n.office.name, { size: 10 });
+  if (n.picture) await drawPicture(doc, w, n.picture);
+}
+
+/** The largest box a picture fills: the text width, and a third of the page's height. */
+const PICTURE_BOX = { width: TEXT_WIDTH, height: 3.2 * INCH };
+
+/**
+ * The envelope (or signature) picture under the letter, scaled to fit its box with its
+ * proportions kept, captioned in plain words; on a new page when it does not fit this one.
+ */
+async function drawPicture(doc: PDFDocument, w: Writer, p: NoticePicture): Promise<void> {
+  const image = await doc.embedJpg(p.jpeg);
+  const scale = Math.min(PICTURE_BOX.width / image.width, PICTURE_BOX.height / image.height);
+  const width = image.width * scale;
+  const height = image.height * scale;
+  const captionLeading = 10 * 1.3;
+  w.gap(14);
+  if (w.y - captionLeading - 6 - height < MARGIN.bottom) {
+    w.page = w.newPage();
+    w.y = PAGE.height - MARGIN.top;
+  }
+  w.line(p.caption, { size: 10, bold: true, leading: captionLeading });
+  w.gap(6);
+  w.y -= height;
+  w.page.drawImage(image, { x: MARGIN.left, y: w.y, width, height });
+  w.page.drawRectangle({ x: MARGIN.left, y: w.y, width, height, borderColor: INK, borderWidth: 0.5 });
 }
 
 function drawReturnAddress(w: Writer, fonts: Fonts, n: NoticeData, c: NoticeContent): void {

@@ -153,6 +153,11 @@ export const stateProfileSchema = z
     noticeChannels: z.array(z.enum(NOTICE_CHANNELS)).min(1),
     /** Signature review (issue 19): bipartisan pairs, reasons, what a voter with no signature on file needs. */
     signatureReview: signatureReviewSchema.optional(),
+    /**
+     * Whether the state's own cure letter shows the voter's envelope (or its signature): the
+     * station's `cureNoticeImage` setting, when set, wins. Unset: no picture.
+     */
+    noticeImage: z.enum(['off', 'signature', 'envelope']).optional(),
     holidays: z.strictObject({
       federal: z.boolean(),
       /** Whether `state` lists the state's own holidays; false means only federal holidays are known. */
