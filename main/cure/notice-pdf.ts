@@ -184,24 +184,29 @@ async function drawLetter(doc: PDFDocument, fonts: Fonts, n: NoticeData, c: Noti
   if (n.picture) await drawPicture(doc, w, n.picture);
 }
 
-/** The largest box a picture fills: the text width, and a third of the page's height. */
+/** The largest box a picture fills: the text width, and about a third of the page's height. */
 const PICTURE_BOX = { width: TEXT_WIDTH, height: 3.2 * INCH };
+/** Smaller than this, the picture goes on a page of its own rather than shrink further. */
+const PICTURE_MIN_HEIGHT = 1.5 * INCH;
 
 /**
- * The envelope (or signature) picture under the letter, scaled to fit its box with its
- * proportions kept, captioned in plain words; on a new page when it does not fit this one.
+ * The envelope (or signature) picture under the letter, captioned in plain words, scaled with
+ * its proportions kept to fit its box and the room left on the page; a new page when too little
+ * room is left.
  */
 async function drawPicture(doc: PDFDocument, w: Writer, p: NoticePicture): Promise<void> {
   const image = await doc.embedJpg(p.jpeg);
-  const scale = Math.min(PICTURE_BOX.width / image.width, PICTURE_BOX.height / image.height);
-  const width = image.width * scale;
-  const height = image.height * scale;
   const captionLeading = 10 * 1.3;
   w.gap(14);
-  if (w.y - captionLeading - 6 - height < MARGIN.bottom) {
+  let room = w.y - captionLeading - 6 - MARGIN.bottom;
+  if (room < Math.min(PICTURE_MIN_HEIGHT, PICTURE_BOX.height)) {
     w.page = w.newPage();
     w.y = PAGE.height - MARGIN.top;
+    room = w.y - captionLeading - 6 - MARGIN.bottom;
   }
+  const scale = Math.min(PICTURE_BOX.width / image.width, Math.min(PICTURE_BOX.height, room) / image.height);
+  const width = image.width * scale;
+  const height = image.height * scale;
   w.line(p.caption, { size: 10, bold: true, leading: captionLeading });
   w.gap(6);
   w.y -= height;
