@@ -182,6 +182,27 @@ describe('the envelope picture on a cure notice', { timeout: 60_000 }, () => {
     expect(gone.withoutPicture[0]?.error).toMatch(/^no envelope picture: the file of image \d+ is missing from the image store$/);
   });
 
+  it('through the API (cure.notices): twelve voters in one run, each page its own picture; the one purged is listed', async () => {
+    const sizes: [number, number][] = Array.from({ length: 12 }, (_, i) => [600 + 20 * i, 400]);
+    const voters = await votersWithPictures(sizes);
+    setMode('envelope');
+    const gone = first(voters);
+    store.db.prepare('UPDATE envelope_images SET purged_at = ?, purged_by = ? WHERE scan_seq = ?').run('2026-12-01T12:00:00Z', 'sue', gone.seq);
+    const api = apiFor(store, clock);
+    const r = await api.call(api.as('Sue', 'supervisor'), 'cure.notices', { caseIds: voters.map((v) => v.caseId), language: 'en' });
+    if (!r.ok || !r.value.pdfBase64) throw new Error(JSON.stringify(r));
+    expect(r.value.withoutPicture).toEqual([{ caseId: gone.caseId, ballotId: gone.ballotId, error: `no envelope picture: the image of scan ${gone.seq} was purged on 2026-12-01` }]);
+    const pdf = new Uint8Array(Buffer.from(r.value.pdfBase64, 'base64'));
+    const pages = await pdfPages(pdf);
+    const images = await pdfImages(pdf);
+    expect(images).toHaveLength(11);
+    for (const [i, v] of voters.entries()) {
+      const page = pages.findIndex((text) => text.includes(`Ballot ${v.ballotId}`) && text.includes('Dear')) + 1;
+      const onPage = images.filter((img) => img.page === page);
+      expect(onPage).toEqual(i === 0 ? [] : [{ page, width: sizes[i]?.[0], height: 400 }]);
+    }
+  });
+
   it('the e-mailed notice’s PDF carries the same picture', async () => {
     const a = first(await votersWithPictures([[1200, 520]]));
     setMode('envelope');
