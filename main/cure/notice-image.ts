@@ -18,7 +18,7 @@ import type { Language } from './notice-text.js';
 export type NoticeImageMode = 'off' | 'signature' | 'envelope';
 
 export interface NoticePicture {
-  /** JPEG bytes (pdf-lib embeds JPEG and PNG, not the WebP the store keeps). */
+  /** JPEG bytes: PDF has no WebP (ISO 32000-1:2008, 7.4.8 DCTDecode is JPEG) and pdf-lib embeds only JPEG and PNG. */
   jpeg: Uint8Array;
   width: number;
   height: number;
