@@ -68,6 +68,11 @@ export const configSchemas = {
   'images.design': z.string().trim().min(1).max(64),
   /** Days images are kept before `intake images purge` may remove them; unset: the state profile's rule. */
   'images.retentionDays': z.number().int().min(1).max(36500),
+  /**
+   * The picture a cure notice shows (docs/images.md): the envelope as received, its signature crop,
+   * or none. Unset: the state profile's `noticeImage`, else none. Set, it wins over the profile.
+   */
+  cureNoticeImage: z.enum(['off', 'signature', 'envelope']),
   /** USPS mail tracking (docs/mail.md): the 5-digit ZIPs of the USPS facilities that serve the office, for "arrived". */
   mailOfficeZips: z.array(z.string().regex(/^\d{5}$/, 'a facility ZIP is 5 digits')).max(20),
   /** USPS operation codes the office treats as "undeliverable, returning to sender" (docs/mail.md). */

@@ -91,8 +91,8 @@ export async function printNotices(
   if (cases.length === 0) throw new ServiceError('not-found', 'There is no cure case to notify.');
   const profile = s.profile();
   const today = localDate(ctx.clock().toISOString(), profile.timeZone);
-  const { ready, failed } = await prepareNotices(ctx.store, cases, profile, input.language, today);
-  if (ready.length === 0) return { today, pdf: null, csv: null, notices: 0, moved: 0, failed };
+  const { ready, failed, withoutPicture } = await prepareNotices(ctx.store, cases, profile, input.language, today);
+  if (ready.length === 0) return { today, pdf: null, csv: null, notices: 0, moved: 0, failed, withoutPicture };
   const notices = ready.map((r) => r.notice);
   const pdf = await renderNotices(notices);
   const csv = mailMergeCsv(notices);
@@ -103,7 +103,7 @@ export async function printNotices(
       s.move(cureCase.caseId, 'NOTICE_SENT', who, `notice letter printed (${input.language})`, { channel: 'mail', ...(input.file ? { file: input.file } : {}) });
       moved += 1;
     }
-  return { today, pdf, csv, notices: notices.length, moved, failed };
+  return { today, pdf, csv, notices: notices.length, moved, failed, withoutPicture };
 }
 
 export async function queueEmail(ctx: ActionContext, actor: Actor | null, input: { caseId: number; email: string; language: 'en' | 'es' }) {

@@ -1,6 +1,7 @@
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import type { PDFFont, PDFPage } from 'pdf-lib';
 import { noticeContent } from './notice-text.js';
+import type { NoticePicture } from './notice-image.js';
 import type { AffidavitContent, NoticeContent, NoticeData } from './notice-text.js';
 
 /**
@@ -49,7 +50,7 @@ export async function renderNotices(notices: NoticeData[]): Promise<Uint8Array> 
   const fonts: Fonts = { regular, bold, charset: new Set(regular.getCharacterSet()) };
   for (const n of notices) {
     const c = noticeContent(n);
-    drawLetter(doc, fonts, n, c);
+    await drawLetter(doc, fonts, n, c);
     if (c.affidavit) drawAffidavit(doc, fonts, n, c.affidavit);
   }
   return doc.save();
@@ -155,7 +156,7 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
   return lines;
 }
 
-function drawLetter(doc: PDFDocument, fonts: Fonts, n: NoticeData, c: NoticeContent): void {
+async function drawLetter(doc: PDFDocument, fonts: Fonts, n: NoticeData, c: NoticeContent): Promise<void> {
   const w = new Writer(doc, fonts, footer(n));
   drawReturnAddress(w, fonts, n, c);
   drawAddressBlock(w, fonts, n);
@@ -180,6 +181,37 @@ function drawLetter(doc: PDFDocument, fonts: Fonts, n: NoticeData, c: NoticeCont
   w.gap(8);
   w.line(c.closing, { size: 10 });
   w.line(n.office.name, { size: 10 });
+  if (n.picture) await drawPicture(doc, w, n.picture);
+}
+
+/** The largest box a picture fills: the text width, and about a third of the page's height. */
+const PICTURE_BOX = { width: TEXT_WIDTH, height: 3.2 * INCH };
+/** Smaller than this, the picture goes on a page of its own rather than shrink further. */
+const PICTURE_MIN_HEIGHT = 1.5 * INCH;
+
+/**
+ * The envelope (or signature) picture under the letter, captioned in plain words, scaled with
+ * its proportions kept to fit its box and the room left on the page; a new page when too little
+ * room is left.
+ */
+async function drawPicture(doc: PDFDocument, w: Writer, p: NoticePicture): Promise<void> {
+  const image = await doc.embedJpg(p.jpeg);
+  const captionLeading = 10 * 1.3;
+  w.gap(14);
+  let room = w.y - captionLeading - 6 - MARGIN.bottom;
+  if (room < Math.min(PICTURE_MIN_HEIGHT, PICTURE_BOX.height)) {
+    w.page = w.newPage();
+    w.y = PAGE.height - MARGIN.top;
+    room = w.y - captionLeading - 6 - MARGIN.bottom;
+  }
+  const scale = Math.min(PICTURE_BOX.width / image.width, Math.min(PICTURE_BOX.height, room) / image.height);
+  const width = image.width * scale;
+  const height = image.height * scale;
+  w.line(p.caption, { size: 10, bold: true, leading: captionLeading });
+  w.gap(6);
+  w.y -= height;
+  w.page.drawImage(image, { x: MARGIN.left, y: w.y, width, height });
+  w.page.drawRectangle({ x: MARGIN.left, y: w.y, width, height, borderColor: INK, borderWidth: 0.5 });
 }
 
 function drawReturnAddress(w: Writer, fonts: Fonts, n: NoticeData, c: NoticeContent): void {

@@ -1,6 +1,7 @@
 import type { CureMethod, StateProfile } from '../../shared/cure/profile.js';
 import type { CureCode } from '../../shared/domain.js';
 import { throwIllegalValue } from '../../shared/result.js';
+import type { NoticePicture } from './notice-image.js';
 
 /**
  * The words of a cure notice, in English or Spanish: what is wrong (per code), how to cure it,
@@ -22,6 +23,8 @@ export interface NoticeData {
   office: { name: string; addressLines: string[]; phone: string; email: string; website?: string };
   /** YYYY-MM-DD. */
   noticeDate: string;
+  /** The envelope (or signature) picture of the case's scan, when the office shows one (notice-image.ts). */
+  picture?: NoticePicture;
 }
 
 export interface NoticeProblem {

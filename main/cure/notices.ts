@@ -3,6 +3,7 @@ import type { StateProfile } from '../../shared/cure/profile.js';
 import type { CureState } from '../../shared/domain.js';
 import type { CureCase } from '../store/cure.js';
 import type { Store } from '../store/store.js';
+import { noticeImageMode, pictureFor } from './notice-image.js';
 import { addressProblems } from './notice-pdf.js';
 import type { Language, NoticeData } from './notice-text.js';
 import { ServiceError } from '../../shared/errors.js';
@@ -88,6 +89,8 @@ export interface NoticeFailure {
 export interface PreparedNotices {
   ready: { cureCase: CureCase; notice: NoticeData }[];
   failed: NoticeFailure[];
+  /** Notices that go out without the picture the office shows (purged, missing, altered), and why. */
+  withoutPicture: NoticeFailure[];
 }
 
 /**
@@ -126,5 +129,24 @@ export async function prepareNotices(
     return !problem;
   });
   failed.sort((a, b) => a.caseId - b.caseId);
-  return { ready, failed };
+  const withoutPicture = await attachPictures(store, ready, profile, language);
+  return { ready, failed, withoutPicture };
+}
+
+/** Each ready notice gets its case's picture when the office shows one; the others are listed. */
+async function attachPictures(
+  store: Store,
+  ready: { cureCase: CureCase; notice: NoticeData }[],
+  profile: StateProfile,
+  language: Language,
+): Promise<NoticeFailure[]> {
+  const mode = noticeImageMode(store, profile);
+  const without: NoticeFailure[] = [];
+  for (const r of ready) {
+    const outcome = await pictureFor(store, r.cureCase, mode, language, profile.timeZone);
+    if (!outcome) continue;
+    if ('picture' in outcome) r.notice.picture = outcome.picture;
+    else without.push({ caseId: r.cureCase.caseId, ballotId: r.cureCase.ballotId, error: outcome.missing });
+  }
+  return without;
 }

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import { takeLockFile } from '../store/lock-file.js';
 import { logNoticeReport } from '../oplog/hooks.js';
 import { createMailer, type Mailer } from './mailer.js';
+import { noticeImageMode, pictureFor } from './notice-image.js';
 import { addressProblems, renderNotice } from './notice-pdf.js';
 import { noticeText, type Language } from './notice-text.js';
 import { NoticeError, noticeFor, noticeRefusal, officeOf } from './notices.js';
@@ -127,7 +128,7 @@ export async function queueEmailNotice(
 }
 
 export interface SendReport {
-  sent: { noticeId: number; caseId: number; messageId: string; resent: boolean }[];
+  sent: { noticeId: number; caseId: number; messageId: string; resent: boolean; withoutPicture?: string }[];
   /** Will be tried again by the next run. */
   retrying: { noticeId: number; caseId: number; error: string }[];
   /** Given up: the case closed, the notice cannot be written, or too many attempts. */
@@ -162,11 +163,13 @@ export async function sendQueuedNotices(
       }
       // Committed before the first byte goes to the server: a crash from here on leaves `sending`.
       if (!store.cure.notices.claim(row)) continue;
-      const r = await mailer.send({ ...message.value, messageId: row.message_id });
+      const { withoutPicture: _note, ...mail } = message.value;
+      const r = await mailer.send({ ...mail, messageId: row.message_id });
       const at = clock().toISOString();
       if (r.ok) {
         store.write(() => store.cure.notices.sentWithin(row.notice_id, actor, at));
-        report.sent.push({ noticeId: row.notice_id, caseId: row.case_id, messageId: row.message_id, resent });
+        const noPicture = message.value.withoutPicture ? { withoutPicture: message.value.withoutPicture } : {};
+        report.sent.push({ noticeId: row.notice_id, caseId: row.case_id, messageId: row.message_id, resent, ...noPicture });
       } else if (row.attempts + 1 >= maxAttempts) {
         const error = `${r.error} (gave up after ${row.attempts + 1} attempts)`;
         store.write(() => store.cure.notices.unsentWithin(row.notice_id, 'failed', error, actor, at));
@@ -192,6 +195,8 @@ type Composed =
         subject: string;
         text: string;
         attachments: { filename: string; content: Uint8Array; contentType: string }[];
+        /** Why the attached letter lacks the picture the office shows. */
+        withoutPicture?: string;
       };
     }
   | { ok: false; error: string };
@@ -223,6 +228,9 @@ async function composeEmail(
     const [problem] = await addressProblems([notice]);
     if (problem) return { ok: false, error: problem };
     const { subject, body } = noticeText(notice);
+    // The attached letter carries the same picture as the printed one (notice-image.ts).
+    const outcome = await pictureFor(store, c, noticeImageMode(store, profile), row.language, profile.timeZone);
+    if (outcome && 'picture' in outcome) notice.picture = outcome.picture;
     const pdf = await renderNotice(notice);
     const filename = `${row.language === 'es' ? 'aviso' : 'notice'}-${c.ballotId.replace(/[^A-Za-z0-9-]/g, '_')}.pdf`;
     return {
@@ -232,6 +240,7 @@ async function composeEmail(
         subject,
         text: body,
         attachments: [{ filename, content: pdf, contentType: 'application/pdf' }],
+        ...(outcome && 'missing' in outcome ? { withoutPicture: outcome.missing } : {}),
       },
     };
   } catch (e) {

@@ -146,7 +146,8 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
   const current = schemaVersion(db);
-  const latest = migrations.at(-1)?.version ?? 0;
+  // The highest version, not the last listed: merged branches append their migrations out of order.
+  const latest = Math.max(0, ...migrations.map((m) => m.version));
   if (current > latest)
     throw new StoreOpenError(
       `database schema version ${current} is newer than this program understands (${latest}): use a newer station`,

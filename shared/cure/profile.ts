@@ -159,6 +159,11 @@ export const stateProfileSchema = z
      * (52 U.S.C. § 20701). A longer state period raises the floor; it never lowers it.
      */
     imageRetentionMonths: z.number().int().min(1).max(1200).optional(),
+    /**
+     * Whether the state's own cure letter shows the voter's envelope (or its signature): the
+     * station's `cureNoticeImage` setting, when set, wins. Unset: no picture.
+     */
+    noticeImage: z.enum(['off', 'signature', 'envelope']).optional(),
     holidays: z.strictObject({
       federal: z.boolean(),
       /** Whether `state` lists the state's own holidays; false means only federal holidays are known. */

@@ -6,7 +6,7 @@ import { migrate, openDatabase, schemaVersion, StoreOpenError } from '../../main
 import { Store } from '../../main/store/store.js';
 import { tempDir } from '../helpers/station.js';
 
-const latest = MIGRATIONS.at(-1)?.version ?? 0;
+const latest = Math.max(0, ...MIGRATIONS.map((m) => m.version));
 let t: ReturnType<typeof tempDir>;
 afterEach(() => t?.cleanup());
 

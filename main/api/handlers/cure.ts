@@ -18,6 +18,7 @@ export const cureHandlers: HandlersFor<typeof cureMethods> = {
       csv: r.csv,
       moved: r.moved,
       failed: r.failed,
+      withoutPicture: r.withoutPicture,
     };
   },
   'cure.emailNotice': (station, session, input) => queueEmail(station, actor(session), input),

@@ -63,6 +63,7 @@ export async function cureCommand(io: Io, args: string[]): Promise<number> {
         const report = await sendNotices(station, await as('cure.sendNotices'), io.env);
         printJson(io, report);
         for (const f of [...report.retrying, ...report.failed]) io.stderr.write(`intake cure: notice ${f.noticeId} (case ${f.caseId}) not sent: ${f.error}\n`);
+        for (const f of report.sent) if (f.withoutPicture) io.stderr.write(`intake cure: notice ${f.noticeId} (case ${f.caseId}) sent without its picture: ${f.withoutPicture}\n`);
         return report.retrying.length + report.failed.length > 0 ? 1 : 0;
       }
       case 'receive':
@@ -117,8 +118,9 @@ async function notice(
     if (values.csv) await writeFileAtomic(values.csv, csv, { mode: 0o600 });
   });
   for (const f of r.failed) io.stderr.write(`intake cure: case ${f.caseId} (ballot ${f.ballotId}) not noticed: ${f.error}\n`);
+  for (const f of r.withoutPicture) io.stderr.write(`intake cure: case ${f.caseId} (ballot ${f.ballotId}) noticed without its picture: ${f.error}\n`);
   if (!r.pdf) throw new CommandError(`none of the ${r.failed.length} cases could be noticed`);
-  printJson(io, { notices: r.notices, moved: r.moved, pdf: out, csv: values.csv ?? null, failed: r.failed });
+  printJson(io, { notices: r.notices, moved: r.moved, pdf: out, csv: values.csv ?? null, failed: r.failed, withoutPicture: r.withoutPicture });
   // Some letters were printed, some cases were not: the run did not do all it was asked.
   return r.failed.length > 0 ? 1 : 0;
 }

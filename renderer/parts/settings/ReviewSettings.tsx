@@ -7,6 +7,8 @@ import { resultWords, saveSettings } from './save.js';
 
 const CAPTURE_WORDS = { 'after-accept': 'after each accepted scan', 'on-key': 'only when asked', off: 'never' } as const;
 type Capture = keyof typeof CAPTURE_WORDS;
+const NOTICE_PICTURE_WORDS = { '': 'as the state’s letter does', envelope: 'the envelope as received', signature: 'the signature on the envelope', off: 'no picture' } as const;
+type NoticePicture = Exclude<keyof typeof NOTICE_PICTURE_WORDS, ''>;
 
 /**
  * Signature review and envelope pictures, for supervisors: who may review signatures (and their
@@ -30,6 +32,7 @@ export function ReviewSettings({ values, loaded, onSaved, onAuthLost }: { values
     device: typed['device'] ?? str(values['images.device']),
     sorter: typed['sorter'] ?? str(values['images.sorterFolder']),
     days: typed['days'] ?? str(values['images.retentionDays']),
+    noticePicture: typed['noticePicture'] ?? str(values['cureNoticeImage']),
   };
   const set = (k: string, v: string) => setTyped((t) => ({ ...t, [k]: v }));
 
@@ -51,6 +54,7 @@ export function ReviewSettings({ values, loaded, onSaved, onAuthLost }: { values
       typed['device'] !== undefined && { key: 'images.device' as const, label: 'Envelope scanner', value: shown.device.trim() || null },
       typed['sorter'] !== undefined && { key: 'images.sorterFolder' as const, label: 'Sorter folder', value: shown.sorter.trim() || null },
       typed['days'] !== undefined && { key: 'images.retentionDays' as const, label: 'Keep pictures', value: shown.days.trim() ? Number(shown.days) : null },
+      typed['noticePicture'] !== undefined && { key: 'cureNoticeImage' as const, label: 'Picture on cure notices', value: (shown.noticePicture || null) as NoticePicture | null },
     ].filter((c) => c !== false);
     const w = resultWords(await saveSettings(changes));
     setOk(w.ok);
@@ -138,6 +142,16 @@ export function ReviewSettings({ values, loaded, onSaved, onAuthLost }: { values
         <label>
           Keep pictures for (days; empty: the state’s rule)
           <input name="retentionDays" inputMode="numeric" disabled={!loaded} value={shown.days} onChange={(e) => set('days', e.target.value)} />
+        </label>
+        <label>
+          Picture on cure notices
+          <select name="cureNoticeImage" disabled={!loaded} value={shown.noticePicture} onChange={(e) => set('noticePicture', e.target.value)}>
+            {Object.entries(NOTICE_PICTURE_WORDS).map(([k, words]) => (
+              <option key={k} value={k}>
+                {words}
+              </option>
+            ))}
+          </select>
         </label>
       </div>
       <div className="save-row">

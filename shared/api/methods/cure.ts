@@ -127,6 +127,8 @@ export const cureMethods = {
       csv: z.string().nullable(),
       moved: z.number(),
       failed: z.array(noticeFailureSchema),
+      /** Letters printed without the envelope picture the office shows (purged, missing, altered), and why. */
+      withoutPicture: z.array(noticeFailureSchema).optional(),
     }),
   }),
   'cure.emailNotice': method({
@@ -153,7 +155,7 @@ export const cureMethods = {
     input: empty,
     output: z.object({
       sent: z.array(
-        z.object({ noticeId: z.number(), caseId: z.number(), messageId: z.string(), resent: z.boolean() }),
+        z.object({ noticeId: z.number(), caseId: z.number(), messageId: z.string(), resent: z.boolean(), withoutPicture: z.string().optional() }),
       ),
       retrying: z.array(z.object({ noticeId: z.number(), caseId: z.number(), error: z.string() })),
       failed: z.array(z.object({ noticeId: z.number(), caseId: z.number(), error: z.string() })),
