@@ -68,37 +68,31 @@ export class ImageStore {
 
   /** The bytes of an image, re-hashed: a file whose content no longer matches its name is refused. */
   read(sha256: string): { bytes: Buffer; ext: ImageExt } {
-    for (const ext of IMAGE_EXTS) {
-      const file = this.pathOf(sha256, ext);
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw e;
-      }
-      if (sha256Of(bytes) !== sha256)
-        throw new ServiceError('conflict', `image ${sha256.slice(0, 12)}… was altered or replaced on disk (its content no longer matches its hash): it is not shown; run \`intake audit verify\``);
-      return { bytes, ext };
-    }
-    throw new ServiceError('not-found', `image ${sha256.slice(0, 12)}… is not in the image store (purged, or the file is missing)`);
+    const found = this.load(sha256);
+    if (!found) throw new ServiceError('not-found', `image ${sha256.slice(0, 12)}… is not in the image store (purged, or the file is missing)`);
+    if (sha256Of(found.bytes) !== sha256)
+      throw new ServiceError('conflict', `image ${sha256.slice(0, 12)}… was altered or replaced on disk (its content no longer matches its hash): it is not shown; run \`intake audit verify\``);
+    return found;
   }
 
   /** What is on disk for a hash, without throwing: for `audit verify`. */
   check(sha256: string): FileState {
+    const found = this.load(sha256);
+    if (!found) return { state: 'missing' };
+    const actual = sha256Of(found.bytes);
+    return actual === sha256 ? { state: 'ok', ext: found.ext, bytes: found.bytes.length } : { state: 'altered', ext: found.ext, actual };
+  }
+
+  /** The file stored under a hash, in whichever format it was kept; null when there is none. */
+  private load(sha256: string): { bytes: Buffer; ext: ImageExt } | null {
     for (const ext of IMAGE_EXTS) {
-      const file = this.pathOf(sha256, ext);
-      let bytes: Buffer;
       try {
-        bytes = fs.readFileSync(file);
+        return { bytes: fs.readFileSync(this.pathOf(sha256, ext)), ext };
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      const actual = sha256Of(bytes);
-      return actual === sha256 ? { state: 'ok', ext, bytes: bytes.length } : { state: 'altered', ext, actual };
     }
-    return { state: 'missing' };
+    return null;
   }
 
   /** Removes an image's file (either format); true when one was there. */
