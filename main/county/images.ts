@@ -84,8 +84,15 @@ export async function pushImages(store: Store, client: Pick<pg.Client, 'query'>,
         progress.altered.add(n.sha256);
         problems.push(alteredWords(n.sha256));
       } else if (st.state === 'ok') {
-        // Read through the store: re-hashed again right before sending.
-        if (await send(client, n.sha256, files.read(n.sha256).bytes)) uploaded += 1;
+        // Read through the store: re-hashed again right before sending. A refusal of this one
+        // file (IH03x) is reported and passed over: it must never stall the log's replication.
+        try {
+          if (await send(client, n.sha256, files.read(n.sha256).bytes)) uploaded += 1;
+        } catch (e) {
+          const code = (e as { code?: unknown }).code;
+          if (typeof code !== 'string' || !/^IH03\d$/.test(code)) throw e;
+          problems.push(`envelope image ${n.sha256.slice(0, 12)}… was not sent: the county hub refused it (${(e as Error).message})`);
+        }
         held.add(n.sha256);
       }
     }

@@ -155,6 +155,25 @@ describe('county images', () => {
     expect(await hubImages(bad)).toHaveLength(1);
   }, 30_000);
 
+  it('a file the hub refuses (over 20 MB) is reported and passed over: the next picture still goes, replication never stalls', async () => {
+    const b = open[1] ?? station(1);
+    const o = submitScan(b, sue, { raw: 'CB000004' });
+    const huge = Buffer.alloc(20 * 1024 * 1024 + 10, 1);
+    const put = await imageStoreFor(b.store.path).put(huge, 'webp');
+    const at = new Date().toISOString();
+    b.store.write(() =>
+      b.store.images.linkWithin({ scanSeq: o.outcome.seq, ballotId: 'CB000004', kind: 'envelope', sha256: put.sha256, bytes: put.bytes, width: 1, height: 1, format: 'webp', source: 'file', design: null, capturedAt: at, capturedBy: 'sue' }),
+    );
+    const next = await scanWithImage(b, 'CB000005', 5);
+    const c = await clientOf(b);
+    const ack = await pushPending(b.store, c, 500, () => new Date());
+    const r = await pushImages(b.store, c, ack.acknowledgedThrough, newImageProgress());
+    expect(r.problems).toEqual([expect.stringMatching(/was not sent: the county hub refused it \(image .* more than the 20 MB the hub takes\)/)]);
+    expect(r.uploaded).toBe(1);
+    expect(await hubImages(next)).toHaveLength(1);
+    expect(await hubImages(put.sha256)).toHaveLength(0);
+  }, 30_000);
+
   it("a hub copy altered at the hub is not stored or shown at the station that fetches it", async () => {
     const b = open[1] ?? station(1);
     const [victim] = (await hubImages()).filter((r) => r.station_id === 'c' && imageStoreFor(b.store.path).check(r.sha256).state === 'missing');
