@@ -3,6 +3,7 @@
 // (fetched, verified, kept 0600), forged or tampered bytes never reach the hub, a retired
 // station is refused.
 import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../main/actions/context.js';
@@ -172,6 +173,24 @@ describe('county images', () => {
     expect(r.uploaded).toBe(1);
     expect(await hubImages(next)).toHaveLength(1);
     expect(await hubImages(put.sha256)).toHaveLength(0);
+  }, 30_000);
+
+  it('40 reads of the same county picture at once at B: all the same bytes, one file 0600, no temporary file left', async () => {
+    const a = open[0] ?? station(0);
+    const b = open[1] ?? station(1);
+    const sha = await scanWithImage(a, 'CB000006', 6);
+    const c = await clientOf(a);
+    const ack = await pushPending(a.store, c, 500, () => new Date());
+    await pushImages(a.store, c, ack.acknowledgedThrough, newImageProgress());
+    const reads = await Promise.all(Array.from({ length: 40 }, () => readImage(b, sue, sha)));
+    expect(new Set(reads.map((r) => r.dataBase64)).size).toBe(1);
+    expect(sha256Of(Buffer.from(reads[0]?.dataBase64 ?? '', 'base64'))).toBe(sha);
+    const file = imageStoreFor(b.store.path).pathOf(sha, 'webp');
+    // Other pictures may share the fan-out folder (same first two hex digits): no temporary file, this one once.
+    const names = fs.readdirSync(path.dirname(file));
+    expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(names.filter((n) => n.startsWith(sha))).toEqual([path.basename(file)]);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   }, 30_000);
 
   it("a hub copy altered at the hub is not stored or shown at the station that fetches it", async () => {
