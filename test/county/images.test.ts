@@ -18,6 +18,7 @@ import { imageStoreFor, sha256Of } from '../../main/images/image-store.js';
 import { Store } from '../../main/store/store.js';
 import { countyRoll, startCounty, until, type TestCounty } from '../helpers/county.js';
 import { envelopeJpeg } from '../images/fixtures.js';
+import { intakeAsync } from '../helpers/cli.js';
 import { submitScan } from '../../main/actions/scans.js';
 
 const sue: Actor = { name: 'sue', role: 'supervisor', via: 'cli-setup' };
@@ -191,6 +192,15 @@ describe('county images', () => {
     expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
     expect(names.filter((n) => n.startsWith(sha))).toEqual([path.basename(file)]);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  }, 30_000);
+
+  it('intake hub push (the CLI) sends the entries, then the picture files they name', async () => {
+    const a = open[0] ?? station(0);
+    const sha = await scanWithImage(a, 'CB000007', 7);
+    const r = await intakeAsync(['hub', 'push', '--db', county.stations[0]?.db ?? ''], { env: { INTAKE_HUB_PASSWORD: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ imagesSent: 1, imagesNotSent: [] });
+    expect(await hubImages(sha)).toHaveLength(1);
   }, 30_000);
 
   it("a hub copy altered at the hub is not stored or shown at the station that fetches it", async () => {
