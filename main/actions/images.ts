@@ -2,6 +2,7 @@ import type { ImageDto } from '../../shared/api/methods/images.js';
 import { ServiceError } from '../../shared/errors.js';
 import type { SignatureRect } from '../../shared/images/template.js';
 import { imageStoreFor } from '../images/image-store.js';
+import { fetchCountyImage } from '../county/images.js';
 import { processEnvelope, type EncodedImage } from '../images/process.js';
 import { captureSane } from '../images/sane.js';
 import { purgeImages, type PurgeReport } from '../images/purge.js';
@@ -123,9 +124,18 @@ export function imagesForBallot(ctx: ActionContext, actor: Actor | null, ballotI
   return ctx.store.images.forBallot(ballotId);
 }
 
-export function readImage(ctx: ActionContext, actor: Actor | null, sha256: string): { sha256: string; mediaType: 'image/webp' | 'image/jpeg'; dataBase64: string } {
+/** An image by hash: from this station's store, else (county mode) fetched from the hub, verified and kept here. */
+export async function readImage(ctx: ActionContext, actor: Actor | null, sha256: string): Promise<{ sha256: string; mediaType: 'image/webp' | 'image/jpeg'; dataBase64: string }> {
   authorize(actor, 'images.read');
-  const { bytes, ext } = imageStoreFor(ctx.store.path).read(sha256);
+  let found;
+  try {
+    found = imageStoreFor(ctx.store.path).read(sha256);
+  } catch (e) {
+    if (!(e instanceof ServiceError && e.code === 'not-found')) throw e;
+    found = await fetchCountyImage(ctx.store, sha256);
+    if (!found) throw e; // unknown here and at the hub: the same words as before
+  }
+  const { bytes, ext } = found;
   return { sha256, mediaType: ext === 'webp' ? 'image/webp' : 'image/jpeg', dataBase64: bytes.toString('base64') };
 }
 

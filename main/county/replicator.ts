@@ -4,6 +4,7 @@ import type { PulledRow } from '../store/county.js';
 import type { Store } from '../store/store.js';
 import { readerOver } from './hub-reader.js';
 import { applyCountyResolutions } from './resolutions.js';
+import { newImageProgress, pushImages } from './images.js';
 import { followCountyRoll } from './roll.js';
 import { hubErrorWords, hubTarget, type HubTarget } from './connection.js';
 
@@ -147,6 +148,9 @@ export class Replicator {
   private readonly batch: number;
   private readonly pollMs: number;
   private readonly clock: () => Date;
+  /** How far this station's image files have been sent (docs/county.md "Envelope images"). */
+  private readonly images = newImageProgress();
+  private imageProblem: string | null = null;
 
   constructor(
     private readonly store: Store,
@@ -216,6 +220,7 @@ export class Replicator {
           lastPush = now;
           pushed = (await pushPending(this.store, client, this.batch, this.clock)).pushed;
         }
+        await this.pushImageFiles(client);
         let pulled = 0;
         now = Date.now();
         if ((this.wanted.pull && now - lastPull >= pullGap) || now - lastPull >= this.pollMs * 2) {
@@ -242,6 +247,23 @@ export class Replicator {
         await this.failed(e);
       }
     }
+  }
+
+  /**
+   * After the entries, the image files they name (bounded per round, main/county/images.ts). A
+   * file altered on disk is not sent: said in the status line (each round, as a push clears the
+   * last error) and once in the station log.
+   */
+  private async pushImageFiles(client: pg.Client): Promise<void> {
+    const st = this.store.county.state();
+    if (this.images.through >= st.pushedThrough && this.images.altered.size === 0) return;
+    const r = await pushImages(this.store, client, st.pushedThrough, this.images);
+    const words = r.problems[0] ? (r.problems.length > 1 ? `${r.problems[0]} (and ${r.problems.length - 1} more)` : r.problems[0]) : null;
+    if (words) {
+      this.store.county.recordError(words, this.clock().toISOString());
+      if (words !== this.imageProblem) oplog.event(this.store, 'county.image_refused', 'failure', words);
+    }
+    this.imageProblem = words;
   }
 
   private async connect(): Promise<pg.Client> {

@@ -3,6 +3,7 @@ import { v2Functions } from './migrations/v2-functions.js';
 import { v2Push } from './migrations/v2-push.js';
 import { countyViewsMigration } from './migrations/county-views.js';
 import { countyRollMigration } from './migrations/county-roll.js';
+import { countyImagesMigration } from './migrations/county-images.js';
 
 /**
  * The county hub's schema migrations (PostgreSQL), versioned like the station's
@@ -23,4 +24,5 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
   { version: 2, name: 'station functions: push, pull, whoami', sql: v2Functions + v2Push },
   { version: 3, ...countyViewsMigration },
   { version: 4, ...countyRollMigration },
+  { version: 5, ...countyImagesMigration },
 ];

@@ -36,6 +36,7 @@ export const OPLOG_EVENTS = {
   'county.connected': 'the station reached the county hub (replication running)',
   'county.disconnected': 'the county hub cannot be reached or refused the station (scanning goes on; receipts wait)',
   'county.conflict': 'the county hub found the same ballot received at two stations while apart',
+  'county.image_refused': 'an envelope image file was not sent to the county hub (altered on disk, or refused by the hub)',
 } as const;
 
 export type OplogEventId = keyof typeof OPLOG_EVENTS;

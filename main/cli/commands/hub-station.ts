@@ -2,6 +2,7 @@ import pg from 'pg';
 import { authorize } from '../../actions/context.js';
 import { hubErrorWords, hubTarget, type HubTarget } from '../../county/connection.js';
 import { countyStatus, pullPending, pushPending } from '../../county/replicator.js';
+import { newImageProgress, pushImages } from '../../county/images.js';
 import { cliActor } from '../actor.js';
 import { CommandError, parse, printJson, UsageError, withStation, type Io } from '../context.js';
 import type { CliStation } from '../station.js';
@@ -30,7 +31,10 @@ export async function hubStationCommand(io: Io, args: string[]): Promise<number>
     try {
       if (sub === 'push') {
         const r = await pushPending(station.store, client, batch, station.clock);
-        printJson(io, { pushed: r.pushed, acknowledgedThrough: r.acknowledgedThrough, localHead: station.store.county.auditHead() });
+        // Then one bounded round of the image files those entries name (main/county/images.ts).
+        const img = await pushImages(station.store, client, r.acknowledgedThrough, newImageProgress());
+        if (img.problems[0]) station.store.county.recordError(img.problems[0], station.clock().toISOString());
+        printJson(io, { pushed: r.pushed, acknowledgedThrough: r.acknowledgedThrough, localHead: station.store.county.auditHead(), imagesSent: img.uploaded, imagesNotSent: img.problems });
       } else {
         const r = await pullPending(station.store, client, target.stationId, batch, station.clock);
         printJson(io, { pulled: r.pulled, cursor: r.cursor, conflicts: r.conflicts.length });
