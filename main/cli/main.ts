@@ -88,6 +88,8 @@ County hub (acts on the hub's PostgreSQL with its admin credentials, not on this
   hub station add ID [--name TEXT] [--password-file FILE] --url …   a station's own role; its password is
                                    printed once (or written 0600 to the new FILE)
   hub station retire ID --url … | hub station list --url …
+  hub images purge --before YYYY-MM-DD --url …   removes the hub's copies of pictures received before
+                                   the day (the stations purge theirs), recorded in intake.image_purges
   hub status | push | pull [--batch N]   this station and its hub (config hub, hub.station, hub.ca; password
                                    in INTAKE_HUB_PASSWORD or hub.passwordFile): one round of what the
                                    running station (serve, scan) does by itself

@@ -206,3 +206,29 @@ export async function listStations(client: pg.Client): Promise<StationInfo[]> {
     retiredAt: x.retired_at?.toISOString() ?? null, acknowledgedThrough: Number(x.ack),
   }));
 }
+
+/**
+ * Removes the hub's copies of pictures received before `before` (YYYY-MM-DD) and records the
+ * purge (who, when, how many) in intake.image_purges, in one transaction. The stations purge their
+ * own files (`intake images purge`); this is the same retention rule applied at the county.
+ */
+export async function purgeHubImages(client: pg.Client, before: string): Promise<{ receivedBefore: string; removed: number; bytesRemoved: number }> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(before) || Number.isNaN(Date.parse(`${before}T00:00:00Z`)))
+    throw new ServiceError('invalid', `--before must be a date as YYYY-MM-DD, not "${before}"`);
+  await client.query('BEGIN');
+  try {
+    const r = await client.query<{ removed: string; bytes: string }>(
+      `WITH gone AS (DELETE FROM intake.images WHERE received_at < $1::date RETURNING size)
+       INSERT INTO intake.image_purges (received_before, removed, bytes_removed)
+         SELECT $1::date, count(*), coalesce(sum(size), 0) FROM gone
+       RETURNING removed::text, bytes_removed::text AS bytes`,
+      [before],
+    );
+    await client.query('COMMIT');
+    const row = r.rows[0];
+    return { receivedBefore: before, removed: Number(row?.removed ?? 0), bytesRemoved: Number(row?.bytes ?? 0) };
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}

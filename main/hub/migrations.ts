@@ -4,14 +4,13 @@ import { v2Push } from './migrations/v2-push.js';
 import { countyViewsMigration } from './migrations/county-views.js';
 import { countyRollMigration } from './migrations/county-roll.js';
 import { countyImagesMigration } from './migrations/county-images.js';
+import { countyImagePurgesMigration } from './migrations/county-image-purges.js';
 
 /**
  * The county hub's schema migrations (PostgreSQL), versioned like the station's
  * (main/store/migrations.ts): forward only, each once, each in its own transaction, recorded in
  * intake.schema_migrations. Never edit a shipped one: add the next. Each runs under
  * `SET LOCAL ROLE intake_hub_owner`, so that role owns what it creates.
- *
- * Version numbers: 1–2 and 10–19 are the hub core's; 3–9 are the county views'.
  */
 export interface HubMigration {
   readonly version: number;
@@ -25,4 +24,5 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
   { version: 3, ...countyViewsMigration },
   { version: 4, ...countyRollMigration },
   { version: 5, ...countyImagesMigration },
+  { version: 6, ...countyImagePurgesMigration },
 ];

@@ -13,7 +13,7 @@ import { hubTarget } from '../../main/county/connection.js';
 import { closeHubReader } from '../../main/county/hub-reader.js';
 import { newImageProgress, pushImages } from '../../main/county/images.js';
 import { pushPending } from '../../main/county/replicator.js';
-import { retireStation } from '../../main/hub/admin.js';
+import { purgeHubImages, retireStation } from '../../main/hub/admin.js';
 import { imageStoreFor, sha256Of } from '../../main/images/image-store.js';
 import { Store } from '../../main/store/store.js';
 import { countyRoll, startCounty, until, type TestCounty } from '../helpers/county.js';
@@ -230,5 +230,33 @@ describe('county images', () => {
     await expect(c.query('SELECT intake.put_image($1, $2)', [sha256Of(bytes), bytes])).rejects.toMatchObject({ code: 'IH002', message: expect.stringMatching(/station d was retired/) as unknown });
     await expect(c.query('SELECT intake.get_image($1)', [sha256Of(bytes)])).rejects.toMatchObject({ code: 'IH002' });
     expect(await hubImages(sha256Of(bytes))).toHaveLength(0);
+  }, 30_000);
+
+  it('the hub purges its copies received before a day, records each purge, and refuses a date that is not one (function and CLI)', async () => {
+    const admin = await county.hub.superuser();
+    try {
+      const held = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM intake.images')).rows[0]?.n);
+      expect(held).toBeGreaterThan(0);
+      // Nothing is older than 2000: nothing goes, and the purge is still recorded.
+      expect(await purgeHubImages(admin, '2000-01-01')).toMatchObject({ removed: 0, bytesRemoved: 0 });
+      // One copy made to look received in 2020 is the only one a purge before 2021 removes.
+      const old = (await admin.query<{ sha256: string; size: number }>('SELECT sha256, size FROM intake.images ORDER BY sha256 LIMIT 1')).rows[0];
+      await admin.query("UPDATE intake.images SET received_at = '2020-06-01' WHERE sha256 = $1", [old?.sha256]);
+      const r = await intakeAsync(['hub', 'images', 'purge', '--before', '2021-01-01', '--url', county.hub.url, '--ca', county.hub.caFile], { env: { INTAKE_HUB_ADMIN_PASSWORD: county.hub.adminPassword } });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toMatchObject({ receivedBefore: '2021-01-01', removed: 1, bytesRemoved: old?.size });
+      expect(Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM intake.images')).rows[0]?.n)).toBe(held - 1);
+      const purges = (await admin.query<{ removed: number; received_before: string }>("SELECT removed, to_char(received_before, 'YYYY-MM-DD') AS received_before FROM intake.image_purges ORDER BY purge_id")).rows;
+      expect(purges).toEqual([{ removed: 0, received_before: '2000-01-01' }, { removed: 1, received_before: '2021-01-01' }]);
+      // A date that is not one: refused in words, nothing removed, nothing recorded.
+      await expect(purgeHubImages(admin, '2021-13-45')).rejects.toThrow(/YYYY-MM-DD/);
+      const bad = await intakeAsync(['hub', 'images', 'purge', '--before', 'yesterday', '--url', county.hub.url, '--ca', county.hub.caFile], { env: { INTAKE_HUB_ADMIN_PASSWORD: county.hub.adminPassword } });
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toMatch(/YYYY-MM-DD/);
+      expect(Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM intake.images')).rows[0]?.n)).toBe(held - 1);
+      expect(Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM intake.image_purges')).rows[0]?.n)).toBe(2);
+    } finally {
+      await admin.end();
+    }
   }, 30_000);
 });

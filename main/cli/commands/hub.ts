@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type pg from 'pg';
-import { addStation, hubVersion, initHub, listStations, migrateHub, retireStation } from '../../hub/admin.js';
+import { addStation, hubVersion, initHub, listStations, migrateHub, purgeHubImages, retireStation } from '../../hub/admin.js';
 import { connectHub, describeHub, parseHubUrl, type HubTarget } from '../../hub/connect.js';
 import { HUB_MIGRATIONS } from '../../hub/migrations.js';
 import { openPrivateSync } from '../../store/private-file.js';
@@ -13,7 +13,7 @@ import { promptHidden, stdinIsTerminal } from '../prompt.js';
  * whoever holds them administers the county (the station's operators and PINs play no part).
  * Station-side subcommands (status, push, pull) are added to HUB_SUBCOMMANDS by the replicator.
  */
-const USAGE = 'usage: intake hub init | migrate | station add ID [--name TEXT] [--password-file FILE] | station retire ID | station list, each with --url postgres://ADMIN@HOST:PORT/DB [--ca FILE]';
+const USAGE = 'usage: intake hub init | migrate | station add ID [--name TEXT] [--password-file FILE] | station retire ID | station list | images purge --before YYYY-MM-DD, each with --url postgres://ADMIN@HOST:PORT/DB [--ca FILE]';
 
 type Sub = (io: Io, args: string[]) => Promise<number>;
 
@@ -22,10 +22,11 @@ const ADMIN_OPTIONS = {
   ca: { type: 'string' },
   name: { type: 'string' },
   'password-file': { type: 'string' },
+  before: { type: 'string' },
 } as const;
 
 /** The admin password: INTAKE_HUB_ADMIN_PASSWORD, else the URL's, else asked at a terminal (never echoed). */
-type AdminValues = { url?: string | undefined; ca?: string | undefined; name?: string | undefined; 'password-file'?: string | undefined };
+type AdminValues = { url?: string | undefined; ca?: string | undefined; name?: string | undefined; 'password-file'?: string | undefined; before?: string | undefined };
 
 async function adminClient(io: Io, values: AdminValues): Promise<{ client: pg.Client; target: HubTarget }> {
   const url = values.url ?? io.env['INTAKE_HUB_ADMIN_URL'];
@@ -122,10 +123,19 @@ const station: Sub = (io, args) =>
   });
 
 /** One line per subcommand: the replicator's status/push/pull are added here. */
+/** `hub images purge --before DATE`: the hub's copies of pictures, by the same retention rule as the stations'. */
+const images: Sub = (io, args) =>
+  withAdmin(io, args, async (client, positionals, values, target) => {
+    if (positionals[0] !== 'purge' || positionals.length !== 1 || !values.before) throw new UsageError(USAGE);
+    printJson(io, { hub: describeHub(target), ...(await purgeHubImages(client, values.before)) });
+    return 0;
+  });
+
 export const HUB_SUBCOMMANDS: Record<string, Sub> = {
   init,
   migrate,
   station,
+  images,
   status: async (io, args) => (await import('./hub-station.js')).hubStationCommand(io, ['status', ...args]),
   push: async (io, args) => (await import('./hub-station.js')).hubStationCommand(io, ['push', ...args]),
   pull: async (io, args) => (await import('./hub-station.js')).hubStationCommand(io, ['pull', ...args]),
