@@ -31,6 +31,7 @@ function batch(n: number): { status: string; hand_count: number | null } {
 
 describe('batches: a hand count per row, Enter submits, a mismatch is confirmed', () => {
   it('gives each row its own hand-count field; a matching count is recorded with Enter', async () => {
+    await p.waitForSelector('input[name=handCount-2]'); // the list arrives after the heading
     expect(await p.locator('input[name=handCount-1]').count()).toBe(1);
     expect(await p.locator('input[name=handCount-2]').count()).toBe(1);
     await look(p, 'batches-01-list');

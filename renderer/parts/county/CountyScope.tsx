@@ -23,7 +23,11 @@ export function CountyScope({
   station: ReactNode;
   county: (onUnavailable: (why: string) => void) => ReactNode;
 }) {
-  const views = useQuery(() => (enabled ? api.call('county.views', {}) : Promise.resolve({ configured: false, station: null })), [enabled], onAuthLost);
+  const views = useQuery(
+    () => (enabled ? api.call('county.views', {}) : Promise.resolve({ configured: false, station: null })),
+    [enabled],
+    onAuthLost,
+  );
   const [scope, setScopeState] = useState<Scope>(remembered);
   const [down, setDown] = useState<string | null>(null);
   const setScope = (s: Scope) => {
@@ -31,24 +35,38 @@ export function CountyScope({
     setScopeState(s);
     if (s === 'county') setDown(null);
   };
-  if (!views.data?.configured) return <>{station}</>;
+  const configured = views.data?.configured === true;
+  // The toggle and the view keep their places whether or not the toggle is shown, so the station's
+  // view is not remounted (and what a supervisor has typed in it is not lost) when the answer comes.
   return (
     <>
-      <div className="county-scope" role="group" aria-label="Whose work to show">
-        <button type="button" aria-pressed={scope === 'station'} onClick={() => setScope('station')} data-testid="scope-station">
-          This station{views.data.station ? ` (${views.data.station})` : ''}
-        </button>
-        <button type="button" aria-pressed={scope === 'county'} onClick={() => setScope('county')} data-testid="scope-county">
-          County: every station
-        </button>
-        {down && (
-          <span className="warn-note" role="status" data-testid="scope-down">
-            ⚠ {down}
-            {/still works/.test(down) ? '' : ' Showing this station.'}
-          </span>
-        )}
-      </div>
-      {scope === 'county'
+      {configured && (
+        <div className="county-scope" role="group" aria-label="Whose work to show">
+          <button
+            type="button"
+            aria-pressed={scope === 'station'}
+            onClick={() => setScope('station')}
+            data-testid="scope-station"
+          >
+            This station{views.data?.station ? ` (${views.data.station})` : ''}
+          </button>
+          <button
+            type="button"
+            aria-pressed={scope === 'county'}
+            onClick={() => setScope('county')}
+            data-testid="scope-county"
+          >
+            County: every station
+          </button>
+          {down && (
+            <span className="warn-note" role="status" data-testid="scope-down">
+              ⚠ {down}
+              {/still works/.test(down) ? '' : ' Showing this station.'}
+            </span>
+          )}
+        </div>
+      )}
+      {configured && scope === 'county'
         ? county((why) => {
             setDown(why);
             remembered = 'station';
