@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Output } from '../../../shared/api/contract.js';
 import { api } from '../../api.js';
 import { useQuery } from '../../useApi.js';
@@ -24,6 +25,44 @@ function RateCells({ r }: { r: Rate }) {
 
 const RATE_HEADS = ['Sampled', 'Agreed', 'Disagreed', 'Awaiting a second look', 'Agreement'];
 
+/** One agreement table (per reviewer, per day): a row head, then the same five rate columns. */
+function RateTable({
+  title,
+  firstHead,
+  rows,
+}: {
+  title: string;
+  firstHead: string;
+  rows: { key: string; head: ReactNode; rate: Rate }[];
+}) {
+  return (
+    <section className="card">
+      <h2>{title}</h2>
+      <table aria-label={`Agreement ${title.toLowerCase()}`}>
+        <thead>
+          <tr>
+            <th scope="col">{firstHead}</th>
+            {RATE_HEADS.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((x) => (
+            <tr key={x.key}>
+              <th scope="row">{x.head}</th>
+              <RateCells r={x.rate} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 && <p className="muted">No sample yet.</p>}
+    </section>
+  );
+}
+
 /** For supervisors: how often a blind second look agreed with each first-level reviewer, per reviewer and per day. */
 export function AgreementReport({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const q = useQuery(() => api.call('signatures.agreement', {}), [], onAuthLost);
@@ -43,56 +82,16 @@ export function AgreementReport({ onAuthLost }: { onAuthLost: (why: string) => v
               their second look).
             </p>
           </section>
-          <section className="card">
-            <h2>By reviewer</h2>
-            <table aria-label="Agreement by reviewer">
-              <thead>
-                <tr>
-                  <th scope="col">First-look reviewer</th>
-                  {RATE_HEADS.map((h) => (
-                    <th key={h} scope="col">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {r.byReviewer.map((x) => (
-                  <tr key={x.operator}>
-                    <th scope="row">
-                      <bdi>{x.operator}</bdi>
-                    </th>
-                    <RateCells r={x} />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {r.byReviewer.length === 0 && <p className="muted">No sample yet.</p>}
-          </section>
-          <section className="card">
-            <h2>By day</h2>
-            <table aria-label="Agreement by day">
-              <thead>
-                <tr>
-                  <th scope="col">Day of the first look</th>
-                  {RATE_HEADS.map((h) => (
-                    <th key={h} scope="col">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {r.byDay.map((x) => (
-                  <tr key={x.day}>
-                    <th scope="row">{dayWords(x.day)}</th>
-                    <RateCells r={x} />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {r.byDay.length === 0 && <p className="muted">No sample yet.</p>}
-          </section>
+          <RateTable
+            title="By reviewer"
+            firstHead="First-look reviewer"
+            rows={r.byReviewer.map((x) => ({ key: x.operator, head: <bdi>{x.operator}</bdi>, rate: x }))}
+          />
+          <RateTable
+            title="By day"
+            firstHead="Day of the first look"
+            rows={r.byDay.map((x) => ({ key: x.day, head: dayWords(x.day), rate: x }))}
+          />
           <section className="card">
             <h2>Disagreements (for a supervisor)</h2>
             <table aria-label="Disagreements">
