@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Output } from '../../shared/api/contract.js';
 import type { CureState, Verdict } from '../../shared/domain.js';
 import { api, base64ToBytes, download } from '../api.js';
@@ -10,14 +9,16 @@ import { CountyScope } from '../parts/county/CountyScope.js';
 import { useAction, useQuery } from '../useApi.js';
 import { MailAttention } from '../parts/mail/MailAttention.js';
 import { MailStream } from '../parts/mail/MailStream.js';
+import { StackedBars } from '../parts/StackedBars.js';
 import { CURE_STATE_WORDS, localDate, localDateTime, VERDICT_WORDS } from '../words.js';
 
 type Report = Output<'reports.day'>;
-// Distinguishable on the dark panel and for the common colour-vision deficiencies (Okabe–Ito).
-const PALETTE = ['#56b4e9', '#e69f00', '#009e73', '#f0e442', '#cc79a7', '#d55e00', '#0072b2', '#ffffff'];
 
 /** Rows of {hour, [series]: count} for a stacked bar chart, every hour of the day with data. */
-function pivot<T extends { hour: string; count: number }>(rows: T[], series: (r: T) => string): { data: Record<string, string | number>[]; keys: string[] } {
+function pivot<T extends { hour: string; count: number }>(
+  rows: T[],
+  series: (r: T) => string,
+): { data: Record<string, string | number>[]; keys: string[] } {
   const keys = [...new Set(rows.map(series))].sort();
   const byHour = new Map<string, Record<string, string | number>>();
   for (const r of rows) {
@@ -25,33 +26,16 @@ function pivot<T extends { hour: string; count: number }>(rows: T[], series: (r:
     row[series(r)] = Number(row[series(r)] ?? 0) + r.count;
     byHour.set(r.hour, row);
   }
-  return { data: [...byHour.values()].sort((a, b) => String(a['hour']).localeCompare(String(b['hour']))), keys };
+  return {
+    data: [...byHour.values()].sort((a, b) => String(a['hour']).localeCompare(String(b['hour']))),
+    keys,
+  };
 }
 
 /** "14:00" → "2 PM": the hour as the wall clock says it. */
 function hourWords(h: string): string {
   const n = Number(h.slice(0, 2));
   return `${n % 12 === 0 ? 12 : n % 12} ${n < 12 ? 'AM' : 'PM'}`;
-}
-
-function Stacked({ title, rows, keys }: { title: string; rows: Record<string, string | number>[]; keys: string[] }) {
-  if (rows.length === 0) return <p className="muted">Nothing this day.</p>;
-  return (
-    <div className="chart" role="img" aria-label={title}>
-      <ResponsiveContainer>
-        <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#3a4754" />
-          <XAxis dataKey="hour" stroke="#c9d2db" tickFormatter={hourWords} />
-          <YAxis stroke="#c9d2db" allowDecimals={false} />
-          <Tooltip contentStyle={{ background: '#0b0f13', border: '1px solid #4b5d70' }} />
-          <Legend />
-          {keys.map((k, i) => (
-            <Bar key={k} dataKey={k} stackId="a" fill={PALETTE[i % PALETTE.length]} isAnimationActive={false} />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
-  );
 }
 
 /** This station's day, or (on a station in a county) the county's counts for today: docs/county.md. */
@@ -62,7 +46,15 @@ export function Reports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
       enabled
       onAuthLost={onAuthLost}
       station={<StationReports onAuthLost={onAuthLost} />}
-      county={(down) => <CountyReports from={today.from} to={today.to} dayLabel={today.dayLabel} onAuthLost={onAuthLost} onUnavailable={down} />}
+      county={(down) => (
+        <CountyReports
+          from={today.from}
+          to={today.to}
+          dayLabel={today.dayLabel}
+          onAuthLost={onAuthLost}
+          onUnavailable={down}
+        />
+      )}
     />
   );
 }
@@ -71,7 +63,12 @@ function StationReports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
   const [ymd, setYmd] = useState(todayYmd());
   const [typed, setTyped] = useState(usDate(todayYmd()));
   const day = dayOf(ymd);
-  const input = { from: day.from, to: day.to, utcOffsetMinutes: day.utcOffsetMinutes, dayLabel: day.dayLabel };
+  const input = {
+    from: day.from,
+    to: day.to,
+    utcOffsetMinutes: day.utcOffsetMinutes,
+    dayLabel: day.dayLabel,
+  };
   const report = useQuery(() => api.call('reports.day', input), [ymd], onAuthLost);
   const action = useAction(onAuthLost);
   const [printed, setPrinted] = useState<string | null>(null);
@@ -89,17 +86,23 @@ function StationReports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
     go(p.value);
   };
   const pdf = () =>
-    void action.run(() => api.call('reports.pdf', input)).then((x) => {
-      if (!x) return;
-      download(x.filename, base64ToBytes(x.pdfBase64), 'application/pdf');
-      setPrinted(`Saved ${x.filename}: open it to print.`);
-    });
-  const csv = () => void action.run(() => api.call('receipts.export', { format: 'csv' })).then((x) => x && download(x.filename, x.content, 'text/csv'));
+    void action
+      .run(() => api.call('reports.pdf', input))
+      .then((x) => {
+        if (!x) return;
+        download(x.filename, base64ToBytes(x.pdfBase64), 'application/pdf');
+        setPrinted(`Saved ${x.filename}: open it to print.`);
+      });
+  const csv = () =>
+    void action
+      .run(() => api.call('receipts.export', { format: 'csv' }))
+      .then((x) => x && download(x.filename, x.content, 'text/csv'));
 
   const receipts = pivot(r?.receiptsPerHour ?? [], (x) => x.operator);
   const problems = pivot(r?.problemsPerHour ?? [], (x) => VERDICT_WORDS[x.verdict as Verdict] ?? x.verdict);
   const clerks = new Map<string, number>();
-  for (const x of r?.receiptsPerHour ?? []) clerks.set(`${x.station} · ${x.operator}`, (clerks.get(`${x.station} · ${x.operator}`) ?? 0) + x.count);
+  for (const x of r?.receiptsPerHour ?? [])
+    clerks.set(`${x.station} · ${x.operator}`, (clerks.get(`${x.station} · ${x.operator}`) ?? 0) + x.count);
 
   return (
     <div className="sup-screen reports">
@@ -152,7 +155,14 @@ function StationReports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
           <div className="report-grid">
             <section className="card" aria-labelledby="rph">
               <h2 id="rph">Received per hour, by clerk</h2>
-              <Stacked title="Received per hour, by clerk" rows={receipts.data} keys={receipts.keys} />
+              <StackedBars
+                title="Received per hour, by clerk"
+                rows={receipts.data}
+                keys={receipts.keys}
+                xKey="hour"
+                tickWords={hourWords}
+                empty="Nothing this day."
+              />
               <table aria-label="Received per clerk">
                 <thead>
                   <tr>
@@ -174,7 +184,14 @@ function StationReports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
             </section>
             <section className="card" aria-labelledby="pph">
               <h2 id="pph">Problems per hour</h2>
-              <Stacked title="Problems per hour, by kind" rows={problems.data} keys={problems.keys} />
+              <StackedBars
+                title="Problems per hour, by kind"
+                rows={problems.data}
+                keys={problems.keys}
+                xKey="hour"
+                tickWords={hourWords}
+                empty="Nothing this day."
+              />
             </section>
             <section className="card" aria-labelledby="cure">
               <h2 id="cure">Cure cases by state and deadline</h2>
@@ -222,7 +239,17 @@ function StationReports({ onAuthLost }: { onAuthLost: (why: string) => void }) {
                       <td>{b.number}</td>
                       <td>{b.scanned}</td>
                       <td>{b.handCount ?? <span className="warn">⚠ not counted</span>}</td>
-                      <td>{b.status === 'OPEN' ? 'still open' : b.sync === 'written' ? 'written, not uploaded' : b.sync === 'rejected' ? 'refused by the state' : b.sync === 'acknowledged' ? 'at the state' : 'not sent yet'}</td>
+                      <td>
+                        {b.status === 'OPEN'
+                          ? 'still open'
+                          : b.sync === 'written'
+                            ? 'written, not uploaded'
+                            : b.sync === 'rejected'
+                              ? 'refused by the state'
+                              : b.sync === 'acknowledged'
+                                ? 'at the state'
+                                : 'not sent yet'}
+                      </td>
                       <td>{b.closedAt ? localDateTime(b.closedAt) : ''}</td>
                     </tr>
                   ))}
