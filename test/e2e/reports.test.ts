@@ -41,7 +41,7 @@ describe('the day report on screen and on paper', () => {
 
   it('moves to the day before with a typed date, and says a date it cannot read', async () => {
     await p.click('button:has-text("Day before")');
-    await p.waitForSelector('[aria-label="The day in numbers"] >> text=0');
+    await p.waitForFunction(() => /(^|\D)0\s*envelopes scanned/.test(document.querySelector('[aria-label="The day in numbers"]')?.textContent ?? ''));
     expect(await p.textContent('[aria-label="The day in numbers"]')).toMatch(/0\s*envelopes scanned/);
     await p.fill('input[name=reportDay]', 'someday');
     await p.keyboard.press('Enter');
@@ -51,7 +51,8 @@ describe('the day report on screen and on paper', () => {
     await p.fill('input[name=reportDay]', `${now.getMonth() + 1}/${now.getDate()}/${now.getFullYear()}`);
     await p.focus('input[name=reportDay]');
     await p.keyboard.press('Enter');
-    await p.waitForSelector('[aria-label="The day in numbers"] >> text=envelopes scanned');
+    // The day before's totals are on screen until the typed day's arrive: wait for the new ones, not just any.
+    await p.waitForFunction(() => /6\s*envelopes scanned/.test(document.querySelector('[aria-label="The day in numbers"]')?.textContent ?? ''));
     expect(await p.textContent('[aria-label="The day in numbers"]')).toMatch(/6\s*envelopes scanned/);
   });
 
