@@ -6,7 +6,8 @@ import { Store } from '../dist/main/store/store.js';
 import { Intake } from '../dist/main/intake/intake.js';
 import { Replicator } from '../dist/main/county/replicator.js';
 
-const { db, name, own, shared, ratePerSecond, sharedFraction, env } = workerData;
+// noHub: the control station, the same code and load with no replicator (single-station mode).
+const { db, name, own, shared, ratePerSecond, sharedFraction, env, noHub } = workerData;
 const store = Store.open(db);
 const intake = new Intake(store, name);
 const scanMs = [];
@@ -16,23 +17,27 @@ const pending = new Map();
 const verdicts = {};
 let next = 0;
 let acked = 0;
-const replicator = new Replicator(store, {
-  env,
-  onRound: (r) => {
-    if (r.acknowledgedThrough <= acked) return;
-    const now = performance.now();
-    for (let s = acked + 1; s <= r.acknowledgedThrough; s += 1) {
-      const t = pending.get(s);
-      if (t !== undefined) {
-        lagMs.push(now - t);
-        pending.delete(s);
-      }
-    }
-    acked = r.acknowledgedThrough;
-  },
-});
-store.onCommit = () => replicator.wake();
-replicator.start();
+const replicator = noHub
+  ? null
+  : new Replicator(store, {
+      env,
+      onRound: (r) => {
+        if (r.acknowledgedThrough <= acked) return;
+        const now = performance.now();
+        for (let s = acked + 1; s <= r.acknowledgedThrough; s += 1) {
+          const t = pending.get(s);
+          if (t !== undefined) {
+            lagMs.push(now - t);
+            pending.delete(s);
+          }
+        }
+        acked = r.acknowledgedThrough;
+      },
+    });
+if (replicator) {
+  store.onCommit = () => replicator.wake();
+  replicator.start();
+}
 
 function scanOne() {
   const raw = Math.random() < sharedFraction ? shared[Math.floor(Math.random() * shared.length)] : own[next++ % own.length];
@@ -41,13 +46,13 @@ function scanOne() {
   const t1 = performance.now();
   scanMs.push(t1 - t0);
   verdicts[o.verdict] = (verdicts[o.verdict] ?? 0) + 1;
-  pending.set(store.county.auditHead(), t1);
+  if (replicator) pending.set(store.county.auditHead(), t1);
 }
 
 // Scanning starts once the replicator has reached the hub (a station is up before the mail is).
 let timer = null;
 const ready = setInterval(() => {
-  if (!replicator.isConnected) return;
+  if (replicator && !replicator.isConnected) return;
   clearInterval(ready);
   parentPort.postMessage({ type: 'ready' });
 }, 50);
@@ -67,8 +72,8 @@ parentPort.on('message', async (m) => {
     parentPort.postMessage({ type: 'paused' });
   } else if (m === 'stop') {
     // Wait until the hub holds everything, then report.
-    while (store.county.state().pushedThrough < store.county.auditHead()) await new Promise((r) => setTimeout(r, 50));
-    await replicator.stop();
+    while (replicator && store.county.state().pushedThrough < store.county.auditHead()) await new Promise((r) => setTimeout(r, 50));
+    await replicator?.stop();
     const counts = store.db.prepare('SELECT count(*) AS n, max(seq) AS max FROM audit_log').get();
     const scans = store.db.prepare('SELECT count(*) AS n FROM scans').get().n;
     const countyReceipts = store.db.prepare('SELECT count(*) AS n FROM county_receipts').get().n;

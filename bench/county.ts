@@ -76,37 +76,25 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
       store.config.set('hub.station', id, 'bench', at);
       store.config.set('hub.ca', hub.caFile, 'bench', at);
       store.close();
-      const worker = new Worker(new URL('./county-worker.mjs', import.meta.url), {
-        workerData: { db, name: id.toUpperCase(), own, shared, ratePerSecond: o.rate, sharedFraction: 0.02, env: { INTAKE_HUB_PASSWORD: password, INTAKE_HUB_TIMEOUT_MS: '5000' } },
-      });
-      const failures = new Set<(e: unknown) => void>();
-      worker.on('error', (e) => {
-        for (const f of failures) f(e);
-      });
-      const ask = <T>(m: string, type: string) =>
-        new Promise<T>((resolve, reject) => {
-          const on = (msg: { type: string }) => {
-            if (msg.type !== type) return;
-            worker.off('message', on);
-            resolve(msg as T);
-          };
-          worker.on('message', on);
-          failures.add(reject);
-          worker.postMessage(m);
-        });
-      const ready = new Promise<void>((resolve) => {
-        const on = (msg: { type: string }) => {
-          if (msg.type !== 'ready') return;
-          worker.off('message', on);
-          resolve();
-        };
-        worker.on('message', on);
-      });
+      const { worker, ask, ready } = stationWorker({ db, name: id.toUpperCase(), own, shared, ratePerSecond: o.rate, sharedFraction: 0.02, env: { INTAKE_HUB_PASSWORD: password, INTAKE_HUB_TIMEOUT_MS: '5000' } });
       runs.push({ id, worker, proxy, ask, ready });
     }
     await admin.end();
-    await Promise.all(runs.map((r) => r.ready));
-    await Promise.all(runs.map((r) => r.ask('go', 'going')));
+    // The control: one more station with the same code, roll and pace on the same machine, but on
+    // its own (no hub): the single-station scan time under this very load, beside the county's.
+    const controlDb = path.join(dir, 'control.db');
+    const controlOwn = Array.from({ length: perStation }, (_, k) => `CTL-${String(k).padStart(7, '0')}`);
+    {
+      const store = Store.open(controlDb);
+      seedRoll(store, [...controlOwn, ...shared].map((b, k) => rollRow({ ballotId: b, voterId: `V-${b}-${k}`, electionId: 'E2026' })));
+      const at = new Date().toISOString();
+      store.config.set('election', 'E2026', 'bench', at);
+      store.config.set('batchSize', 100_000, 'bench', at);
+      store.close();
+    }
+    const control = stationWorker({ db: controlDb, name: 'CONTROL', own: controlOwn, shared, ratePerSecond: o.rate, sharedFraction: 0.02, env: {}, noHub: true });
+    await Promise.all([...runs.map((r) => r.ready), control.ready]);
+    await Promise.all([...runs, control].map((r) => r.ask('go', 'going')));
 
     // Phase 1: everyone connected. The floors run beside it, at one station's pace, under the same
     // load (the same disk, CPUs and PostgreSQL): a bare SQLite commit of a scan row, and a bare
@@ -117,6 +105,10 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     const floorFigures = await floors.stop();
     type Collected = { scanMs: number[]; lagMs: number[] };
     const phase1 = await Promise.all(runs.map((r) => r.ask<Collected>('collect', 'collected')));
+    const controlScans = await control.ask<Collected>('collect', 'collected');
+    await control.ask('pause-scans', 'paused');
+    await control.ask('stop', 'done');
+    await control.worker.terminate();
 
     // Phase 2: station 0 cut off (every connection reset, new ones refused) while all scan on.
     const cut = runs[0];
@@ -182,6 +174,7 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
       scans: done.reduce((n, d) => n + d.scans, 0),
       verdicts,
       scanToDurableVerdict: summary(scanAll),
+      scanSingleStationSameLoad: summary(controlScans.scanMs),
       scanFloorBareSqliteInsert: summary(floorFigures.scan),
       replicationLag: summary(lag1),
       replicationLagOthersDuringPartition: summary(lag2Others),
@@ -205,6 +198,37 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     }
     await hub.stop();
   }
+}
+
+type Ask = <T>(m: string, type: string) => Promise<T>;
+
+/** A benchmark station on a worker thread (county-worker.mjs), and how to talk to it. */
+function stationWorker(data: Record<string, unknown>): { worker: Worker; ask: Ask; ready: Promise<void> } {
+  const worker = new Worker(new URL('./county-worker.mjs', import.meta.url), { workerData: data });
+  const failures = new Set<(e: unknown) => void>();
+  worker.on('error', (e) => {
+    for (const f of failures) f(e);
+  });
+  const ask: Ask = <T>(m: string, type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const on = (msg: { type: string }) => {
+        if (msg.type !== type) return;
+        worker.off('message', on);
+        resolve(msg as T);
+      };
+      worker.on('message', on);
+      failures.add(reject);
+      worker.postMessage(m);
+    });
+  const ready = new Promise<void>((resolve) => {
+    const on = (msg: { type: string }) => {
+      if (msg.type !== 'ready') return;
+      worker.off('message', on);
+      resolve();
+    };
+    worker.on('message', on);
+  });
+  return { worker, ask, ready };
 }
 
 const COLS = ['station_id', 'local_seq', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash'];
