@@ -43,6 +43,8 @@ interface HubScan {
   resolution: string | null;
   resolvedBy: string | null;
   resolvedStation: string | null;
+  /** The hub row through which this answer saw the county (hub migration 7; absent before it). */
+  seenThrough?: number | string;
 }
 
 /**
@@ -77,6 +79,11 @@ export async function resolveCountyProblem(
   if (!allowed.includes(input.resolution))
     throw new ServiceError('invalid', `A ${scan.verdict} scan is resolved as ${allowed.join(' or ')}, not ${input.resolution}.`);
   const at = ctx.clock().toISOString();
+  // The hub row through which the scan was seen open: if another resolution crosses this one on
+  // the way, the hub keeps this one as a record (the first stands) instead of refusing this
+  // station's push (hub migration 7, main/hub/migrations/county-resolve-checks.ts).
+  const seen = Number(scan.seenThrough);
+  const openThrough = scan.seenThrough !== undefined && Number.isSafeInteger(seen) && seen >= 0 ? { openThrough: seen } : {};
   ctx.store.write(() =>
     ctx.store.audit.append(
       {
@@ -84,7 +91,7 @@ export async function resolveCountyProblem(
         action: 'county.resolve',
         entity: 'county-scan',
         entityId: `${input.station}:${input.scanSeq}`,
-        before: { verdict: scan.verdict },
+        before: { verdict: scan.verdict, ...openThrough },
         after: { station: input.station, scanSeq: input.scanSeq, ballotId: scan.ballotId, verdict: scan.verdict, resolution: input.resolution, reason },
       },
       at,

@@ -86,6 +86,35 @@ function hubPassword(store: Store, env: NodeJS.ProcessEnv): string {
 }
 
 /**
+ * The hub refused one of this station's own entries (intake.push, SQLSTATE class IH: a malformed
+ * entry, a forked chain, a resolution that does not hold). The station's log is a hash chain, so
+ * nothing after that entry can reach the hub either until the hub takes it: the entries before it
+ * are pushed, and this says which one holds the rest back and why.
+ */
+export class PushRefused extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  constructor(
+    /** The refused entry's seq in this station's audit log. */
+    readonly seq: number,
+    refusal: { code?: string; message?: string; hint?: string },
+    /** Entries before it that this push did bring to the hub. */
+    readonly pushed = 0,
+  ) {
+    super(refusal.message ?? 'the hub refused the push');
+    this.name = 'PushRefused';
+    this.code = refusal.code ?? '';
+    this.hint = refusal.hint;
+  }
+}
+
+/** A refusal by the hub of what a push carries (not of the station itself: IH001/IH002 are that). */
+export function refusesEntries(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^IH\d{3}$/.test(code) && code !== 'IH001' && code !== 'IH002';
+}
+
+/**
  * A hub failure in plain words for the status line and the station log. Never the password,
  * never a stack: what happened and what to check.
  */
@@ -95,6 +124,8 @@ export function hubErrorWords(e: unknown, target: { url: string; role: string } 
   const code = err.code ?? '';
   const msg = (err.message ?? String(e)).replace(/\s+/g, ' ').trim();
   if (e instanceof HubConfigError) return msg;
+  if (e instanceof PushRefused)
+    return `the county hub refused: ${msg}${err.hint ? ` (${err.hint})` : ''}. This station's entries from ${e.seq} on wait here until the hub takes that one; scanning goes on`;
   if (code === 'ECONNREFUSED') return `the county hub at ${where} is not answering (connection refused): scanning goes on, receipts wait here`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the county hub's name ${where} cannot be found (DNS)`;
   if (code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated|connection.*closed/i.test(msg))

@@ -6,7 +6,7 @@ import { readerOver } from './hub-reader.js';
 import { applyCountyResolutions } from './resolutions.js';
 import { newImageProgress, pushImages } from './images.js';
 import { followCountyRoll } from './roll.js';
-import { hubErrorWords, hubTarget, type HubTarget } from './connection.js';
+import { hubErrorWords, hubTarget, PushRefused, refusesEntries, type HubTarget } from './connection.js';
 
 /**
  * The station side of the county hub (docs/county.md). The station's SQLite file stays its
@@ -28,6 +28,8 @@ export interface ReplicatorOptions {
   pullGapMs?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** How often an entry the hub refused is offered again (default 15 s): some refusals clear by themselves. */
+  refusedRetryMs?: number;
   clock?: () => Date;
   env?: NodeJS.ProcessEnv;
   /** Test hook: called after each round with what it did. */
@@ -91,25 +93,39 @@ function pulledRow(r: Record<string, unknown>): PulledRow {
   };
 }
 
-/** One push of everything not yet acknowledged, in pages; returns how many entries went. */
+/**
+ * One push of everything not yet acknowledged, in pages; returns how many entries went. When the
+ * hub refuses an entry (PushRefused), the entries before it are pushed first, one at a time: the
+ * refusal of one entry refuses its whole page, and those before it owe the county nothing.
+ */
 export async function pushPending(store: Store, client: pg.Client, batch: number, clock: () => Date): Promise<{ pushed: number; acknowledgedThrough: number }> {
   let pushed = 0;
+  // After a refused page: one entry at a time through the end of that page.
+  let singlyThrough = 0;
   for (;;) {
     const from = store.county.state().pushedThrough;
-    const rows = store.county.entriesAfter(from, batch);
+    const rows = store.county.entriesAfter(from, from < singlyThrough ? 1 : batch);
     if (rows.length === 0) return { pushed, acknowledgedThrough: from };
     let res;
     try {
       res = await client.query<{ r: unknown }>('SELECT intake.push($1::jsonb) AS r', [JSON.stringify(rows)]);
     } catch (e) {
       // A gap: the hub holds less than it once acknowledged (restored from a backup). Ask it how
-      // far it holds this station's log and push again from there; anything else is an error.
-      if ((e as { code?: string }).code !== 'IH011') throw e;
-      const who = await client.query<{ w: unknown }>('SELECT intake.whoami() AS w');
-      const held = ackOf(who.rows[0]?.w);
-      if (held >= from) throw e;
-      store.county.rewindPush(held);
-      continue;
+      // far it holds this station's log and push again from there.
+      if ((e as { code?: string }).code === 'IH011') {
+        const who = await client.query<{ w: unknown }>('SELECT intake.whoami() AS w');
+        const held = ackOf(who.rows[0]?.w);
+        if (held >= from) throw e;
+        store.county.rewindPush(held);
+        continue;
+      }
+      // Anything but a refusal of what the push carries is an error of the link or the station.
+      if (!refusesEntries(e)) throw e;
+      if (rows.length > 1) {
+        singlyThrough = rows.at(-1)?.seq ?? from;
+        continue;
+      }
+      throw new PushRefused(rows[0]?.seq ?? from + 1, e as { code?: string; message?: string; hint?: string }, pushed);
     }
     const ack = ackOf(res.rows[0]?.r);
     const last = rows.at(-1)?.seq ?? from;
@@ -151,6 +167,9 @@ export class Replicator {
   /** How far this station's image files have been sent (docs/county.md "Envelope images"). */
   private readonly images = newImageProgress();
   private imageProblem: string | null = null;
+  /** The hub's refusal of one of this station's entries, in words, while it lasts; and when to offer it again. */
+  private refusal: string | null = null;
+  private pushRetryAt = 0;
 
   constructor(
     private readonly store: Store,
@@ -215,10 +234,10 @@ export class Replicator {
         let now = Date.now();
         const behind = () => this.wanted.push || this.store.county.auditHead() > this.store.county.state().pushedThrough;
         let pushed = 0;
-        if (behind() && now - lastPush >= pushGap) {
+        if (behind() && now - lastPush >= pushGap && now >= this.pushRetryAt) {
           this.wanted.push = false;
           lastPush = now;
-          pushed = (await pushPending(this.store, client, this.batch, this.clock)).pushed;
+          pushed = await this.push(client);
         }
         await this.pushImageFiles(client);
         let pulled = 0;
@@ -239,13 +258,39 @@ export class Replicator {
         now = Date.now();
         // Commits outside Store.write (settings, sync, roll imports) wake nothing: the timer finds them within pollMs.
         let wait = Math.min(this.pollMs, Math.max(0, lastPull + this.pollMs * 2 - now));
-        if (behind()) wait = Math.min(wait, Math.max(0, lastPush + pushGap - now));
+        if (behind()) wait = Math.min(wait, Math.max(0, Math.max(lastPush + pushGap, this.pushRetryAt) - now));
         if (this.wanted.pull) wait = Math.min(wait, Math.max(0, lastPull + pullGap - now));
         if (wait > 0 && !this.stopped) await this.sleep(wait);
       } catch (e) {
         if (this.stopped) break;
         await this.failed(e);
       }
+    }
+  }
+
+  /**
+   * Pushes what waits. A refusal by the hub of one of this station's entries is no lost link: the
+   * connection stays, pulls go on (this station still hears of the county's receipts), the status
+   * line says which entry and why, the station log says it once (not once per retry), and the
+   * entry is offered again every refusedRetryMs (a scan the hub did not hold yet, or a hub not yet
+   * migrated, clears by itself). Its return is said once too.
+   */
+  private async push(client: pg.Client): Promise<number> {
+    try {
+      const r = await pushPending(this.store, client, this.batch, this.clock);
+      if (this.refusal !== null) {
+        this.refusal = null;
+        oplog.event(this.store, 'county.connected', 'success', `the county hub took this station's entries again (through entry ${r.acknowledgedThrough})`);
+      }
+      return r.pushed;
+    } catch (e) {
+      if (!(e instanceof PushRefused)) throw e;
+      const words = hubErrorWords(e, this.target);
+      this.store.county.recordError(words, this.clock().toISOString());
+      if (words !== this.refusal) oplog.event(this.store, 'county.push_refused', 'failure', words);
+      this.refusal = words;
+      this.pushRetryAt = Date.now() + (this.opts.refusedRetryMs ?? 15_000);
+      return e.pushed;
     }
   }
 

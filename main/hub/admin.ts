@@ -49,10 +49,11 @@ async function schemaExists(client: pg.Client): Promise<boolean> {
 }
 
 /**
- * Creates the roles and the schema (if missing) and applies every migration. Safe to run again.
- * The database is closed to PUBLIC: only the station group (and whoever ran init) may connect.
+ * Creates the roles and the schema (if missing) and applies every migration (or, for a test of an
+ * upgrade, the ones given). Safe to run again. The database is closed to PUBLIC: only the station
+ * group (and whoever ran init) may connect.
  */
-export async function initHub(client: pg.Client): Promise<{ applied: number[] }> {
+export async function initHub(client: pg.Client, migrations: readonly HubMigration[] = HUB_MIGRATIONS): Promise<{ applied: number[] }> {
   const enc = await client.query<{ server_encoding: string }>('SHOW server_encoding');
   if (enc.rows[0]?.server_encoding !== 'UTF8')
     throw new HubAdminError('failed', `the hub database must use UTF8 (it uses ${enc.rows[0]?.server_encoding ?? 'an unknown encoding'}): the audit hashes are computed over UTF-8 text`);
@@ -79,7 +80,7 @@ export async function initHub(client: pg.Client): Promise<{ applied: number[] }>
     );
     await client.query(`ALTER TABLE intake.schema_migrations OWNER TO ${OWNER_ROLE}`);
   });
-  return migrateHub(client);
+  return migrateHub(client, migrations);
 }
 
 /** Applies every migration not yet applied, in version order, each in its own transaction. */

@@ -15,6 +15,12 @@ export const HUB_REFUSALS = {
   IH011: 'gap',
   IH012: 'chain-broken',
   IH013: 'entry-altered',
+  // A county.resolve entry that does not hold against the scan it resolves (hub migration 7).
+  IH020: 'scan-not-at-hub',
+  IH021: 'not-a-problem',
+  IH022: 'resolution-does-not-fit',
+  IH023: 'already-resolved',
+  IH024: 'taken-back',
 } as const;
 export type HubRefusal = (typeof HUB_REFUSALS)[keyof typeof HUB_REFUSALS];
 

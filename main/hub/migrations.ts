@@ -5,6 +5,7 @@ import { countyViewsMigration } from './migrations/county-views.js';
 import { countyRollMigration } from './migrations/county-roll.js';
 import { countyImagesMigration } from './migrations/county-images.js';
 import { countyImagePurgesMigration } from './migrations/county-image-purges.js';
+import { countyResolveChecksMigration } from './migrations/county-resolve-checks.js';
 
 /**
  * The county hub's schema migrations (PostgreSQL), versioned like the station's
@@ -25,4 +26,5 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
   { version: 4, ...countyRollMigration },
   { version: 5, ...countyImagesMigration },
   { version: 6, ...countyImagePurgesMigration },
+  { version: 7, ...countyResolveChecksMigration },
 ];

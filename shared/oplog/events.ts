@@ -35,6 +35,7 @@ export const OPLOG_EVENTS = {
   'mail.fetch_failed': 'a fetch from the IV-MTR API stopped; what it had recorded is kept',
   'county.connected': 'the station reached the county hub (replication running)',
   'county.disconnected': 'the county hub cannot be reached or refused the station (scanning goes on; receipts wait)',
+  'county.push_refused': "the county hub refused one of this station's entries: it and the entries after it wait here (scanning goes on)",
   'county.conflict': 'the county hub found the same ballot received at two stations while apart',
   'county.image_refused': 'an envelope image file was not sent to the county hub (altered on disk, or refused by the hub)',
 } as const;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { addStation, initHub, STATION_ROLE_DEFAULTS } from '../../main/hub/admin.js';
+import type { HubMigration } from '../../main/hub/migrations.js';
 import type { AuditRow } from '../../main/store/audit.js';
 import type { Store } from '../../main/store/store.js';
 import { startHub, type TestHub } from '../helpers/pg.js';
@@ -14,10 +15,11 @@ export interface CountyHub {
   close(): Promise<void>;
 }
 
-export async function startCountyHub(): Promise<CountyHub> {
+/** `migrations`: only these (a hub as an older version left it, to test an upgrade); default all. */
+export async function startCountyHub(opts: { migrations?: readonly HubMigration[] } = {}): Promise<CountyHub> {
   const hub = await startHub();
   const admin = await hub.superuser();
-  await initHub(admin);
+  await initHub(admin, opts.migrations);
   const clients: pg.Client[] = [];
   return {
     hub,
