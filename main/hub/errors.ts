@@ -21,6 +21,13 @@ export const HUB_REFUSALS = {
   IH022: 'resolution-does-not-fit',
   IH023: 'already-resolved',
   IH024: 'taken-back',
+  // A county.conflict-resolve entry that does not hold against the conflict it resolves (hub migration 8).
+  IH025: 'conflict-not-at-hub',
+  IH026: 'not-a-conflict-resolution',
+  IH027: 'conflict-already-resolved',
+  // An envelope image file refused by put_image / has_images (hub migration 5).
+  IH030: 'image-does-not-match',
+  IH031: 'image-refused',
 } as const;
 export type HubRefusal = (typeof HUB_REFUSALS)[keyof typeof HUB_REFUSALS];
 

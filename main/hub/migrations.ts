@@ -6,6 +6,7 @@ import { countyRollMigration } from './migrations/county-roll.js';
 import { countyImagesMigration } from './migrations/county-images.js';
 import { countyImagePurgesMigration } from './migrations/county-image-purges.js';
 import { countyResolveChecksMigration } from './migrations/county-resolve-checks.js';
+import { countyConflictResolveChecksMigration } from './migrations/county-conflict-resolve-checks.js';
 
 /**
  * The county hub's schema migrations (PostgreSQL), versioned like the station's
@@ -27,4 +28,5 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
   { version: 5, ...countyImagesMigration },
   { version: 6, ...countyImagePurgesMigration },
   { version: 7, ...countyResolveChecksMigration },
+  { version: 8, ...countyConflictResolveChecksMigration },
 ];
