@@ -1,4 +1,4 @@
-import type { ConflictResolution } from '../../shared/county/conflicts.js';
+import { CONFLICT_RESOLUTIONS, type ConflictResolution } from '../../shared/county/conflicts.js';
 import { PROBLEM_RESOLUTIONS } from '../../shared/cure/resolutions.js';
 import type { Verdict } from '../../shared/domain.js';
 import { ServiceError } from '../../shared/errors.js';
@@ -105,6 +105,8 @@ interface HubConflict {
   resolvedAt: string | null;
   resolution: string | null;
   resolvedBy: string | null;
+  /** The hub row through which this answer saw the county (hub migration 8; absent before it). */
+  seenThrough?: number | string;
 }
 
 /** Settles a cross-station conflict: recorded here, replicated; the hub marks it for every station. */
@@ -117,10 +119,18 @@ export async function resolveCountyConflict(
   const who = authorize(actor, 'county.resolveConflict');
   const reason = input.reason.trim();
   if (!reason) throw new ServiceError('invalid', 'A resolution needs a reason.');
+  // The hub refuses any other (hub migration 8), and a refused entry would hold back this station's log.
+  if (!(CONFLICT_RESOLUTIONS as readonly string[]).includes(input.resolution))
+    throw new ServiceError('invalid', `A conflict is resolved as ${CONFLICT_RESOLUTIONS.join(' or ')}, not ${String(input.resolution)}.`);
   const hub = hubReader(ctx.store, env);
   const c = await hub.call<HubConflict | null>('SELECT intake.county_conflict($1) AS v', [input.conflictId], 'Cannot resolve it now');
   if (!c) throw new ServiceError('not-found', `The hub has no conflict ${input.conflictId}.`);
   if (c.resolvedAt) throw new ServiceError('conflict', `Conflict ${input.conflictId} was already resolved (${c.resolution ?? ''}) by ${c.resolvedBy ?? 'someone'}.`);
+  // The hub row through which the conflict was seen open: if another resolution crosses this one
+  // on the way, the hub keeps this one as a record (the first stands) instead of refusing this
+  // station's push (hub migration 8, main/hub/migrations/county-conflict-resolve-checks.ts).
+  const seen = Number(c.seenThrough);
+  const before = c.seenThrough !== undefined && Number.isSafeInteger(seen) && seen >= 0 ? { openThrough: seen } : null;
   ctx.store.write(() =>
     ctx.store.audit.append(
       {
@@ -128,7 +138,7 @@ export async function resolveCountyConflict(
         action: 'county.conflict-resolve',
         entity: 'county-conflict',
         entityId: String(input.conflictId),
-        before: null,
+        before,
         after: { conflictId: input.conflictId, resolution: input.resolution, reason },
       },
       ctx.clock().toISOString(),
