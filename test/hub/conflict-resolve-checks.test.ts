@@ -158,6 +158,8 @@ describe("a hostile or confused station's county.conflict-resolve is refused, an
     const r = await refused([resolveEntry({ conflictId: 999, resolution: 'keep-first' }, { openThrough: await maxHubSeq() })]);
     expect(r).toMatchObject({ code: 'IH025', message: `${nextEntry()} resolves conflict 999, which the hub does not hold` });
     expect(r.hint).toMatch(/a station resolves only a conflict the hub showed it/);
+    expect(hubRefusalOf(r)).toBe('conflict-not-at-hub');
+    expect(hubErrorText(r, 'station_mallory@localhost/county')).toBe(`the hub refused: ${r.message}`);
   });
 
   it('a resolution that is none of the ways a conflict is resolved (IH026)', async () => {
@@ -169,6 +171,7 @@ describe("a hostile or confused station's county.conflict-resolve is refused, an
         message: `${nextEntry()} resolves conflict ${conflict.open} as ${resolution.slice(0, 60)}, which is no way to resolve a conflict: a conflict is resolved as keep-first or keep-second or not-a-duplicate`,
       });
       expect(r.hint).toMatch(/run "intake hub migrate" at the hub/);
+      expect(hubRefusalOf(r)).toBe('not-a-conflict-resolution');
     }
   });
 
@@ -178,6 +181,7 @@ describe("a hostile or confused station's county.conflict-resolve is refused, an
     const sawIt = await refused([resolveEntry(target, { openThrough: await maxHubSeq() })]);
     expect(sawIt).toMatchObject({ code: 'IH027', message: `${nextEntry()} resolves conflict ${conflict.resolvedBefore}, ${first} when station mallory checked it: a conflict is resolved once` });
     expect(sawIt.hint).toMatch(/call the county's IT/);
+    expect(hubRefusalOf(sawIt)).toBe('conflict-already-resolved');
     const silent = await refused([resolveEntry(target, null)]);
     expect(silent).toMatchObject({
       code: 'IH027',
@@ -289,7 +293,11 @@ describe('legitimate conflict resolutions still go through', () => {
     const y = await conflictOver('SAME0005');
     await resolveCountyConflict(c.station, { ...sue, name: 'cy' }, { conflictId: y.id, resolution: 'keep-second', reason: 'c again' }, c.env);
     undoScan(b.station, sue, { seq: y.bSeq, reason: 'scanned twice' });
+    const undoEntry = auditRows(b.store).at(-1);
     await b.push();
+    // The hub closed it with b's undo, and keeps that row as the one that closed it.
+    const closedBy = await county.admin.query<{ h: string }>('SELECT resolved_hub_seq AS h FROM intake.conflicts WHERE conflict_id = $1', [y.id]);
+    expect(closedBy.rows).toEqual([{ h: String(await hubSeqOf('b', undoEntry?.seq ?? 0)) }]);
     await c.push();
     const rows = await county.admin.query(
       "SELECT conflict_id::int AS id, by_station, resolution FROM intake.county_resolutions WHERE kind = 'conflict' AND conflict_id IN ($1, $2) ORDER BY hub_seq",
