@@ -7,6 +7,7 @@ import { countyImagesMigration } from './migrations/county-images.js';
 import { countyImagePurgesMigration } from './migrations/county-image-purges.js';
 import { countyResolveChecksMigration } from './migrations/county-resolve-checks.js';
 import { countyConflictResolveChecksMigration } from './migrations/county-conflict-resolve-checks.js';
+import { countyNulMigration } from './migrations/county-nul.js';
 
 /**
  * The county hub's schema migrations (PostgreSQL), versioned like the station's
@@ -29,4 +30,5 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
   { version: 6, ...countyImagePurgesMigration },
   { version: 7, ...countyResolveChecksMigration },
   { version: 8, ...countyConflictResolveChecksMigration },
+  { version: 9, ...countyNulMigration },
 ];
