@@ -35,6 +35,10 @@ function valuesOf(e: MailEvent, hash: number): (string | number | null)[] {
   ];
 }
 
+function holds(pieces: string | string[] | undefined, piece: string): boolean {
+  return pieces !== undefined && (typeof pieces === 'string' ? pieces === piece : pieces.includes(piece));
+}
+
 /**
  * Packs events in order, leaving out an event already packed in this batch or the one before (a
  * line sent twice, the commonest repeat, is caught here cheaply; the store finds the others).
@@ -42,8 +46,9 @@ function valuesOf(e: MailEvent, hash: number): (string | number | null)[] {
  */
 export class MailEventPacker {
   private readonly encoder: ChunkEncoder;
-  private recent = new Set<string>();
-  private older = new Set<string>();
+  // By dedupe hash (a number: no key string to make and hash per event), the pieces (mailer ID + serial) seen with it.
+  private recent = new Map<number, string | string[]>();
+  private older = new Map<number, string | string[]>();
   private batchHadEvents = false;
   /** Events left out as repeats so far. */
   nearRepeats = 0;
@@ -56,12 +61,15 @@ export class MailEventPacker {
   add(e: MailEvent, ready: PackedChunk[]): void {
     this.batchHadEvents = true;
     const hash = dedupeHash(e);
-    const key = `${e.mailerId}${e.serial}:${hash}`;
-    if (this.recent.has(key) || this.older.has(key)) {
+    const piece = e.mailerId + e.serial;
+    if (holds(this.recent.get(hash), piece) || holds(this.older.get(hash), piece)) {
       this.nearRepeats += 1;
       return;
     }
-    this.recent.add(key);
+    const same = this.recent.get(hash);
+    if (same === undefined) this.recent.set(hash, piece);
+    else if (typeof same === 'string') this.recent.set(hash, [same, piece]);
+    else same.push(piece);
     // Text is packed as ASCII, and as UTF-8 where it turns out not to be.
     const early = this.encoder.add(valuesOf(e, hash), true);
     if (early) ready.push(early);
@@ -77,7 +85,7 @@ export class MailEventPacker {
   endBatch(): void {
     if (!this.batchHadEvents) return;
     this.older = this.recent;
-    this.recent = new Set();
+    this.recent = new Map();
     this.batchHadEvents = false;
   }
 }
