@@ -10,6 +10,7 @@ import type { PackedChunk } from '../store/packed-rows.js';
 import { chunksFromWorker, compiledWorker } from '../worker/chunk-stream.js';
 import { MailFileError, toMailEvent, type ParsedBatch } from './layout.js';
 import { readDelimited } from './read-delimited.js';
+import { BATCH_LINES } from './read-lines.js';
 import { readJson } from './read-json.js';
 
 /** The formats of a mail file (see import.ts). */
@@ -30,8 +31,13 @@ export interface MailChunk {
 /** Chunks in flight between the reader's thread and the store's, at most. */
 const WINDOW = 8;
 
-/** Records' checks and packing: one chunk at least per batch of records, so rejects never pile up. */
-export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, chunkRows?: number): AsyncGenerator<MailChunk> {
+/**
+ * Records' checks and packing. The packer looks for repeats over windows of `perWindow` batches
+ * (see MailEventPacker: a window is the import's batch of BATCH_LINES lines, whatever the size of
+ * the batches it is read in), and the rest of each window goes out as a chunk with its rejects,
+ * so rejects never pile up.
+ */
+export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, chunkRows?: number, perWindow = 1): AsyncGenerator<MailChunk> {
   const packer = new MailEventPacker(chunkRows);
   let rejects: MailChunk['rejects'] = [];
   let read = 0;
@@ -44,6 +50,7 @@ export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, chunk
     return c;
   };
   const ready: PackedChunk[] = [];
+  let inWindow = 0;
   for await (const batch of batches) {
     for (const p of batch) {
       read += 1;
@@ -60,14 +67,27 @@ export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, chunk
       for (const rows of ready) yield chunk(rows);
       ready.length = 0;
     }
+    if (++inWindow < perWindow) continue;
+    inWindow = 0;
     packer.endBatch();
+    const rest = packer.take();
+    if (rest || read > 0) yield chunk(rest);
+  }
+  if (inWindow > 0) {
     const rest = packer.take();
     if (rest || read > 0) yield chunk(rest);
   }
 }
 
-function records(file: string, format: MailFileFormat): AsyncGenerator<ParsedBatch> {
-  return format === 'ivmtr-json' ? readJson(file) : readDelimited(file);
+/**
+ * A delimited file is read in batches of this many lines, BATCH_LINES / 8: a batch
+ * of records in flight is young garbage, not a survivor that every minor GC copies.
+ */
+const READ_LINES = 1024;
+
+function records(file: string, format: MailFileFormat): { batches: AsyncGenerator<ParsedBatch>; perWindow: number } {
+  if (format === 'ivmtr-json') return { batches: readJson(file), perWindow: 1 };
+  return { batches: readDelimited(file, READ_LINES), perWindow: BATCH_LINES / READ_LINES };
 }
 
 /** What the reader's worker is given. */
@@ -80,7 +100,8 @@ export interface MailWorkerInput {
 /** The chunks of a whole file, as packMailChunks reads them. */
 export async function* packMailFile(input: MailWorkerInput): AsyncGenerator<MailChunk> {
   try {
-    yield* packMailChunks(records(input.file, input.format), input.chunkRows);
+    const { batches, perWindow } = records(input.file, input.format);
+    yield* packMailChunks(batches, input.chunkRows, perWindow);
   } catch (e) {
     // The file system's own error (EACCES, EISDIR, EIO), said as what it stopped.
     if (typeof (e as { code?: unknown }).code === 'string' && !(e instanceof MailFileError)) throw new Error(`cannot read the file: ${(e as Error).message}`);
