@@ -1,8 +1,8 @@
 /**
  * Imports a USPS IV-MTR piece-scan file (delimited or JSON), streamed in constant memory: each
- * record read, checked and turned into a MailEvent; a bad one goes to the rejects file with its
- * line number and the rest is imported; events are matched to ballots and deduplicated by the
- * store (store/mail-load.ts). One import at a time per database (in this process: a queue; across
+ * record read, checked and packed for the store (read-chunks.ts: on a worker thread of its own
+ * for a file); a bad one goes to the rejects file with its line number and the rest is imported;
+ * events are matched to ballots and deduplicated by the store (store/mail-load.ts). One import at a time per database (in this process: a queue; across
  * processes: a lock file). Mail events never touch a receipt, a scan or a verdict.
  */
 import fs from 'node:fs';
