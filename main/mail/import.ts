@@ -1,13 +1,12 @@
 /**
  * Imports a USPS IV-MTR piece-scan file (delimited or JSON), streamed in constant memory: each
- * record read, checked and turned into a MailEvent; a bad one goes to the rejects file with its
- * line number and the rest is imported; events are matched to ballots and deduplicated by the
- * store (store/mail-load.ts). One import at a time per database (in this process: a queue; across
+ * record read, checked and packed for the store (read-chunks.ts: on a worker thread of its own
+ * for a file); a bad one goes to the rejects file with its line number and the rest is imported;
+ * events are matched to ballots and deduplicated by the store (store/mail-load.ts). One import at a time per database (in this process: a queue; across
  * processes: a lock file). Mail events never touch a receipt, a scan or a verdict.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MailEvent } from '../../shared/mail/event.js';
 import { oplog } from '../oplog/index.js';
 import { rejectsPathFor } from '../roll/import.js';
 import { RejectsWriter } from '../roll/rejects.js';
@@ -15,11 +14,10 @@ import { AuditLog } from '../store/audit.js';
 import { takeLockFile } from '../store/lock-file.js';
 import { mailEventWriter, recoverMailLoad, type MailEventWriter } from '../store/mail-load.js';
 import type { Store } from '../store/store.js';
-import { toMailEvent, type ParsedBatch } from './layout.js';
-import { readDelimited } from './read-delimited.js';
-import { readJson } from './read-json.js';
+import type { ParsedBatch } from './layout.js';
+import { packMailChunks, readMailChunks, type MailChunk, type MailFileFormat } from './read-chunks.js';
 
-export const MAIL_FORMATS = ['ivmtr-delimited', 'ivmtr-json'] as const;
+export const MAIL_FORMATS = ['ivmtr-delimited', 'ivmtr-json'] as const satisfies readonly MailFileFormat[];
 export type MailFormat = (typeof MAIL_FORMATS)[number];
 /** Every source of events: a file in one of MAIL_FORMATS, or records fetched from the IV-MTR API. */
 export type MailSourceFormat = MailFormat | 'ivmtr-api';
@@ -62,8 +60,17 @@ export function queued<T>(dbPath: string, run: () => Promise<T>): Promise<T> {
   return next;
 }
 
-export function importMailFile(store: Store, file: string, opts: MailImportOptions & { format: MailFormat }): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, records(file, opts.format))));
+export interface MailFileImportOptions extends MailImportOptions {
+  format: MailFormat;
+  /**
+   * The worker script that reads the file (read-chunks.ts): by default the compiled reader beside
+   * this module when there is one (the installed app and CLI); null reads on this thread.
+   */
+  reader?: URL | null;
+}
+
+export function importMailFile(store: Store, file: string, opts: MailFileImportOptions): Promise<MailImportSummary> {
+  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, readMailChunks(file, opts.format, opts.reader))));
 }
 
 /**
@@ -72,7 +79,7 @@ export function importMailFile(store: Store, file: string, opts: MailImportOptio
  * rejects file (give `rejectsFile`), counts, audit entry and one-at-a-time rule as a file.
  */
 export function importMailRecords(store: Store, label: string, batches: AsyncIterable<ParsedBatch>, opts: MailImportOptions & { rejectsFile: string }): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, batches)));
+  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, packMailChunks(batches))));
 }
 
 async function logged(store: Store, file: string, opts: MailImportOptions, run: () => Promise<MailImportSummary>): Promise<MailImportSummary> {
@@ -97,11 +104,7 @@ export function takeMailLock(dbPath: string): () => void {
   });
 }
 
-function records(file: string, format: MailFormat): AsyncGenerator<ParsedBatch> {
-  return format === 'ivmtr-json' ? readJson(file) : readDelimited(file);
-}
-
-async function importNow(store: Store, file: string, opts: MailImportOptions, source: AsyncIterable<ParsedBatch>): Promise<MailImportSummary> {
+async function importNow(store: Store, file: string, opts: MailImportOptions, source: AsyncIterable<MailChunk>): Promise<MailImportSummary> {
   const release = takeMailLock(store.path);
   const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
   const rejects = new RejectsWriter(rejectsFile);
@@ -118,21 +121,12 @@ async function importNow(store: Store, file: string, opts: MailImportOptions, so
           .run(new Date().toISOString(), opts.format === 'ivmtr-api' ? file : path.resolve(file), opts.format, opts.operator).lastInsertRowid,
     ) as number;
     writer = mailEventWriter(store.db, importId);
-    for await (const batch of source) {
-      const events: MailEvent[] = [];
-      for (const p of batch) {
-        counts.read += 1;
-        if ('error' in p) {
-          rejects.add(p.lineNo, p.error, p.raw);
-          continue;
-        }
-        const e = toMailEvent(p.record);
-        if (e.ok) events.push(e.value);
-        else rejects.add(p.lineNo, e.error, p.raw);
-      }
-      if (events.length > 0) add(counts, writer.add(events));
+    for await (const chunk of source) {
+      counts.read += chunk.read;
+      for (const r of chunk.rejects) rejects.add(r.lineNo, r.error, r.raw);
+      add(counts, writer.addChunk(chunk.rows, chunk.nearRepeats));
       opts.onProgress?.({ records: counts.read });
-      // Let the rejects stream drain between batches (a file of nothing but bad lines).
+      // Let the rejects stream drain between chunks (a file of nothing but bad lines).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await rejects.close();

@@ -104,11 +104,12 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export type RawRecord = Partial<Record<Field, string>>;
 
-function text(r: RawRecord, f: keyof typeof MAX): Result<string> {
+/** The field's text, trimmed, or why it is refused (an error Result; a plain string when it is fine: no object per field). */
+function text(r: RawRecord, f: keyof typeof MAX): string | Result<never> {
   const v = (r[f] ?? '').trim();
   if (v.length > MAX[f]) return err(`the ${LABEL[f]} is longer than ${MAX[f]} characters`);
   if (CONTROL.test(v)) return err(`the ${LABEL[f]} holds a control character`);
-  return ok(v);
+  return v;
 }
 
 /** One record's fields into a MailEvent, or why not (in plain words). */
@@ -123,15 +124,24 @@ export function toMailEvent(r: RawRecord): Result<MailEvent> {
   if (!when.ok) return when;
   const zip = (r.facilityZip ?? '').trim().replace(/^(\d{5})-(\d{4})$/, '$1$2');
   if (zip && !/^\d{5}(\d{4})?$/.test(zip)) return err(`the facility ZIP "${zip.slice(0, 12)}" is not 5 or 9 digits`);
-  const fields: Record<string, string> = {};
-  for (const f of Object.keys(MAX) as (keyof typeof MAX)[]) {
-    const v = text(r, f);
-    if (!v.ok) return v;
-    fields[f] = v.value;
-  }
-  const state = fields['facilityState'] ?? '';
+  // In MAX's order: the first field refused is the one named.
+  const eventCode = text(r, 'eventCode');
+  if (typeof eventCode !== 'string') return eventCode;
+  const operationCode = text(r, 'operationCode');
+  if (typeof operationCode !== 'string') return operationCode;
+  const handlingCode = text(r, 'handling');
+  if (typeof handlingCode !== 'string') return handlingCode;
+  const mailPhase = text(r, 'mailPhase');
+  if (typeof mailPhase !== 'string') return mailPhase;
+  const machineName = text(r, 'machineName');
+  if (typeof machineName !== 'string') return machineName;
+  const facilityName = text(r, 'facilityName');
+  if (typeof facilityName !== 'string') return facilityName;
+  const facilityCity = text(r, 'facilityCity');
+  if (typeof facilityCity !== 'string') return facilityCity;
+  const state = text(r, 'facilityState');
+  if (typeof state !== 'string') return state;
   if (state && !/^[A-Za-z]{2}$/.test(state)) return err(`the facility state "${state}" is not two letters`);
-  const handlingCode = fields['handling'] ?? '';
   return ok({
     barcodeId: imb.value.barcodeId,
     stid: imb.value.stid,
@@ -140,14 +150,14 @@ export function toMailEvent(r: RawRecord): Result<MailEvent> {
     routingZip: imb.value.routingZip,
     scannedAt: when.value.local,
     scannedAtUtc: when.value.utc,
-    operationCode: fields['operationCode'] ?? '',
-    eventCode: fields['eventCode'] ?? '',
+    operationCode,
+    eventCode,
     handling: handlingOf(handlingCode),
     handlingCode,
-    mailPhase: fields['mailPhase'] ?? '',
-    machineName: fields['machineName'] ?? '',
-    facilityName: fields['facilityName'] ?? '',
-    facilityCity: fields['facilityCity'] ?? '',
+    mailPhase,
+    machineName,
+    facilityName,
+    facilityCity,
     facilityState: state.toUpperCase(),
     facilityZip: zip,
   });

@@ -6,7 +6,7 @@
  */
 import { err, ok, type Result } from '../../shared/result.js';
 import { fieldOf, HEADERLESS_ORDER, MailFileError, type Field, type ParsedBatch, type RawRecord } from './layout.js';
-import { MAX_LINE, readLines } from './read-lines.js';
+import { BATCH_LINES, MAX_LINE, readLines } from './read-lines.js';
 
 type Columns = readonly (Field | null)[];
 
@@ -59,10 +59,11 @@ function recordOf(cells: string[], columns: Columns): RawRecord {
   return r;
 }
 
-export async function* readDelimited(source: string | NodeJS.ReadableStream): AsyncGenerator<ParsedBatch> {
+/** The file's records, a batch per `batchLines` lines (blank ones and the header counted). */
+export async function* readDelimited(source: string | NodeJS.ReadableStream, batchLines = BATCH_LINES): AsyncGenerator<ParsedBatch> {
   let columns: Columns | null = null;
   let delimiter = '|';
-  for await (const lines of readLines(source)) {
+  for await (const lines of readLines(source, batchLines)) {
     const out: ParsedBatch = [];
     for (const line of lines) {
       if ('tooLong' in line) {

@@ -1,13 +1,12 @@
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { noSkips, type SkipCounts } from '../../shared/roll/types.js';
 import { rollValues } from '../../shared/roll/values.js';
 import { INDEX_KEYS } from '../store/roll/columns.js';
+import { ChunkEncoder } from '../store/chunk-encoder.js';
 import { CHUNK_COLUMNS, MAX_CHUNK_ROWS, type RollChunk } from '../store/roll/packed-rows.js';
-import { KeyOrder, RollChunkEncoder } from './chunk.js';
+import { KeyOrder } from './chunk.js';
 import { readRecordChunks, RollFileError, type RollReadOptions } from './read.js';
-import type { WorkerInput, WorkerMessage } from './read-worker.js';
+import { chunksFromWorker, compiledWorker } from '../worker/chunk-stream.js';
+import type { WorkerInput } from './read-worker.js';
 
 /** Rows per chunk: big enough that one statement's overhead is nothing per row, small enough to stay in the young generation. */
 export const CHUNK_ROWS = 2048;
@@ -33,7 +32,7 @@ export interface ReadChunk {
  * Runs on this thread or in the reader's worker thread; progress rides along with the chunks.
  */
 export async function* packChunks(source: string | NodeJS.ReadableStream, opts: RollReadOptions, chunkRows: number): AsyncGenerator<ReadChunk> {
-  const encoder = new RollChunkEncoder(CHUNK_COLUMNS, Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS)));
+  const encoder = new ChunkEncoder(CHUNK_COLUMNS, Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS)));
   const order = new KeyOrder(INDEX_KEYS);
   let rejects: ReadChunk['rejects'] = [];
   let skipped = noSkips();
@@ -73,54 +72,18 @@ export async function* packChunks(source: string | NodeJS.ReadableStream, opts: 
  * test runner, are read on this thread. Both give the same chunks of the same rows.
  */
 export async function* readChunks(source: string | NodeJS.ReadableStream, opts: RollReadOptions, chunkRows = CHUNK_ROWS): AsyncGenerator<ReadChunk> {
-  const worker = typeof source === 'string' && process.env['INTAKE_IMPORT_THREADS'] !== '0' ? workerFile() : null;
-  if (worker && typeof source === 'string') {
-    yield* fromWorker(worker, source, opts, chunkRows);
-    return;
-  }
-  for await (const b of packChunks(source, opts, chunkRows)) {
-    if (b.progress) opts.onProgress?.(b.progress);
-    yield b;
-  }
-}
-
-function workerFile(): URL | null {
-  const url = new URL('./read-worker.js', import.meta.url);
-  return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : null;
-}
-
-async function* fromWorker(file: URL, source: string, opts: RollReadOptions, chunkRows: number): AsyncGenerator<ReadChunk> {
+  const worker = typeof source === 'string' ? compiledWorker(new URL('./read-worker.js', import.meta.url)) : null;
   const { onProgress, ...rest } = opts;
-  const input: WorkerInput = { source, opts: rest, chunkRows, window: WINDOW };
-  const worker = new Worker(file, { workerData: input });
-  const queue: WorkerMessage[] = [];
-  let wake: (() => void) | null = null;
-  let failure: Error | null = null;
-  worker.on('message', (m: WorkerMessage) => {
-    queue.push(m);
-    wake?.();
-  });
-  worker.on('error', (e) => {
-    failure = e;
-    wake?.();
-  });
-  worker.on('exit', (code) => {
-    if (code !== 0) failure ??= new Error(`the roll reader stopped (exit ${code})`);
-    wake?.();
-  });
-  try {
-    for (;;) {
-      while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
-      wake = null;
-      const m = queue.shift();
-      if (!m) throw failure ?? new Error('the roll reader stopped');
-      if (m.type === 'error') throw m.fileError ? new RollFileError(m.message) : new Error(m.message);
-      if (m.type === 'done') return;
-      if (m.chunk.progress) onProgress?.(m.chunk.progress);
-      yield m.chunk;
-      worker.postMessage(1); // room for one more chunk
-    }
-  } finally {
-    await worker.terminate();
+  const chunks =
+    worker && typeof source === 'string'
+      ? chunksFromWorker<WorkerInput, ReadChunk>(worker, { source, opts: rest, chunkRows }, {
+          window: WINDOW,
+          fileError: (m) => new RollFileError(m),
+          stopped: (detail) => new Error(`the roll reader stopped (${detail})`),
+        })
+      : packChunks(source, rest, chunkRows);
+  for await (const b of chunks) {
+    if (b.progress) onProgress?.(b.progress);
+    yield b;
   }
 }

@@ -1,28 +1,31 @@
 /**
  * Writing an import's scan events, two ways (the caller holds the mail-import lock):
  *
- * - **Into events already kept** (a daily feed file): each batch in one write transaction, each
+ * - **Into events already kept** (a daily feed file): each chunk in one write transaction, each
  *   event inserted unless the unique (mailer_id, serial, dedupe_key) already holds it, its ballot
- *   found in the same statement through the roll's IMb index.
+ *   found in the same statement through the roll's IMbs (loadImbBallots).
  * - **Into an empty table** (the first, state-sized import): events are appended to a table of
- *   their own with no index, committed batch by batch, and at the end one transaction removes the
+ *   their own with no index, committed chunk by chunk, and at the end one transaction removes the
  *   repeats, builds the indexes with SQLite's sorter and puts the table in place of the empty
  *   `mail_events`. Random-order inserts into three large B-trees would dirty a page per event; a
  *   sort builds each index in order. Until the swap nobody sees the events; a crash leaves only
  *   the load table, dropped by the next import (recoverMailLoad).
+ *
+ * Either way events arrive packed (store/mail-chunk.ts: a file's reader packs them, on a thread of
+ * its own) and each chunk goes in with one INSERT … SELECT that SQLite unpacks itself; events
+ * given as objects (the IV-MTR API, add) are packed here first.
  */
-import { dedupeHash, eventDirection, type MailEvent } from '../../shared/mail/event.js';
+import type { MailEvent } from '../../shared/mail/event.js';
 import type { Db } from './db.js';
+import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS, MailEventPacker } from './mail-chunk.js';
+import { CHUNK_FROM, ChunkStatements, ensureChunkSeq, type PackedChunk } from './packed-rows.js';
+import { withSortThreads } from './sort-threads.js';
 
 const LOAD_TABLE = 'mail_events_load';
 const BALLOT_INDEX = 'CREATE INDEX mail_events_ballot ON mail_events(ballot_id) WHERE ballot_id IS NOT NULL';
 const PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_events(mailer_id, serial, dedupe_key)';
 // The mail-stream chart's covering index (migration 10): rebuilt with the others after the first bulk load.
 const DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_events(scanned_at, direction, mail_phase, ballot_id) WHERE ballot_id IS NOT NULL';
-
-const COLUMNS = `dedupe_key, import_id, ballot_id, direction, barcode_id, stid, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc,
-  operation_code, event_code, handling, handling_code, mail_phase, machine_name, facility_name, facility_city, facility_state, facility_zip`;
-const BALLOT_OF = '(SELECT ballot_id FROM temp.mail_imb_ballots WHERE serial = ? AND mailer_id = ?)';
 
 /**
  * The roll's IMbs and their ballots, in a small table of this connection that answers each event's
@@ -35,14 +38,22 @@ export function loadImbBallots(db: Db): void {
     CREATE TEMP TABLE mail_imb_ballots (serial TEXT NOT NULL, mailer_id TEXT NOT NULL, ballot_id TEXT NOT NULL, PRIMARY KEY (serial, mailer_id)) WITHOUT ROWID;
     INSERT OR REPLACE INTO temp.mail_imb_ballots SELECT imb_serial, imb_mailer_id, ballot_id FROM ballots WHERE imb_serial IS NOT NULL AND imb_mailer_id IS NOT NULL ORDER BY imb_serial, imb_mailer_id, id;`);
 }
-const VALUES = `(?, ?, ${BALLOT_OF}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-function params(e: MailEvent, importId: number): unknown[] {
-  return [
-    dedupeHash(e), importId, e.serial, e.mailerId, eventDirection(e), e.barcodeId, e.stid, e.mailerId, e.serial, e.routingZip,
-    e.scannedAt, e.scannedAtUtc, e.operationCode, e.eventCode, e.handling, e.handlingCode, e.mailPhase, e.machineName,
-    e.facilityName, e.facilityCity, e.facilityState, e.facilityZip,
-  ];
+/**
+ * One chunk's events into `table`, each with this import's ID and its ballot, found in the same
+ * statement (null: an IMb no ballot of the roll has). `tail`: the rest of the statement.
+ */
+function chunkInsert(db: Db, table: string, tail: string): ChunkStatements {
+  const col = (exprs: string[], name: (typeof MAIL_CHUNK_COLUMNS)[number]) => exprs[MAIL_CHUNK_COLUMNS.indexOf(name)] as string;
+  return new ChunkStatements(
+    db,
+    MAIL_CHUNK,
+    (exprs) =>
+      `INSERT INTO ${table} (import_id, ballot_id, ${MAIL_CHUNK_COLUMNS.join(', ')})
+       SELECT @imp, (SELECT ballot_id FROM temp.mail_imb_ballots WHERE serial = ${col(exprs, 'serial')} AND mailer_id = ${col(exprs, 'mailer_id')}), ${exprs.join(', ')}
+       ${CHUNK_FROM} ${tail}`,
+    MAIL_CHUNK_COLUMNS.map((_, i) => i),
+  );
 }
 
 export interface BatchCounts {
@@ -63,6 +74,13 @@ export function recoverMailLoad(db: Db): void {
 
 export interface MailEventWriter {
   readonly bulk: boolean;
+  /**
+   * A chunk of events packed by a MailEventPacker (null: none), and the events that packer left
+   * out as repeats meanwhile (they are duplicates): in a write transaction of its own, or in the
+   * caller's. The load into an empty table counts only at the end (zeros until finish).
+   */
+  addChunk(chunk: PackedChunk | null, nearRepeats: number): BatchCounts;
+  /** Events as objects (the IV-MTR API's): packed, then as addChunk, in one write transaction. */
   add(events: readonly MailEvent[]): BatchCounts;
   /** Inside the import's closing transaction. */
   finish(): FinalCounts;
@@ -73,42 +91,80 @@ export interface MailEventWriter {
 
 export function mailEventWriter(db: Db, importId: number): MailEventWriter {
   loadImbBallots(db);
+  ensureChunkSeq(db);
   const empty = db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() === undefined;
   return empty ? new BulkWriter(db, importId) : new IncrementalWriter(db, importId);
 }
 
-class IncrementalWriter implements MailEventWriter {
-  readonly bulk = false;
-  private readonly insert;
+const zero = (): BatchCounts => ({ imported: 0, duplicates: 0, unknownImbs: 0 });
 
-  constructor(
-    private readonly db: Db,
-    private readonly importId: number,
-  ) {
-    this.insert = db.prepare<unknown[], { ballot_id: string | null }>(
-      `INSERT INTO mail_events (${COLUMNS}) VALUES ${VALUES} ON CONFLICT (mailer_id, serial, dedupe_key) DO NOTHING RETURNING ballot_id`,
-    );
+abstract class ChunkWriter implements MailEventWriter {
+  abstract readonly bulk: boolean;
+  private readonly packer = new MailEventPacker();
+
+  constructor(protected readonly db: Db) {}
+
+  /** One chunk's events in, inside the caller's transaction. */
+  protected abstract insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts;
+
+  /** A write transaction (or a savepoint in the caller's). */
+  protected transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  addChunk(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
+    return this.transaction(() => this.insert(chunk, nearRepeats));
   }
 
   add(events: readonly MailEvent[]): BatchCounts {
-    const c = { imported: 0, duplicates: 0, unknownImbs: 0 };
-    this.db
-      .transaction(() => {
-        for (const e of events) {
-          const row = this.insert.get(params(e, this.importId));
-          if (!row) c.duplicates += 1;
-          else {
-            c.imported += 1;
-            if (row.ballot_id === null) c.unknownImbs += 1;
-          }
-        }
-      })
-      .immediate();
+    const chunks: PackedChunk[] = [];
+    const before = this.packer.nearRepeats;
+    for (const e of events) this.packer.add(e, chunks);
+    this.packer.endBatch();
+    const last = this.packer.take();
+    if (last) chunks.push(last);
+    const nearRepeats = this.packer.nearRepeats - before;
+    return this.transaction(() => {
+      const c = this.insert(null, nearRepeats);
+      for (const chunk of chunks) {
+        const d = this.insert(chunk, 0);
+        c.imported += d.imported;
+        c.duplicates += d.duplicates;
+        c.unknownImbs += d.unknownImbs;
+      }
+      return c;
+    });
+  }
+
+  abstract finish(): FinalCounts;
+  abstract done(): void;
+  abstract abort(): void;
+}
+
+class IncrementalWriter extends ChunkWriter {
+  readonly bulk = false;
+  private readonly inserts;
+
+  constructor(
+    db: Db,
+    private readonly importId: number,
+  ) {
+    super(db);
+    this.inserts = chunkInsert(db, 'mail_events', 'ON CONFLICT (mailer_id, serial, dedupe_key) DO NOTHING RETURNING ballot_id IS NULL AS unknown');
+  }
+
+  protected insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
+    const c = { imported: 0, duplicates: nearRepeats, unknownImbs: 0 };
+    if (!chunk) return c;
+    const kept = this.inserts.all<{ unknown: number }>(chunk, { imp: this.importId });
+    c.imported = kept.length;
+    c.duplicates += chunk.n - kept.length;
+    for (const k of kept) c.unknownImbs += k.unknown;
     return c;
   }
 
   finish(): FinalCounts {
-    return { imported: 0, duplicates: 0, unknownImbs: 0, final: false };
+    return { ...zero(), final: false };
   }
 
   done(): void {}
@@ -116,54 +172,66 @@ class IncrementalWriter implements MailEventWriter {
   abort(): void {}
 }
 
-class BulkWriter implements MailEventWriter {
+class BulkWriter extends ChunkWriter {
   readonly bulk = true;
-  private readonly insert;
-  private readonly settings: { synchronous: unknown; autocheckpoint: unknown };
+  private readonly inserts;
+  private readonly unknownSince;
+  private readonly settings: { synchronous: unknown; autocheckpoint: unknown; foreignKeys: unknown };
   private added = 0;
+  private unknownImbs = 0;
+  private nearRepeats = 0;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly importId: number,
   ) {
+    super(db);
     recoverMailLoad(db);
     // The load table is not the station's record until the swap: its commits need no fsync each,
     // and the WAL is copied into the database once, after the swap (mail/import.ts), not at every
     // thousand pages (as roll/first-load.ts does for a first roll).
-    this.settings = { synchronous: db.pragma('synchronous', { simple: true }), autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) };
+    this.settings = {
+      synchronous: db.pragma('synchronous', { simple: true }),
+      autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }),
+      foreignKeys: db.pragma('foreign_keys', { simple: true }),
+    };
     db.pragma('synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
     const table = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'mail_events'").get()?.sql ?? '';
     const create = table.replace(/^CREATE TABLE "?mail_events"?/, `CREATE TABLE ${LOAD_TABLE}`);
     if (create === table) throw new Error('unreachable: the mail_events table has no CREATE statement');
     db.exec(create);
-    this.insert = db.prepare(`INSERT INTO ${LOAD_TABLE} (${COLUMNS}) VALUES ${VALUES}`);
+    this.inserts = chunkInsert(db, LOAD_TABLE, '');
+    // Rows just appended, read back from the page cache: the count needs no scan of the table at the end.
+    this.unknownSince = db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM ${LOAD_TABLE} WHERE id > ? AND ballot_id IS NULL`);
   }
 
-  /** Keys of the last two batches: a repeat close to its first (a line sent twice) is left out here, cheaply. */
-  private recent = new Set<string>();
-  private older = new Set<string>();
-  private nearRepeats = 0;
+  /**
+   * The load's own transactions run without the foreign-key check: every event references this
+   * import's row in mail_imports, committed before the first event is written, so the check
+   * would look that row up once per event and find it every time. It is off only while a chunk
+   * goes in (not inside the caller's transaction, where the pragma does nothing), so the
+   * station's other writes on this connection keep it.
+   */
+  protected override transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction || !this.settings.foreignKeys) return super.transaction(fn);
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      return super.transaction(fn);
+    } finally {
+      this.db.pragma('foreign_keys = ON');
+    }
+  }
 
-  add(events: readonly MailEvent[]): BatchCounts {
-    this.db
-      .transaction(() => {
-        for (const e of events) {
-          const p = params(e, this.importId);
-          const key = `${e.mailerId}${e.serial}:${String(p[0])}`;
-          if (this.recent.has(key) || this.older.has(key)) {
-            this.nearRepeats += 1;
-            continue;
-          }
-          this.recent.add(key);
-          this.insert.run(p);
-          this.added += 1;
-        }
-      })
-      .immediate();
-    this.older = this.recent;
-    this.recent = new Set();
-    return { imported: 0, duplicates: 0, unknownImbs: 0 };
+  protected insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
+    this.nearRepeats += nearRepeats;
+    if (chunk) {
+      // The load table is this import's alone: its rows' ids run on from the last chunk's.
+      const before = this.added;
+      this.added += this.inserts.run(chunk, { imp: this.importId });
+      this.unknownImbs += this.unknownSince.get(before)?.n ?? 0;
+    }
+    return zero();
   }
 
   private restore(): void {
@@ -176,24 +244,30 @@ class BulkWriter implements MailEventWriter {
     if (this.db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() !== undefined)
       throw new Error('events were imported meanwhile by another way in: import this file again');
     this.db.exec(`DROP TABLE mail_events; ALTER TABLE ${LOAD_TABLE} RENAME TO mail_events;`);
-    // Most files hold no repeats: try the unique index first, and sort the repeats out only when it fails.
-    let duplicates = 0;
-    try {
-      this.db.exec(PIECE_INDEX);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
-      duplicates = this.db
-        .prepare(
-          `DELETE FROM mail_events WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY mailer_id, serial, dedupe_key ORDER BY id) AS n
-           FROM mail_events) WHERE n > 1)`,
-        )
-        .run().changes;
-      this.db.exec(PIECE_INDEX);
-    }
-    this.db.exec(BALLOT_INDEX);
-    this.db.exec(DAY_INDEX);
-    const unknownImbs = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mail_events WHERE ballot_id IS NULL').get()?.n ?? 0;
-    return { imported: this.added - duplicates, duplicates: duplicates + this.nearRepeats, unknownImbs, final: true };
+    return withSortThreads(this.db, () => {
+      // Most files hold no repeats: try the unique index first, and sort the repeats out only when it fails.
+      let duplicates = 0;
+      let unknownDuplicates = 0;
+      try {
+        this.db.exec(PIECE_INDEX);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+        const removed = this.db
+          .prepare<[], number>(
+            `DELETE FROM mail_events WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY mailer_id, serial, dedupe_key ORDER BY id) AS n
+             FROM mail_events) WHERE n > 1) RETURNING ballot_id IS NULL`,
+          )
+          .pluck();
+        for (const unknown of removed.iterate()) {
+          duplicates += 1;
+          unknownDuplicates += unknown;
+        }
+        this.db.exec(PIECE_INDEX);
+      }
+      this.db.exec(BALLOT_INDEX);
+      this.db.exec(DAY_INDEX);
+      return { imported: this.added - duplicates, duplicates: duplicates + this.nearRepeats, unknownImbs: this.unknownImbs - unknownDuplicates, final: true };
+    });
   }
 
   /** After the closing transaction (a pragma cannot change synchronous inside one). */

@@ -136,7 +136,7 @@ function realDateTime(y: number, mo: number, d: number, h: number, mi: number, s
 export function parseScanDateTime(raw: string): Result<{ local: string; utc: string | null }> {
   const s = raw.trim();
   const iso = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
-  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(s);
+  const us = iso ? null : /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(s);
   let y: string, mo: string, d: string, h: string, mi: string, sec: string, zone: string | undefined;
   if (iso) [, y = '', mo = '', d = '', h = '', mi = '', sec = '00', zone] = iso;
   else if (us) {

@@ -1,10 +1,9 @@
-import { availableParallelism } from 'node:os';
 import type { Db } from '../db.js';
+import { withSortThreads } from '../sort-threads.js';
 import type { ImportMeta } from './ballot-row.js';
 import { COLUMNS, createIndex, INDEX_NAMES } from './columns.js';
-import { CHUNK_FROM, ChunkStatements, chunkValue, ensureChunkSeq, ROW_NO, type RollChunk } from './packed-rows.js';
+import { CHUNK_FROM, ChunkStatements, chunkValue, ensureChunkSeq, ROLL_CHUNK, ROW_NO, type RollChunk } from './packed-rows.js';
 
-const SORT_THREADS = Math.min(4, Math.max(1, availableParallelism()));
 /** The initial load's table, beside `ballots` until it takes its place. */
 const LOAD_TABLE = 'roll_initial_load';
 export const LOAD_TABLE_EXISTS = `SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '${LOAD_TABLE}'`;
@@ -91,8 +90,9 @@ export class InitialLoad {
     }
     this.chunkInserts = new ChunkStatements(
       db,
+      ROLL_CHUNK,
       (exprs) =>
-        `INSERT INTO ${LOAD_TABLE} (${COLUMNS.join(', ')}, import_id, updated_import_id) SELECT ${exprs}, @imp, @imp ${CHUNK_FROM}
+        `INSERT INTO ${LOAD_TABLE} (${COLUMNS.join(', ')}, import_id, updated_import_id) SELECT ${exprs.join(', ')}, @imp, @imp ${CHUNK_FROM}
          ON CONFLICT(ballot_id) DO NOTHING`,
       COLUMNS.map((_, i) => i),
     );
@@ -147,16 +147,11 @@ export class InitialLoad {
     const db = this.db;
     try {
       if (db.inTransaction) db.exec('COMMIT');
-      const cache = db.pragma('cache_size', { simple: true }) as number;
-      // Each sort runs on worker threads, in runs sized by the page cache: small runs sort within
-      // the CPU's caches and merge on the threads.
-      db.pragma(`threads = ${SORT_THREADS}`);
-      db.pragma('cache_size = -2048');
-      INDEX_NAMES.forEach((name, k) => {
-        if (this.live[k] === null) db.transaction(() => db.exec(createIndex(name, LOAD_TABLE))).immediate();
-      });
-      db.pragma(`cache_size = ${cache}`);
-      db.pragma('threads = 0');
+      withSortThreads(db, () =>
+        INDEX_NAMES.forEach((name, k) => {
+          if (this.live[k] === null) db.transaction(() => db.exec(createIndex(name, LOAD_TABLE))).immediate();
+        }),
+      );
       db.pragma('synchronous = FULL');
       const importId = db
         .transaction(() => {

@@ -2,7 +2,7 @@ import { rollValues, type RollValues } from '../../../shared/roll/values.js';
 import type { RollRow } from '../../../shared/roll/types.js';
 import type { Db } from '../db.js';
 import { COLUMNS, createIndex, DATA_COLUMNS, INDEX_NAMES } from './columns.js';
-import { CHUNK_FROM, ChunkStatements, chunkValue, ensureChunkSeq, ROW_NO, type RollChunk } from './packed-rows.js';
+import { CHUNK_FROM, ChunkStatements, chunkValue, ensureChunkSeq, ROLL_CHUNK, ROW_NO, type RollChunk } from './packed-rows.js';
 
 export interface MergeCounts {
   imported: number;
@@ -35,7 +35,8 @@ export class RollStaging {
     ensureChunkSeq(db);
     this.chunkInsert = new ChunkStatements(
       db,
-      (exprs) => `INSERT INTO temp.roll_stage (row_no, ${COLUMNS.join(', ')}) SELECT ${exprs} ${CHUNK_FROM} ON CONFLICT(ballot_id) DO NOTHING`,
+      ROLL_CHUNK,
+      (exprs) => `INSERT INTO temp.roll_stage (row_no, ${COLUMNS.join(', ')}) SELECT ${exprs.join(', ')} ${CHUNK_FROM} ON CONFLICT(ballot_id) DO NOTHING`,
       [ROW_NO, ...COLUMNS.map((_, i) => i)],
     );
   }

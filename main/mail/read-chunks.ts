@@ -1,0 +1,129 @@
+/**
+ * A mail file's events, read, checked and packed for the store (store/mail-chunk.ts), with the
+ * records refused on the way: on a worker thread of its own for a file (worker/chunk-stream.ts:
+ * reading, splitting and checking ten million lines takes one core while the main thread
+ * inserts on the other), or on this thread (records that came another way, a build without the
+ * compiled worker). Both give the same chunks.
+ */
+import { MailEventPacker } from '../store/mail-chunk.js';
+import type { PackedChunk } from '../store/packed-rows.js';
+import { chunksFromWorker, compiledWorker } from '../worker/chunk-stream.js';
+import { MailFileError, toMailEvent, type ParsedBatch } from './layout.js';
+import { readDelimited } from './read-delimited.js';
+import { BATCH_LINES } from './read-lines.js';
+import { readJson } from './read-json.js';
+
+/** The formats of a mail file (see import.ts). */
+export type MailFileFormat = 'ivmtr-delimited' | 'ivmtr-json';
+
+/** A stretch of the file, ready for the store. */
+export interface MailChunk {
+  /** Its new events, packed (null when it has none). */
+  rows: PackedChunk | null;
+  /** Records refused, in file order. */
+  rejects: { lineNo: number; error: string; raw: string }[];
+  /** Records read (valid and refused). */
+  read: number;
+  /** Events left out as a repeat of one just before (store/mail-chunk.ts): duplicates. */
+  nearRepeats: number;
+}
+
+/** Chunks in flight between the reader's thread and the store's, at most. */
+const WINDOW = 8;
+
+/**
+ * Records' checks and packing. The packer looks for repeats over windows of `perWindow` batches
+ * (see MailEventPacker: a window is the import's batch of BATCH_LINES lines, whatever the size of
+ * the batches it is read in), and the rest of each window goes out as a chunk with its rejects,
+ * so rejects never pile up.
+ */
+export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, chunkRows?: number, perWindow = 1): AsyncGenerator<MailChunk> {
+  const packer = new MailEventPacker(chunkRows);
+  let rejects: MailChunk['rejects'] = [];
+  let read = 0;
+  let near = packer.nearRepeats;
+  const chunk = (rows: PackedChunk | null): MailChunk => {
+    const c: MailChunk = { rows, rejects, read, nearRepeats: packer.nearRepeats - near };
+    rejects = [];
+    read = 0;
+    near = packer.nearRepeats;
+    return c;
+  };
+  const ready: PackedChunk[] = [];
+  let inWindow = 0;
+  for await (const batch of batches) {
+    for (const p of batch) {
+      read += 1;
+      if ('error' in p) {
+        rejects.push({ lineNo: p.lineNo, error: p.error, raw: p.raw });
+        continue;
+      }
+      const e = toMailEvent(p.record);
+      if (!e.ok) {
+        rejects.push({ lineNo: p.lineNo, error: e.error, raw: p.raw });
+        continue;
+      }
+      packer.add(e.value, ready);
+      for (const rows of ready) yield chunk(rows);
+      ready.length = 0;
+    }
+    if (++inWindow < perWindow) continue;
+    inWindow = 0;
+    packer.endBatch();
+    const rest = packer.take();
+    if (rest || read > 0) yield chunk(rest);
+  }
+  if (inWindow > 0) {
+    const rest = packer.take();
+    if (rest || read > 0) yield chunk(rest);
+  }
+}
+
+/**
+ * A delimited file is read in batches of this many lines, BATCH_LINES / 8: a batch
+ * of records in flight is young garbage, not a survivor that every minor GC copies.
+ */
+const READ_LINES = 1024;
+
+function records(file: string, format: MailFileFormat): { batches: AsyncGenerator<ParsedBatch>; perWindow: number } {
+  if (format === 'ivmtr-json') return { batches: readJson(file), perWindow: 1 };
+  return { batches: readDelimited(file, READ_LINES), perWindow: BATCH_LINES / READ_LINES };
+}
+
+/** What the reader's worker is given. */
+export interface MailWorkerInput {
+  file: string;
+  format: MailFileFormat;
+  chunkRows: number | undefined;
+}
+
+/** The chunks of a whole file, as packMailChunks reads them. */
+export async function* packMailFile(input: MailWorkerInput): AsyncGenerator<MailChunk> {
+  try {
+    const { batches, perWindow } = records(input.file, input.format);
+    yield* packMailChunks(batches, input.chunkRows, perWindow);
+  } catch (e) {
+    // The file system's own error (EACCES, EISDIR, EIO), said as what it stopped.
+    if (typeof (e as { code?: unknown }).code === 'string' && !(e instanceof MailFileError)) throw new Error(`cannot read the file: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+/** The compiled reader worker beside this module, when there is one (the installed app and CLI). */
+export function mailReaderWorker(): URL | null {
+  return compiledWorker(new URL('./read-worker.js', import.meta.url));
+}
+
+/**
+ * A mail file's chunks: read by the worker script `worker` (by default the compiled reader
+ * worker, when there is one), or on this thread when it is null.
+ */
+export function readMailChunks(file: string, format: MailFileFormat, worker: URL | null = mailReaderWorker(), chunkRows?: number): AsyncGenerator<MailChunk> {
+  const input: MailWorkerInput = { file, format, chunkRows };
+  if (!worker) return packMailFile(input);
+  return chunksFromWorker<MailWorkerInput, MailChunk>(worker, input, {
+    window: WINDOW,
+    fileError: (m) => new MailFileError(m),
+    stopped: (detail) => new Error(`the reader of the mail file stopped before the end of the file (${detail})`),
+  });
+}

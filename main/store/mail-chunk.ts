@@ -1,0 +1,91 @@
+/**
+ * Mail events packed for the store (store/packed-rows.ts): the columns of `mail_events` the
+ * events carry, in MAIL_CHUNK_COLUMNS order; the import's ID and the ballot are added by the
+ * store's INSERT … SELECT (store/mail-load.ts). Packing runs where the file is read (on the
+ * reader's worker thread for a file import), so the inserting thread makes no string per field.
+ */
+import { dedupeHash, eventDirection, type MailEvent } from '../../shared/mail/event.js';
+import { ChunkEncoder } from './chunk-encoder.js';
+import { MAX_CHUNK_ROWS, type ChunkShape, type PackedChunk } from './packed-rows.js';
+
+export const MAIL_CHUNK_COLUMNS = [
+  'dedupe_key', 'direction', 'barcode_id', 'stid', 'mailer_id', 'serial', 'routing_zip', 'scanned_at', 'scanned_at_utc',
+  'operation_code', 'event_code', 'handling', 'handling_code', 'mail_phase', 'machine_name', 'facility_name',
+  'facility_city', 'facility_state', 'facility_zip',
+] as const;
+
+const NULLABLE = new Set<number>([MAIL_CHUNK_COLUMNS.indexOf('scanned_at_utc')]);
+const DEDUPE_KEY = 0;
+
+export const MAIL_CHUNK: ChunkShape = {
+  name: 'mail event',
+  columns: MAIL_CHUNK_COLUMNS.length,
+  integers: new Set([DEDUPE_KEY]),
+  // Every text column but scanned_at_utc is NOT NULL: an empty value ('', no operation code) is ''.
+  notNull: new Set(MAIL_CHUNK_COLUMNS.map((_, i) => i).filter((i) => i !== DEDUPE_KEY && !NULLABLE.has(i))),
+};
+
+/** Events per chunk: one statement's overhead is nothing per row, and a chunk stays in the young generation. */
+export const MAIL_CHUNK_ROWS = MAX_CHUNK_ROWS;
+
+function valuesOf(e: MailEvent, hash: number): (string | number | null)[] {
+  return [
+    hash, eventDirection(e), e.barcodeId, e.stid, e.mailerId, e.serial, e.routingZip, e.scannedAt, e.scannedAtUtc, e.operationCode,
+    e.eventCode, e.handling, e.handlingCode, e.mailPhase, e.machineName, e.facilityName, e.facilityCity, e.facilityState, e.facilityZip,
+  ];
+}
+
+function holds(pieces: string | string[] | undefined, piece: string): boolean {
+  return pieces !== undefined && (typeof pieces === 'string' ? pieces === piece : pieces.includes(piece));
+}
+
+/**
+ * Packs events in order, leaving out an event already packed in this batch or the one before (a
+ * line sent twice, the commonest repeat, is caught here cheaply; the store finds the others).
+ * The caller ends each batch with endBatch.
+ */
+export class MailEventPacker {
+  private readonly encoder: ChunkEncoder;
+  // By dedupe hash (a number: no key string to make and hash per event), the pieces (mailer ID + serial) seen with it.
+  private recent = new Map<number, string | string[]>();
+  private older = new Map<number, string | string[]>();
+  private batchHadEvents = false;
+  /** Events left out as repeats so far. */
+  nearRepeats = 0;
+
+  constructor(chunkRows = MAIL_CHUNK_ROWS) {
+    this.encoder = new ChunkEncoder(MAIL_CHUNK.columns, Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS)));
+  }
+
+  /** Packs one event; a chunk that is complete is pushed onto `ready`. */
+  add(e: MailEvent, ready: PackedChunk[]): void {
+    this.batchHadEvents = true;
+    const hash = dedupeHash(e);
+    const piece = e.mailerId + e.serial;
+    if (holds(this.recent.get(hash), piece) || holds(this.older.get(hash), piece)) {
+      this.nearRepeats += 1;
+      return;
+    }
+    const same = this.recent.get(hash);
+    if (same === undefined) this.recent.set(hash, piece);
+    else if (typeof same === 'string') this.recent.set(hash, [same, piece]);
+    else same.push(piece);
+    // Text is packed as ASCII, and as UTF-8 where it turns out not to be.
+    const early = this.encoder.add(valuesOf(e, hash), true);
+    if (early) ready.push(early);
+    if (this.encoder.full) ready.push(this.encoder.take() as PackedChunk);
+  }
+
+  /** The events packed and not yet taken, if any. */
+  take(): PackedChunk | null {
+    return this.encoder.take();
+  }
+
+  /** A batch is over: the repeats looked for are now those of this batch and the next. */
+  endBatch(): void {
+    if (!this.batchHadEvents) return;
+    this.older = this.recent;
+    this.recent = new Map();
+    this.batchHadEvents = false;
+  }
+}
