@@ -9,6 +9,8 @@ import { Replicator } from '../dist/main/county/replicator.js';
 // noHub: the control station, the same code and load with no replicator (single-station mode).
 const { db, name, own, shared, ratePerSecond, sharedFraction, env, noHub } = workerData;
 const store = Store.open(db);
+// As a real station runs (the app, intake serve, intake scan): WAL checkpoints on a thread of their own, not inside a scan's commit.
+store.checkpointInBackground();
 const intake = new Intake(store, name);
 const scanMs = [];
 const lagMs = [];
