@@ -80,3 +80,20 @@ export async function refusal(p: Promise<unknown>): Promise<{ code: string; mess
   }
   throw new Error('expected the hub to refuse, but it accepted');
 }
+
+export async function maxHubSeqOf(admin: pg.Client): Promise<number> {
+  return Number((await admin.query<{ m: string }>('SELECT coalesce(max(hub_seq), 0) AS m FROM intake.entries')).rows[0]?.m);
+}
+
+/** Every table of the hub's schema: its row count and a digest of its rows. */
+export async function hubStateOf(admin: pg.Client): Promise<Record<string, string>> {
+  const tables = await admin.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'intake' ORDER BY 1");
+  const out: Record<string, string> = {};
+  for (const { t } of tables.rows) {
+    const r = await admin.query<{ s: string }>(
+      `SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS s FROM intake.${admin.escapeIdentifier(t)} x`,
+    );
+    out[t] = r.rows[0]?.s ?? '';
+  }
+  return out;
+}

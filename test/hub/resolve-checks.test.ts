@@ -15,7 +15,7 @@ import { HUB_MIGRATIONS } from '../../main/hub/migrations.js';
 import { entryHash, GENESIS_HASH, type AuditRow } from '../../main/store/audit.js';
 import { PROBLEM_RESOLUTIONS } from '../../shared/cure/resolutions.js';
 import { countyStation, sue } from '../county/helpers.js';
-import { auditRows, push, refusal, startCountyHub, type CountyHub } from './fixture.js';
+import { auditRows, type CountyHub, hubStateOf, maxHubSeqOf, push, refusal, startCountyHub } from './fixture.js';
 
 type CountyStation = Awaited<ReturnType<typeof countyStation>>;
 
@@ -48,22 +48,8 @@ afterAll(async () => {
 
 const scanOf = (s: CountyStation, raw: string) => s.station.intake().scan({ raw, operator: 'ann' });
 
-async function maxHubSeq(): Promise<number> {
-  return Number((await county.admin.query<{ m: string }>('SELECT coalesce(max(hub_seq), 0) AS m FROM intake.entries')).rows[0]?.m);
-}
-
-/** Every table of the hub's schema: its row count and a digest of its rows. */
-async function hubState(): Promise<Record<string, string>> {
-  const tables = await county.admin.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'intake' ORDER BY 1");
-  const out: Record<string, string> = {};
-  for (const { t } of tables.rows) {
-    const r = await county.admin.query<{ s: string }>(
-      `SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS s FROM intake.${county.admin.escapeIdentifier(t)} x`,
-    );
-    out[t] = r.rows[0]?.s ?? '';
-  }
-  return out;
-}
+const maxHubSeq = () => maxHubSeqOf(county.admin);
+const hubState = () => hubStateOf(county.admin);
 
 async function unchanged<T>(what: () => Promise<T>): Promise<T> {
   const before = await hubState();
