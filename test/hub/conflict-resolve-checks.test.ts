@@ -6,7 +6,6 @@
 // through, the same one pushed 40 times at once is held once, and a hub at version 7 upgrades.
 // Also: the image refusals of hub migration 5 (IH030/IH031) are the hub's, in its own words.
 import { createHash } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countyQueueAction, resolveCountyConflict } from '../../main/actions/county.js';
 import { undoScan } from '../../main/actions/scans.js';
@@ -15,10 +14,10 @@ import { applyCountyResolutions } from '../../main/county/resolutions.js';
 import { migrateHub } from '../../main/hub/admin.js';
 import { hubErrorText, hubRefusalOf } from '../../main/hub/errors.js';
 import { HUB_MIGRATIONS } from '../../main/hub/migrations.js';
-import { entryHash, GENESIS_HASH, type AuditRow } from '../../main/store/audit.js';
+import { GENESIS_HASH, type AuditRow } from '../../main/store/audit.js';
 import { CONFLICT_RESOLUTIONS } from '../../shared/county/conflicts.js';
 import { countyStation, sue } from '../county/helpers.js';
-import { auditRows, type CountyHub, hubStateOf, maxHubSeqOf, push, refusal, startCountyHub } from './fixture.js';
+import { auditRows, chainedEntry, type CountyHub, type HandWrittenLog, maxHubSeqOf, push, pushAccepted, refusal, startCountyHub, unchangedHub } from './fixture.js';
 
 type CountyStation = Awaited<ReturnType<typeof countyStation>>;
 
@@ -27,7 +26,7 @@ let a: CountyStation;
 let b: CountyStation;
 let c: CountyStation;
 /** A station whose log is written by hand (the hostile or confused one). */
-let mallory: { client: pg.Client; head: { seq: number; hash: string } };
+let mallory: HandWrittenLog;
 /** Conflicts by what they are for (their conflict_id at the hub). */
 const conflict = { resolvedBefore: 0, closedByHub: 0, open: 0 };
 
@@ -68,22 +67,12 @@ async function conflictOver(ballot: string): Promise<{ id: number; bSeq: number 
 }
 
 const maxHubSeq = () => maxHubSeqOf(county.admin);
-const hubState = () => hubStateOf(county.admin);
 
-async function unchanged<T>(what: () => Promise<T>): Promise<T> {
-  const before = await hubState();
-  const out = await what();
-  expect(await hubState()).toEqual(before);
-  return out;
-}
+const unchanged = <T>(what: () => Promise<T>) => unchangedHub(county.admin, what);
 
 /** The next entry of mallory's log (not kept until a push of it is accepted). */
 function next(over: Partial<AuditRow>, from = mallory.head): AuditRow {
-  const row = {
-    seq: from.seq + 1, at: '2026-11-03T14:00:00.000Z', actor: 'mal', action: 'county.conflict-resolve', entity: 'county-conflict', entity_id: null as string | null,
-    before: null as string | null, after: null as string | null, prev_hash: from.hash, ...over,
-  };
-  return { ...row, hash: entryHash(row) };
+  return chainedEntry({ action: 'county.conflict-resolve', entity: 'county-conflict' }, over, from);
 }
 
 /** A county.conflict-resolve entry as a station writes it, with whatever a hostile one changes. */
@@ -99,12 +88,7 @@ async function refused(rows: AuditRow[]) {
   return unchanged(() => refusal(push(mallory.client, rows)));
 }
 
-async function accepted(rows: AuditRow[]) {
-  const ack = await push(mallory.client, rows);
-  const last = rows.at(-1);
-  if (last) mallory.head = { seq: last.seq, hash: last.hash };
-  return ack;
-}
+const accepted = (rows: AuditRow[]) => pushAccepted(mallory, rows);
 
 const hubSeqOf = async (station: string, localSeq: number) =>
   Number((await county.admin.query<{ h: string }>('SELECT hub_seq AS h FROM intake.entries WHERE station_id = $1 AND local_seq = $2', [station, localSeq])).rows[0]?.h);

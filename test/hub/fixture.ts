@@ -1,7 +1,8 @@
 import pg from 'pg';
+import { expect } from 'vitest';
 import { addStation, initHub, STATION_ROLE_DEFAULTS } from '../../main/hub/admin.js';
 import type { HubMigration } from '../../main/hub/migrations.js';
-import type { AuditRow } from '../../main/store/audit.js';
+import { entryHash, type AuditRow } from '../../main/store/audit.js';
 import type { Store } from '../../main/store/store.js';
 import { startHub, type TestHub } from '../helpers/pg.js';
 
@@ -96,4 +97,35 @@ export async function hubStateOf(admin: pg.Client): Promise<Record<string, strin
     out[t] = r.rows[0]?.s ?? '';
   }
   return out;
+}
+
+/** Runs `what` and checks that every table of the hub is as it was before (a refusal changes nothing). */
+export async function unchangedHub<T>(admin: pg.Client, what: () => Promise<T>): Promise<T> {
+  const before = await hubStateOf(admin);
+  const out = await what();
+  expect(await hubStateOf(admin)).toEqual(before);
+  return out;
+}
+
+/** A station log written by hand (a hostile or confused station): its connection and the head the hub holds. */
+export interface HandWrittenLog {
+  client: pg.Client;
+  head: { seq: number; hash: string };
+}
+
+/** The entry after `from` in a hand-written log, chained and hashed (not kept until a push of it is accepted). */
+export function chainedEntry(kind: Pick<AuditRow, 'action' | 'entity'>, over: Partial<AuditRow>, from: HandWrittenLog['head']): AuditRow {
+  const row = {
+    seq: from.seq + 1, at: '2026-11-03T14:00:00.000Z', actor: 'mal', ...kind, entity_id: null as string | null,
+    before: null as string | null, after: null as string | null, prev_hash: from.hash, ...over,
+  };
+  return { ...row, hash: entryHash(row) };
+}
+
+/** Pushes rows of a hand-written log; once the hub takes them, the last is the log's head. */
+export async function pushAccepted(log: HandWrittenLog, rows: AuditRow[]): Promise<PushAck> {
+  const ack = await push(log.client, rows);
+  const last = rows.at(-1);
+  if (last) log.head = { seq: last.seq, hash: last.hash };
+  return ack;
 }

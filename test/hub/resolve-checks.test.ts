@@ -3,7 +3,6 @@
 // hostile or confused entry is refused with its own code and words, and the hub is unchanged
 // (every table's row count and contents compared before and after); legitimate resolutions,
 // including two that cross on the way, and conflict resolutions still go through.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCountyConflict, resolveCountyProblem, countyQueueAction } from '../../main/actions/county.js';
 import { resolveProblems } from '../../main/actions/cure.js';
@@ -12,10 +11,10 @@ import { closeHubReader, readerOver } from '../../main/county/hub-reader.js';
 import { applyCountyResolutions } from '../../main/county/resolutions.js';
 import { migrateHub } from '../../main/hub/admin.js';
 import { HUB_MIGRATIONS } from '../../main/hub/migrations.js';
-import { entryHash, GENESIS_HASH, type AuditRow } from '../../main/store/audit.js';
+import { GENESIS_HASH, type AuditRow } from '../../main/store/audit.js';
 import { PROBLEM_RESOLUTIONS } from '../../shared/cure/resolutions.js';
 import { countyStation, sue } from '../county/helpers.js';
-import { auditRows, type CountyHub, hubStateOf, maxHubSeqOf, push, refusal, startCountyHub } from './fixture.js';
+import { auditRows, chainedEntry, type CountyHub, type HandWrittenLog, maxHubSeqOf, push, pushAccepted, refusal, startCountyHub, unchangedHub } from './fixture.js';
 
 type CountyStation = Awaited<ReturnType<typeof countyStation>>;
 
@@ -24,7 +23,7 @@ let a: CountyStation;
 let b: CountyStation;
 let c: CountyStation;
 /** A station whose log is written by hand (the hostile or confused one). */
-let mallory: { client: pg.Client; head: { seq: number; hash: string } };
+let mallory: HandWrittenLog;
 /** a's scans by what they are for. */
 const scan = { unknown: 0, accepted: 0, takenBack: 0, resolvedBefore: 0 };
 
@@ -49,22 +48,12 @@ afterAll(async () => {
 const scanOf = (s: CountyStation, raw: string) => s.station.intake().scan({ raw, operator: 'ann' });
 
 const maxHubSeq = () => maxHubSeqOf(county.admin);
-const hubState = () => hubStateOf(county.admin);
 
-async function unchanged<T>(what: () => Promise<T>): Promise<T> {
-  const before = await hubState();
-  const out = await what();
-  expect(await hubState()).toEqual(before);
-  return out;
-}
+const unchanged = <T>(what: () => Promise<T>) => unchangedHub(county.admin, what);
 
 /** The next entry of mallory's log (not kept until a push of it is accepted). */
 function next(over: Partial<AuditRow>, from = mallory.head): AuditRow {
-  const row = {
-    seq: from.seq + 1, at: '2026-11-03T14:00:00.000Z', actor: 'mal', action: 'county.resolve', entity: 'county-scan', entity_id: null as string | null,
-    before: null as string | null, after: null as string | null, prev_hash: from.hash, ...over,
-  };
-  return { ...row, hash: entryHash(row) };
+  return chainedEntry({ action: 'county.resolve', entity: 'county-scan' }, over, from);
 }
 
 /** A county.resolve entry as a station writes it, with whatever a hostile one changes. */
@@ -80,12 +69,7 @@ async function refused(rows: AuditRow[]) {
   return unchanged(() => refusal(push(mallory.client, rows)));
 }
 
-async function accepted(rows: AuditRow[]) {
-  const ack = await push(mallory.client, rows);
-  const last = rows.at(-1);
-  if (last) mallory.head = { seq: last.seq, hash: last.hash };
-  return ack;
-}
+const accepted = (rows: AuditRow[]) => pushAccepted(mallory, rows);
 
 describe('an existing hub upgraded to migration 7', () => {
   it('keeps the row that closed each scan it already held, and a replay of a resolution pushed before the upgrade changes nothing', async () => {
