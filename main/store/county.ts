@@ -1,6 +1,6 @@
 import type { PriorReceipt } from '../../shared/intake/verdict.js';
 import type { AuditRow } from './audit.js';
-import type { Db } from './db.js';
+import { withRelaxedSync, type Db } from './db.js';
 
 /** Where replication stands (one row, migration 9). */
 export interface ReplicationState {
@@ -126,17 +126,25 @@ export class CountyStore {
    * holds. Only ever called with the hub's own answer (intake.whoami).
    */
   rewindPush(seq: number): void {
-    this.db.prepare('UPDATE replication_state SET pushed_through = min(pushed_through, ?) WHERE id = 1').run(seq);
+    withRelaxedSync(this.db, () => this.db.prepare('UPDATE replication_state SET pushed_through = min(pushed_through, ?) WHERE id = 1').run(seq));
   }
 
+  /**
+   * Cursors and pulled rows are committed without waiting for the disk (withRelaxedSync): a
+   * power cut that takes one back means an entry pushed again (the hub's answer to a repeat
+   * changes nothing) or a page pulled again (INSERT OR IGNORE), and a scan's own commit never
+   * waits behind replication's fsyncs.
+   */
   acknowledge(seq: number, at: string): void {
-    this.db
-      .prepare('UPDATE replication_state SET pushed_through = max(pushed_through, ?), last_push_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1')
-      .run(seq, at);
+    withRelaxedSync(this.db, () =>
+      this.db
+        .prepare('UPDATE replication_state SET pushed_through = max(pushed_through, ?), last_push_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1')
+        .run(seq, at),
+    );
   }
 
   recordError(message: string, at: string): void {
-    this.db.prepare('UPDATE replication_state SET last_error = ?, last_error_at = ? WHERE id = 1').run(message, at);
+    withRelaxedSync(this.db, () => this.db.prepare('UPDATE replication_state SET last_error = ?, last_error_at = ? WHERE id = 1').run(message, at));
   }
 
   /**
@@ -144,6 +152,10 @@ export class CountyStore {
    * either keeps the page and the cursor or neither, and a row pulled twice changes nothing.
    */
   applyPulled(rows: readonly PulledRow[], myStation: string, at: string): number {
+    return withRelaxedSync(this.db, () => this.applyPulledNow(rows, myStation, at));
+  }
+
+  private applyPulledNow(rows: readonly PulledRow[], myStation: string, at: string): number {
     return this.db
       .transaction(() => {
         let cursor = this.state().pullCursor;

@@ -97,6 +97,23 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 }
 
 /**
+ * Runs `fn`'s writes as commits that need not wait for the disk: for bookkeeping the station can
+ * derive again (replication cursors, rows it can pull from the hub again). With WAL and
+ * synchronous=NORMAL the file stays consistent; a power cut may take such a commit back, never a
+ * receipt, since the next FULL commit (a scan's) syncs the WAL with these frames in it. Inside a
+ * transaction it changes nothing: the enclosing commit decides.
+ */
+export function withRelaxedSync<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return fn();
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
+/**
  * Voters' names and addresses: the database and its companions are owner-only. A new file is
  * created 0600 before SQLite opens it, so SQLite gives its -wal and -shm the same mode; an
  * existing database (from before this rule) has its files tightened here.
