@@ -108,10 +108,13 @@ export class PushRefused extends Error {
   }
 }
 
-/** A refusal by the hub of what a push carries (not of the station itself: IH001/IH002 are that). */
+/**
+ * A refusal by the hub of what a push carries: IH0xx (IH001/IH002 refuse the station itself) and
+ * IH02x/IH03x; the IH4xx codes answer the county views, roll and lease, never a push.
+ */
 export function refusesEntries(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^IH\d{3}$/.test(code) && code !== 'IH001' && code !== 'IH002';
+  return typeof code === 'string' && /^IH0\d{2}$/.test(code) && code !== 'IH001' && code !== 'IH002';
 }
 
 /**

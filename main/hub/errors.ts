@@ -28,6 +28,11 @@ export const HUB_REFUSALS = {
   // An envelope image file refused by put_image / has_images (hub migration 5).
   IH030: 'image-does-not-match',
   IH031: 'image-refused',
+  // The county views, roll and sync lease (hub migrations 4 and 6): the role, a roll version that
+  // is not (or no longer) open, a request out of bounds. The hint names the case.
+  IH401: 'not-a-station',
+  IH409: 'roll-version',
+  IH422: 'bad-request',
 } as const;
 export type HubRefusal = (typeof HUB_REFUSALS)[keyof typeof HUB_REFUSALS];
 

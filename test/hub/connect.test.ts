@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hubClientConfig, parseHubUrl } from '../../main/hub/connect.js';
 import { hubErrorText, hubRefusalOf } from '../../main/hub/errors.js';
+import { refusesEntries } from '../../main/county/connection.js';
 import { checkStationId, scramVerifier } from '../../main/hub/admin.js';
 
 describe('hub connection settings and error words (no server needed)', () => {
@@ -28,6 +29,22 @@ describe('hub connection settings and error words (no server needed)', () => {
     expect(hubRefusalOf(ih)).toBe('gap');
     expect(hubErrorText(ih, where)).toBe(`the hub refused: ${ih.message}`);
     expect(hubRefusalOf({ code: '42501' })).toBeNull();
+  });
+
+  it('the county views, roll and lease refusals (IH401, IH409, IH422) are the hub\'s own: kept in its words, and never taken for a refused push entry', () => {
+    const where = 'station_a@hub:5432/county';
+    const cases = [
+      [{ code: 'IH401', message: 'this database role is not a registered, active station' }, 'not-a-station'],
+      [{ code: 'IH409', message: 'roll version 3 is not (or no longer) published: pull again' }, 'roll-version'],
+      [{ code: 'IH422', message: 'a page is 1 to 500 rows from offset 0 or more' }, 'bad-request'],
+    ] as const;
+    for (const [e, kind] of cases) {
+      expect(hubRefusalOf(e)).toBe(kind);
+      expect(hubErrorText(e, where)).toBe(`the hub refused: ${e.message}`);
+      expect(refusesEntries(e)).toBe(false);
+    }
+    expect(refusesEntries({ code: 'IH013' })).toBe(true);
+    expect(refusesEntries({ code: 'IH001' })).toBe(false);
   });
 
   it('station IDs: lower-case letters, digits, - and _ only (they become role names)', () => {
