@@ -26,6 +26,9 @@ export interface PulledRow {
   body: Record<string, unknown> | null;
 }
 
+/** How often a running replicator writes the hub's acknowledgement down (at most). */
+const ACK_WRITE_MS = 1000;
+
 const PRIOR = `SELECT scan_seq AS seq, ballot_id AS ballotId, station_time AS scannedAt, station_id AS station,
   coalesce(operator, '(another station)') AS operator, NULL AS scanner, NULL AS batchId, batch_number AS batchNumber
   FROM county_receipts`;
@@ -43,6 +46,10 @@ export class CountyStore {
   private readonly insertReceipt;
   private readonly undoStmt;
   private readonly insertConflict;
+  /** The hub's newest acknowledgement, until written (acknowledge). */
+  private pendingAck: { seq: number; at: string } | null = null;
+  private ackWrittenAt = 0;
+  private ackTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Db) {
     this.byBallot = db.prepare<[string], PriorReceipt>(`${PRIOR} WHERE ballot_id = ? AND undone = 0 ORDER BY hub_seq LIMIT 1`);
@@ -105,10 +112,19 @@ export class CountyStore {
     );
   }
 
+  /** Where replication stands: the database's row, with an acknowledgement not yet written over it. */
   state(): ReplicationState {
     const r = this.stateStmt.get();
-    if (!r) return { pushedThrough: 0, pullCursor: 0, lastPushAt: null, lastPullAt: null, lastError: null, lastErrorAt: null };
-    return { pushedThrough: r.pushed_through, pullCursor: r.pull_cursor, lastPushAt: r.last_push_at, lastPullAt: r.last_pull_at, lastError: r.last_error, lastErrorAt: r.last_error_at };
+    const a = this.pendingAck;
+    if (!r) return { pushedThrough: a?.seq ?? 0, pullCursor: 0, lastPushAt: a?.at ?? null, lastPullAt: null, lastError: null, lastErrorAt: null };
+    return {
+      pushedThrough: Math.max(r.pushed_through, a?.seq ?? 0),
+      pullCursor: r.pull_cursor,
+      lastPushAt: a?.at ?? r.last_push_at,
+      lastPullAt: r.last_pull_at,
+      lastError: r.last_error,
+      lastErrorAt: r.last_error_at,
+    };
   }
 
   /** Audit entries the hub has not acknowledged, in order. */
@@ -126,6 +142,7 @@ export class CountyStore {
    * holds. Only ever called with the hub's own answer (intake.whoami).
    */
   rewindPush(seq: number): void {
+    this.flushAck();
     withRelaxedSync(this.db, () => this.db.prepare('UPDATE replication_state SET pushed_through = min(pushed_through, ?) WHERE id = 1').run(seq));
   }
 
@@ -136,14 +153,39 @@ export class CountyStore {
    * waits behind replication's fsyncs.
    */
   acknowledge(seq: number, at: string): void {
+    this.pendingAck = { seq: Math.max(seq, this.pendingAck?.seq ?? 0), at };
+    const since = Date.now() - this.ackWrittenAt;
+    // Written at once when it clears an error (the status line must not keep showing it), else at
+    // most once per ACK_WRITE_MS: a station pushing ten times a second writes one row a second,
+    // not ten. An acknowledgement lost with the process means entries pushed again (idempotent).
+    const shownError = this.stateStmt.get()?.last_error ?? null;
+    if (since >= ACK_WRITE_MS || shownError !== null) this.flushAck();
+    else if (!this.ackTimer) {
+      this.ackTimer = setTimeout(() => {
+        this.ackTimer = null;
+        if (this.db.open) this.flushAck();
+      }, ACK_WRITE_MS - since);
+      this.ackTimer.unref();
+    }
+  }
+
+  /** Writes the acknowledgement held in memory, if any (at close, before an error or a rewind). */
+  flushAck(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    const a = this.pendingAck;
+    if (!a) return;
+    this.pendingAck = null;
+    this.ackWrittenAt = Date.now();
     withRelaxedSync(this.db, () =>
       this.db
         .prepare('UPDATE replication_state SET pushed_through = max(pushed_through, ?), last_push_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1')
-        .run(seq, at),
+        .run(a.seq, a.at),
     );
   }
 
   recordError(message: string, at: string): void {
+    this.flushAck();
     withRelaxedSync(this.db, () => this.db.prepare('UPDATE replication_state SET last_error = ?, last_error_at = ? WHERE id = 1').run(message, at));
   }
 

@@ -116,6 +116,11 @@ export class Store {
     void this.checkpointer?.stop();
     this.checkpointer = null;
     try {
+      this.county.flushAck();
+    } catch {
+      // a read-only or faulted file: the hub's answer to a push again changes nothing
+    }
+    try {
       this.db.pragma('busy_timeout = 200'); // a tidy-up only: never keep a closing command waiting on another program
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {

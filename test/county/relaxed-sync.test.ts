@@ -58,4 +58,36 @@ describe('relaxed commits for replication bookkeeping', () => {
     expect(o.verdict).toBe('DUPLICATE');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(FULL);
   });
+
+  it('a push acknowledged ten times a second is written at most once a second: state() has the newest at once, the file within a second, and at close', async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const onDisk = () => (t.store.db.prepare('SELECT pushed_through AS p FROM replication_state WHERE id = 1').get() as { p: number }).p;
+    t.store.county.acknowledge(1, '2026-11-03T15:00:00.000Z');
+    expect(onDisk()).toBe(1); // the first is written at once
+    for (let seq = 2; seq <= 10; seq += 1) t.store.county.acknowledge(seq, `2026-11-03T15:00:0${seq % 10}.000Z`);
+    expect(onDisk()).toBe(1);
+    expect(t.store.county.state()).toMatchObject({ pushedThrough: 10, lastPushAt: '2026-11-03T15:00:00.000Z' });
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(onDisk()).toBe(10);
+    t.store.county.acknowledge(11, '2026-11-03T15:00:11.000Z');
+    t.store.county.acknowledge(12, '2026-11-03T15:00:12.000Z');
+    const reopened = t.reopen();
+    expect(reopened.county.state().pushedThrough).toBe(12);
+  });
+
+  it('an error recorded after an acknowledgement still in memory stays shown (the late write does not clear it); a rewind is not undone by it', () => {
+    const store = open();
+    store.county.acknowledge(5, '2026-11-03T15:00:00.000Z');
+    store.county.acknowledge(6, '2026-11-03T15:00:01.000Z'); // held in memory
+    store.county.recordError('lost the connection to the hub', '2026-11-03T15:00:02.000Z');
+    expect(store.county.state()).toMatchObject({ pushedThrough: 6, lastError: 'lost the connection to the hub' });
+    store.county.acknowledge(8, '2026-11-03T15:00:03.000Z'); // clears the error: written at once
+    expect(store.county.state()).toMatchObject({ pushedThrough: 8, lastError: null });
+    store.county.acknowledge(9, '2026-11-03T15:00:04.000Z'); // held
+    store.county.rewindPush(4);
+    expect(store.county.state().pushedThrough).toBe(4);
+    store.county.flushAck();
+    expect(store.county.state().pushedThrough).toBe(4);
+  });
 });
