@@ -22,10 +22,12 @@ export interface ReplicatorOptions {
   batch?: number;
   /** The timer that pushes and pulls even without a wake-up (pulls every 2 × pollMs). */
   pollMs?: number;
-  /** Least time between two pushes (a burst of commits is one push). */
+  /** Least time between two pushes (a burst of commits is one push; default 200 ms). */
   pushGapMs?: number;
-  /** Least time between two pulls (a burst of NOTIFYs is one pull). */
+  /** Least time between two pulls (a burst of NOTIFYs is one pull; default 500 ms). */
   pullGapMs?: number;
+  /** Least time between two asks for resolutions made elsewhere, unless a pull brought an undo, conflict or resolution (default 1 s). */
+  resolutionsGapMs?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
   /** How often an entry the hub refused is offered again (default 15 s): some refusals clear by themselves. */
@@ -137,18 +139,20 @@ export async function pushPending(store: Store, client: pg.Client, batch: number
 }
 
 /** Pulls every new county row in pages; returns how many rows arrived and the new cursor. */
-export async function pullPending(store: Store, client: pg.Client, stationId: string, batch: number, clock: () => Date): Promise<{ pulled: number; cursor: number; conflicts: PulledRow[] }> {
+export async function pullPending(store: Store, client: pg.Client, stationId: string, batch: number, clock: () => Date): Promise<{ pulled: number; cursor: number; conflicts: PulledRow[]; notReceipts: number }> {
   let pulled = 0;
+  let notReceipts = 0;
   const conflicts: PulledRow[] = [];
   for (;;) {
     const cursor = store.county.state().pullCursor;
     const res = await client.query<Record<string, unknown>>('SELECT * FROM intake.pull($1::bigint, $2::int)', [cursor, batch]);
     const rows = res.rows.map(pulledRow);
-    if (rows.length === 0) return { pulled, cursor, conflicts };
+    if (rows.length === 0) return { pulled, cursor, conflicts, notReceipts };
     store.county.applyPulled(rows, stationId, clock().toISOString());
     conflicts.push(...rows.filter((r) => r.kind === 'conflict'));
+    notReceipts += rows.filter((r) => r.kind !== 'receipt').length;
     pulled += rows.length;
-    if (rows.length < batch) return { pulled, cursor: store.county.state().pullCursor, conflicts };
+    if (rows.length < batch) return { pulled, cursor: store.county.state().pullCursor, conflicts, notReceipts };
   }
 }
 
@@ -226,8 +230,12 @@ export class Replicator {
   private async run(): Promise<void> {
     let lastPull = 0;
     let lastPush = 0;
-    const pushGap = this.opts.pushGapMs ?? 100;
-    const pullGap = this.opts.pullGapMs ?? 250;
+    let lastResolutions = 0;
+    // A station's replication shares its thread (and, in the county benchmark, two cores) with its
+    // scans: these gaps keep it to ~5 pushes and ~2 pulls a second under load (BENCHMARKS.md).
+    const pushGap = this.opts.pushGapMs ?? 200;
+    const pullGap = this.opts.pullGapMs ?? 500;
+    const resolutionsGap = this.opts.resolutionsGapMs ?? 1000;
     while (!this.stopped) {
       try {
         const client = this.client ?? (await this.connect());
@@ -248,8 +256,12 @@ export class Replicator {
           const r = await pullPending(this.store, client, this.target?.stationId ?? '', this.batch, this.clock);
           pulled = r.pulled;
           for (const c of r.conflicts) oplog.event(this.store, 'county.conflict', 'failure', `the county hub found ballot ${c.ballotId ?? '?'} received at two stations while apart (hub row ${c.hubSeq}): it is in the review queue`);
-          // Resolutions other stations' supervisors made of this station's problems (main/county/resolutions.ts).
-          await applyCountyResolutions(this.store, readerOver(client, this.target?.stationId ?? ''), this.clock);
+          // Resolutions other stations' supervisors made of this station's problems (main/county/resolutions.ts):
+          // asked at once when the pull brought anything but receipts, else at most every resolutionsGap.
+          if (r.notReceipts > 0 || now - lastResolutions >= resolutionsGap) {
+            lastResolutions = now;
+            await applyCountyResolutions(this.store, readerOver(client, this.target?.stationId ?? ''), this.clock);
+          }
           followCountyRoll(this.store, readerOver(client, this.target?.stationId ?? ''), (e) => oplog.event(this.store, 'import.failed', 'failure', `the county roll could not be pulled: ${(e as Error).message}`));
         }
         this.attempt = 0;
