@@ -32,10 +32,22 @@ export interface CountyBenchOptions {
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 function summary(xs: number[]): Figure {
   const s = [...xs].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 1000) / 1000;
+  const r = round3;
   return { n: s.length, p50ms: r(pct(s, 50)), p99ms: r(pct(s, 99)), p999ms: r(pct(s, 99.9)), maxms: r(s.at(-1) ?? NaN) };
+}
+const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
+/** The middle 95% of the p99 of 2,000 random samples of n (with replacement) from xs. */
+function bootstrapP99(xs: number[], n: number): { low: number; high: number } {
+  const p99s: number[] = [];
+  for (let b = 0; b < 2000 && xs.length > 0; b += 1) {
+    const sample = Array.from({ length: n }, () => xs[Math.floor(Math.random() * xs.length)] ?? NaN).sort((a, c) => a - c);
+    p99s.push(pct(sample, 99));
+  }
+  p99s.sort((a, c) => a - c);
+  return { low: round3(pct(p99s, 2.5)), high: round3(pct(p99s, 97.5)) };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -95,6 +107,7 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     const control = stationWorker({ db: controlDb, name: 'CONTROL', own: controlOwn, shared, ratePerSecond: o.rate, sharedFraction: 0.02, env: {}, noHub: true });
     await Promise.all([...runs.map((r) => r.ready), control.ready]);
     await Promise.all([...runs, control].map((r) => r.ask('go', 'going')));
+    const startedAt = performance.now();
 
     // Phase 1: everyone connected. The floors run beside it, at one station's pace, under the same
     // load (the same disk, CPUs and PostgreSQL): a bare SQLite commit of a scan row, and a bare
@@ -103,9 +116,10 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     const floors = await startFloors(dir, await hub.superuser());
     await sleep(o.minutes * 60_000);
     const floorFigures = await floors.stop();
-    type Collected = { scanMs: number[]; lagMs: number[] };
+    type Collected = { scanMs: number[]; lagMs: number[]; scanCpuMs: number[]; scanWaitMs: number[]; threadCpuMs: number; threadWaitMs: number };
     const phase1 = await Promise.all(runs.map((r) => r.ask<Collected>('collect', 'collected')));
     const controlScans = await control.ask<Collected>('collect', 'collected');
+    const phase1Seconds = (performance.now() - startedAt) / 1000;
     await control.ask('pause-scans', 'paused');
     await control.ask('stop', 'done');
     await control.worker.terminate();
@@ -166,6 +180,13 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     for (const d of done) for (const [k, v] of Object.entries(d.verdicts)) verdicts[k] = (verdicts[k] ?? 0) + v;
     const scanAll = [...phase1, ...phase2, ...done].flatMap((p) => p.scanMs);
     const lag1 = phase1.flatMap((p) => p.lagMs);
+    // County against control over the same minutes (phase 1, every station connected). The control
+    // is one station, so its p99 rests on ~1% of its own scans: set it beside each county
+    // station's own p99 (the same number of scans each) and beside the p99 of random county
+    // samples of the control's size. Inside those spreads, the county scan is not told apart.
+    const scan1 = phase1.flatMap((p) => p.scanMs);
+    const perStationP99 = phase1.map((p) => pct([...p.scanMs].sort((a, b) => a - b), 99)).sort((a, b) => a - b);
+    const controlP99 = pct([...controlScans.scanMs].sort((a, b) => a - b), 99);
     const lag2Others = phase2.slice(1).flatMap((p) => p.lagMs);
     return {
       stations: o.stations,
@@ -174,7 +195,27 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
       scans: done.reduce((n, d) => n + d.scans, 0),
       verdicts,
       scanToDurableVerdict: summary(scanAll),
+      scanPhase1: summary(scan1),
       scanSingleStationSameLoad: summary(controlScans.scanMs),
+      scanControlAgainstCounty: {
+        controlP99ms: round3(controlP99),
+        countyStationsP99ms: { min: round3(perStationP99[0] ?? NaN), median: round3(pct(perStationP99, 50)), max: round3(perStationP99.at(-1) ?? NaN) },
+        countyStationsAboveControl: perStationP99.filter((x) => x > controlP99).length,
+        countyP99OfControlSizedSamples95: bootstrapP99(scan1, controlScans.scanMs.length),
+      },
+      // Where the scan's time went (phase 1, /proc/thread-self/schedstat around each scan): on a
+      // CPU, waiting for one in the run queue; the rest of the wall time is blocked (the fsync).
+      scanParts: {
+        county: { cpu: summary(phase1.flatMap((p) => p.scanCpuMs)), runQueueWait: summary(phase1.flatMap((p) => p.scanWaitMs)) },
+        control: { cpu: summary(controlScans.scanCpuMs), runQueueWait: summary(controlScans.scanWaitMs) },
+      },
+      // Each station thread's CPU and run-queue time over phase 1, per second of it.
+      threadPerSecond: {
+        countyCpuMs: round3(median(phase1.map((p) => p.threadCpuMs / phase1Seconds))),
+        countyRunQueueWaitMs: round3(median(phase1.map((p) => p.threadWaitMs / phase1Seconds))),
+        controlCpuMs: round3(controlScans.threadCpuMs / phase1Seconds),
+        controlRunQueueWaitMs: round3(controlScans.threadWaitMs / phase1Seconds),
+      },
       scanFloorBareSqliteInsert: summary(floorFigures.scan),
       replicationLag: summary(lag1),
       replicationLagOthersDuringPartition: summary(lag2Others),
