@@ -73,6 +73,27 @@ describe('county replication in one process', () => {
     expect(await router.handle(new Session('t-anon'), 'county.status', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
   });
 
+  it('a burst of commits 25 ms apart and the NOTIFYs of its own pushes wake the replicator a few times, not once each; every entry still reaches the hub', async () => {
+    const a = open[0];
+    if (!a) throw new Error('no station');
+    await a.stopCounty();
+    let rounds = 0;
+    expect(a.startCounty({ pollMs: 1000, onRound: () => (rounds += 1) })).toBe(true);
+    await until('A is connected', () => a.countyStatus().connected && a.countyStatus().waiting === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    rounds = 0;
+    for (let k = 20; k < 40; k += 1) {
+      submitScan(a, clerk, { raw: `CB0000${k}` });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const duringBurst = rounds;
+    // 20 commits over ~0.5 s with a 200 ms push gap and a 500 ms pull gap: a handful of rounds.
+    expect(duringBurst).toBeGreaterThan(0);
+    expect(duringBurst).toBeLessThanOrEqual(10);
+    await until('A pushed the burst', () => a.countyStatus().waiting === 0);
+    await until('B pulled the burst', () => open[1]?.store.county.receipt('CB000039'));
+  });
+
   it('refuses a hub URL carrying a password and a password file other users can read, in plain words', () => {
     const s = county.stations[0];
     if (!s) throw new Error('no station');
