@@ -189,14 +189,20 @@ export class Replicator {
     this.loop = this.run();
   }
 
-  /**
-   * After a local commit: push soon. Cheap and synchronous (the scan path calls it). Only the
-   * first commit after a push wakes the loop: once `wanted.push` is set, the loop's next sleep
-   * already ends when the push gap does, so ten commits a second are one wake-up, not ten.
-   */
+  /** After a local commit: push soon. Cheap and synchronous (the scan path calls it). */
   wake(): void {
-    if (this.wanted.push) return;
-    this.wanted.push = true;
+    this.want('push');
+  }
+
+  /**
+   * Asks the loop for a push or a pull. Only the first ask after that direction last ran wakes
+   * the loop: once the flag is set, the loop's next sleep already ends when that direction's gap
+   * does. So ten commits a second are one wake-up, not ten, and so are the NOTIFYs every push at
+   * the hub sends every station (with 20 stations, 100 a second).
+   */
+  private want(direction: 'push' | 'pull'): void {
+    if (this.wanted[direction]) return;
+    this.wanted[direction] = true;
     this.wakeResolve?.();
   }
 
@@ -333,13 +339,7 @@ export class Replicator {
     if (!this.target) throw new Error('this station has no county hub configured (intake config set hub …)');
     const client = new pg.Client(this.target.client);
     client.on('error', () => undefined); // surfaced by the next query; never an unhandled crash
-    // Every push at the hub NOTIFYs every station: with 20 stations, 100 a second. Only the first
-    // after a pull wakes the loop; it then sleeps until the pull gap ends (see wake()).
-    client.on('notification', () => {
-      if (this.wanted.pull) return;
-      this.wanted.pull = true;
-      this.wakeResolve?.();
-    });
+    client.on('notification', () => this.want('pull'));
     try {
       await client.connect();
       await client.query('LISTEN intake_county');

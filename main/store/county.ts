@@ -158,8 +158,7 @@ export class CountyStore {
     // Written at once when it clears an error (the status line must not keep showing it), else at
     // most once per ACK_WRITE_MS: a station pushing ten times a second writes one row a second,
     // not ten. An acknowledgement lost with the process means entries pushed again (idempotent).
-    const shownError = this.stateStmt.get()?.last_error ?? null;
-    if (since >= ACK_WRITE_MS || shownError !== null) this.flushAck();
+    if (since >= ACK_WRITE_MS || (this.stateStmt.get()?.last_error ?? null) !== null) this.flushAck();
     else if (!this.ackTimer) {
       this.ackTimer = setTimeout(() => {
         this.ackTimer = null;
