@@ -88,7 +88,7 @@ parentPort.on('message', async (m) => {
     const st = schedstat();
     parentPort.postMessage({
       type: 'collected', scanMs: scanMs.splice(0), lagMs: lagMs.splice(0), scanCpuMs: scanCpuMs.splice(0), scanWaitMs: scanWaitMs.splice(0),
-      threadCpuMs: (st.cpu - threadStart.cpu) / 1e6, threadWaitMs: (st.wait - threadStart.wait) / 1e6, atMs: performance.now(),
+      threadCpuMs: (st.cpu - threadStart.cpu) / 1e6, threadWaitMs: (st.wait - threadStart.wait) / 1e6,
     });
   } else if (m === 'status') {
     const st = store.county.state();

@@ -29,25 +29,24 @@ export interface CountyBenchOptions {
   log: (s: string) => void;
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+/** The p-th percentile of numbers already in ascending order. */
+function pct(ascending: number[], p: number): number {
+  return ascending[Math.min(ascending.length - 1, Math.floor((p / 100) * ascending.length))] ?? NaN;
 }
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 function summary(xs: number[]): Figure {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = round3;
-  return { n: s.length, p50ms: r(pct(s, 50)), p99ms: r(pct(s, 99)), p999ms: r(pct(s, 99.9)), maxms: r(s.at(-1) ?? NaN) };
+  const s = sorted(xs);
+  return { n: s.length, p50ms: round3(pct(s, 50)), p99ms: round3(pct(s, 99)), p999ms: round3(pct(s, 99.9)), maxms: round3(s.at(-1) ?? NaN) };
 }
-const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
 /** The middle 95% of the p99 of 2,000 random samples of n (with replacement) from xs. */
 function bootstrapP99(xs: number[], n: number): { low: number; high: number } {
   const p99s: number[] = [];
   for (let b = 0; b < 2000 && xs.length > 0; b += 1) {
-    const sample = Array.from({ length: n }, () => xs[Math.floor(Math.random() * xs.length)] ?? NaN).sort((a, c) => a - c);
-    p99s.push(pct(sample, 99));
+    p99s.push(pct(sorted(Array.from({ length: n }, () => xs[Math.floor(Math.random() * xs.length)] ?? NaN)), 99));
   }
-  p99s.sort((a, c) => a - c);
-  return { low: round3(pct(p99s, 2.5)), high: round3(pct(p99s, 97.5)) };
+  const s = sorted(p99s);
+  return { low: round3(pct(s, 2.5)), high: round3(pct(s, 97.5)) };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -185,8 +184,9 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     // station's own p99 (the same number of scans each) and beside the p99 of random county
     // samples of the control's size. Inside those spreads, the county scan is not told apart.
     const scan1 = phase1.flatMap((p) => p.scanMs);
-    const perStationP99 = phase1.map((p) => pct([...p.scanMs].sort((a, b) => a - b), 99)).sort((a, b) => a - b);
-    const controlP99 = pct([...controlScans.scanMs].sort((a, b) => a - b), 99);
+    const perStationP99 = sorted(phase1.map((p) => pct(sorted(p.scanMs), 99)));
+    const controlP99 = pct(sorted(controlScans.scanMs), 99);
+    const median = (xs: number[]) => pct(sorted(xs), 50);
     const lag2Others = phase2.slice(1).flatMap((p) => p.lagMs);
     return {
       stations: o.stations,
