@@ -52,7 +52,16 @@ export function Sync({ role, onAuthLost }: { role: Role; onAuthLost: (why: strin
   );
 
   const uncounted = waiting(items).filter((i) => i.handCount === null);
-  const ask = (p: Pending) => (uncounted.length > 0 && p.kind !== 'uploaded' ? setPending(p) : run(p));
+  // Before the batch list has arrived, nobody knows which trays lack a hand count: a send asked
+  // for that early waits for the list, so its warning is never skipped by a quick Enter.
+  const [early, setEarly] = useState<Pending | null>(null);
+  const listed = status.data !== null;
+  const ask = (p: Pending) => (!listed ? setEarly(p) : uncounted.length > 0 && p.kind !== 'uploaded' ? setPending(p) : run(p));
+  useEffect(() => {
+    if (!listed || !early) return;
+    setEarly(null);
+    ask(early);
+  });
 
   const run = (p: Pending) => {
     setPending(null);
