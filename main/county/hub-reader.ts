@@ -2,6 +2,7 @@ import pg from 'pg';
 import { ServiceError } from '../../shared/errors.js';
 import type { Store } from '../store/store.js';
 import { hubTarget } from './connection.js';
+import type { HubLink } from './hub-link.js';
 
 /**
  * The station's connection to the county hub for the county views and operations: a small pool
@@ -54,11 +55,11 @@ export function hubErrorWords(e: unknown): string {
 
 export function hubReader(store: Store, env: NodeJS.ProcessEnv = process.env): HubReader {
   const { pool, station } = poolFor(store, env);
-  return readerOver(pool, station);
+  return readerOver({ query: async <R>(text: string, values?: unknown[]) => ({ rows: (await pool.query(text, values)).rows as R[] }) }, station);
 }
 
 /** A reader over a connection someone else holds (the replicator's client). */
-export function readerOver(pool: Pick<pg.Pool, 'query'> | pg.Client, station: string): HubReader {
+export function readerOver(pool: Pick<HubLink, 'query'>, station: string): HubReader {
   return {
     station,
     async call<T>(sql: string, params: unknown[], what = 'County view unavailable'): Promise<T> {

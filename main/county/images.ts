@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { HubLink } from './hub-link.js';
 import { ServiceError } from '../../shared/errors.js';
 import { imageStoreFor, isSha256, sha256Of, type ImageExt } from '../images/image-store.js';
 import type { Store } from '../store/store.js';
@@ -44,7 +44,7 @@ function extOf(format: unknown): ImageExt {
  * acknowledged (seq ≤ acknowledgedThrough), skipping those the hub holds. Files purged here
  * are skipped (the purge is in the log); altered ones are not sent and reported.
  */
-export async function pushImages(store: Store, client: Pick<pg.Client, 'query'>, acknowledgedThrough: number, progress: ImagePushProgress): Promise<ImagePushResult> {
+export async function pushImages(store: Store, client: HubLink, acknowledgedThrough: number, progress: ImagePushProgress): Promise<ImagePushResult> {
   const files = imageStoreFor(store.path);
   const problems: string[] = [];
   let uploaded = 0;
@@ -102,7 +102,7 @@ export async function pushImages(store: Store, client: Pick<pg.Client, 'query'>,
   return { uploaded, problems };
 }
 
-async function send(client: Pick<pg.Client, 'query'>, sha256: string, bytes: Buffer): Promise<boolean> {
+async function send(client: HubLink, sha256: string, bytes: Buffer): Promise<boolean> {
   const r = await client.query<{ v: boolean }>('SELECT intake.put_image($1, $2::bytea) AS v', [sha256, bytes]);
   return r.rows[0]?.v === true;
 }

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { oplog } from '../oplog/index.js';
 import type { PulledRow } from '../store/county.js';
 import type { Store } from '../store/store.js';
@@ -7,6 +6,7 @@ import { applyCountyResolutions } from './resolutions.js';
 import { newImageProgress, pushImages } from './images.js';
 import { followCountyRoll } from './roll.js';
 import { hubErrorWords, hubTarget, PushRefused, refusesEntries, type HubTarget } from './connection.js';
+import { hubLinkWorker, openHubLink, type HubLink } from './hub-link.js';
 
 /**
  * The station side of the county hub (docs/county.md). The station's SQLite file stays its
@@ -34,6 +34,8 @@ export interface ReplicatorOptions {
   refusedRetryMs?: number;
   clock?: () => Date;
   env?: NodeJS.ProcessEnv;
+  /** The hub link's worker script (hub-link.ts): by default the compiled one when built; null keeps the link on this thread. */
+  linkWorker?: URL | null;
   /** Test hook: called after each round with what it did. */
   onRound?: (r: RoundResult) => void;
 }
@@ -100,7 +102,7 @@ function pulledRow(r: Record<string, unknown>): PulledRow {
  * hub refuses an entry (PushRefused), the entries before it are pushed first, one at a time: the
  * refusal of one entry refuses its whole page, and those before it owe the county nothing.
  */
-export async function pushPending(store: Store, client: pg.Client, batch: number, clock: () => Date): Promise<{ pushed: number; acknowledgedThrough: number }> {
+export async function pushPending(store: Store, client: HubLink, batch: number, clock: () => Date): Promise<{ pushed: number; acknowledgedThrough: number }> {
   let pushed = 0;
   // After a refused page: one entry at a time through the end of that page.
   let singlyThrough = 0;
@@ -139,7 +141,7 @@ export async function pushPending(store: Store, client: pg.Client, batch: number
 }
 
 /** Pulls every new county row in pages; returns how many rows arrived and the new cursor. */
-export async function pullPending(store: Store, client: pg.Client, stationId: string, batch: number, clock: () => Date): Promise<{ pulled: number; cursor: number; conflicts: PulledRow[]; notReceipts: number }> {
+export async function pullPending(store: Store, client: HubLink, stationId: string, batch: number, clock: () => Date): Promise<{ pulled: number; cursor: number; conflicts: PulledRow[]; notReceipts: number }> {
   let pulled = 0;
   let notReceipts = 0;
   const conflicts: PulledRow[] = [];
@@ -157,7 +159,7 @@ export async function pullPending(store: Store, client: pg.Client, stationId: st
 }
 
 export class Replicator {
-  private client: pg.Client | null = null;
+  private client: HubLink | null = null;
   private target: HubTarget | null = null;
   private stopped = false;
   private connected = false;
@@ -298,7 +300,7 @@ export class Replicator {
    * entry is offered again every refusedRetryMs (a scan the hub did not hold yet, or a hub not yet
    * migrated, clears by itself). Its return is said once too.
    */
-  private async push(client: pg.Client): Promise<number> {
+  private async push(client: HubLink): Promise<number> {
     try {
       const r = await pushPending(this.store, client, this.batch, this.clock);
       if (this.refusal !== null) {
@@ -322,7 +324,7 @@ export class Replicator {
    * file altered on disk is not sent: said in the status line (each round, as a push clears the
    * last error) and once in the station log.
    */
-  private async pushImageFiles(client: pg.Client): Promise<void> {
+  private async pushImageFiles(client: HubLink): Promise<void> {
     const st = this.store.county.state();
     if (this.images.through >= st.pushedThrough && this.images.altered.size === 0) return;
     const r = await pushImages(this.store, client, st.pushedThrough, this.images);
@@ -334,19 +336,11 @@ export class Replicator {
     this.imageProblem = words;
   }
 
-  private async connect(): Promise<pg.Client> {
+  private async connect(): Promise<HubLink> {
     this.target = hubTarget(this.store, this.opts.env ?? process.env);
     if (!this.target) throw new Error('this station has no county hub configured (intake config set hub …)');
-    const client = new pg.Client(this.target.client);
-    client.on('error', () => undefined); // surfaced by the next query; never an unhandled crash
-    client.on('notification', () => this.want('pull'));
-    try {
-      await client.connect();
-      await client.query('LISTEN intake_county');
-    } catch (e) {
-      await client.end().catch(() => undefined);
-      throw e;
-    }
+    // On a thread of its own at a lower priority than the scans, when built (hub-link.ts).
+    const client = await openHubLink(this.target.client, 'intake_county', () => this.want('pull'), this.opts.linkWorker === undefined ? hubLinkWorker(this.opts.env ?? process.env) : this.opts.linkWorker);
     this.client = client;
     this.wanted = { push: true, pull: true };
     if (!this.connected) oplog.event(this.store, 'county.connected', 'success', `connected to the county hub ${new URL(this.target.url).host} as station ${this.target.stationId}`);
