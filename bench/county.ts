@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { addStation, initHub } from '../main/hub/admin.js';
+import { hubLinkNice } from '../main/county/hub-link.js';
 import { Store } from '../main/store/store.js';
 import { startHub } from '../test/helpers/pg.js';
 import { startProxy, type TcpProxy } from '../test/helpers/tcp-proxy.js';
@@ -59,6 +60,9 @@ interface StationRun {
   ready: Promise<void>;
 }
 
+/** INTAKE_HUB_THREAD and INTAKE_HUB_NICE, passed on to every station (to compare the link's placements). */
+const linkEnv: Record<string, string> = Object.fromEntries(['INTAKE_HUB_THREAD', 'INTAKE_HUB_NICE'].flatMap((k) => (process.env[k] !== undefined ? [[k, process.env[k] ?? '']] : [])));
+
 export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
   const dir = path.join(o.work, 'county');
   fs.rmSync(dir, { recursive: true, force: true });
@@ -87,7 +91,7 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
       store.config.set('hub.station', id, 'bench', at);
       store.config.set('hub.ca', hub.caFile, 'bench', at);
       store.close();
-      const { worker, ask, ready } = stationWorker({ db, name: id.toUpperCase(), own, shared, ratePerSecond: o.rate, sharedFraction: 0.02, env: { INTAKE_HUB_PASSWORD: password, INTAKE_HUB_TIMEOUT_MS: '5000' } });
+      const { worker, ask, ready } = stationWorker({ db, name: id.toUpperCase(), own, shared, ratePerSecond: o.rate, sharedFraction: 0.02, env: { INTAKE_HUB_PASSWORD: password, INTAKE_HUB_TIMEOUT_MS: '5000', ...linkEnv } });
       runs.push({ id, worker, proxy, ask, ready });
     }
     await admin.end();
@@ -231,6 +235,8 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
       },
       catchUpFloorBareInsert6000RowsMs: Math.round(bulkMs),
       cpus: os.cpus().length,
+      // The hub connection's thread (main/county/hub-link.ts): its own at this nice value, or the station's.
+      hubLink: linkEnv['INTAKE_HUB_THREAD'] === '0' ? 'on the station thread' : `own thread, nice +${hubLinkNice(linkEnv)}`,
     };
   } finally {
     for (const r of runs) {

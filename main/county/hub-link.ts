@@ -24,8 +24,14 @@ export interface HubLink {
   readonly threadNice?: number | null;
 }
 
-/** How much lower the link's thread runs than the scans (nice +10: a weight of 110 against 1,024). */
+/** How much lower the link's thread runs than the scans, by default (nice +10: a weight of 110 against 1,024). */
 export const HUB_LINK_NICE = 10;
+
+/** INTAKE_HUB_NICE (0–19) when set to one, else HUB_LINK_NICE. */
+export function hubLinkNice(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env['INTAKE_HUB_NICE'] ?? '');
+  return env['INTAKE_HUB_NICE'] !== undefined && env['INTAKE_HUB_NICE'] !== '' && Number.isInteger(n) && n >= 0 && n <= 19 ? n : HUB_LINK_NICE;
+}
 
 /** The messages between the station's thread and the link's. */
 export type ToLink = { type: 'query'; id: number; text: string; values: unknown[] } | { type: 'end' };
@@ -96,7 +102,7 @@ export function lowerThisThread(nice: number): number | null {
  * Connects to the hub (`config`: connection.ts's hubTarget) and LISTENs on `channel`, calling
  * `onNotify` when the hub notifies it. On the worker thread `worker` when given, else here.
  */
-export async function openHubLink(config: pg.ClientConfig, channel: string, onNotify: () => void, worker: URL | null = hubLinkWorker()): Promise<HubLink> {
+export async function openHubLink(config: pg.ClientConfig, channel: string, onNotify: () => void, worker: URL | null = hubLinkWorker(), nice = HUB_LINK_NICE): Promise<HubLink> {
   if (!worker) {
     const client = new pg.Client(config);
     client.on('error', () => undefined); // surfaced by the next query; never an unhandled crash
@@ -110,7 +116,7 @@ export async function openHubLink(config: pg.ClientConfig, channel: string, onNo
     }
     return { query: (text, values) => client.query(text, values) as never, end: () => client.end() };
   }
-  return WorkerLink.open(worker, config, channel, onNotify);
+  return WorkerLink.open(worker, config, channel, onNotify, nice);
 }
 
 /** The station's side of the link on a worker thread. */
@@ -127,8 +133,8 @@ class WorkerLink implements HubLink {
     worker.once('exit', () => (this.exited = true));
   }
 
-  static open(url: URL, config: pg.ClientConfig, channel: string, onNotify: () => void): Promise<WorkerLink> {
-    const worker = new Worker(url, { workerData: { config, channel, nice: HUB_LINK_NICE } });
+  static open(url: URL, config: pg.ClientConfig, channel: string, onNotify: () => void, nice: number): Promise<WorkerLink> {
+    const worker = new Worker(url, { workerData: { config, channel, nice } });
     const link = new WorkerLink(worker);
     return new Promise<WorkerLink>((resolve, reject) => {
       let opened = false;

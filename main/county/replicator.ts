@@ -6,7 +6,7 @@ import { applyCountyResolutions } from './resolutions.js';
 import { newImageProgress, pushImages } from './images.js';
 import { followCountyRoll } from './roll.js';
 import { hubErrorWords, hubTarget, PushRefused, refusesEntries, type HubTarget } from './connection.js';
-import { hubLinkWorker, openHubLink, type HubLink } from './hub-link.js';
+import { hubLinkNice, hubLinkWorker, openHubLink, type HubLink } from './hub-link.js';
 
 /**
  * The station side of the county hub (docs/county.md). The station's SQLite file stays its
@@ -340,7 +340,8 @@ export class Replicator {
     this.target = hubTarget(this.store, this.opts.env ?? process.env);
     if (!this.target) throw new Error('this station has no county hub configured (intake config set hub …)');
     // On a thread of its own at a lower priority than the scans, when built (hub-link.ts).
-    const client = await openHubLink(this.target.client, 'intake_county', () => this.want('pull'), this.opts.linkWorker === undefined ? hubLinkWorker(this.opts.env ?? process.env) : this.opts.linkWorker);
+    const env = this.opts.env ?? process.env;
+    const client = await openHubLink(this.target.client, 'intake_county', () => this.want('pull'), this.opts.linkWorker === undefined ? hubLinkWorker(env) : this.opts.linkWorker, hubLinkNice(env));
     this.client = client;
     this.wanted = { push: true, pull: true };
     if (!this.connected) oplog.event(this.store, 'county.connected', 'success', `connected to the county hub ${new URL(this.target.url).host} as station ${this.target.stationId}`);

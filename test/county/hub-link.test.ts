@@ -9,7 +9,7 @@ import type { Actor } from '../../main/actions/context.js';
 import { submitScan } from '../../main/actions/scans.js';
 import { Station } from '../../main/api/station.js';
 import { hubErrorWords, hubTarget, refusesEntries } from '../../main/county/connection.js';
-import { openHubLink, type HubLink } from '../../main/county/hub-link.js';
+import { hubLinkNice, openHubLink, type HubLink } from '../../main/county/hub-link.js';
 import { Store } from '../../main/store/store.js';
 import { countyRoll, startCounty, until, type TestCounty } from '../helpers/county.js';
 import { ROOT } from '../helpers/cli.js';
@@ -75,6 +75,16 @@ describe('the hub link on a thread of its own', () => {
     if (process.platform !== 'linux') return;
     expect(l.threadNice).toBe(Math.min(19, os.getPriority() + 10));
     expect(os.getPriority()).toBe(os.getPriority(process.pid));
+  });
+
+  it('INTAKE_HUB_NICE sets how much lower (0–19); anything else (blank, negative, 20, 2.5, words) keeps the default of 10', async () => {
+    expect(hubLinkNice({ INTAKE_HUB_NICE: '5' })).toBe(5);
+    expect(hubLinkNice({ INTAKE_HUB_NICE: '0' })).toBe(0);
+    for (const bad of ['', '-1', '20', '2.5', 'low', '1e1']) expect(hubLinkNice({ INTAKE_HUB_NICE: bad })).toBe(10);
+    expect(hubLinkNice({})).toBe(10);
+    const l = await openHubLink(target(0).client, 'intake_county', () => undefined, WORKER, 3);
+    links.push(l);
+    if (process.platform === 'linux') expect(l.threadNice).toBe(Math.min(19, os.getPriority() + 3));
   });
 
   it('a refusal by the hub keeps its SQLSTATE, message and hint across the thread: the station reads it as the same refusal', async () => {
