@@ -59,7 +59,7 @@ function stored(key: string): unknown {
   }
 }
 
-it('keeps what the supervisor typed when the settings arrive late, and saves exactly that', async () => {
+it('keeps what the supervisor typed when the settings arrive late, saves exactly that, and shows it while the reload after the save is held back', async () => {
   await p.goto(served.url);
   await createFirstSupervisor(p, 'Sue', '4321');
   await p.waitForSelector('header.topbar', { timeout: 10_000 });
@@ -74,8 +74,17 @@ it('keeps what the supervisor typed when the settings arrive late, and saves exa
   release();
   await typing;
   await expect.poll(() => field.inputValue()).toBe('MAILROOM-9');
+  // The settings reload after the save is held back: the saved name stays on screen meanwhile
+  // (it used to fall back to the old, empty value until the answer came).
+  holding = true;
   await p.click('button:has-text("Save station and election")');
   await p.waitForSelector('text=Saved: Station name.');
+  expect(await field.inputValue()).toBe('MAILROOM-9');
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await field.inputValue()).toBe('MAILROOM-9');
+  holding = false;
+  release();
+  await new Promise((r) => setTimeout(r, 300));
   expect(await field.inputValue()).toBe('MAILROOM-9');
   expect(stored('station')).toBe('MAILROOM-9');
 

@@ -1,11 +1,13 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useAfterReload } from './after-reload.js';
 import { Done, Problem } from '../Notes.js';
 import { fromTyped, PROFILES, toTyped, type FieldDef } from './fields.js';
 import { resultWords, saveSettings } from './save.js';
 
 /**
  * A section of plain settings as one form: type, clear what is optional, one Save, the result
- * beside it. What was typed and not saved survives a reload of the settings.
+ * beside it. What was typed and not saved survives a reload of the settings; what was saved
+ * stays on screen until the reloaded settings bring it back (never a flash of the old value).
  */
 export function FieldSection({ title, defs, values, loaded, onSaved, extra }: { title: string; defs: FieldDef[]; values: Record<string, unknown>; loaded: boolean; onSaved: () => void; extra?: (key: string) => ReactNode }) {
   const initial = (k: string) => toTyped(defs.find((d) => d.key === k)?.kind ?? 'text', values[k]);
@@ -14,7 +16,10 @@ export function FieldSection({ title, defs, values, loaded, onSaved, extra }: { 
   const [ok, setOk] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const shown = (k: string) => typed[k] ?? initial(k);
+  // Saved values, shown until the settings reload after the save arrives with them.
+  const [savedAs, setSavedAs] = useState<Record<string, string>>({});
+  const afterReload = useAfterReload(values);
+  const shown = (k: string) => typed[k] ?? savedAs[k] ?? initial(k);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -35,7 +40,10 @@ export function FieldSection({ title, defs, values, loaded, onSaved, extra }: { 
     setOk(words.ok);
     setError(words.error);
     setFieldErrors(Object.fromEntries(r.failed.map((f) => [defs.find((d) => d.label === f.label)?.key ?? '', f.error])));
-    setTyped((t) => Object.fromEntries(Object.entries(t).filter(([k]) => !r.saved.includes(defs.find((d) => d.key === k)?.label ?? ''))));
+    const wasSaved = (k: string) => r.saved.includes(defs.find((d) => d.key === k)?.label ?? '');
+    setSavedAs((s) => ({ ...s, ...Object.fromEntries(Object.entries(typed).filter(([k]) => wasSaved(k))) }));
+    afterReload(() => setSavedAs({}));
+    setTyped((t) => Object.fromEntries(Object.entries(t).filter(([k]) => !wasSaved(k))));
     onSaved();
   };
 

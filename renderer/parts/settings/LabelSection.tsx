@@ -4,6 +4,7 @@ import { api } from '../../api.js';
 import { plainError } from '../../useApi.js';
 import { Done, Problem } from '../Notes.js';
 import { resultWords, saveSettings } from './save.js';
+import { useAfterReload } from './after-reload.js';
 
 const CHARSETS = { digits: 'digits only', alnum: 'letters and digits', code39: 'Code 39 characters' } as const;
 const CHECKS = { none: 'no check digit', mod10: 'mod 10', mod11: 'mod 11', luhn: 'Luhn', mod43: 'mod 43 (Code 39)' } as const;
@@ -37,6 +38,7 @@ export function LabelSection({ values, loaded, onSaved }: { values: Record<strin
   const [ids, setIds] = useState<string[] | null>(null);
   const [newId, setNewId] = useState('');
   const [draft, setDraft] = useState<Draft | null>(null);
+  const afterReload = useAfterReload(values);
   const [sample, setSample] = useState('');
   const [check, setCheck] = useState<{ ok: boolean; text: string } | null>(null);
   const [ok, setOk] = useState<string | null>(null);
@@ -83,10 +85,12 @@ export function LabelSection({ values, loaded, onSaved }: { values: Record<strin
     const words = resultWords(await saveSettings(changes));
     setOk(words.ok);
     setError(words.error);
-    if (!words.error) {
-      setIds(null);
-      setDraft(null);
-    }
+    const sent = { ids, draft };
+    if (!words.error)
+      afterReload(() => {
+        setIds((v) => (v === sent.ids ? null : v));
+        setDraft((v) => (v === sent.draft ? null : v));
+      });
     onSaved();
   };
   const set = (p: Partial<Draft>) => setDraft({ ...d, ...p });

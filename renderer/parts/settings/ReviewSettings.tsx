@@ -4,6 +4,7 @@ import { useAction, useQuery } from '../../useApi.js';
 import { Done, Problem } from '../Notes.js';
 import { str } from './fields.js';
 import { resultWords, saveSettings } from './save.js';
+import { useAfterReload } from './after-reload.js';
 
 const CAPTURE_WORDS = { 'after-accept': 'after each accepted scan', 'on-key': 'only when asked', off: 'never' } as const;
 type Capture = keyof typeof CAPTURE_WORDS;
@@ -20,6 +21,7 @@ export function ReviewSettings({ values, loaded, onSaved, onAuthLost }: { values
   const act = useAction(onAuthLost);
   const [party, setParty] = useState<Record<string, string>>({});
   const [typed, setTyped] = useState<Record<string, string>>({});
+  const afterReload = useAfterReload(values);
   const [ok, setOk] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rowOk, setRowOk] = useState<string | null>(null);
@@ -59,7 +61,9 @@ export function ReviewSettings({ values, loaded, onSaved, onAuthLost }: { values
     const w = resultWords(await saveSettings(changes));
     setOk(w.ok);
     setError(w.error);
-    if (!w.error) setTyped({});
+    // Cleared once the reloaded settings show what was saved (not before: no flash of the old values).
+    const sent = typed;
+    if (!w.error) afterReload(() => setTyped((t) => (t === sent ? {} : t)));
     onSaved();
   };
 

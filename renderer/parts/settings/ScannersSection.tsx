@@ -5,6 +5,7 @@ import { useAction } from '../../useApi.js';
 import { Done, Problem } from '../Notes.js';
 import { str } from './fields.js';
 import { resultWords, saveSettings } from './save.js';
+import { useAfterReload } from './after-reload.js';
 
 type Configured = Record<string, unknown> & { id: string; name: string; kind: string };
 type Found = Output<'scanners.discover'>['scanners'][number];
@@ -27,6 +28,7 @@ function fromFound(f: Found, n: number): Configured | null {
 export function ScannersSection({ values, loaded, onSaved, onAuthLost }: { values: Record<string, unknown>; loaded: boolean; onSaved: () => void; onAuthLost: (why: string) => void }) {
   const stored = (values['scanners'] as Configured[] | undefined) ?? [];
   const [list, setList] = useState<Configured[] | null>(null);
+  const afterReload = useAfterReload(values);
   const [found, setFound] = useState<Output<'scanners.discover'> | null>(null);
   const [ok, setOk] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +41,8 @@ export function ScannersSection({ values, loaded, onSaved, onAuthLost }: { value
     const words = resultWords(await saveSettings([{ key: 'scanners', label: 'Scanners', value: list }]));
     setOk(words.ok && `${words.ok} They are used from the next start of the station.`);
     setError(words.error);
-    if (!words.error) setList(null);
+    const sent = list;
+    if (!words.error) afterReload(() => setList((l) => (l === sent ? null : l)));
     onSaved();
   };
 
