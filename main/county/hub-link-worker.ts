@@ -3,56 +3,86 @@ import pg from 'pg';
 import { lowerThisThread, toLinkError, type FromLink, type ToLink } from './hub-link.js';
 
 /**
- * The county hub connection on its own thread (hub-link.ts): one pg.Client, at a lower CPU
- * priority than the station's scans. Queries come in with an ID and go back with their rows or
- * their error's fields; the hub's NOTIFYs are passed on, at most one between two queries (a
- * burst of them is one pull, as in the replicator: the pull that follows reads them all).
+ * The county hub connection on its own thread (hub-link.ts), at a lower CPU priority than the
+ * station's scans. It holds one pg.Client at a time and outlives it: the station asks for a
+ * connection (a generation), sends queries with IDs and gets their rows or their error's fields
+ * back; the hub's NOTIFYs are passed on, at most one between two queries (a burst of them is one
+ * pull, as in the replicator: the pull that follows reads them all).
  */
 const port = parentPort;
 if (!port) throw new Error('the hub link runs as a worker thread');
-const { config, channel, nice } = workerData as { config: pg.ClientConfig; channel: string; nice: number };
-const niced = lowerThisThread(nice);
-
+const niced = lowerThisThread((workerData as { nice: number }).nice);
 const send = (m: FromLink): void => port.postMessage(m);
-const client = new pg.Client(config);
+
+let client: pg.Client | null = null;
+let gen = 0;
 let told = false;
 let queue: Promise<void> = Promise.resolve();
-// A link that fails after it opened fails every query after it: the station reconnects.
-client.on('error', (e) => send({ type: 'error', id: null, error: toLinkError(e) }));
-client.on('notification', () => {
-  if (told) return;
-  told = true;
-  send({ type: 'notify' });
-});
-client.on('end', () => send({ type: 'error', id: null, error: toLinkError(new Error('Connection terminated')) }));
+
+/** Closes a connection without a word (its 'end' is not a failure when the station asked). */
+function close(c: pg.Client): Promise<void> {
+  c.removeAllListeners('end');
+  c.removeAllListeners('notification');
+  c.on('error', () => undefined);
+  return c.end().catch(() => undefined);
+}
+
+function connect(m: Extract<ToLink, { type: 'connect' }>): void {
+  if (client) void close(client);
+  const c = new pg.Client(m.config);
+  client = c;
+  gen = m.gen;
+  told = false;
+  queue = Promise.resolve();
+  const mine = () => client === c;
+  const lost = (e: unknown) => {
+    if (!mine()) return;
+    client = null;
+    send({ type: 'error', gen: m.gen, id: null, error: toLinkError(e) });
+    void close(c);
+  };
+  // A connection that fails after it opened fails every query after it: the station reconnects.
+  c.on('error', lost);
+  c.on('end', () => lost(new Error('Connection terminated')));
+  c.on('notification', () => {
+    if (told || !mine()) return;
+    told = true;
+    send({ type: 'notify', gen: m.gen });
+  });
+  c.connect()
+    .then(() => c.query(`LISTEN ${m.channel}`))
+    .then(
+      () => mine() && send({ type: 'ready', gen: m.gen, nice: niced }),
+      (e: unknown) => lost(e),
+    );
+}
 
 port.on('message', (m: ToLink) => {
+  if (m.type === 'connect') return connect(m);
   if (m.type === 'end') {
-    client.removeAllListeners('end');
-    void client
-      .end()
-      .catch(() => undefined)
-      .finally(() => process.exit(0));
+    const c = client;
+    client = null;
+    void (c ? close(c) : Promise.resolve()).finally(() => process.exit(0));
+    return;
+  }
+  if (m.type === 'close') {
+    if (client && m.gen === gen) {
+      void close(client);
+      client = null;
+    }
+    return;
+  }
+  const c = client;
+  if (!c || m.gen !== gen) {
+    send({ type: 'error', gen: m.gen, id: m.id, error: toLinkError(new Error('the link to the county hub was closed')) });
     return;
   }
   told = false;
   // One at a time, in the order asked, as on a pg.Client of the station's own (which queues them).
   queue = queue.then(() =>
-    client.query(m.text, m.values).then(
-      (r) => send({ type: 'result', id: m.id, rows: r.rows }),
-      (e: unknown) => send({ type: 'error', id: m.id, error: toLinkError(e) }),
+    c.query(m.text, m.values).then(
+      (r) => send({ type: 'result', gen: m.gen, id: m.id, rows: r.rows }),
+      (e: unknown) => send({ type: 'error', gen: m.gen, id: m.id, error: toLinkError(e) }),
     ),
   );
 });
-
-client
-  .connect()
-  .then(() => client.query(`LISTEN ${channel}`))
-  .then(
-    () => send({ type: 'ready', nice: niced }),
-    (e: unknown) => {
-      send({ type: 'error', id: null, error: toLinkError(e) });
-      client.removeAllListeners('end');
-      void client.end().catch(() => undefined);
-    },
-  );

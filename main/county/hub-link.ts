@@ -34,12 +34,17 @@ export function hubLinkNice(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** The messages between the station's thread and the link's. */
-export type ToLink = { type: 'query'; id: number; text: string; values: unknown[] } | { type: 'end' };
+/** Each connection on the thread has a generation: answers for an older one are dropped. */
+export type ToLink =
+  | { type: 'connect'; gen: number; config: pg.ClientConfig; channel: string }
+  | { type: 'query'; gen: number; id: number; text: string; values: unknown[] }
+  | { type: 'close'; gen: number }
+  | { type: 'end' };
 export type FromLink =
-  | { type: 'ready'; nice: number | null }
-  | { type: 'notify' }
-  | { type: 'result'; id: number; rows: unknown[] }
-  | { type: 'error'; id: number | null; error: LinkError };
+  | { type: 'ready'; gen: number; nice: number | null }
+  | { type: 'notify'; gen: number }
+  | { type: 'result'; gen: number; id: number; rows: unknown[] }
+  | { type: 'error'; gen: number; id: number | null; error: LinkError };
 
 /** An error as it crosses threads: a pg error's fields the station reads (code, hint, …), kept. */
 export interface LinkError {
@@ -100,105 +105,144 @@ export function lowerThisThread(nice: number): number | null {
 
 /**
  * Connects to the hub (`config`: connection.ts's hubTarget) and LISTENs on `channel`, calling
- * `onNotify` when the hub notifies it. On the worker thread `worker` when given, else here.
+ * `onNotify` when the hub notifies it: on the link thread `thread` when given, else here.
  */
-export async function openHubLink(config: pg.ClientConfig, channel: string, onNotify: () => void, worker: URL | null = hubLinkWorker(), nice = HUB_LINK_NICE): Promise<HubLink> {
-  if (!worker) {
-    const client = new pg.Client(config);
-    client.on('error', () => undefined); // surfaced by the next query; never an unhandled crash
-    client.on('notification', onNotify);
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${channel}`);
-    } catch (e) {
-      await client.end().catch(() => undefined);
-      throw e;
-    }
-    return { query: (text, values) => client.query(text, values) as never, end: () => client.end() };
+export async function openHubLink(config: pg.ClientConfig, channel: string, onNotify: () => void, thread: LinkThread | null = null): Promise<HubLink> {
+  if (thread) return thread.open(config, channel, onNotify);
+  const client = new pg.Client(config);
+  client.on('error', () => undefined); // surfaced by the next query; never an unhandled crash
+  client.on('notification', onNotify);
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${channel}`);
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw e;
   }
-  return WorkerLink.open(worker, config, channel, onNotify, nice);
+  return { query: (text, values) => client.query(text, values) as never, end: () => client.end() };
 }
 
-/** The station's side of the link on a worker thread. */
-class WorkerLink implements HubLink {
-  private next = 1;
-  private readonly waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>();
-  /** Why the link is gone, once it is: every query after that fails with it. */
-  private gone: Error | null = null;
-  private ended: Promise<void> | null = null;
-  private exited = false;
-  threadNice: number | null = null;
+interface Waiting {
+  resolve: (rows: unknown[]) => void;
+  reject: (e: Error) => void;
+}
 
-  private constructor(private readonly worker: Worker) {
-    worker.once('exit', () => (this.exited = true));
+/**
+ * The link's thread, as the station sees it. It outlives its connections: a station whose hub is
+ * down tries again every few seconds, and starting a thread (loading pg, TLS) costs more CPU than
+ * the attempt itself, so one thread serves every connection of a replicator, one at a time. A
+ * thread that dies is started again by the next open().
+ */
+export class LinkThread {
+  private worker: Worker | null = null;
+  private gen = 0;
+  private nextId = 1;
+  /** The current connection: its generation, its queries waiting, what to call. */
+  private current: { gen: number; waiting: Map<number, Waiting>; onNotify: () => void; opened: (e: Error | null, nice: number | null) => void; fail: (e: Error) => void } | null = null;
+  private exited: Promise<void> | null = null;
+  /** How many threads this has started (tests: a reconnect reuses the thread). */
+  started = 0;
+
+  constructor(
+    private readonly url: URL,
+    private readonly nice: number = HUB_LINK_NICE,
+  ) {}
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.url, { workerData: { nice: this.nice } });
+    this.started += 1;
+    this.worker = w;
+    this.exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.on('message', (m: FromLink) => this.message(m));
+    w.on('error', (e) => this.died(w, new Error(`the link to the county hub stopped: ${e.message}`)));
+    w.on('exit', (code) => this.died(w, new Error(`the link to the county hub was closed (its thread ended, code ${code})`)));
+    return w;
   }
 
-  static open(url: URL, config: pg.ClientConfig, channel: string, onNotify: () => void, nice: number): Promise<WorkerLink> {
-    const worker = new Worker(url, { workerData: { config, channel, nice } });
-    const link = new WorkerLink(worker);
-    return new Promise<WorkerLink>((resolve, reject) => {
-      let opened = false;
-      worker.on('message', (m: FromLink) => {
-        if (m.type === 'ready') {
-          opened = true;
-          link.threadNice = m.nice;
-          resolve(link);
-        } else if (m.type === 'notify') onNotify();
-        else if (m.type === 'result') link.settle(m.id, null, m.rows);
-        else if (m.id === null) {
-          // The connection itself failed: before it opened, the open's error; after, every query's.
-          const e = fromLinkError(m.error);
-          if (!opened) reject(e);
-          link.fail(e);
-        } else link.settle(m.id, fromLinkError(m.error), []);
-      });
-      worker.on('error', (e) => {
-        const err = new Error(`the link to the county hub stopped: ${e.message}`);
-        if (!opened) reject(err);
-        link.fail(err);
-      });
-      worker.on('exit', (code) => {
-        const err = new Error(`the link to the county hub was closed (its thread ended, code ${code})`);
-        if (!opened) reject(err);
-        link.fail(err);
-      });
-    });
+  private message(m: FromLink): void {
+    const c = this.current;
+    if (!c || m.gen !== c.gen) return; // an answer for a connection given up on
+    if (m.type === 'ready') c.opened(null, m.nice);
+    else if (m.type === 'notify') c.onNotify();
+    else if (m.type === 'result') this.settle(c.waiting, m.id, null, m.rows);
+    else if (m.id === null) c.fail(fromLinkError(m.error));
+    else this.settle(c.waiting, m.id, fromLinkError(m.error), []);
   }
 
-  query<R>(text: string, values: unknown[] = []): Promise<{ rows: R[] }> {
-    if (this.gone) return Promise.reject(this.gone);
-    const id = this.next++;
-    return new Promise<unknown[]>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'query', id, text, values } satisfies ToLink);
-    }).then((rows) => ({ rows: asBuffers(rows) as R[] }));
+  private died(w: Worker, e: Error): void {
+    if (this.worker !== w) return;
+    this.worker = null;
+    this.current?.fail(e);
   }
 
-  end(): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    this.ended ??= new Promise<void>((resolve) => {
-      const done = setTimeout(() => void this.worker.terminate().then(() => resolve()), 2000);
-      this.worker.once('exit', () => {
-        clearTimeout(done);
-        resolve();
-      });
-      this.worker.postMessage({ type: 'end' } satisfies ToLink);
-    });
-    return this.ended;
-  }
-
-  private settle(id: number, error: Error | null, rows: unknown[]): void {
-    const w = this.waiting.get(id);
+  private settle(waiting: Map<number, Waiting>, id: number, error: Error | null, rows: unknown[]): void {
+    const w = waiting.get(id);
     if (!w) return;
-    this.waiting.delete(id);
+    waiting.delete(id);
     if (error) w.reject(error);
     else w.resolve(rows);
   }
 
-  private fail(e: Error): void {
-    this.gone ??= e;
-    for (const w of this.waiting.values()) w.reject(this.gone);
-    this.waiting.clear();
-    void this.worker.terminate();
+  /** A new connection on the thread (the one before it, if any, is closed first). */
+  open(config: pg.ClientConfig, channel: string, onNotify: () => void): Promise<HubLink> {
+    const worker = this.thread();
+    const gen = ++this.gen;
+    const waiting = new Map<number, Waiting>();
+    let gone: Error | null = null;
+    let threadNice: number | null = null;
+    return new Promise<HubLink>((resolve, reject) => {
+      let opened = false;
+      const link: HubLink = {
+        get threadNice() {
+          return threadNice;
+        },
+        query: <R>(text: string, values: unknown[] = []): Promise<{ rows: R[] }> => {
+          if (gone) return Promise.reject(gone);
+          const id = this.nextId++;
+          return new Promise<unknown[]>((res, rej) => {
+            waiting.set(id, { resolve: res, reject: rej });
+            worker.postMessage({ type: 'query', gen, id, text, values } satisfies ToLink);
+          }).then((rows) => ({ rows: asBuffers(rows) as R[] }));
+        },
+        end: () => {
+          fail(new Error('the link to the county hub was closed'));
+          if (this.worker === worker) worker.postMessage({ type: 'close', gen } satisfies ToLink);
+          return Promise.resolve();
+        },
+      };
+      const fail = (e: Error) => {
+        if (!opened) reject(e);
+        opened = true;
+        gone ??= e;
+        for (const w of waiting.values()) w.reject(gone);
+        waiting.clear();
+        if (this.current?.gen === gen) this.current = null;
+      };
+      this.current?.fail(new Error('the link to the county hub was replaced by a new connection'));
+      this.current = {
+        gen,
+        waiting,
+        onNotify,
+        opened: (_e, nice) => {
+          threadNice = nice;
+          opened = true;
+          resolve(link);
+        },
+        fail,
+      };
+      worker.postMessage({ type: 'connect', gen, config, channel } satisfies ToLink);
+    });
+  }
+
+  /** Ends the thread (its connection closed first); at most 2 s, then it is stopped. */
+  async end(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.current?.fail(new Error('the link to the county hub was closed'));
+    const done = setTimeout(() => void w.terminate(), 2000);
+    w.postMessage({ type: 'end' } satisfies ToLink);
+    await this.exited;
+    clearTimeout(done);
   }
 }

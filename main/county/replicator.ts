@@ -6,7 +6,7 @@ import { applyCountyResolutions } from './resolutions.js';
 import { newImageProgress, pushImages } from './images.js';
 import { followCountyRoll } from './roll.js';
 import { hubErrorWords, hubTarget, PushRefused, refusesEntries, type HubTarget } from './connection.js';
-import { hubLinkNice, hubLinkWorker, openHubLink, type HubLink } from './hub-link.js';
+import { hubLinkNice, hubLinkWorker, LinkThread, openHubLink, type HubLink } from './hub-link.js';
 
 /**
  * The station side of the county hub (docs/county.md). The station's SQLite file stays its
@@ -160,6 +160,12 @@ export async function pullPending(store: Store, client: HubLink, stationId: stri
 
 export class Replicator {
   private client: HubLink | null = null;
+  /** The hub connection's own thread, kept across reconnects (undefined until the first connect; null: none). */
+  private linkThread: LinkThread | null | undefined = undefined;
+  /** Test hook: how many link threads this replicator has started. */
+  get linkThreadsStarted(): number {
+    return this.linkThread?.started ?? 0;
+  }
   private target: HubTarget | null = null;
   private stopped = false;
   private connected = false;
@@ -216,6 +222,7 @@ export class Replicator {
     await c?.end().catch(() => undefined);
     await this.loop;
     this.loop = null;
+    await this.linkThread?.end();
   }
 
   get isConnected(): boolean {
@@ -341,7 +348,11 @@ export class Replicator {
     if (!this.target) throw new Error('this station has no county hub configured (intake config set hub …)');
     // On a thread of its own at a lower priority than the scans, when built (hub-link.ts).
     const env = this.opts.env ?? process.env;
-    const client = await openHubLink(this.target.client, 'intake_county', () => this.want('pull'), this.opts.linkWorker === undefined ? hubLinkWorker(env) : this.opts.linkWorker, hubLinkNice(env));
+    if (this.linkThread === undefined) {
+      const url = this.opts.linkWorker === undefined ? hubLinkWorker(env) : this.opts.linkWorker;
+      this.linkThread = url ? new LinkThread(url, hubLinkNice(env)) : null;
+    }
+    const client = await openHubLink(this.target.client, 'intake_county', () => this.want('pull'), this.linkThread);
     this.client = client;
     this.wanted = { push: true, pull: true };
     if (!this.connected) oplog.event(this.store, 'county.connected', 'success', `connected to the county hub ${new URL(this.target.url).host} as station ${this.target.stationId}`);

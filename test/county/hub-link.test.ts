@@ -9,7 +9,7 @@ import type { Actor } from '../../main/actions/context.js';
 import { submitScan } from '../../main/actions/scans.js';
 import { Station } from '../../main/api/station.js';
 import { hubErrorWords, hubTarget, refusesEntries } from '../../main/county/connection.js';
-import { hubLinkNice, openHubLink, type HubLink } from '../../main/county/hub-link.js';
+import { hubLinkNice, LinkThread, openHubLink, type HubLink } from '../../main/county/hub-link.js';
 import { Store } from '../../main/store/store.js';
 import { countyRoll, startCounty, until, type TestCounty } from '../helpers/county.js';
 import { ROOT } from '../helpers/cli.js';
@@ -18,6 +18,13 @@ const WORKER = pathToFileURL(path.join(ROOT, 'dist', 'main', 'county', 'hub-link
 const clerk: Actor = { name: 'ann', role: 'supervisor', via: 'cli-setup' };
 let county: TestCounty;
 const links: HubLink[] = [];
+const threads: LinkThread[] = [];
+
+function thread(nice?: number): LinkThread {
+  const t = new LinkThread(WORKER, nice);
+  threads.push(t);
+  return t;
+}
 
 function target(i: number, password?: string) {
   const s = county.stations[i];
@@ -32,8 +39,8 @@ function target(i: number, password?: string) {
   }
 }
 
-async function link(i: number, onNotify: () => void = () => undefined, worker: URL | null = WORKER): Promise<HubLink> {
-  const l = await openHubLink(target(i).client, 'intake_county', onNotify, worker);
+async function link(i: number, onNotify: () => void = () => undefined, onThread = true): Promise<HubLink> {
+  const l = await openHubLink(target(i).client, 'intake_county', onNotify, onThread ? thread() : null);
   links.push(l);
   return l;
 }
@@ -53,6 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const l of links) await l.end();
+  for (const t of threads) await t.end();
   await county?.stop();
 });
 
@@ -60,7 +68,7 @@ describe('the hub link on a thread of its own', () => {
   it('answers a query with the same rows as a pg.Client on this thread: bigint as text, jsonb as objects, timestamps as Dates, bytea as a Buffer', async () => {
     const sql = "SELECT 9007199254740993::bigint AS big, '{\"a\":[1,\"x\"]}'::jsonb AS j, '2026-10-01T12:00:00Z'::timestamptz AS t, '\\x00ff10'::bytea AS b, NULL::text AS n, $1::text AS echoed";
     const onThread = await link(0);
-    const here = await link(0, undefined, null);
+    const here = await link(0, undefined, false);
     const a = (await onThread.query<Record<string, unknown>>(sql, ['é'])).rows;
     const b = (await here.query<Record<string, unknown>>(sql, ['é'])).rows;
     expect(a).toEqual(b);
@@ -82,14 +90,14 @@ describe('the hub link on a thread of its own', () => {
     expect(hubLinkNice({ INTAKE_HUB_NICE: '0' })).toBe(0);
     for (const bad of ['', '-1', '20', '2.5', 'low', '1e1']) expect(hubLinkNice({ INTAKE_HUB_NICE: bad })).toBe(10);
     expect(hubLinkNice({})).toBe(10);
-    const l = await openHubLink(target(0).client, 'intake_county', () => undefined, WORKER, 3);
+    const l = await openHubLink(target(0).client, 'intake_county', () => undefined, thread(3));
     links.push(l);
     if (process.platform === 'linux') expect(l.threadNice).toBe(Math.min(19, os.getPriority() + 3));
   });
 
   it('a refusal by the hub keeps its SQLSTATE, message and hint across the thread: the station reads it as the same refusal', async () => {
     const onThread = await refusalOf(await link(0));
-    const here = await refusalOf(await link(0, undefined, null));
+    const here = await refusalOf(await link(0, undefined, false));
     expect(onThread['code']).toMatch(/^IH0\d\d$/);
     expect(onThread).toMatchObject({ code: here['code'], message: here['message'], hint: here['hint'], refuses: true });
     expect(hubErrorWords(onThread, null)).toBe(hubErrorWords(here, null));
@@ -127,20 +135,29 @@ describe('the hub link on a thread of its own', () => {
     }
   });
 
-  it('wrong credentials: the open fails with PostgreSQL\'s own code (28P01), said in plain words, and no thread is left behind', async () => {
+  it('wrong credentials: the open fails with PostgreSQL\'s own code (28P01), said in plain words; the same thread serves the next try', async () => {
     const t = target(0, 'not-the-password');
-    const err = (await openHubLink(t.client, 'intake_county', () => undefined, WORKER).then(
+    const th = thread();
+    const err = (await openHubLink(t.client, 'intake_county', () => undefined, th).then(
       () => null,
       (e: unknown) => e,
     )) as { code?: string } | null;
     expect(err?.code).toBe('28P01');
     expect(hubErrorWords(err, t)).toMatch(/refused this station's credentials/);
+    // The thread stays for the next try, which works with the right password, on the same thread.
+    const ok = await openHubLink(target(0).client, 'intake_county', () => undefined, th);
+    links.push(ok);
+    expect((await ok.query<{ v: number }>('SELECT 1 AS v')).rows[0]?.v).toBe(1);
+    expect(th.started).toBe(1);
   });
 
   it('the hub ends the connection (its backend terminated): the waiting query and every later one fail as a cut link; end() still returns', async () => {
     const l = await link(1);
     const pid = (await l.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]?.p;
-    const slow = l.query('SELECT pg_sleep(5)');
+    const slow = l.query('SELECT pg_sleep(5)').then(
+      () => null,
+      (e: unknown) => e,
+    );
     const su = await county.hub.superuser();
     try {
       await new Promise((r) => setTimeout(r, 100));
@@ -148,7 +165,7 @@ describe('the hub link on a thread of its own', () => {
     } finally {
       await su.end();
     }
-    const e1 = await slow.then(() => null, (e: unknown) => e);
+    const e1 = await slow;
     expect(e1).toBeInstanceOf(Error);
     const e2 = await l.query('SELECT 1').then(() => null, (e: unknown) => e);
     expect(e2).toBeInstanceOf(Error);
@@ -156,7 +173,7 @@ describe('the hub link on a thread of its own', () => {
     await l.end();
   });
 
-  it('a replicator over the threaded link: a ballot accepted at A is DUPLICATE at B, naming A; both push everything once', async () => {
+  it('a replicator over the threaded link: a ballot accepted at A is DUPLICATE at B, naming A; both push everything once; three cuts by the hub reconnect on the same thread', async () => {
     const a = new Station(Store.open(county.stations[0]?.db ?? ''));
     const b = new Station(Store.open(county.stations[1]?.db ?? ''));
     const env = { INTAKE_HUB_PASSWORD: '' };
@@ -170,6 +187,21 @@ describe('the hub link on a thread of its own', () => {
       expect(second.verdict).toBe('DUPLICATE');
       expect(second.duplicateOf?.station).toBe('a');
       await until('both pushed everything', () => a.countyStatus().waiting === 0 && b.countyStatus().waiting === 0);
+      // The hub drops A's connection three times: A reconnects each time on the same thread.
+      const replicator = (a as unknown as { county: { linkThreadsStarted: number } }).county;
+      for (let i = 0; i < 3; i += 1) {
+        const su = await county.hub.superuser();
+        try {
+          await su.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'intake-station-a'");
+        } finally {
+          await su.end();
+        }
+        await until('A saw the link cut', () => !a.countyStatus().connected, 5000, 5);
+        await until('A reconnected', () => a.countyStatus().connected);
+      }
+      expect(replicator.linkThreadsStarted).toBe(1);
+      expect(submitScan(a, clerk, { raw: 'CB000004' }).outcome.verdict).toBe('ACCEPTED');
+      await until("B has pulled A's receipt after the reconnects", () => b.store.county.receipt('CB000004'));
       const su = await county.hub.superuser();
       try {
         const r = await su.query<{ n: string; d: string }>("SELECT count(*) AS n, count(DISTINCT (station_id, local_seq)) AS d FROM intake.entries WHERE station_id IN ('a','b')");
