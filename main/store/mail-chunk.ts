@@ -26,7 +26,7 @@ export const MAIL_CHUNK: ChunkShape = {
 };
 
 /** Events per chunk: one statement's overhead is nothing per row, and a chunk stays in the young generation. */
-export const MAIL_CHUNK_ROWS = MAX_CHUNK_ROWS;
+export const MAIL_CHUNK_ROWS = 4096;
 
 /** An event's values in MAIL_CHUNK_COLUMNS order. */
 export function mailEventValues(e: MailEvent, hash: number): (string | number | null)[] {

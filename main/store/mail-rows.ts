@@ -11,7 +11,7 @@
  * number (the mailer ID's first digit says its length, so the digits name one pair).
  */
 import { CHUNK_PAD as PAD, MAX_CHUNK_ROWS, type PackedChunk } from './packed-rows.js';
-import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS, MAIL_CHUNK_ROWS } from './mail-chunk.js';
+import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS } from './mail-chunk.js';
 
 const COLUMNS = MAIL_CHUNK_COLUMNS.length;
 const DECODER = new TextDecoder();
@@ -112,7 +112,8 @@ export class MailRowPacker {
   /** Events left out as repeats so far. */
   nearRepeats = 0;
 
-  constructor(chunkRows = MAIL_CHUNK_ROWS) {
+  /** Rows a chunk: as many as a chunk may hold (each is one INSERT … SELECT, in a transaction of its own). */
+  constructor(chunkRows = MAX_CHUNK_ROWS) {
     this.maxRows = Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS));
   }
 
