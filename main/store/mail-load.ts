@@ -27,6 +27,15 @@ const PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_events(mailer
 // The mail-stream chart's covering index (migration 10): rebuilt with the others after the first bulk load.
 const DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_events(scanned_at, direction, mail_phase, ballot_id) WHERE ballot_id IS NOT NULL';
 
+/** The IMb table's page cache (KiB, as cache_size has it): 64 MiB, a roll of about 2.5 million IMbs. */
+const IMB_CACHE = -65536;
+
+/** The IMb table dropped after an import, and the temp schema's cache back to its size before (`cache`, as loadImbBallots gave it). */
+export function dropImbBallots(db: Db, cache: number): void {
+  db.exec('DROP TABLE IF EXISTS temp.mail_imb_ballots');
+  db.pragma(`temp.cache_size = ${cache}`);
+}
+
 /**
  * The roll's IMbs and their ballots, in a small table of this connection that answers each event's
  * lookup from one B-tree in the page cache (the roll's own index would send every one of ten
@@ -35,7 +44,11 @@ const DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_events(scanned_at, direc
  * does, so the digits name one pair; a rowid lookup, not two text compares). Where two ballots
  * share an IMb, the newest (highest row) wins, as the intake's IMb lookup has it.
  */
-export function loadImbBallots(db: Db): void {
+export function loadImbBallots(db: Db): number {
+  const cache = db.pragma('temp.cache_size', { simple: true }) as number;
+  // Its own page cache, big enough to hold it (the temp schema's default is 2 MB: a roll of a
+  // million IMbs would then be read back from the temp file at every lookup, in a random order).
+  db.pragma(`temp.cache_size = ${IMB_CACHE}`);
   db.exec(`DROP TABLE IF EXISTS temp.mail_imb_ballots;
     CREATE TEMP TABLE mail_imb_ballots (piece INTEGER PRIMARY KEY, ballot_id TEXT NOT NULL);
     INSERT OR REPLACE INTO temp.mail_imb_ballots
@@ -44,6 +57,7 @@ export function loadImbBallots(db: Db): void {
         AND length(imb_mailer_id) = CASE WHEN substr(imb_mailer_id, 1, 1) = '9' THEN 9 ELSE 6 END
         AND length(imb_mailer_id) + length(imb_serial) = 15 AND imb_mailer_id || imb_serial NOT GLOB '*[^0-9]*'
       ORDER BY imb_serial, imb_mailer_id, id;`);
+  return cache;
 }
 
 /**
@@ -97,10 +111,10 @@ export interface MailEventWriter {
 }
 
 export function mailEventWriter(db: Db, importId: number): MailEventWriter {
-  loadImbBallots(db);
+  const tempCache = loadImbBallots(db);
   ensureChunkSeq(db);
   const empty = db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() === undefined;
-  return empty ? new BulkWriter(db, importId) : new IncrementalWriter(db, importId);
+  return empty ? new BulkWriter(db, importId, tempCache) : new IncrementalWriter(db, importId, tempCache);
 }
 
 const zero = (): BatchCounts => ({ imported: 0, duplicates: 0, unknownImbs: 0 });
@@ -155,6 +169,7 @@ class IncrementalWriter extends ChunkWriter {
   constructor(
     db: Db,
     private readonly importId: number,
+    private readonly tempCache: number,
   ) {
     super(db);
     this.inserts = chunkInsert(db, 'mail_events', 'ON CONFLICT (mailer_id, serial, dedupe_key) DO NOTHING RETURNING ballot_id IS NULL AS unknown');
@@ -174,9 +189,17 @@ class IncrementalWriter extends ChunkWriter {
     return { ...zero(), final: false };
   }
 
-  done(): void {}
+  done(): void {
+    dropImbBallots(this.db, this.tempCache);
+  }
 
-  abort(): void {}
+  abort(): void {
+    try {
+      dropImbBallots(this.db, this.tempCache);
+    } catch {
+      // the next import drops it
+    }
+  }
 }
 
 class BulkWriter extends ChunkWriter {
@@ -189,6 +212,7 @@ class BulkWriter extends ChunkWriter {
   constructor(
     db: Db,
     private readonly importId: number,
+    private readonly tempCache: number,
   ) {
     super(db);
     recoverMailLoad(db);
@@ -271,11 +295,13 @@ class BulkWriter extends ChunkWriter {
   /** After the closing transaction (a pragma cannot change synchronous inside one). */
   done(): void {
     this.restore();
+    dropImbBallots(this.db, this.tempCache);
   }
 
   abort(): void {
     try {
       this.restore();
+      dropImbBallots(this.db, this.tempCache);
       recoverMailLoad(this.db);
     } catch {
       // the next import drops it
