@@ -11,6 +11,7 @@ import { oplog } from '../oplog/index.js';
 import { rejectsPathFor } from '../roll/import.js';
 import { RejectsWriter } from '../roll/rejects.js';
 import { AuditLog } from '../store/audit.js';
+import { checkpointOnce } from '../store/checkpointer.js';
 import { takeLockFile } from '../store/lock-file.js';
 import { mailEventWriter, recoverMailLoad, type MailEventWriter } from '../store/mail-load.js';
 import type { Store } from '../store/store.js';
@@ -130,7 +131,7 @@ async function importNow(store: Store, file: string, opts: MailImportOptions, so
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await rejects.close();
-    return finish(store, file, opts, importId, writer, counts, rejects.count > 0 ? rejectsFile : null, rejects.count);
+    return await finish(store, file, opts, importId, writer, counts, rejects.count > 0 ? rejectsFile : null, rejects.count);
   } catch (e) {
     writer?.abort();
     await rejects.close().catch(() => undefined);
@@ -159,8 +160,12 @@ function recordCounts(store: Store, importId: number, c: Counts, rejected: numbe
     .run(c.read, c.imported, c.duplicates, c.unknownImbs, rejected, rejectsFile, finishedAt, importId);
 }
 
-/** The closing transaction: the load put in place (into an empty table), the counts, the audit entry. */
-function finish(
+/**
+ * The closing transaction: the load put in place (into an empty table), the counts, the audit
+ * entry. After a bulk load, the load's log is copied into the database on another thread while
+ * this one builds the indexes (checkpointOnce), and the rest of it after.
+ */
+async function finish(
   store: Store,
   file: string,
   opts: MailImportOptions,
@@ -169,7 +174,8 @@ function finish(
   counts: Counts,
   rejectsFile: string | null,
   rejected: number,
-): MailImportSummary {
+): Promise<MailImportSummary> {
+  const copying = writer.bulk && store.path !== ':memory:' ? checkpointOnce(store.path) : null;
   const finishedAt = new Date().toISOString();
   store.write(() => {
     const f = writer.finish();
@@ -188,7 +194,10 @@ function finish(
     );
   });
   writer.done();
-  if (writer.bulk && store.path !== ':memory:') store.db.pragma('wal_checkpoint(TRUNCATE)');
+  if (copying) {
+    await copying;
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
   return { importId, file: opts.format === 'ivmtr-api' ? file : path.resolve(file), format: opts.format, ...counts, rejected, rejectsFile };
 }
 

@@ -10,6 +10,7 @@ import type { PackedChunk } from '../store/packed-rows.js';
 import { chunksFromWorker, compiledWorker } from '../worker/chunk-stream.js';
 import { MailFileError, toMailEvent, type ParsedBatch } from './layout.js';
 import { readDelimited } from './read-delimited.js';
+import { readDelimitedChunks } from './read-delimited-bytes.js';
 import { BATCH_LINES } from './read-lines.js';
 import { readJson } from './read-json.js';
 
@@ -80,14 +81,14 @@ export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, chunk
 }
 
 /**
- * A delimited file is read in batches of this many lines, BATCH_LINES / 8: a batch
- * of records in flight is young garbage, not a survivor that every minor GC copies.
+ * A delimited file's chunks by the string path alone (readDelimited, a batch of records at a
+ * time): what readDelimitedChunks' fast path is held to (test/mail/read-bytes.test.ts). Read in
+ * batches of READ_LINES = BATCH_LINES / 8 lines: a batch of records in flight is young garbage,
+ * not a survivor that every minor GC copies.
  */
 const READ_LINES = 1024;
-
-function records(file: string, format: MailFileFormat): { batches: AsyncGenerator<ParsedBatch>; perWindow: number } {
-  if (format === 'ivmtr-json') return { batches: readJson(file), perWindow: 1 };
-  return { batches: readDelimited(file, READ_LINES), perWindow: BATCH_LINES / READ_LINES };
+export function packDelimitedStrings(file: string, chunkRows?: number): AsyncGenerator<MailChunk> {
+  return packMailChunks(readDelimited(file, READ_LINES), chunkRows, BATCH_LINES / READ_LINES);
 }
 
 /** What the reader's worker is given. */
@@ -97,11 +98,11 @@ export interface MailWorkerInput {
   chunkRows: number | undefined;
 }
 
-/** The chunks of a whole file, as packMailChunks reads them. */
+/** The chunks of a whole file: a delimited one read as bytes (read-delimited-bytes.ts), a JSON one as packMailChunks reads it. */
 export async function* packMailFile(input: MailWorkerInput): AsyncGenerator<MailChunk> {
   try {
-    const { batches, perWindow } = records(input.file, input.format);
-    yield* packMailChunks(batches, input.chunkRows, perWindow);
+    if (input.format === 'ivmtr-json') yield* packMailChunks(readJson(input.file), input.chunkRows);
+    else yield* readDelimitedChunks(input.file, input.chunkRows);
   } catch (e) {
     // The file system's own error (EACCES, EISDIR, EIO), said as what it stopped.
     if (typeof (e as { code?: unknown }).code === 'string' && !(e instanceof MailFileError)) throw new Error(`cannot read the file: ${(e as Error).message}`);

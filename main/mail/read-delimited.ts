@@ -5,10 +5,10 @@
  * without one, the columns are read in HEADERLESS_ORDER. Quotes are honoured for comma files.
  */
 import { err, ok, type Result } from '../../shared/result.js';
-import { fieldOf, HEADERLESS_ORDER, MailFileError, type Field, type ParsedBatch, type RawRecord } from './layout.js';
+import { fieldOf, HEADERLESS_ORDER, MailFileError, type Field, type Parsed, type ParsedBatch, type RawRecord } from './layout.js';
 import { BATCH_LINES, MAX_LINE, readLines } from './read-lines.js';
 
-type Columns = readonly (Field | null)[];
+export type Columns = readonly (Field | null)[];
 
 function delimiterOf(line: string): string {
   if (line.includes('|')) return '|';
@@ -59,31 +59,48 @@ function recordOf(cells: string[], columns: Columns): RawRecord {
   return r;
 }
 
+/**
+ * A delimited file's lines one by one, in order: the first line that is not blank decides the
+ * delimiter and whether there is a header (and so the columns).
+ */
+export class DelimitedLines {
+  columns: Columns | null = null;
+  delimiter = '|';
+
+  /** One line's text (a final CR already off): its record or why not; null for a blank line or the header. */
+  parse(lineNo: number, lineText: string): Parsed | null {
+    const text = this.columns ? lineText : lineText.replace(/^\uFEFF/, '');
+    if (text.trim() === '') return null;
+    if (!this.columns) {
+      if (/^\s*[[{]/.test(text)) throw new MailFileError('this file looks like JSON, not a delimited file: import it with --format ivmtr-json');
+      this.delimiter = delimiterOf(text);
+      const first = splitCells(text, this.delimiter);
+      const header = first.ok ? headerColumns(first.value) : null;
+      this.columns = header ?? HEADERLESS_ORDER;
+      if (header) return null;
+    }
+    const cells = splitCells(text, this.delimiter);
+    if (!cells.ok) return { lineNo, error: cells.error, raw: text };
+    if (cells.value.length < 2) return { lineNo, error: `the line has no ${JSON.stringify(this.delimiter)} between fields`, raw: text };
+    return { lineNo, record: recordOf(cells.value, this.columns), raw: text };
+  }
+}
+
+/** The error of a line longer than MAX_LINE. */
+export const tooLongError = `the line is longer than ${MAX_LINE / 1024} KiB`;
+
 /** The file's records, a batch per `batchLines` lines (blank ones and the header counted). */
 export async function* readDelimited(source: string | NodeJS.ReadableStream, batchLines = BATCH_LINES): AsyncGenerator<ParsedBatch> {
-  let columns: Columns | null = null;
-  let delimiter = '|';
-  for await (const lines of readLines(source, batchLines)) {
+  const lines = new DelimitedLines();
+  for await (const batch of readLines(source, batchLines)) {
     const out: ParsedBatch = [];
-    for (const line of lines) {
+    for (const line of batch) {
       if ('tooLong' in line) {
-        out.push({ lineNo: line.lineNo, error: `the line is longer than ${MAX_LINE / 1024} KiB`, raw: line.start });
+        out.push({ lineNo: line.lineNo, error: tooLongError, raw: line.start });
         continue;
       }
-      const text = columns ? line.text : line.text.replace(/^\uFEFF/, '');
-      if (text.trim() === '') continue;
-      if (!columns) {
-        if (/^\s*[[{]/.test(text)) throw new MailFileError('this file looks like JSON, not a delimited file: import it with --format ivmtr-json');
-        delimiter = delimiterOf(text);
-        const first = splitCells(text, delimiter);
-        const header = first.ok ? headerColumns(first.value) : null;
-        columns = header ?? HEADERLESS_ORDER;
-        if (header) continue;
-      }
-      const cells = splitCells(text, delimiter);
-      if (!cells.ok) out.push({ lineNo: line.lineNo, error: cells.error, raw: text });
-      else if (cells.value.length < 2) out.push({ lineNo: line.lineNo, error: `the line has no ${JSON.stringify(delimiter)} between fields`, raw: text });
-      else out.push({ lineNo: line.lineNo, record: recordOf(cells.value, columns), raw: text });
+      const p = lines.parse(line.lineNo, line.text);
+      if (p) out.push(p);
     }
     yield out;
   }

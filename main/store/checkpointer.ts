@@ -40,3 +40,36 @@ export function startCheckpointer(file: string, intervalMs = 500, onError: (mess
     },
   };
 }
+
+const ONCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+try {
+  db.pragma('busy_timeout = 1000');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('wal_checkpoint(PASSIVE)');
+  parentPort.postMessage(null);
+} catch (e) {
+  parentPort.postMessage(String(e && e.message));
+} finally {
+  db.close();
+}
+`;
+
+/**
+ * One PASSIVE checkpoint on a thread and a connection of its own: the log of a bulk load copied
+ * into the database while this thread goes on with the load's closing work (building its
+ * indexes), so that the final checkpoint has only that work's pages left to copy. Resolves when it
+ * is over, with the error it met, if any (a checkpoint left undone is no fault: the final one does it).
+ */
+export function checkpointOnce(file: string): Promise<string | null> {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(ONCE, { eval: true, workerData: { file, driver } });
+  return new Promise((resolve) => {
+    let said: string | null = null;
+    worker.on('message', (m: string | null) => (said = m));
+    worker.on('error', (e) => (said = e.message));
+    worker.on('exit', () => resolve(said));
+  });
+}

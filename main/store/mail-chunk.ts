@@ -26,9 +26,10 @@ export const MAIL_CHUNK: ChunkShape = {
 };
 
 /** Events per chunk: one statement's overhead is nothing per row, and a chunk stays in the young generation. */
-export const MAIL_CHUNK_ROWS = MAX_CHUNK_ROWS;
+export const MAIL_CHUNK_ROWS = 4096;
 
-function valuesOf(e: MailEvent, hash: number): (string | number | null)[] {
+/** An event's values in MAIL_CHUNK_COLUMNS order. */
+export function mailEventValues(e: MailEvent, hash: number): (string | number | null)[] {
   return [
     hash, eventDirection(e), e.barcodeId, e.stid, e.mailerId, e.serial, e.routingZip, e.scannedAt, e.scannedAtUtc, e.operationCode,
     e.eventCode, e.handling, e.handlingCode, e.mailPhase, e.machineName, e.facilityName, e.facilityCity, e.facilityState, e.facilityZip,
@@ -71,7 +72,7 @@ export class MailEventPacker {
     else if (typeof same === 'string') this.recent.set(hash, [same, piece]);
     else same.push(piece);
     // Text is packed as ASCII, and as UTF-8 where it turns out not to be.
-    const early = this.encoder.add(valuesOf(e, hash), true);
+    const early = this.encoder.add(mailEventValues(e, hash), true);
     if (early) ready.push(early);
     if (this.encoder.full) ready.push(this.encoder.take() as PackedChunk);
   }

@@ -27,16 +27,37 @@ const PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_events(mailer
 // The mail-stream chart's covering index (migration 10): rebuilt with the others after the first bulk load.
 const DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_events(scanned_at, direction, mail_phase, ballot_id) WHERE ballot_id IS NOT NULL';
 
+/** The IMb table's page cache (KiB, as cache_size has it): 64 MiB, a roll of about 2.5 million IMbs. */
+const IMB_CACHE = -65536;
+
+/** The IMb table dropped after an import, and the temp schema's cache back to its size before (`cache`, as loadImbBallots gave it). */
+export function dropImbBallots(db: Db, cache: number): void {
+  db.exec('DROP TABLE IF EXISTS temp.mail_imb_ballots');
+  db.pragma(`temp.cache_size = ${cache}`);
+}
+
 /**
  * The roll's IMbs and their ballots, in a small table of this connection that answers each event's
  * lookup from one B-tree in the page cache (the roll's own index would send every one of ten
- * million lookups on to a random page of the ballots table). Where two ballots share an IMb, the
- * newest (highest row) wins, as the intake's IMb lookup has it.
+ * million lookups on to a random page of the ballots table). Keyed by the IMb's 15 digits of
+ * mailer ID + serial as an integer (a 6-digit mailer ID never starts with 9, a 9-digit one always
+ * does, so the digits name one pair; a rowid lookup, not two text compares). Where two ballots
+ * share an IMb, the newest (highest row) wins, as the intake's IMb lookup has it.
  */
-export function loadImbBallots(db: Db): void {
+export function loadImbBallots(db: Db): number {
+  const cache = db.pragma('temp.cache_size', { simple: true }) as number;
+  // Its own page cache, big enough to hold it (the temp schema's default is 2 MB: a roll of a
+  // million IMbs would then be read back from the temp file at every lookup, in a random order).
+  db.pragma(`temp.cache_size = ${IMB_CACHE}`);
   db.exec(`DROP TABLE IF EXISTS temp.mail_imb_ballots;
-    CREATE TEMP TABLE mail_imb_ballots (serial TEXT NOT NULL, mailer_id TEXT NOT NULL, ballot_id TEXT NOT NULL, PRIMARY KEY (serial, mailer_id)) WITHOUT ROWID;
-    INSERT OR REPLACE INTO temp.mail_imb_ballots SELECT imb_serial, imb_mailer_id, ballot_id FROM ballots WHERE imb_serial IS NOT NULL AND imb_mailer_id IS NOT NULL ORDER BY imb_serial, imb_mailer_id, id;`);
+    CREATE TEMP TABLE mail_imb_ballots (piece INTEGER PRIMARY KEY, ballot_id TEXT NOT NULL);
+    INSERT OR REPLACE INTO temp.mail_imb_ballots
+      SELECT CAST(imb_mailer_id || imb_serial AS INTEGER), ballot_id FROM ballots
+      WHERE imb_serial IS NOT NULL AND imb_mailer_id IS NOT NULL
+        AND length(imb_mailer_id) = CASE WHEN substr(imb_mailer_id, 1, 1) = '9' THEN 9 ELSE 6 END
+        AND length(imb_mailer_id) + length(imb_serial) = 15 AND imb_mailer_id || imb_serial NOT GLOB '*[^0-9]*'
+      ORDER BY imb_serial, imb_mailer_id, id;`);
+  return cache;
 }
 
 /**
@@ -50,7 +71,7 @@ function chunkInsert(db: Db, table: string, tail: string): ChunkStatements {
     MAIL_CHUNK,
     (exprs) =>
       `INSERT INTO ${table} (import_id, ballot_id, ${MAIL_CHUNK_COLUMNS.join(', ')})
-       SELECT @imp, (SELECT ballot_id FROM temp.mail_imb_ballots WHERE serial = ${col(exprs, 'serial')} AND mailer_id = ${col(exprs, 'mailer_id')}), ${exprs.join(', ')}
+       SELECT @imp, (SELECT ballot_id FROM temp.mail_imb_ballots WHERE piece = CAST(${col(exprs, 'mailer_id')} || ${col(exprs, 'serial')} AS INTEGER)), ${exprs.join(', ')}
        ${CHUNK_FROM} ${tail}`,
     MAIL_CHUNK_COLUMNS.map((_, i) => i),
   );
@@ -90,10 +111,10 @@ export interface MailEventWriter {
 }
 
 export function mailEventWriter(db: Db, importId: number): MailEventWriter {
-  loadImbBallots(db);
+  const tempCache = loadImbBallots(db);
   ensureChunkSeq(db);
   const empty = db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() === undefined;
-  return empty ? new BulkWriter(db, importId) : new IncrementalWriter(db, importId);
+  return empty ? new BulkWriter(db, importId, tempCache) : new IncrementalWriter(db, importId, tempCache);
 }
 
 const zero = (): BatchCounts => ({ imported: 0, duplicates: 0, unknownImbs: 0 });
@@ -148,6 +169,7 @@ class IncrementalWriter extends ChunkWriter {
   constructor(
     db: Db,
     private readonly importId: number,
+    private readonly tempCache: number,
   ) {
     super(db);
     this.inserts = chunkInsert(db, 'mail_events', 'ON CONFLICT (mailer_id, serial, dedupe_key) DO NOTHING RETURNING ballot_id IS NULL AS unknown');
@@ -167,23 +189,30 @@ class IncrementalWriter extends ChunkWriter {
     return { ...zero(), final: false };
   }
 
-  done(): void {}
+  done(): void {
+    dropImbBallots(this.db, this.tempCache);
+  }
 
-  abort(): void {}
+  abort(): void {
+    try {
+      dropImbBallots(this.db, this.tempCache);
+    } catch {
+      // the next import drops it
+    }
+  }
 }
 
 class BulkWriter extends ChunkWriter {
   readonly bulk = true;
   private readonly inserts;
-  private readonly unknownSince;
   private readonly settings: { synchronous: unknown; autocheckpoint: unknown; foreignKeys: unknown };
   private added = 0;
-  private unknownImbs = 0;
   private nearRepeats = 0;
 
   constructor(
     db: Db,
     private readonly importId: number,
+    private readonly tempCache: number,
   ) {
     super(db);
     recoverMailLoad(db);
@@ -202,8 +231,6 @@ class BulkWriter extends ChunkWriter {
     if (create === table) throw new Error('unreachable: the mail_events table has no CREATE statement');
     db.exec(create);
     this.inserts = chunkInsert(db, LOAD_TABLE, '');
-    // Rows just appended, read back from the page cache: the count needs no scan of the table at the end.
-    this.unknownSince = db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM ${LOAD_TABLE} WHERE id > ? AND ballot_id IS NULL`);
   }
 
   /**
@@ -226,10 +253,7 @@ class BulkWriter extends ChunkWriter {
   protected insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
     this.nearRepeats += nearRepeats;
     if (chunk) {
-      // The load table is this import's alone: its rows' ids run on from the last chunk's.
-      const before = this.added;
       this.added += this.inserts.run(chunk, { imp: this.importId });
-      this.unknownImbs += this.unknownSince.get(before)?.n ?? 0;
     }
     return zero();
   }
@@ -247,37 +271,37 @@ class BulkWriter extends ChunkWriter {
     return withSortThreads(this.db, () => {
       // Most files hold no repeats: try the unique index first, and sort the repeats out only when it fails.
       let duplicates = 0;
-      let unknownDuplicates = 0;
       try {
         this.db.exec(PIECE_INDEX);
       } catch (e) {
         if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
-        const removed = this.db
-          .prepare<[], number>(
+        duplicates = this.db
+          .prepare(
             `DELETE FROM mail_events WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY mailer_id, serial, dedupe_key ORDER BY id) AS n
-             FROM mail_events) WHERE n > 1) RETURNING ballot_id IS NULL`,
+             FROM mail_events) WHERE n > 1)`,
           )
-          .pluck();
-        for (const unknown of removed.iterate()) {
-          duplicates += 1;
-          unknownDuplicates += unknown;
-        }
+          .run().changes;
         this.db.exec(PIECE_INDEX);
       }
       this.db.exec(BALLOT_INDEX);
       this.db.exec(DAY_INDEX);
-      return { imported: this.added - duplicates, duplicates: duplicates + this.nearRepeats, unknownImbs: this.unknownImbs - unknownDuplicates, final: true };
+      // The events with a ballot, counted from the ballot index just built (it holds only them): the rest carry an unknown IMb.
+      const known = this.db.prepare<[], number>('SELECT count(*) FROM mail_events INDEXED BY mail_events_ballot WHERE ballot_id IS NOT NULL').pluck().get() ?? 0;
+      const imported = this.added - duplicates;
+      return { imported, duplicates: duplicates + this.nearRepeats, unknownImbs: imported - known, final: true };
     });
   }
 
   /** After the closing transaction (a pragma cannot change synchronous inside one). */
   done(): void {
     this.restore();
+    dropImbBallots(this.db, this.tempCache);
   }
 
   abort(): void {
     try {
       this.restore();
+      dropImbBallots(this.db, this.tempCache);
       recoverMailLoad(this.db);
     } catch {
       // the next import drops it

@@ -38,7 +38,8 @@ export interface ChunkShape {
 
 /** The padding byte of a chunk's `v` columns (U+0001: a stored value never holds it). */
 export const CHUNK_PAD = 1;
-export const MAX_CHUNK_ROWS = 4096;
+/** Rows a chunk holds at most (the mail file's byte reader fills them; the roll's and the objects' packers use fewer). */
+export const MAX_CHUNK_ROWS = 16384;
 const DECODER = new TextDecoder();
 
 /** One value back out of a chunk (for the rare row that needs a second look: a repeated key). */

@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generate } from '../../bench/mail.js';
+import { readDelimitedChunks } from '../../main/mail/read-delimited-bytes.js';
+import { packDelimitedStrings, type MailChunk } from '../../main/mail/read-chunks.js';
+import { MAIL_CHUNK } from '../../main/store/mail-chunk.js';
+import { chunkValue } from '../../main/store/packed-rows.js';
+import { tempDir } from '../helpers/station.js';
+import { HEADER, imb } from './files.js';
+
+// The delimited reader's byte path (main/mail/read-delimited-bytes.ts) against the string path it
+// stands in for (readDelimited, then packMailChunks): the same rows in the same order, the same
+// rejects with their line numbers, the same counts, whatever the line.
+
+const dirs: { cleanup: () => void }[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.cleanup();
+});
+
+function file(name: string, content: string | Buffer): string {
+  const d = tempDir('mail-bytes-');
+  dirs.push(d);
+  const f = path.join(d.dir, name);
+  fs.writeFileSync(f, content);
+  return f;
+}
+
+/** Everything a reader's chunks carry, rows decoded. */
+function unpack(chunks: Iterable<MailChunk>) {
+  const rows: unknown[][] = [];
+  const rejects: MailChunk['rejects'] = [];
+  let read = 0;
+  let nearRepeats = 0;
+  for (const c of chunks) {
+    read += c.read;
+    nearRepeats += c.nearRepeats;
+    rejects.push(...c.rejects);
+    const b = c.rows;
+    if (!b) continue;
+    for (let r = 0; r < b.n; r++) rows.push(Array.from({ length: MAIL_CHUNK.columns }, (_, col) => chunkValue(MAIL_CHUNK, b, r, col)));
+  }
+  return { rows, rejects, read, nearRepeats };
+}
+
+async function collect(gen: AsyncIterable<MailChunk>): Promise<MailChunk[]> {
+  const out: MailChunk[] = [];
+  for await (const c of gen) out.push(c);
+  return out;
+}
+
+/** Both readers over `f` (chunks of `chunkRows`): the same everything. */
+async function same(f: string, chunkRows?: number) {
+  const strings = unpack(await collect(packDelimitedStrings(f, chunkRows)));
+  const bytes = unpack(readDelimitedChunks(f, chunkRows));
+  expect(bytes).toEqual(strings);
+  return bytes;
+}
+
+const M = '123456';
+const line = (cells: string[], d = '|') => cells.join(d);
+/** A scan's 13 cells (HEADER order), any of them replaced. */
+function cells(k: number, over: Partial<Record<number, string>> = {}): string[] {
+  const c = [
+    imb(k % 3 === 0 ? '777' : '700', M, String(1 + (k % 500)).padStart(9, '0')), `2026-10-${String(1 + (k % 28)).padStart(2, '0')} ${String(k % 24).padStart(2, '0')}:${String(k % 60).padStart(2, '0')}:07`,
+    'SD', String(100 + (k % 900)), k % 4 === 0 ? 'L' : 'A', `Phase ${k % 5} - Processing`, `DBCS-${k % 40}`, 'DBCS', `RALEIGH ${k % 7}`, 'L1', 'RALEIGH', 'NC', '27676',
+  ];
+  for (const [i, v] of Object.entries(over)) c[Number(i)] = v as string;
+  return c;
+}
+
+/** Lines each path must agree on: the common ones and every kind of odd one. */
+function oddLines(): string[] {
+  const out: string[] = [];
+  const variants: Partial<Record<number, string>>[] = [
+    {},
+    { 0: imb('700', '912345678', '123456') }, // a 9-digit mailer ID
+    { 0: '0070012345600000000' + '1' }, // 20 digits, no routing
+    { 0: `${imb('700', M, '000000001')}1234` }, // 29 digits
+    { 0: `${imb('700', M, '000000001')}123456` }, // 31
+    { 0: `${imb('700', M, '000000001')}12` }, // 27: refused
+    { 0: `05${imb('700', M, '000000001').slice(2)}` }, // barcode ID 05: refused
+    { 0: `  ${imb('700', M, '000000002')}  ` }, // spaces around
+    { 0: '' },
+    { 0: 'x0070012345600000000127610' },
+    { 1: '2026-10-05T08:09:10' },
+    { 1: '2026-10-05 08:09' },
+    { 1: '2026-10-05 08:09:10.123' },
+    { 1: '2026-10-05T08:09:10-04:00' },
+    { 1: '2026-10-05T08:09:10Z' },
+    { 1: '10/5/2026 8:09:10' },
+    { 1: '2026-02-29 08:00:00' },
+    { 1: '2024-02-29 08:00:00' },
+    { 1: '2026-13-01 08:00:00' },
+    { 1: '2026-10-01 24:00:00' },
+    { 1: '1899-10-01 08:00:00' },
+    { 1: '' },
+    { 1: ' 2026-10-05 08:09:10 ' },
+    { 2: 'SDXXXXXXXXX' }, // 11: too long
+    { 2: '' },
+    { 3: ' 918 ' },
+    { 4: 'actual' },
+    { 4: 'ACTUAL' },
+    { 4: 'l' },
+    { 4: 'Logical' },
+    { 4: 'assumed' },
+    { 4: 'X' },
+    { 4: '' },
+    { 5: 'P'.repeat(100) },
+    { 5: 'P'.repeat(101) },
+    { 5: 'Phase 4c – Delivery' }, // an en dash: not ASCII
+    { 6: 'M'.repeat(61) },
+    { 8: 'SAN JOSÉ P&DC' },
+    { 8: 'has\ttab' },
+    { 8: 'a "quoted" name' },
+    { 8: '"quoted, with comma"' },
+    { 8: 'bell\u0007' },
+    { 8: 'del\u007f' },
+    { 7: 'SCANNER\u0001TYPE' }, // a control character in a column the station does not read
+    { 9: 'LOCALE ÜBER' }, // not ASCII in a column not read
+    { 10: 'C'.repeat(61) },
+    { 11: 'nc' },
+    { 11: 'N' },
+    { 11: 'N1' },
+    { 11: '' },
+    { 12: '27676-1234' },
+    { 12: '276761234' },
+    { 12: '2767' },
+    { 12: '27676-12' },
+    { 12: 'ABCDE' },
+    { 12: '' },
+    { 12: ' 27601 ' },
+  ];
+  for (let k = 0; k < 3000; k++) {
+    const v = variants[k % variants.length] ?? {};
+    out.push(line(cells(k, v)));
+    if (k % 37 === 0) out.push(line(cells(k, v))); // a near repeat
+    if (k % 101 === 0) out.push('', '   ', 'no delimiter here');
+    if (k % 211 === 0) out.push(line(cells(k).slice(0, 2)), line(cells(k).slice(0, 1)), line([...cells(k), 'extra', 'cells']));
+  }
+  out.push('x'.repeat(65_536), 'y'.repeat(65_537), `${'z'.repeat(65_534)}\r`, 'é'.repeat(40_000), 'é'.repeat(70_000));
+  for (let k = 0; k < 200; k++) out.push(line(cells(k))); // far repeats
+  return out;
+}
+
+describe('mail file reader: the byte path and the string path agree', () => {
+  it('on a headed pipe file with every kind of odd line, in LF and CRLF, with and without a final newline, in small and full chunks', async () => {
+    const lines = oddLines();
+    for (const [eol, end] of [['\n', '\n'], ['\r\n', '\r\n'], ['\n', '']] as const) {
+      const f = file('odd.txt', [HEADER.join('|'), ...lines].join(eol) + end);
+      const r = await same(f);
+      expect(r.rows.length).toBeGreaterThan(1500);
+      expect(r.rejects.length).toBeGreaterThan(300);
+      expect(r.nearRepeats).toBeGreaterThan(50);
+      await same(f, 7);
+    }
+  });
+
+  it('on comma, tab and headerless files, a header with a BOM, a header naming a field twice, and fields in another order', async () => {
+    const lines = oddLines().slice(0, 4000);
+    const reorder = (l: string) => {
+      const c = l.split('|');
+      return [c[12], c[1], c[0], ...c.slice(2, 12)].join('|');
+    };
+    const files = [
+      [HEADER.join(','), ...lines.map((l) => l.split('|').join(','))].join('\n'),
+      [HEADER.join('\t'), ...lines.map((l) => l.split('|').join('\t'))].join('\n'),
+      lines.join('\n'),
+      ['\uFEFF' + HEADER.join('|'), ...lines].join('\n'),
+      ['', '  ', HEADER.join('|'), ...lines].join('\n'),
+      [[...HEADER, 'barcode'].join('|'), ...lines.map((l) => `${l}|${imb('700', M, '000000009')}`)].join('\n'),
+      [[HEADER[12], HEADER[1], HEADER[0], ...HEADER.slice(2, 12)].join('|'), ...lines.map(reorder)].join('\n'),
+      ['imb|scan_date_time', ...lines.map((l) => l.split('|').slice(0, 2).join('|'))].join('\n'),
+    ];
+    for (const text of files) await same(file('f.txt', text));
+  });
+
+  it('on the smallest files: empty, a newline, a header alone, one line with and without its newline, one line then a blank one', async () => {
+    const one = line(cells(1));
+    for (const text of ['', '\n', '\r\n', HEADER.join('|'), `${HEADER.join('|')}\n`, one, `${one}\n`, `${one}\r\n`, `${one}\n\n`, `${HEADER.join('|')}\n${one}`, `\n\n${one}`]) {
+      const r = await same(file('small.txt', text));
+      expect(r.read).toBeLessThanOrEqual(1);
+    }
+    expect((await same(file('one.txt', `${HEADER.join('|')}\n${one}`))).rows).toHaveLength(1);
+  });
+
+  it('over read-buffer boundaries and repeat windows: a bench file of 30,000 scans (every 200th line twice), a line of 1.5 MiB, repeats either side of line 8,192', async () => {
+    const bench = file('bench.txt', '');
+    generate(bench, 30_000);
+    const text = fs.readFileSync(bench, 'utf8').split('\n');
+    await same(bench);
+    // A repeat 8,000 lines later is one the window of 8,192 lines may or may not still hold, as the string path decides.
+    const spliced = [...text.slice(0, 9000), 'w'.repeat(1_500_000), ...text.slice(1, 400), ...text.slice(8100, 8300), ...text.slice(9000)];
+    const r = await same(file('spliced.txt', spliced.join('\n')));
+    expect(r.rejects.map((x) => x.lineNo)).toContain(9001);
+    expect(r.nearRepeats).toBeGreaterThan(150);
+  });
+});
