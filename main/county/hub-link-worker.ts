@@ -3,8 +3,8 @@ import pg from 'pg';
 import { lowerThisThread, toLinkError, type FromLink, type ToLink } from './hub-link.js';
 
 /**
- * The county hub connection on its own thread (hub-link.ts), at a lower CPU priority than the
- * station's scans. It holds one pg.Client at a time and outlives it: the station asks for a
+ * The county hub connection on its own thread (hub-link.ts), at the priority INTAKE_HUB_NICE asks
+ * for. It holds one pg.Client at a time and outlives it: the station asks for a
  * connection (a generation), sends queries with IDs and gets their rows or their error's fields
  * back; the hub's NOTIFYs are passed on, at most one between two queries (a burst of them is one
  * pull, as in the replicator: the pull that follows reads them all).

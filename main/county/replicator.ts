@@ -346,7 +346,7 @@ export class Replicator {
   private async connect(): Promise<HubLink> {
     this.target = hubTarget(this.store, this.opts.env ?? process.env);
     if (!this.target) throw new Error('this station has no county hub configured (intake config set hub …)');
-    // On a thread of its own at a lower priority than the scans, when built (hub-link.ts).
+    // On a thread of its own, when built (hub-link.ts).
     const env = this.opts.env ?? process.env;
     if (this.linkThread === undefined) {
       const url = this.opts.linkWorker === undefined ? hubLinkWorker(env) : this.opts.linkWorker;

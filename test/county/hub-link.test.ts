@@ -78,18 +78,21 @@ describe('the hub link on a thread of its own', () => {
     expect((a[0]?.['b'] as Buffer).toString('hex')).toBe('00ff10');
   });
 
-  it('runs at a lower CPU priority than the thread that opened it (Linux: nice +10), the scans\' thread unchanged', async () => {
+  it('runs at the priority of the thread that opened it by default, and lower when asked (Linux: nice +7), the scans\' thread unchanged', async () => {
     const l = await link(0);
+    const lower = await openHubLink(target(0).client, 'intake_county', () => undefined, thread(7));
+    links.push(lower);
     if (process.platform !== 'linux') return;
-    expect(l.threadNice).toBe(Math.min(19, os.getPriority() + 10));
+    expect(l.threadNice).toBe(os.getPriority());
+    expect(lower.threadNice).toBe(Math.min(19, os.getPriority() + 7));
     expect(os.getPriority()).toBe(os.getPriority(process.pid));
   });
 
-  it('INTAKE_HUB_NICE sets how much lower (0–19); anything else (blank, negative, 20, 2.5, words) keeps the default of 10', async () => {
+  it('INTAKE_HUB_NICE sets how much lower (0–19); anything else (blank, negative, 20, 2.5, words) keeps the default of 0', async () => {
     expect(hubLinkNice({ INTAKE_HUB_NICE: '5' })).toBe(5);
     expect(hubLinkNice({ INTAKE_HUB_NICE: '0' })).toBe(0);
-    for (const bad of ['', '-1', '20', '2.5', 'low', '1e1']) expect(hubLinkNice({ INTAKE_HUB_NICE: bad })).toBe(10);
-    expect(hubLinkNice({})).toBe(10);
+    for (const bad of ['', '-1', '20', '2.5', 'low', '1e1']) expect(hubLinkNice({ INTAKE_HUB_NICE: bad })).toBe(0);
+    expect(hubLinkNice({})).toBe(0);
     const l = await openHubLink(target(0).client, 'intake_county', () => undefined, thread(3));
     links.push(l);
     if (process.platform === 'linux') expect(l.threadNice).toBe(Math.min(19, os.getPriority() + 3));
