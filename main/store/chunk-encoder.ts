@@ -1,4 +1,4 @@
-import { CHUNK_PAD as PAD, type PackedChunk } from './packed-rows.js';
+import { CHUNK_PAD as PAD, packedChunk, type PackedChunk } from './packed-rows.js';
 
 /** One row's values in its chunk's column order (a roll's: shared/roll/values.ts; a mail event's: store/mail-chunk.ts). */
 export type ChunkValues = readonly (string | number | null)[];
@@ -75,20 +75,7 @@ export class ChunkEncoder {
   take(): PackedChunk | null {
     const n = this.n;
     if (n === 0) return null;
-    const cols = this.columns;
-    let kinds = '';
-    const widths: number[] = [];
-    const constants: (string | number | null)[] = [];
-    for (let c = 0; c < cols; c++) {
-      let kind = 'v';
-      if (this.nulls[c] === n) kind = 'n';
-      else if (this.differs[c] === 0) kind = 'c';
-      else if (this.nulls[c] === 0 && this.minLen[c] === this.maxLen[c]) kind = 'e';
-      kinds += kind;
-      widths.push(kind === 'e' ? (this.maxLen[c] as number) : kind === 'v' ? (this.slots[c] as number) : 0);
-      constants.push(kind === 'c' ? (this.first[c] ?? null) : null);
-    }
-    const chunk: PackedChunk = { n, data: this.data.subarray(0, n * this.rowWidth), rowWidth: this.rowWidth, kinds, offsets: this.offsets.slice(), widths, constants };
+    const chunk = packedChunk(n, this.columns, { nulls: this.nulls, differs: this.differs, minLen: this.minLen, maxLen: this.maxLen, slots: this.slots }, this.data, this.rowWidth, this.offsets, (c) => this.first[c] ?? null);
     this.n = 0;
     this.data = new Uint8Array(0);
     return chunk;

@@ -10,7 +10,7 @@
  * (dedupe hash, piece) pairs, the piece being the IMb's 15 digits of mailer ID + serial as a
  * number (the mailer ID's first digit says its length, so the digits name one pair).
  */
-import { CHUNK_PAD as PAD, MAX_CHUNK_ROWS, type PackedChunk } from './packed-rows.js';
+import { CHUNK_PAD as PAD, MAX_CHUNK_ROWS, packedChunk, type PackedChunk } from './packed-rows.js';
 import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS } from './mail-chunk.js';
 
 const COLUMNS = MAIL_CHUNK_COLUMNS.length;
@@ -151,23 +151,11 @@ export class MailRowPacker {
   take(): PackedChunk | null {
     const n = this.n;
     if (n === 0) return null;
-    let kinds = '';
-    const widths: number[] = [];
-    const constants: (string | number | null)[] = [];
-    for (let c = 0; c < COLUMNS; c++) {
-      let kind = 'v';
-      if (this.nulls[c] === n) kind = 'n';
-      else if (this.differs[c] === 0) kind = 'c';
-      else if (this.nulls[c] === 0 && this.minLen[c] === this.maxLen[c]) kind = 'e';
-      kinds += kind;
-      widths.push(kind === 'e' ? (this.maxLen[c] as number) : kind === 'v' ? (this.slots[c] as number) : 0);
-      if (kind === 'c') {
-        const o = this.offsets[c] as number;
-        const text = DECODER.decode(this.data.subarray(o, o + (this.firstLen[c] as number)));
-        constants.push(MAIL_CHUNK.integers.has(c) ? Number(text) : text);
-      } else constants.push(null);
-    }
-    const chunk: PackedChunk = { n, data: this.data.subarray(0, n * this.rowWidth), rowWidth: this.rowWidth, kinds, offsets: this.offsets.slice(), widths, constants };
+    const chunk = packedChunk(n, COLUMNS, { nulls: this.nulls, differs: this.differs, minLen: this.minLen, maxLen: this.maxLen, slots: this.slots }, this.data, this.rowWidth, this.offsets, (c) => {
+      const o = this.offsets[c] as number;
+      const text = DECODER.decode(this.data.subarray(o, o + (this.firstLen[c] as number)));
+      return MAIL_CHUNK.integers.has(c) ? Number(text) : text;
+    });
     this.n = 0;
     this.data = new Uint8Array(0);
     return chunk;

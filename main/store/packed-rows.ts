@@ -42,6 +42,37 @@ export const CHUNK_PAD = 1;
 export const MAX_CHUNK_ROWS = 16384;
 const DECODER = new TextDecoder();
 
+/** What a packer saw of each column over a chunk's rows (a column's kind and width come from it). */
+export interface ColumnsSeen {
+  nulls: ArrayLike<number>;
+  /** 0 when every row held the same value. */
+  differs: ArrayLike<number>;
+  minLen: ArrayLike<number>;
+  maxLen: ArrayLike<number>;
+  /** Each `v` column's width in a row. */
+  slots: ArrayLike<number>;
+}
+
+/**
+ * A packer's n rows as a chunk: each column's kind (n null in every row, c the same in every
+ * row, e fixed width, v padded) and width from what it saw; `constant(c)` is the value of a `c` column.
+ */
+export function packedChunk(n: number, columns: number, seen: ColumnsSeen, data: Uint8Array, rowWidth: number, offsets: readonly number[], constant: (c: number) => string | number | null): PackedChunk {
+  let kinds = '';
+  const widths: number[] = [];
+  const constants: (string | number | null)[] = [];
+  for (let c = 0; c < columns; c++) {
+    let kind = 'v';
+    if (seen.nulls[c] === n) kind = 'n';
+    else if (seen.differs[c] === 0) kind = 'c';
+    else if (seen.nulls[c] === 0 && seen.minLen[c] === seen.maxLen[c]) kind = 'e';
+    kinds += kind;
+    widths.push(kind === 'e' ? (seen.maxLen[c] as number) : kind === 'v' ? (seen.slots[c] as number) : 0);
+    constants.push(kind === 'c' ? constant(c) : null);
+  }
+  return { n, data: data.subarray(0, n * rowWidth), rowWidth, kinds, offsets: offsets.slice(), widths, constants };
+}
+
 /** One value back out of a chunk (for the rare row that needs a second look: a repeated key). */
 export function chunkValue(shape: ChunkShape, b: PackedChunk, row: number, col: number): string | number | null {
   const kind = b.kinds[col];
