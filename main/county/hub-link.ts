@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import { builtFile } from '../worker/chunk-stream.js';
 
 /**
  * The replicator's one connection to the county hub, on a thread of its own (docs/county.md
@@ -36,8 +36,10 @@ export function hubLinkNice(env: NodeJS.ProcessEnv = process.env): number {
   return /^\d{1,2}$/.test(v) && Number(v) <= 19 ? Number(v) : HUB_LINK_NICE;
 }
 
-/** The messages between the station's thread and the link's. */
-/** Each connection on the thread has a generation: answers for an older one are dropped. */
+/**
+ * The messages between the station's thread and the link's. Each connection on the thread has a
+ * generation: answers for an older one are dropped.
+ */
 export type ToLink =
   | { type: 'connect'; gen: number; config: pg.ClientConfig; channel: string }
   | { type: 'query'; gen: number; id: number; text: string; values: unknown[] }
@@ -84,8 +86,7 @@ function asBuffers(rows: unknown[]): unknown[] {
 /** The compiled link worker beside this module, unless INTAKE_HUB_THREAD=0 asks for one thread. */
 export function hubLinkWorker(env: NodeJS.ProcessEnv = process.env): URL | null {
   if (env['INTAKE_HUB_THREAD'] === '0') return null;
-  const url = new URL('./hub-link-worker.js', import.meta.url);
-  return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : null;
+  return builtFile(new URL('./hub-link-worker.js', import.meta.url));
 }
 
 /**
@@ -141,7 +142,7 @@ export class LinkThread {
   private gen = 0;
   private nextId = 1;
   /** The current connection: its generation, its queries waiting, what to call. */
-  private current: { gen: number; waiting: Map<number, Waiting>; onNotify: () => void; opened: (e: Error | null, nice: number | null) => void; fail: (e: Error) => void } | null = null;
+  private current: { gen: number; waiting: Map<number, Waiting>; onNotify: () => void; opened: (nice: number | null) => void; fail: (e: Error) => void } | null = null;
   private exited: Promise<void> | null = null;
   /** How many threads this has started (tests: a reconnect reuses the thread). */
   started = 0;
@@ -166,7 +167,7 @@ export class LinkThread {
   private message(m: FromLink): void {
     const c = this.current;
     if (!c || m.gen !== c.gen) return; // an answer for a connection given up on
-    if (m.type === 'ready') c.opened(null, m.nice);
+    if (m.type === 'ready') c.opened(m.nice);
     else if (m.type === 'notify') c.onNotify();
     else if (m.type === 'result') this.settle(c.waiting, m.id, null, m.rows);
     else if (m.id === null) c.fail(fromLinkError(m.error));
@@ -227,7 +228,7 @@ export class LinkThread {
         gen,
         waiting,
         onNotify,
-        opened: (_e, nice) => {
+        opened: (nice) => {
           threadNice = nice;
           opened = true;
           resolve(link);

@@ -26,6 +26,11 @@ interface Envelope<I> {
  */
 export function compiledWorker(url: URL): URL | null {
   if (process.env['INTAKE_IMPORT_THREADS'] === '0') return null;
+  return builtFile(url);
+}
+
+/** `url` when it names a file that is there (a compiled worker beside its module), else null. */
+export function builtFile(url: URL): URL | null {
   return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : null;
 }
 
