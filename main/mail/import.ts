@@ -14,6 +14,7 @@ import { AuditLog } from '../store/audit.js';
 import { checkpointOnce } from '../store/checkpointer.js';
 import { takeLockFile } from '../store/lock-file.js';
 import { mailEventWriter, recoverMailLoad, type MailEventWriter } from '../store/mail-load.js';
+import type { PieceBallots } from '../store/mail-ballots.js';
 import type { Store } from '../store/store.js';
 import type { ParsedBatch } from './layout.js';
 import { packMailChunks, readMailChunks, type MailChunk, type MailFileFormat } from './read-chunks.js';
@@ -71,7 +72,7 @@ export interface MailFileImportOptions extends MailImportOptions {
 }
 
 export function importMailFile(store: Store, file: string, opts: MailFileImportOptions): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, readMailChunks(file, opts.format, opts.reader))));
+  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, (ballots) => readMailChunks(file, opts.format, ballots, opts.reader))));
 }
 
 /**
@@ -80,7 +81,7 @@ export function importMailFile(store: Store, file: string, opts: MailFileImportO
  * rejects file (give `rejectsFile`), counts, audit entry and one-at-a-time rule as a file.
  */
 export function importMailRecords(store: Store, label: string, batches: AsyncIterable<ParsedBatch>, opts: MailImportOptions & { rejectsFile: string }): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, packMailChunks(batches))));
+  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, (ballots) => packMailChunks(batches, ballots))));
 }
 
 async function logged(store: Store, file: string, opts: MailImportOptions, run: () => Promise<MailImportSummary>): Promise<MailImportSummary> {
@@ -105,7 +106,8 @@ export function takeMailLock(dbPath: string): () => void {
   });
 }
 
-async function importNow(store: Store, file: string, opts: MailImportOptions, source: AsyncIterable<MailChunk>): Promise<MailImportSummary> {
+/** `source`: the events' chunks, each event packed with its ballot from `ballots` (the roll's IMbs as the import begins). */
+async function importNow(store: Store, file: string, opts: MailImportOptions, source: (ballots: PieceBallots) => AsyncIterable<MailChunk>): Promise<MailImportSummary> {
   const release = takeMailLock(store.path);
   const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
   const rejects = new RejectsWriter(rejectsFile);
@@ -122,7 +124,7 @@ async function importNow(store: Store, file: string, opts: MailImportOptions, so
           .run(new Date().toISOString(), opts.format === 'ivmtr-api' ? file : path.resolve(file), opts.format, opts.operator).lastInsertRowid,
     ) as number;
     writer = mailEventWriter(store.db, importId);
-    for await (const chunk of source) {
+    for await (const chunk of source(writer.ballots)) {
       counts.read += chunk.read;
       for (const r of chunk.rejects) rejects.add(r.lineNo, r.error, r.raw);
       add(counts, writer.addChunk(chunk.rows, chunk.nearRepeats));

@@ -5,6 +5,7 @@
  * inserts on the other), or on this thread (records that came another way, a build without the
  * compiled worker). Both give the same chunks.
  */
+import { PieceBallots, type PieceBallotsData } from '../store/mail-ballots.js';
 import { MailEventPacker } from '../store/mail-chunk.js';
 import type { PackedChunk } from '../store/packed-rows.js';
 import { chunksFromWorker, compiledWorker } from '../worker/chunk-stream.js';
@@ -38,8 +39,8 @@ const WINDOW = 8;
  * the batches it is read in), and the rest of each window goes out as a chunk with its rejects,
  * so rejects never pile up.
  */
-export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, chunkRows?: number, perWindow = 1): AsyncGenerator<MailChunk> {
-  const packer = new MailEventPacker(chunkRows);
+export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, ballots: PieceBallots, chunkRows?: number, perWindow = 1): AsyncGenerator<MailChunk> {
+  const packer = new MailEventPacker(ballots, chunkRows);
   let rejects: MailChunk['rejects'] = [];
   let read = 0;
   let near = packer.nearRepeats;
@@ -87,22 +88,25 @@ export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, chunk
  * not a survivor that every minor GC copies.
  */
 const READ_LINES = 1024;
-export function packDelimitedStrings(file: string, chunkRows?: number): AsyncGenerator<MailChunk> {
-  return packMailChunks(readDelimited(file, READ_LINES), chunkRows, BATCH_LINES / READ_LINES);
+export function packDelimitedStrings(file: string, ballots: PieceBallots, chunkRows?: number): AsyncGenerator<MailChunk> {
+  return packMailChunks(readDelimited(file, READ_LINES), ballots, chunkRows, BATCH_LINES / READ_LINES);
 }
 
 /** What the reader's worker is given. */
 export interface MailWorkerInput {
   file: string;
   format: MailFileFormat;
+  /** The roll's IMbs and ballots (store/mail-ballots.ts), as plain arrays. */
+  ballots: PieceBallotsData;
   chunkRows: number | undefined;
 }
 
 /** The chunks of a whole file: a delimited one read as bytes (read-delimited-bytes.ts), a JSON one as packMailChunks reads it. */
 export async function* packMailFile(input: MailWorkerInput): AsyncGenerator<MailChunk> {
   try {
-    if (input.format === 'ivmtr-json') yield* packMailChunks(readJson(input.file), input.chunkRows);
-    else yield* readDelimitedChunks(input.file, input.chunkRows);
+    const ballots = new PieceBallots(input.ballots);
+    if (input.format === 'ivmtr-json') yield* packMailChunks(readJson(input.file), ballots, input.chunkRows);
+    else yield* readDelimitedChunks(input.file, ballots, input.chunkRows);
   } catch (e) {
     // The file system's own error (EACCES, EISDIR, EIO), said as what it stopped.
     if (typeof (e as { code?: unknown }).code === 'string' && !(e instanceof MailFileError)) throw new Error(`cannot read the file: ${(e as Error).message}`);
@@ -116,11 +120,11 @@ export function mailReaderWorker(): URL | null {
 }
 
 /**
- * A mail file's chunks: read by the worker script `worker` (by default the compiled reader
- * worker, when there is one), or on this thread when it is null.
+ * A mail file's chunks, each event with its ballot from `ballots`: read by the worker script
+ * `worker` (by default the compiled reader worker, when there is one), or on this thread when it is null.
  */
-export function readMailChunks(file: string, format: MailFileFormat, worker: URL | null = mailReaderWorker(), chunkRows?: number): AsyncGenerator<MailChunk> {
-  const input: MailWorkerInput = { file, format, chunkRows };
+export function readMailChunks(file: string, format: MailFileFormat, ballots: PieceBallots, worker: URL | null = mailReaderWorker(), chunkRows?: number): AsyncGenerator<MailChunk> {
+  const input: MailWorkerInput = { file, format, ballots: ballots.data, chunkRows };
   if (!worker) return packMailFile(input);
   return chunksFromWorker<MailWorkerInput, MailChunk>(worker, input, {
     window: WINDOW,

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import { dedupeHash } from '../../shared/mail/event.js';
 import { mailEventValues } from '../store/mail-chunk.js';
+import type { PieceBallots } from '../store/mail-ballots.js';
 import { MailRow, MailRowPacker } from '../store/mail-rows.js';
 import type { PackedChunk } from '../store/packed-rows.js';
 import { FIELDS, toMailEvent, type Field, type Parsed } from './layout.js';
@@ -301,8 +302,8 @@ class SlowRows {
 }
 
 /** The file's chunks, as read-chunks.ts packMailChunks makes them from readDelimited. */
-export function* readDelimitedChunks(file: string, chunkRows?: number): Generator<MailChunk> {
-  const packer = new MailRowPacker(chunkRows);
+export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkRows?: number): Generator<MailChunk> {
+  const packer = new MailRowPacker(ballots, chunkRows);
   const slow = new SlowRows();
   const lines = new DelimitedLines();
   let fast: FastLines | null = null;

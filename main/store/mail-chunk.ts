@@ -1,20 +1,25 @@
 /**
  * Mail events packed for the store (store/packed-rows.ts): the columns of `mail_events` the
- * events carry, in MAIL_CHUNK_COLUMNS order; the import's ID and the ballot are added by the
- * store's INSERT … SELECT (store/mail-load.ts). Packing runs where the file is read (on the
- * reader's worker thread for a file import), so the inserting thread makes no string per field.
+ * events carry, in MAIL_CHUNK_COLUMNS order; the import's ID is added by the store's
+ * INSERT … SELECT (store/mail-load.ts). The ballot is found as the event is packed (from
+ * the roll's IMbs, store/mail-ballots.ts). Packing runs where the file is read (on the reader's
+ * worker thread for a file import), so the inserting thread makes no string per field and looks
+ * nothing up.
  */
 import { dedupeHash, eventDirection, type MailEvent } from '../../shared/mail/event.js';
 import { ChunkEncoder } from './chunk-encoder.js';
+import { pieceOf, type PieceBallots } from './mail-ballots.js';
 import { MAX_CHUNK_ROWS, type ChunkShape, type PackedChunk } from './packed-rows.js';
 
 export const MAIL_CHUNK_COLUMNS = [
   'dedupe_key', 'direction', 'barcode_id', 'stid', 'mailer_id', 'serial', 'routing_zip', 'scanned_at', 'scanned_at_utc',
   'operation_code', 'event_code', 'handling', 'handling_code', 'mail_phase', 'machine_name', 'facility_name',
-  'facility_city', 'facility_state', 'facility_zip',
+  'facility_city', 'facility_state', 'facility_zip', 'ballot_id',
 ] as const;
 
-const NULLABLE = new Set<number>([MAIL_CHUNK_COLUMNS.indexOf('scanned_at_utc')]);
+/** The ballot's column, last: the packers fill it from the roll's IMbs (store/mail-ballots.ts); null when none carries the event's. */
+export const MAIL_CHUNK_BALLOT = MAIL_CHUNK_COLUMNS.length - 1;
+const NULLABLE = new Set<number>([MAIL_CHUNK_COLUMNS.indexOf('scanned_at_utc'), MAIL_CHUNK_BALLOT]);
 const DEDUPE_KEY = 0;
 
 export const MAIL_CHUNK: ChunkShape = {
@@ -28,7 +33,7 @@ export const MAIL_CHUNK: ChunkShape = {
 /** Events per chunk: one statement's overhead is nothing per row, and a chunk stays in the young generation. */
 export const MAIL_CHUNK_ROWS = 4096;
 
-/** An event's values in MAIL_CHUNK_COLUMNS order. */
+/** An event's values in MAIL_CHUNK_COLUMNS order, but for the ballot (the packer's). */
 export function mailEventValues(e: MailEvent, hash: number): (string | number | null)[] {
   return [
     hash, eventDirection(e), e.barcodeId, e.stid, e.mailerId, e.serial, e.routingZip, e.scannedAt, e.scannedAtUtc, e.operationCode,
@@ -54,7 +59,10 @@ export class MailEventPacker {
   /** Events left out as repeats so far. */
   nearRepeats = 0;
 
-  constructor(chunkRows = MAIL_CHUNK_ROWS) {
+  constructor(
+    private readonly ballots: PieceBallots,
+    chunkRows = MAIL_CHUNK_ROWS,
+  ) {
     this.encoder = new ChunkEncoder(MAIL_CHUNK.columns, Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS)));
   }
 
@@ -72,7 +80,9 @@ export class MailEventPacker {
     else if (typeof same === 'string') this.recent.set(hash, [same, piece]);
     else same.push(piece);
     // Text is packed as ASCII, and as UTF-8 where it turns out not to be.
-    const early = this.encoder.add(mailEventValues(e, hash), true);
+    const values = mailEventValues(e, hash);
+    values.push(this.ballots.ballotOf(pieceOf(e.mailerId, e.serial)));
+    const early = this.encoder.add(values, true);
     if (early) ready.push(early);
     if (this.encoder.full) ready.push(this.encoder.take() as PackedChunk);
   }

@@ -2,8 +2,7 @@
  * Writing an import's scan events, two ways (the caller holds the mail-import lock):
  *
  * - **Into events already kept** (a daily feed file): each chunk in one write transaction, each
- *   event inserted unless the unique (mailer_id, serial, dedupe_key) already holds it, its ballot
- *   found in the same statement through the roll's IMbs (loadImbBallots).
+ *   event inserted unless the unique (mailer_id, serial, dedupe_key) already holds it.
  * - **Into an empty table** (the first, state-sized import): events are appended to a table of
  *   their own with no index, committed chunk by chunk, and at the end one transaction removes the
  *   repeats, builds the indexes with SQLite's sorter and puts the table in place of the empty
@@ -12,11 +11,14 @@
  *   the load table, dropped by the next import (recoverMailLoad).
  *
  * Either way events arrive packed (store/mail-chunk.ts: a file's reader packs them, on a thread of
- * its own) and each chunk goes in with one INSERT … SELECT that SQLite unpacks itself; events
- * given as objects (the IV-MTR API, add) are packed here first.
+ * its own), each with its ballot, found by the packer in the roll's IMbs as they were when the
+ * import began (store/mail-ballots.ts, the writer's `ballots`), and each chunk goes in with one
+ * INSERT … SELECT that SQLite unpacks itself; events given as objects (the IV-MTR API, add) are
+ * packed here first.
  */
 import type { MailEvent } from '../../shared/mail/event.js';
 import type { Db } from './db.js';
+import { pieceBallots, type PieceBallots } from './mail-ballots.js';
 import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS, MailEventPacker } from './mail-chunk.js';
 import { CHUNK_FROM, ChunkStatements, ensureChunkSeq, type PackedChunk } from './packed-rows.js';
 import { withSortThreads } from './sort-threads.js';
@@ -27,52 +29,15 @@ const PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_events(mailer
 // The mail-stream chart's covering index (migration 10): rebuilt with the others after the first bulk load.
 const DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_events(scanned_at, direction, mail_phase, ballot_id) WHERE ballot_id IS NOT NULL';
 
-/** The IMb table's page cache (KiB, as cache_size has it): 64 MiB, a roll of about 2.5 million IMbs. */
-const IMB_CACHE = -65536;
-
-/** The IMb table dropped after an import, and the temp schema's cache back to its size before (`cache`, as loadImbBallots gave it). */
-export function dropImbBallots(db: Db, cache: number): void {
-  db.exec('DROP TABLE IF EXISTS temp.mail_imb_ballots');
-  db.pragma(`temp.cache_size = ${cache}`);
-}
-
 /**
- * The roll's IMbs and their ballots, in a small table of this connection that answers each event's
- * lookup from one B-tree in the page cache (the roll's own index would send every one of ten
- * million lookups on to a random page of the ballots table). Keyed by the IMb's 15 digits of
- * mailer ID + serial as an integer (a 6-digit mailer ID never starts with 9, a 9-digit one always
- * does, so the digits name one pair; a rowid lookup, not two text compares). Where two ballots
- * share an IMb, the newest (highest row) wins, as the intake's IMb lookup has it.
- */
-export function loadImbBallots(db: Db): number {
-  const cache = db.pragma('temp.cache_size', { simple: true }) as number;
-  // Its own page cache, big enough to hold it (the temp schema's default is 2 MB: a roll of a
-  // million IMbs would then be read back from the temp file at every lookup, in a random order).
-  db.pragma(`temp.cache_size = ${IMB_CACHE}`);
-  db.exec(`DROP TABLE IF EXISTS temp.mail_imb_ballots;
-    CREATE TEMP TABLE mail_imb_ballots (piece INTEGER PRIMARY KEY, ballot_id TEXT NOT NULL);
-    INSERT OR REPLACE INTO temp.mail_imb_ballots
-      SELECT CAST(imb_mailer_id || imb_serial AS INTEGER), ballot_id FROM ballots
-      WHERE imb_serial IS NOT NULL AND imb_mailer_id IS NOT NULL
-        AND length(imb_mailer_id) = CASE WHEN substr(imb_mailer_id, 1, 1) = '9' THEN 9 ELSE 6 END
-        AND length(imb_mailer_id) + length(imb_serial) = 15 AND imb_mailer_id || imb_serial NOT GLOB '*[^0-9]*'
-      ORDER BY imb_serial, imb_mailer_id, id;`);
-  return cache;
-}
-
-/**
- * One chunk's events into `table`, each with this import's ID and its ballot, found in the same
- * statement (null: an IMb no ballot of the roll has). `tail`: the rest of the statement.
+ * One chunk's events into `table`, each with this import's ID (each carries its ballot: the
+ * packer found it). `tail`: the rest of the statement.
  */
 function chunkInsert(db: Db, table: string, tail: string): ChunkStatements {
-  const col = (exprs: string[], name: (typeof MAIL_CHUNK_COLUMNS)[number]) => exprs[MAIL_CHUNK_COLUMNS.indexOf(name)] as string;
   return new ChunkStatements(
     db,
     MAIL_CHUNK,
-    (exprs) =>
-      `INSERT INTO ${table} (import_id, ballot_id, ${MAIL_CHUNK_COLUMNS.join(', ')})
-       SELECT @imp, (SELECT ballot_id FROM temp.mail_imb_ballots WHERE piece = CAST(${col(exprs, 'mailer_id')} || ${col(exprs, 'serial')} AS INTEGER)), ${exprs.join(', ')}
-       ${CHUNK_FROM} ${tail}`,
+    (exprs) => `INSERT INTO ${table} (import_id, ${MAIL_CHUNK_COLUMNS.join(', ')}) SELECT @imp, ${exprs.join(', ')} ${CHUNK_FROM} ${tail}`,
     MAIL_CHUNK_COLUMNS.map((_, i) => i),
   );
 }
@@ -93,8 +58,11 @@ export function recoverMailLoad(db: Db): void {
   if (db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '${LOAD_TABLE}'`).get()) db.exec(`DROP TABLE ${LOAD_TABLE}`);
 }
 
+
 export interface MailEventWriter {
   readonly bulk: boolean;
+  /** The roll's IMbs and ballots as the import began: what a reader packing chunks for addChunk finds each event's ballot in. */
+  readonly ballots: PieceBallots;
   /**
    * A chunk of events packed by a MailEventPacker (null: none), and the events that packer left
    * out as repeats meanwhile (they are duplicates): in a write transaction of its own, or in the
@@ -111,19 +79,24 @@ export interface MailEventWriter {
 }
 
 export function mailEventWriter(db: Db, importId: number): MailEventWriter {
-  const tempCache = loadImbBallots(db);
+  const ballots = pieceBallots(db);
   ensureChunkSeq(db);
   const empty = db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() === undefined;
-  return empty ? new BulkWriter(db, importId, tempCache) : new IncrementalWriter(db, importId, tempCache);
+  return empty ? new BulkWriter(db, importId, ballots) : new IncrementalWriter(db, importId, ballots);
 }
 
 const zero = (): BatchCounts => ({ imported: 0, duplicates: 0, unknownImbs: 0 });
 
 abstract class ChunkWriter implements MailEventWriter {
   abstract readonly bulk: boolean;
-  private readonly packer = new MailEventPacker();
+  private readonly packer: MailEventPacker;
 
-  constructor(protected readonly db: Db) {}
+  constructor(
+    protected readonly db: Db,
+    readonly ballots: PieceBallots,
+  ) {
+    this.packer = new MailEventPacker(ballots);
+  }
 
   /** One chunk's events in, inside the caller's transaction. */
   protected abstract insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts;
@@ -169,9 +142,9 @@ class IncrementalWriter extends ChunkWriter {
   constructor(
     db: Db,
     private readonly importId: number,
-    private readonly tempCache: number,
+    ballots: PieceBallots,
   ) {
-    super(db);
+    super(db, ballots);
     this.inserts = chunkInsert(db, 'mail_events', 'ON CONFLICT (mailer_id, serial, dedupe_key) DO NOTHING RETURNING ballot_id IS NULL AS unknown');
   }
 
@@ -189,17 +162,9 @@ class IncrementalWriter extends ChunkWriter {
     return { ...zero(), final: false };
   }
 
-  done(): void {
-    dropImbBallots(this.db, this.tempCache);
-  }
+  done(): void {}
 
-  abort(): void {
-    try {
-      dropImbBallots(this.db, this.tempCache);
-    } catch {
-      // the next import drops it
-    }
-  }
+  abort(): void {}
 }
 
 class BulkWriter extends ChunkWriter {
@@ -212,9 +177,9 @@ class BulkWriter extends ChunkWriter {
   constructor(
     db: Db,
     private readonly importId: number,
-    private readonly tempCache: number,
+    ballots: PieceBallots,
   ) {
-    super(db);
+    super(db, ballots);
     recoverMailLoad(db);
     // The load table is not the station's record until the swap: its commits need no fsync each,
     // and the WAL is copied into the database once, after the swap (mail/import.ts), not at every
@@ -295,13 +260,11 @@ class BulkWriter extends ChunkWriter {
   /** After the closing transaction (a pragma cannot change synchronous inside one). */
   done(): void {
     this.restore();
-    dropImbBallots(this.db, this.tempCache);
   }
 
   abort(): void {
     try {
       this.restore();
-      dropImbBallots(this.db, this.tempCache);
       recoverMailLoad(this.db);
     } catch {
       // the next import drops it

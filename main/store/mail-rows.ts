@@ -11,7 +11,8 @@
  * number (the mailer ID's first digit says its length, so the digits name one pair).
  */
 import { CHUNK_PAD as PAD, MAX_CHUNK_ROWS, packedChunk, type PackedChunk } from './packed-rows.js';
-import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS } from './mail-chunk.js';
+import type { PieceBallots } from './mail-ballots.js';
+import { MAIL_CHUNK, MAIL_CHUNK_BALLOT, MAIL_CHUNK_COLUMNS } from './mail-chunk.js';
 
 const COLUMNS = MAIL_CHUNK_COLUMNS.length;
 const DECODER = new TextDecoder();
@@ -113,13 +114,17 @@ export class MailRowPacker {
   nearRepeats = 0;
 
   /** Rows a chunk: as many as a chunk may hold (each is one INSERT … SELECT, in a transaction of its own). */
-  constructor(chunkRows = MAX_CHUNK_ROWS) {
+  constructor(
+    private readonly ballots: PieceBallots,
+    chunkRows = MAX_CHUNK_ROWS,
+  ) {
     this.maxRows = Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS));
   }
 
   /**
    * One event: left out (and counted) when the pair (hash, piece) was packed in this batch or
-   * the one before, else packed from `row`; a chunk that is complete is pushed onto `ready`.
+   * the one before, else packed from `row` with the piece's ballot (its column set here); a
+   * chunk that is complete is pushed onto `ready`.
    */
   add(hash: number, piece: number, row: MailRow, ready: PackedChunk[]): void {
     this.batchHadEvents = true;
@@ -128,6 +133,9 @@ export class MailRowPacker {
       return;
     }
     this.recent.add(hash, piece);
+    const b = this.ballots.find(piece);
+    if (b < 0) row.set(MAIL_CHUNK_BALLOT, row.buf[MAIL_CHUNK_BALLOT] as Uint8Array, 0, 0);
+    else row.set(MAIL_CHUNK_BALLOT, this.ballots.data.bytes, this.ballots.start(b), this.ballots.end(b) - this.ballots.start(b));
     if (this.n === 0 || !this.fits(row)) {
       const early = this.take();
       if (early) ready.push(early);

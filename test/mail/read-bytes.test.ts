@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from '../../bench/mail.js';
 import { readDelimitedChunks } from '../../main/mail/read-delimited-bytes.js';
 import { packDelimitedStrings, type MailChunk } from '../../main/mail/read-chunks.js';
-import { MAIL_CHUNK } from '../../main/store/mail-chunk.js';
+import { PieceBallots } from '../../main/store/mail-ballots.js';
+import { MAIL_CHUNK, MAIL_CHUNK_BALLOT } from '../../main/store/mail-chunk.js';
 import { chunkValue } from '../../main/store/packed-rows.js';
 import { tempDir } from '../helpers/station.js';
 import { HEADER, imb } from './files.js';
@@ -49,15 +50,27 @@ async function collect(gen: AsyncIterable<MailChunk>): Promise<MailChunk[]> {
   return out;
 }
 
+const M = '123456';
+/** Ballots for pieces of mailer M with serials 1–250 (the lines use 1–500: both paths find some and miss some), one ID not ASCII. */
+const BALLOTS = (() => {
+  const enc = new TextEncoder();
+  const ids = Array.from({ length: 250 }, (_, k) => (k === 7 ? 'B-\u00e9-8' : `B-${k + 1}`));
+  const bytes = ids.map((id) => enc.encode(id));
+  const starts = [0];
+  for (const b of bytes) starts.push((starts.at(-1) as number) + b.length);
+  const all = new Uint8Array(starts.at(-1) as number);
+  bytes.forEach((b, k) => all.set(b, starts[k]));
+  return new PieceBallots({ pieces: Float64Array.from(ids, (_, k) => Number(M + String(k + 1).padStart(9, '0'))), starts: Uint32Array.from(starts), bytes: all });
+})();
+
 /** Both readers over `f` (chunks of `chunkRows`): the same everything. */
 async function same(f: string, chunkRows?: number) {
-  const strings = unpack(await collect(packDelimitedStrings(f, chunkRows)));
-  const bytes = unpack(readDelimitedChunks(f, chunkRows));
+  const strings = unpack(await collect(packDelimitedStrings(f, BALLOTS, chunkRows)));
+  const bytes = unpack(readDelimitedChunks(f, BALLOTS, chunkRows));
   expect(bytes).toEqual(strings);
   return bytes;
 }
 
-const M = '123456';
 const line = (cells: string[], d = '|') => cells.join(d);
 /** A scan's 13 cells (HEADER order), any of them replaced. */
 function cells(k: number, over: Partial<Record<number, string>> = {}): string[] {
@@ -152,6 +165,11 @@ describe('mail file reader: the byte path and the string path agree', () => {
       expect(r.rows.length).toBeGreaterThan(1500);
       expect(r.rejects.length).toBeGreaterThan(300);
       expect(r.nearRepeats).toBeGreaterThan(50);
+      // Each event's ballot, found where it is packed: some, none, and a UTF-8 one.
+      const ballots = r.rows.map((row) => row[MAIL_CHUNK_BALLOT]);
+      expect(ballots).toContain(null);
+      expect(ballots).toContain('B-\u00e9-8');
+      expect(ballots.filter((b) => b !== null).length).toBeGreaterThan(300);
       await same(f, 7);
     }
   });
