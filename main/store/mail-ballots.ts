@@ -24,23 +24,31 @@ const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 
 export class PieceBallots {
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+  /** The hash table, made at the first lookup: the store's thread only hands the arrays to the reader's, which looks up. */
+  private slots: Int32Array | null = null;
+  private mask = 0;
 
   constructor(readonly data: PieceBallotsData) {
     const n = data.pieces.length;
     if (data.starts.length !== n + 1 || (data.starts[n] ?? 0) > data.bytes.length) throw new Error('the roll\u2019s IMb table is out of shape');
+  }
+
+  private table(): Int32Array {
+    const { pieces } = this.data;
+    const n = pieces.length;
     let size = 16;
     while (size < n * 2) size *= 2;
-    this.slots = new Int32Array(size);
+    const slots = new Int32Array(size);
     this.mask = size - 1;
     // A piece given again later (a newer ballot sharing an IMb) takes its slot over.
     for (let i = 0; i < n; i++) {
-      const piece = data.pieces[i] as number;
+      const piece = pieces[i] as number;
       let s = this.slot(piece);
-      while (this.slots[s] !== 0 && data.pieces[(this.slots[s] as number) - 1] !== piece) s = (s + 1) & this.mask;
-      this.slots[s] = i + 1;
+      while (slots[s] !== 0 && pieces[(slots[s] as number) - 1] !== piece) s = (s + 1) & this.mask;
+      slots[s] = i + 1;
     }
+    this.slots = slots;
+    return slots;
   }
 
   /** An empty table: no event finds a ballot. */
@@ -66,8 +74,9 @@ export class PieceBallots {
   /** The index of the piece's ballot, or -1 when no ballot of the roll carries it. */
   find(piece: number): number {
     const pieces = this.data.pieces;
+    const slots = this.slots ?? this.table();
     for (let s = this.slot(piece); ; s = (s + 1) & this.mask) {
-      const i = this.slots[s] as number;
+      const i = slots[s] as number;
       if (i === 0) return -1;
       if (pieces[i - 1] === piece) return i - 1;
     }
@@ -132,17 +141,18 @@ export function pieceBallots(db: Db): PieceBallots {
   const starts = new Uint32Array(n + 1);
   let at = 0;
   let k = 0;
-  for (let j = 0, len = 0; j <= lengths.length; j++) {
-    const c = j < lengths.length ? lengths.charCodeAt(j) : 0x2c;
-    if (c !== 0x2c) {
-      len = len * 10 + (c - 0x30);
-      continue;
+  // "11,11,…": a comma closes each length, and the end closes the last.
+  if (lengths !== '')
+    for (let j = 0, len = 0; j <= lengths.length; j++) {
+      const c = j < lengths.length ? lengths.charCodeAt(j) : 0x2c;
+      if (c !== 0x2c) {
+        len = len * 10 + (c - 0x30);
+        continue;
+      }
+      at += len;
+      starts[++k] = at;
+      len = 0;
     }
-    if (j === 0 && lengths.length === 0) break;
-    at += len;
-    starts[++k] = at;
-    len = 0;
-  }
   const tail = shared.map((r) => ENCODER.encode(r.b));
   for (const b of tail) {
     at += b.length;

@@ -58,7 +58,6 @@ export function recoverMailLoad(db: Db): void {
   if (db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '${LOAD_TABLE}'`).get()) db.exec(`DROP TABLE ${LOAD_TABLE}`);
 }
 
-
 export interface MailEventWriter {
   readonly bulk: boolean;
   /** The roll's IMbs and ballots as the import began: what a reader packing chunks for addChunk finds each event's ballot in. */
