@@ -376,7 +376,9 @@ export class Replicator {
     // Said once per change, not once per retry: a hub down all night is one line, not thousands.
     if (was || prior !== words) oplog.event(this.store, 'county.disconnected', 'failure', words);
     const base = this.opts.backoffBaseMs ?? 250;
-    const cap = this.opts.backoffCapMs ?? 5_000;
+    // 2 s: a link back after a partition is used within 2 s (1 s, on average, from a random moment),
+    // and a hub that is down sees one TLS handshake per station every 1-2 s.
+    const cap = this.opts.backoffCapMs ?? 2_000;
     const ceiling = Math.min(cap, base * 2 ** Math.min(this.attempt, 20));
     this.attempt += 1;
     await this.sleep(Math.max(50, Math.floor(ceiling * (0.5 + Math.random() * 0.5))));

@@ -8,6 +8,7 @@ import { countyImagePurgesMigration } from './migrations/county-image-purges.js'
 import { countyResolveChecksMigration } from './migrations/county-resolve-checks.js';
 import { countyConflictResolveChecksMigration } from './migrations/county-conflict-resolve-checks.js';
 import { countyNulMigration } from './migrations/county-nul.js';
+import { pushPagesMigration } from './migrations/push-pages.js';
 
 /**
  * The county hub's schema migrations (PostgreSQL), versioned like the station's
@@ -31,4 +32,5 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
   { version: 7, ...countyResolveChecksMigration },
   { version: 8, ...countyConflictResolveChecksMigration },
   { version: 9, ...countyNulMigration },
+  { version: 10, ...pushPagesMigration },
 ];
