@@ -117,6 +117,7 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     // one-row INSERT of an entry into a plain table of the same PostgreSQL.
     o.log(`county: phase 1, ${o.minutes} min`);
     const floors = await startFloors(dir, await hub.superuser());
+    const watch = watchSlowHubCalls(await hub.superuser(), o.log);
     await sleep(o.minutes * 60_000);
     const floorFigures = await floors.stop();
     type Collected = { scanMs: number[]; lagMs: number[]; scanCpuMs: number[]; scanWaitMs: number[]; threadCpuMs: number; threadWaitMs: number };
@@ -151,6 +152,7 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
     }
     o.log(`county: station ${cut.id} caught up ${atHeal.head - before.pushedThrough} entries in ${Math.round(caughtUp)} ms`);
     const phase2 = await Promise.all(runs.map((r) => r.ask<Collected>('collect', 'collected')));
+    const slowHubCalls = await watch.stop();
     type Done = { scanMs: number[]; lagMs: number[]; verdicts: Record<string, number>; audit: { n: number; max: number }; scans: number; countyReceipts: number; conflicts: number };
     await Promise.all(runs.map((r) => r.ask('pause-scans', 'paused')));
     const done = await Promise.all(runs.map((r) => r.ask<Done>('stop', 'done')));
@@ -234,6 +236,8 @@ export async function benchCounty(o: CountyBenchOptions): Promise<Figure> {
         catchUpMs: Math.round(caughtUp),
       },
       catchUpFloorBareInsert6000RowsMs: Math.round(bulkMs),
+      // Station calls the hub was still running after 2 s, sampled twice a second (the first 40).
+      slowHubCalls,
       cpus: os.cpus().length,
       // The hub connection's thread (main/county/hub-link.ts): its own at this nice value, or the station's.
       hubLink: linkEnv['INTAKE_HUB_THREAD'] === '0' ? 'on the station thread' : `own thread, nice +${hubLinkNice(linkEnv)}`,
@@ -286,6 +290,40 @@ async function insertRows(su: pg.Client, rows: Record<string, unknown>[]): Promi
 }
 
 /** The floors measured beside phase 1, 10 a second each, until stopped. */
+/**
+ * Samples the hub's pg_stat_activity twice a second for station calls running over 2 s: what each
+ * waits on and who blocks it (a stall every station waits on shows here, and in the log).
+ */
+function watchSlowHubCalls(su: pg.Client, log: (m: string) => void): { stop: () => Promise<{ total: number; first: unknown[] }> } {
+  let stopped = false;
+  let total = 0;
+  const first: unknown[] = [];
+  const loop = (async () => {
+    while (!stopped) {
+      const r = await su.query<Record<string, unknown>>(
+        `SELECT now() AS at, pid, usename, wait_event_type, wait_event, round(extract(epoch FROM now() - query_start)::numeric, 1) AS seconds,
+           pg_blocking_pids(pid) AS blocked_by, left(query, 60) AS query
+         FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND usename LIKE 'station\\_%' AND now() - query_start > interval '2 seconds'`,
+      ).catch(() => ({ rows: [] as Record<string, unknown>[] }));
+      total += r.rows.length;
+      for (const row of r.rows) {
+        if (first.length >= 40) break;
+        first.push(row);
+        if (first.length <= 5) log(`county: slow hub call ${JSON.stringify(row)}`);
+      }
+      await sleep(500);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      await su.end();
+      return { total, first };
+    },
+  };
+}
+
 async function startFloors(dir: string, su: pg.Client): Promise<{ stop: () => Promise<{ scan: number[]; insert: number[] }> }> {
   await su.query('CREATE TABLE floor_entries (LIKE intake.entries INCLUDING DEFAULTS)');
   await su.query('ALTER TABLE floor_entries ADD UNIQUE (station_id, local_seq)');
