@@ -304,7 +304,11 @@ function watchSlowHubCalls(su: pg.Client, log: (m: string) => void): { stop: () 
         `SELECT now() AS at, pid, usename, wait_event_type, wait_event, round(extract(epoch FROM now() - query_start)::numeric, 1) AS seconds,
            pg_blocking_pids(pid) AS blocked_by, left(query, 60) AS query
          FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND usename LIKE 'station\\_%' AND now() - query_start > interval '2 seconds'`,
-      ).catch(() => ({ rows: [] as Record<string, unknown>[] }));
+      ).catch(() => {
+        // The hub is gone (the run failed and stopped it): stop sampling, or this loop would outlive the run.
+        stopped = true;
+        return { rows: [] as Record<string, unknown>[] };
+      });
       total += r.rows.length;
       for (const row of r.rows) {
         if (first.length >= 40) break;
