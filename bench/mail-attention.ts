@@ -21,9 +21,23 @@ function build(dbPath: string, ballots: number, log: (s: string) => void): numbe
   db.prepare(`INSERT INTO mail_imports (import_id, started_at, file, format, operator) VALUES (1, 'x', 'bench', 'ivmtr-delimited', 'bench')`).run();
   const b = db.prepare(`INSERT INTO ballots (ballot_id, election_id, voter_id, imb_mailer_id, imb_serial, last_name, first_name, precinct, issued_at, status, vote_method, voted_other_method, import_id, updated_import_id)
     VALUES (?, 'E2026', ?, '123456', ?, 'Voter', 'Pat', 'P-1', '2026-10-01', 'ISSUED', 'MAIL', 0, 1, 1)`);
-  const e = db.prepare(`INSERT INTO mail_events (dedupe_key, import_id, ballot_id, direction, barcode_id, stid, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc,
-    operation_code, event_code, handling, handling_code, mail_phase, machine_name, facility_name, facility_city, facility_state, facility_zip)
-    VALUES (?, 1, ?, ?, '00', ?, '123456', ?, '27601', ?, NULL, '919', 'SD', 'actual', 'A', ?, 'DBCS-012', 'RALEIGH P&DC', 'RALEIGH', 'NC', ?)`);
+  // Each event's place (direction, codes, phase, facility) kept once, as the import keeps them (main/store/mail-places.ts).
+  const newPlace = db.prepare(`INSERT INTO mail_places (direction, barcode_id, stid, operation_code, event_code, handling, handling_code, mail_phase, machine_name,
+    facility_name, facility_city, facility_state, facility_zip) VALUES (?, '00', ?, '919', 'SD', 'actual', 'A', ?, 'DBCS-012', 'RALEIGH P&DC', 'RALEIGH', 'NC', ?)`);
+  const places = new Map<string, number>();
+  const row = db.prepare(`INSERT INTO mail_event_rows (dedupe_key, import_id, ballot_id, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc, place)
+    VALUES (?, 1, ?, '123456', ?, '27601', ?, NULL, ?)`);
+  const e = {
+    run(key: number, ballot: string, direction: string, stid: string, serial: string, at: string, phase: string, zip: string): void {
+      const k = [direction, stid, phase, zip].join('|');
+      let place = places.get(k);
+      if (place === undefined) {
+        place = Number(newPlace.run(direction, stid, phase, zip).lastInsertRowid);
+        places.set(k, place);
+      }
+      row.run(key, ballot, serial, at, place);
+    },
+  };
   const PHASES = ['Phase 0 - Origin Acceptance', 'Phase 1 - Origin Processing', 'Phase 2 - Transit', 'Phase 3 - Destination Processing', 'Phase 3 - Destination Processing', 'Phase 4a - Delivery Unit', 'Phase 4b - Carrier', 'Phase 4b - Carrier', 'Phase 4c - Delivery'];
   let events = 0;
   const chunk = 20_000;

@@ -73,7 +73,7 @@ export function* attentionRows(store: Store, list: AttentionList, o: AttentionOp
 }
 
 const NO_SCAN_WHERE = `b.imb_serial IS NOT NULL AND b.issued_at IS NOT NULL AND substr(b.issued_at, 1, 10) <= ? AND ${OPEN}
-       AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.ballot_id = b.ballot_id)`;
+       AND NOT EXISTS (SELECT 1 FROM mail_event_rows e WHERE e.ballot_id = b.ballot_id)`;
 const noScanCutoff = (o: AttentionOptions) => new Date(o.now.getTime() - o.days * 86_400_000).toISOString().slice(0, 10);
 
 function* noScan(store: Store, o: AttentionOptions): Generator<AttentionRow> {

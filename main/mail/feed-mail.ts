@@ -53,7 +53,7 @@ function qualifies(status: MailFeedStatus, e: StoredMailEvent, o: MailStatusOpti
  */
 export function mailMilestones(db: Db, importId: number, o: MailStatusOptions): MailMilestone[] {
   const mail = new MailStore(db);
-  const ballots = db.prepare<[number], { ballot_id: string }>('SELECT DISTINCT ballot_id FROM mail_events WHERE import_id = ? AND ballot_id IS NOT NULL ORDER BY ballot_id').all(importId);
+  const ballots = db.prepare<[number], { ballot_id: string }>('SELECT DISTINCT ballot_id FROM mail_event_rows WHERE import_id = ? AND ballot_id IS NOT NULL ORDER BY ballot_id').all(importId);
   const out: MailMilestone[] = [];
   for (const { ballot_id: ballotId } of ballots) {
     const events = chronological(mail.eventsOf(ballotId)) as StoredMailEvent[];

@@ -15,6 +15,7 @@ import { checkpointOnce } from '../store/checkpointer.js';
 import { takeLockFile } from '../store/lock-file.js';
 import { mailEventWriter, recoverMailLoad, type MailEventWriter } from '../store/mail-load.js';
 import type { PieceBallots } from '../store/mail-ballots.js';
+import { MailPlaces, type MailPlacesData } from '../store/mail-places.js';
 import type { Store } from '../store/store.js';
 import type { ParsedBatch } from './layout.js';
 import { packMailChunks, readMailChunks, type MailChunk, type MailFileFormat } from './read-chunks.js';
@@ -72,7 +73,7 @@ export interface MailFileImportOptions extends MailImportOptions {
 }
 
 export function importMailFile(store: Store, file: string, opts: MailFileImportOptions): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, (ballots) => readMailChunks(file, opts.format, ballots, opts.reader))));
+  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, (ballots, places) => readMailChunks(file, opts.format, ballots, opts.reader, undefined, places))));
 }
 
 /**
@@ -81,7 +82,7 @@ export function importMailFile(store: Store, file: string, opts: MailFileImportO
  * rejects file (give `rejectsFile`), counts, audit entry and one-at-a-time rule as a file.
  */
 export function importMailRecords(store: Store, label: string, batches: AsyncIterable<ParsedBatch>, opts: MailImportOptions & { rejectsFile: string }): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, (ballots) => packMailChunks(batches, ballots))));
+  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, (ballots, places) => packMailChunks(batches, ballots, undefined, 1, new MailPlaces(places)))));
 }
 
 async function logged(store: Store, file: string, opts: MailImportOptions, run: () => Promise<MailImportSummary>): Promise<MailImportSummary> {
@@ -106,8 +107,16 @@ export function takeMailLock(dbPath: string): () => void {
   });
 }
 
-/** `source`: the events' chunks, each event packed with its ballot from `ballots` (the roll's IMbs as the import begins). */
-async function importNow(store: Store, file: string, opts: MailImportOptions, source: (ballots: PieceBallots) => AsyncIterable<MailChunk>): Promise<MailImportSummary> {
+/**
+ * `source`: the events' chunks, each event packed with its ballot from `ballots` (the roll's IMbs
+ * as the import begins) and its place numbered from `places` (those kept as it begins).
+ */
+async function importNow(
+  store: Store,
+  file: string,
+  opts: MailImportOptions,
+  source: (ballots: PieceBallots, places: MailPlacesData) => AsyncIterable<MailChunk>,
+): Promise<MailImportSummary> {
   const release = takeMailLock(store.path);
   const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
   const rejects = new RejectsWriter(rejectsFile);
@@ -124,10 +133,10 @@ async function importNow(store: Store, file: string, opts: MailImportOptions, so
           .run(new Date().toISOString(), opts.format === 'ivmtr-api' ? file : path.resolve(file), opts.format, opts.operator).lastInsertRowid,
     ) as number;
     writer = mailEventWriter(store.db, importId);
-    for await (const chunk of source(writer.ballots)) {
+    for await (const chunk of source(writer.ballots, writer.places)) {
       counts.read += chunk.read;
       for (const r of chunk.rejects) rejects.add(r.lineNo, r.error, r.raw);
-      add(counts, writer.addChunk(chunk.rows, chunk.nearRepeats));
+      add(counts, writer.addChunk(chunk.rows, chunk.nearRepeats, chunk.places));
       opts.onProgress?.({ records: counts.read });
       // Let the rejects stream drain between chunks (a file of nothing but bad lines).
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -7,6 +7,7 @@
  */
 import { PieceBallots, type PieceBallotsData } from '../store/mail-ballots.js';
 import { MailEventPacker } from '../store/mail-chunk.js';
+import { MailPlaces, type MailPlace, type MailPlacesData } from '../store/mail-places.js';
 import type { PackedChunk } from '../store/packed-rows.js';
 import { chunksFromWorker, compiledWorker } from '../worker/chunk-stream.js';
 import { MailFileError, toMailEvent, type ParsedBatch } from './layout.js';
@@ -22,6 +23,8 @@ export type MailFileFormat = 'ivmtr-delimited' | 'ivmtr-json';
 export interface MailChunk {
   /** Its new events, packed (null when it has none). */
   rows: PackedChunk | null;
+  /** The places (store/mail-places.ts) first given a number since the chunk before: the store keeps them before the rows. */
+  places: MailPlace[];
   /** Records refused, in file order. */
   rejects: { lineNo: number; error: string; raw: string }[];
   /** Records read (valid and refused). */
@@ -39,13 +42,13 @@ const WINDOW = 8;
  * the batches it is read in), and the rest of each window goes out as a chunk with its rejects,
  * so rejects never pile up.
  */
-export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, ballots: PieceBallots, chunkRows?: number, perWindow = 1): AsyncGenerator<MailChunk> {
-  const packer = new MailEventPacker(ballots, chunkRows);
+export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, ballots: PieceBallots, chunkRows?: number, perWindow = 1, places = new MailPlaces()): AsyncGenerator<MailChunk> {
+  const packer = new MailEventPacker(ballots, chunkRows, places);
   let rejects: MailChunk['rejects'] = [];
   let read = 0;
   let near = packer.nearRepeats;
   const chunk = (rows: PackedChunk | null): MailChunk => {
-    const c: MailChunk = { rows, rejects, read, nearRepeats: packer.nearRepeats - near };
+    const c: MailChunk = { rows, places: places.take(), rejects, read, nearRepeats: packer.nearRepeats - near };
     rejects = [];
     read = 0;
     near = packer.nearRepeats;
@@ -88,8 +91,8 @@ export async function* packMailChunks(batches: AsyncIterable<ParsedBatch>, ballo
  * not a survivor that every minor GC copies.
  */
 const READ_LINES = 1024;
-export function packDelimitedStrings(file: string, ballots: PieceBallots, chunkRows?: number): AsyncGenerator<MailChunk> {
-  return packMailChunks(readDelimited(file, READ_LINES), ballots, chunkRows, BATCH_LINES / READ_LINES);
+export function packDelimitedStrings(file: string, ballots: PieceBallots, chunkRows?: number, places = new MailPlaces()): AsyncGenerator<MailChunk> {
+  return packMailChunks(readDelimited(file, READ_LINES), ballots, chunkRows, BATCH_LINES / READ_LINES, places);
 }
 
 /** What the reader's worker is given. */
@@ -98,6 +101,8 @@ export interface MailWorkerInput {
   format: MailFileFormat;
   /** The roll's IMbs and ballots (store/mail-ballots.ts), as plain arrays. */
   ballots: PieceBallotsData;
+  /** The places already kept (store/mail-places.ts). */
+  places: MailPlacesData;
   chunkRows: number | undefined;
 }
 
@@ -105,8 +110,9 @@ export interface MailWorkerInput {
 export async function* packMailFile(input: MailWorkerInput): AsyncGenerator<MailChunk> {
   try {
     const ballots = new PieceBallots(input.ballots);
-    if (input.format === 'ivmtr-json') yield* packMailChunks(readJson(input.file), ballots, input.chunkRows);
-    else yield* readDelimitedChunks(input.file, ballots, input.chunkRows);
+    const places = new MailPlaces(input.places);
+    if (input.format === 'ivmtr-json') yield* packMailChunks(readJson(input.file), ballots, input.chunkRows, 1, places);
+    else yield* readDelimitedChunks(input.file, ballots, input.chunkRows, places);
   } catch (e) {
     // The file system's own error (EACCES, EISDIR, EIO), said as what it stopped.
     if (typeof (e as { code?: unknown }).code === 'string' && !(e instanceof MailFileError)) throw new Error(`cannot read the file: ${(e as Error).message}`);
@@ -123,8 +129,15 @@ export function mailReaderWorker(): URL | null {
  * A mail file's chunks, each event with its ballot from `ballots`: read by the worker script
  * `worker` (by default the compiled reader worker, when there is one), or on this thread when it is null.
  */
-export function readMailChunks(file: string, format: MailFileFormat, ballots: PieceBallots, worker: URL | null = mailReaderWorker(), chunkRows?: number): AsyncGenerator<MailChunk> {
-  const input: MailWorkerInput = { file, format, ballots: ballots.data, chunkRows };
+export function readMailChunks(
+  file: string,
+  format: MailFileFormat,
+  ballots: PieceBallots,
+  worker: URL | null = mailReaderWorker(),
+  chunkRows?: number,
+  places: MailPlacesData = { known: [] },
+): AsyncGenerator<MailChunk> {
+  const input: MailWorkerInput = { file, format, ballots: ballots.data, places, chunkRows };
   if (!worker) return packMailFile(input);
   return chunksFromWorker<MailWorkerInput, MailChunk>(worker, input, {
     window: WINDOW,

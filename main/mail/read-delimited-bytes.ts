@@ -12,8 +12,9 @@
  */
 import fs from 'node:fs';
 import { dedupeHash } from '../../shared/mail/event.js';
-import { mailEventValues } from '../store/mail-chunk.js';
+import { mailEventValues, mailPlaceValues } from '../store/mail-chunk.js';
 import type { PieceBallots } from '../store/mail-ballots.js';
+import { MailPlaces, PlaceParts } from '../store/mail-places.js';
 import { MailRow, MailRowPacker } from '../store/mail-rows.js';
 import type { PackedChunk } from '../store/packed-rows.js';
 import { FIELDS, toMailEvent, type Field, type Parsed } from './layout.js';
@@ -33,9 +34,13 @@ if (FIELDS.join() !== 'imb,scanDateTime,eventCode,operationCode,handling,mailPha
 /** Each text field's longest value (layout.ts MAX). */
 const MAX_LEN = { eventCode: 10, operationCode: 10, handling: 20, mailPhase: 100, machineName: 60, facilityName: 100, facilityCity: 60 } as const;
 
-// Columns of MAIL_CHUNK_COLUMNS.
-const C_KEY = 0, C_DIRECTION = 1, C_BARCODE = 2, C_STID = 3, C_MAILER = 4, C_SERIAL = 5, C_ROUTING = 6, C_AT = 7, C_AT_UTC = 8, C_OP = 9, C_EVENT = 10, C_HANDLING = 11,
-  C_HANDLING_CODE = 12, C_PHASE = 13, C_MACHINE = 14, C_FNAME = 15, C_FCITY = 16, C_FSTATE = 17, C_FZIP = 18;
+// Columns of MAIL_CHUNK_COLUMNS (the packer sets the place and the ballot).
+const C_KEY = 0, C_MAILER = 1, C_SERIAL = 2, C_ROUTING = 3, C_AT = 4, C_AT_UTC = 5;
+// Columns of a place (store/mail-places.ts PLACE_COLUMNS).
+const P_DIRECTION = 0, P_BARCODE = 1, P_STID = 2, P_OP = 3, P_EVENT = 4, P_HANDLING = 5, P_HANDLING_CODE = 6, P_PHASE = 7, P_MACHINE = 8, P_FNAME = 9, P_FCITY = 10,
+  P_FSTATE = 11, P_FZIP = 12;
+// The parts of the dedupe hash, in shared/mail/event.ts dedupeHash's order (a | between each).
+const H_BARCODE = 0, H_ROUTING = 1, H_AT = 2, H_OP = 3, H_EVENT = 4, H_FZIP = 5, H_MACHINE = 6, HASHED = 7;
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const OUT = ascii('out');
@@ -46,8 +51,6 @@ const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
 const TEXT_FIELDS = (['eventCode', 'operationCode', 'handling', 'mailPhase', 'machineName', 'facilityName', 'facilityCity'] as const).map((f) => F[f]);
 const TEXT_MAX = (['eventCode', 'operationCode', 'handling', 'mailPhase', 'machineName', 'facilityName', 'facilityCity'] as const).map((f) => MAX_LEN[f]);
-/** The columns hashed, in shared/mail/event.ts dedupeHash's order (a | between each). */
-const HASHED = [C_BARCODE, C_ROUTING, C_AT, C_OP, C_EVENT, C_FZIP, C_MACHINE];
 
 /** The number the n ASCII digits at buf[at] write. */
 function num(buf: Uint8Array, at: number, n: number): number {
@@ -57,11 +60,11 @@ function num(buf: Uint8Array, at: number, n: number): number {
 }
 
 /** shared/mail/event.ts dedupeHash over the same characters as bytes: the HASHED parts, a | between each. */
-function hashOf(parts: MailRow): number {
+function hashOf(parts: PlaceParts): number {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
-  for (let p = 0; p < HASHED.length; p++) {
-    const col = HASHED[p] as number;
+  for (let p = 0; p < HASHED; p++) {
+    const col = p;
     if (p > 0) {
       a = Math.imul(a ^ 0x7c, 0x01000193);
       b = Math.imul(b ^ 0x7c, 0x5bd1e995);
@@ -92,10 +95,13 @@ class FastLines {
   private readonly fe = new Int32Array(FIELDS.length);
   private readonly scratch = new Uint8Array(128);
   private readonly row = new MailRow();
-  /** The parts of the dedupe hash (in the columns they are stored in). */
-  private readonly parts = new MailRow();
+  private readonly place = new PlaceParts();
+  /** The parts of the dedupe hash (H_ order). */
+  private readonly parts = new PlaceParts();
   /** Per byte: 0 plain, 1 the delimiter, 2 a byte the fast path leaves to the string path (a control character, a quote, not ASCII). */
   private readonly kind = new Uint8Array(256);
+  /** The IMb and the date are the first two cells: an event's place is a function of the IMb's first digits and the cells after (store/mail-places.ts setRaw). */
+  private readonly rawPlace: boolean;
   readonly usable: boolean;
 
   constructor(
@@ -109,6 +115,7 @@ class FastLines {
       this.col[F[f]] = i;
     });
     this.usable = usable;
+    this.rawPlace = this.col[F_IMB] === 0 && this.col[F_SCANDATETIME] === 1;
     for (let b = 0; b < 256; b++) this.kind[b] = b === delimiter ? 1 : b < 0x20 || b >= 0x7f || b === 0x22 ? 2 : 0;
   }
 
@@ -218,18 +225,18 @@ class FastLines {
 
     // The dedupe hash (shared/mail/event.ts dedupeHash), over the same characters as bytes.
     const parts = this.parts;
-    parts.set(C_BARCODE, buf, i0, 5); // barcode ID and STID
-    parts.set(C_ROUTING, buf, i0 + 20, imbLen - 20);
-    parts.set(C_AT, scratch, 32, 19);
-    parts.set(C_OP, buf, fs[F_OPERATIONCODE] as number, (fe[F_OPERATIONCODE] as number) - (fs[F_OPERATIONCODE] as number));
-    parts.set(C_EVENT, buf, fs[F_EVENTCODE] as number, (fe[F_EVENTCODE] as number) - (fs[F_EVENTCODE] as number));
-    parts.set(C_FZIP, zipBuf, z0, zipLen);
-    parts.set(C_MACHINE, buf, fs[F_MACHINENAME] as number, (fe[F_MACHINENAME] as number) - (fs[F_MACHINENAME] as number));
+    parts.set(H_BARCODE, buf, i0, 5); // barcode ID and STID
+    parts.set(H_ROUTING, buf, i0 + 20, imbLen - 20);
+    parts.set(H_AT, scratch, 32, 19);
+    parts.set(H_OP, buf, fs[F_OPERATIONCODE] as number, (fe[F_OPERATIONCODE] as number) - (fs[F_OPERATIONCODE] as number));
+    parts.set(H_EVENT, buf, fs[F_EVENTCODE] as number, (fe[F_EVENTCODE] as number) - (fs[F_EVENTCODE] as number));
+    parts.set(H_FZIP, zipBuf, z0, zipLen);
+    parts.set(H_MACHINE, buf, fs[F_MACHINENAME] as number, (fe[F_MACHINENAME] as number) - (fs[F_MACHINENAME] as number));
     const hash = hashOf(parts);
     let piece = 0;
     for (let i = i0 + 5; i < i0 + 20; i++) piece = piece * 10 + ((buf[i] as number) - 0x30);
 
-    // The row, in MAIL_CHUNK_COLUMNS order.
+    // The row, in MAIL_CHUNK_COLUMNS order, and its place.
     let k = 31;
     let h = hash;
     do {
@@ -238,27 +245,29 @@ class FastLines {
       h = (h - digit) / 10;
     } while (h > 0);
     row.set(C_KEY, scratch, k + 1, 31 - k);
-    const back = buf[i0 + 2] === 0x37 && buf[i0 + 3] === 0x37 && buf[i0 + 4] === 0x37;
-    row.set(C_DIRECTION, back ? BACK : OUT, 0, back ? 4 : 3);
-    row.set(C_BARCODE, buf, i0, 2);
-    row.set(C_STID, buf, i0 + 2, 3);
     row.set(C_MAILER, buf, i0 + 5, mailerLen);
     row.set(C_SERIAL, buf, i0 + 5 + mailerLen, 15 - mailerLen);
     row.set(C_ROUTING, buf, i0 + 20, imbLen - 20);
     row.set(C_AT, scratch, 32, 19);
     row.set(C_AT_UTC, scratch, 0, 0);
-    row.set(C_OP, buf, fs[F_OPERATIONCODE] as number, (fe[F_OPERATIONCODE] as number) - (fs[F_OPERATIONCODE] as number));
-    row.set(C_EVENT, buf, fs[F_EVENTCODE] as number, (fe[F_EVENTCODE] as number) - (fs[F_EVENTCODE] as number));
+    const place = this.place;
+    const back = buf[i0 + 2] === 0x37 && buf[i0 + 3] === 0x37 && buf[i0 + 4] === 0x37;
+    place.set(P_DIRECTION, back ? BACK : OUT, 0, back ? 4 : 3);
+    place.set(P_BARCODE, buf, i0, 2);
+    place.set(P_STID, buf, i0 + 2, 3);
+    place.set(P_OP, buf, fs[F_OPERATIONCODE] as number, (fe[F_OPERATIONCODE] as number) - (fs[F_OPERATIONCODE] as number));
+    place.set(P_EVENT, buf, fs[F_EVENTCODE] as number, (fe[F_EVENTCODE] as number) - (fs[F_EVENTCODE] as number));
     const handling = handlingWord(buf, fs[F_HANDLING] as number, fe[F_HANDLING] as number);
-    row.set(C_HANDLING, handling, 0, handling.length);
-    row.set(C_HANDLING_CODE, buf, fs[F_HANDLING] as number, (fe[F_HANDLING] as number) - (fs[F_HANDLING] as number));
-    row.set(C_PHASE, buf, fs[F_MAILPHASE] as number, (fe[F_MAILPHASE] as number) - (fs[F_MAILPHASE] as number));
-    row.set(C_MACHINE, buf, fs[F_MACHINENAME] as number, (fe[F_MACHINENAME] as number) - (fs[F_MACHINENAME] as number));
-    row.set(C_FNAME, buf, fs[F_FACILITYNAME] as number, (fe[F_FACILITYNAME] as number) - (fs[F_FACILITYNAME] as number));
-    row.set(C_FCITY, buf, fs[F_FACILITYCITY] as number, (fe[F_FACILITYCITY] as number) - (fs[F_FACILITYCITY] as number));
-    row.set(C_FSTATE, stBuf, st0, stLen);
-    row.set(C_FZIP, zipBuf, z0, zipLen);
-    packer.add(hash, piece, row, ready);
+    place.set(P_HANDLING, handling, 0, handling.length);
+    place.set(P_HANDLING_CODE, buf, fs[F_HANDLING] as number, (fe[F_HANDLING] as number) - (fs[F_HANDLING] as number));
+    place.set(P_PHASE, buf, fs[F_MAILPHASE] as number, (fe[F_MAILPHASE] as number) - (fs[F_MAILPHASE] as number));
+    place.set(P_MACHINE, buf, fs[F_MACHINENAME] as number, (fe[F_MACHINENAME] as number) - (fs[F_MACHINENAME] as number));
+    place.set(P_FNAME, buf, fs[F_FACILITYNAME] as number, (fe[F_FACILITYNAME] as number) - (fs[F_FACILITYNAME] as number));
+    place.set(P_FCITY, buf, fs[F_FACILITYCITY] as number, (fe[F_FACILITYCITY] as number) - (fs[F_FACILITYCITY] as number));
+    place.set(P_FSTATE, stBuf, st0, stLen);
+    place.set(P_FZIP, zipBuf, z0, zipLen);
+    place.setRaw(buf, i0, this.rawPlace && cells > 2 ? (cellStart[2] as number) : -1, e);
+    packer.add(hash, piece, row, place, ready);
     return true;
   }
 }
@@ -279,6 +288,7 @@ function handlingWord(buf: Uint8Array, s: number, e: number): Uint8Array {
 /** An event read by the string path, packed as bytes. */
 class SlowRows {
   private readonly row = new MailRow();
+  private readonly place = new PlaceParts();
   private scratch = Buffer.alloc(4096);
 
   add(p: Extract<Parsed, { record: unknown }>, packer: MailRowPacker, ready: PackedChunk[], rejects: MailChunk['rejects']): void {
@@ -288,22 +298,27 @@ class SlowRows {
       return;
     }
     const hash = dedupeHash(e.value);
-    const values = mailEventValues(e.value, hash);
+    // The scratch holds every value until the packer has copied them: a larger one is new, the old one stays with the values in it.
     let at = 0;
-    values.forEach((v, c) => {
+    const put = (v: string | number | null, set: (buf: Uint8Array, start: number, len: number) => void) => {
       const s = v === null ? '' : String(v);
-      if (at + s.length * 3 > this.scratch.length) this.scratch = Buffer.concat([this.scratch.subarray(0, at), Buffer.alloc(this.scratch.length + s.length * 3)]);
+      if (at + s.length * 3 > this.scratch.length) {
+        this.scratch = Buffer.alloc(Math.max(4096, s.length * 3));
+        at = 0;
+      }
       const len = this.scratch.write(s, at, 'utf8');
-      this.row.set(c, this.scratch, at, len);
+      set(this.scratch, at, len);
       at += len;
-    });
-    packer.add(hash, Number(e.value.mailerId + e.value.serial), this.row, ready);
+    };
+    mailEventValues(e.value, hash).forEach((v, c) => put(v, (b, s, l) => this.row.set(c, b, s, l)));
+    mailPlaceValues(e.value).forEach((v, c) => put(v, (b, s, l) => this.place.set(c, b, s, l)));
+    packer.add(hash, Number(e.value.mailerId + e.value.serial), this.row, this.place, ready);
   }
 }
 
 /** The file's chunks, as read-chunks.ts packMailChunks makes them from readDelimited. */
-export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkRows?: number): Generator<MailChunk> {
-  const packer = new MailRowPacker(ballots, chunkRows);
+export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkRows?: number, places = new MailPlaces()): Generator<MailChunk> {
+  const packer = new MailRowPacker(ballots, chunkRows, places);
   const slow = new SlowRows();
   const lines = new DelimitedLines();
   let fast: FastLines | null = null;
@@ -311,7 +326,7 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
   let read = 0;
   let near = 0;
   const chunk = (rows: PackedChunk | null): MailChunk => {
-    const c: MailChunk = { rows, rejects, read, nearRepeats: packer.nearRepeats - near };
+    const c: MailChunk = { rows, places: places.take(), rejects, read, nearRepeats: packer.nearRepeats - near };
     rejects = [];
     read = 0;
     near = packer.nearRepeats;

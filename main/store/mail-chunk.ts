@@ -1,43 +1,50 @@
 /**
- * Mail events packed for the store (store/packed-rows.ts): the columns of `mail_events` the
+ * Mail events packed for the store (store/packed-rows.ts): the columns of `mail_event_rows` the
  * events carry, in MAIL_CHUNK_COLUMNS order; the import's ID is added by the store's
  * INSERT … SELECT (store/mail-load.ts). The ballot is found as the event is packed (from
- * the roll's IMbs, store/mail-ballots.ts). Packing runs where the file is read (on the reader's
- * worker thread for a file import), so the inserting thread makes no string per field and looks
- * nothing up.
+ * the roll's IMbs, store/mail-ballots.ts), and the event's place (its direction, codes, phase,
+ * machine and facility) is given its number in `mail_places` (store/mail-places.ts). Packing runs
+ * where the file is read (on the reader's worker thread for a file import), so the inserting
+ * thread makes no string per field and looks nothing up.
  */
 import { dedupeHash, eventDirection, type MailEvent } from '../../shared/mail/event.js';
 import { ChunkEncoder } from './chunk-encoder.js';
 import { pieceOf, type PieceBallots } from './mail-ballots.js';
+import { MailPlaces } from './mail-places.js';
 import { MAX_CHUNK_ROWS, type ChunkShape, type PackedChunk } from './packed-rows.js';
 
-export const MAIL_CHUNK_COLUMNS = [
-  'dedupe_key', 'direction', 'barcode_id', 'stid', 'mailer_id', 'serial', 'routing_zip', 'scanned_at', 'scanned_at_utc',
-  'operation_code', 'event_code', 'handling', 'handling_code', 'mail_phase', 'machine_name', 'facility_name',
-  'facility_city', 'facility_state', 'facility_zip', 'ballot_id',
-] as const;
+export const MAIL_CHUNK_COLUMNS = ['dedupe_key', 'mailer_id', 'serial', 'routing_zip', 'scanned_at', 'scanned_at_utc', 'place', 'ballot_id'] as const;
+
+/** The place's column, before the ballot's: the packers fill it from their MailPlaces. */
+export const MAIL_CHUNK_PLACE = MAIL_CHUNK_COLUMNS.indexOf('place');
 
 /** The ballot's column, last: the packers fill it from the roll's IMbs (store/mail-ballots.ts); null when none carries the event's. */
 export const MAIL_CHUNK_BALLOT = MAIL_CHUNK_COLUMNS.length - 1;
 const NULLABLE = new Set<number>([MAIL_CHUNK_COLUMNS.indexOf('scanned_at_utc'), MAIL_CHUNK_BALLOT]);
 const DEDUPE_KEY = 0;
+const INTEGERS = new Set<number>([DEDUPE_KEY, MAIL_CHUNK_PLACE]);
 
 export const MAIL_CHUNK: ChunkShape = {
   name: 'mail event',
   columns: MAIL_CHUNK_COLUMNS.length,
-  integers: new Set([DEDUPE_KEY]),
-  // Every text column but scanned_at_utc is NOT NULL: an empty value ('', no operation code) is ''.
-  notNull: new Set(MAIL_CHUNK_COLUMNS.map((_, i) => i).filter((i) => i !== DEDUPE_KEY && !NULLABLE.has(i))),
+  integers: INTEGERS,
+  // Every text column but scanned_at_utc and the ballot is NOT NULL: an empty value ('', no routing ZIP) is ''.
+  notNull: new Set(MAIL_CHUNK_COLUMNS.map((_, i) => i).filter((i) => !INTEGERS.has(i) && !NULLABLE.has(i))),
 };
 
 /** Events per chunk: one statement's overhead is nothing per row, and a chunk stays in the young generation. */
 export const MAIL_CHUNK_ROWS = 4096;
 
-/** An event's values in MAIL_CHUNK_COLUMNS order, but for the ballot (the packer's). */
+/** An event's values in MAIL_CHUNK_COLUMNS order, but for the place and the ballot (the packer's). */
 export function mailEventValues(e: MailEvent, hash: number): (string | number | null)[] {
+  return [hash, e.mailerId, e.serial, e.routingZip, e.scannedAt, e.scannedAtUtc];
+}
+
+/** An event's place, in PLACE_COLUMNS order (store/mail-places.ts). */
+export function mailPlaceValues(e: MailEvent): string[] {
   return [
-    hash, eventDirection(e), e.barcodeId, e.stid, e.mailerId, e.serial, e.routingZip, e.scannedAt, e.scannedAtUtc, e.operationCode,
-    e.eventCode, e.handling, e.handlingCode, e.mailPhase, e.machineName, e.facilityName, e.facilityCity, e.facilityState, e.facilityZip,
+    eventDirection(e), e.barcodeId, e.stid, e.operationCode, e.eventCode, e.handling, e.handlingCode, e.mailPhase, e.machineName,
+    e.facilityName, e.facilityCity, e.facilityState, e.facilityZip,
   ];
 }
 
@@ -62,6 +69,7 @@ export class MailEventPacker {
   constructor(
     private readonly ballots: PieceBallots,
     chunkRows = MAIL_CHUNK_ROWS,
+    readonly places = new MailPlaces(),
   ) {
     this.encoder = new ChunkEncoder(MAIL_CHUNK.columns, Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS)));
   }
@@ -81,7 +89,7 @@ export class MailEventPacker {
     else same.push(piece);
     // Text is packed as ASCII, and as UTF-8 where it turns out not to be.
     const values = mailEventValues(e, hash);
-    values.push(this.ballots.ballotOf(pieceOf(e.mailerId, e.serial)));
+    values.push(this.places.idOfValues(mailPlaceValues(e)), this.ballots.ballotOf(pieceOf(e.mailerId, e.serial)));
     const early = this.encoder.add(values, true);
     if (early) ready.push(early);
     if (this.encoder.full) ready.push(this.encoder.take() as PackedChunk);

@@ -6,9 +6,12 @@
  * - **Into an empty table** (the first, state-sized import): events are appended to a table of
  *   their own with no index, committed chunk by chunk, and at the end one transaction removes the
  *   repeats, builds the indexes with SQLite's sorter and puts the table in place of the empty
- *   `mail_events`. Random-order inserts into three large B-trees would dirty a page per event; a
- *   sort builds each index in order. Until the swap nobody sees the events; a crash leaves only
+ *   `mail_event_rows`. Random-order inserts into three large B-trees would dirty a page per event;
+ *   a sort builds each index in order. Until the swap nobody sees the events; a crash leaves only
  *   the load table, dropped by the next import (recoverMailLoad).
+ *
+ * Either way a chunk's new places (store/mail-places.ts: each event row holds its place's
+ * number) go into `mail_places` in the chunk's transaction, before its rows.
  *
  * Either way events arrive packed (store/mail-chunk.ts: a file's reader packs them, on a thread of
  * its own), each with its ballot, found by the packer in the roll's IMbs as they were when the
@@ -20,14 +23,12 @@ import type { MailEvent } from '../../shared/mail/event.js';
 import type { Db } from './db.js';
 import { pieceBallots, type PieceBallots } from './mail-ballots.js';
 import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS, MailEventPacker } from './mail-chunk.js';
+import { keptMailPlaces, MailPlaces, placeInserter, type MailPlace, type MailPlacesData } from './mail-places.js';
+import { MAIL_BALLOT_INDEX, MAIL_DAY_INDEX, MAIL_EVENTS_VIEW, MAIL_PIECE_INDEX } from './migrations/v13-mail-places.js';
 import { CHUNK_FROM, ChunkStatements, ensureChunkSeq, type PackedChunk } from './packed-rows.js';
 import { withSortThreads } from './sort-threads.js';
 
 const LOAD_TABLE = 'mail_events_load';
-const BALLOT_INDEX = 'CREATE INDEX mail_events_ballot ON mail_events(ballot_id) WHERE ballot_id IS NOT NULL';
-const PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_events(mailer_id, serial, dedupe_key)';
-// The mail-stream chart's covering index (migration 10): rebuilt with the others after the first bulk load.
-const DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_events(scanned_at, direction, mail_phase, ballot_id) WHERE ballot_id IS NOT NULL';
 
 /**
  * One chunk's events into `table`, each with this import's ID (each carries its ballot: the
@@ -62,12 +63,15 @@ export interface MailEventWriter {
   readonly bulk: boolean;
   /** The roll's IMbs and ballots as the import began: what a reader packing chunks for addChunk finds each event's ballot in. */
   readonly ballots: PieceBallots;
+  /** The places kept as the import began: what a reader packing chunks for addChunk numbers places from (one reader an import). */
+  readonly places: MailPlacesData;
   /**
-   * A chunk of events packed by a MailEventPacker (null: none), and the events that packer left
-   * out as repeats meanwhile (they are duplicates): in a write transaction of its own, or in the
-   * caller's. The load into an empty table counts only at the end (zeros until finish).
+   * A chunk of events packed by a MailEventPacker (null: none), the events that packer left out
+   * as repeats meanwhile (they are duplicates) and the places it numbered since the chunk before:
+   * in a write transaction of its own, or in the caller's. The load into an empty table counts
+   * only at the end (zeros until finish).
    */
-  addChunk(chunk: PackedChunk | null, nearRepeats: number): BatchCounts;
+  addChunk(chunk: PackedChunk | null, nearRepeats: number, places?: readonly MailPlace[]): BatchCounts;
   /** Events as objects (the IV-MTR API's): packed, then as addChunk, in one write transaction. */
   add(events: readonly MailEvent[]): BatchCounts;
   /** Inside the import's closing transaction. */
@@ -80,7 +84,7 @@ export interface MailEventWriter {
 export function mailEventWriter(db: Db, importId: number): MailEventWriter {
   const ballots = pieceBallots(db);
   ensureChunkSeq(db);
-  const empty = db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() === undefined;
+  const empty = db.prepare('SELECT 1 FROM mail_event_rows LIMIT 1').get() === undefined;
   return empty ? new BulkWriter(db, importId, ballots) : new IncrementalWriter(db, importId, ballots);
 }
 
@@ -88,13 +92,17 @@ const zero = (): BatchCounts => ({ imported: 0, duplicates: 0, unknownImbs: 0 })
 
 abstract class ChunkWriter implements MailEventWriter {
   abstract readonly bulk: boolean;
+  readonly places: MailPlacesData;
   private readonly packer: MailEventPacker;
+  private readonly insertPlaces: (places: readonly MailPlace[]) => void;
 
   constructor(
     protected readonly db: Db,
     readonly ballots: PieceBallots,
   ) {
-    this.packer = new MailEventPacker(ballots);
+    this.places = keptMailPlaces(db);
+    this.packer = new MailEventPacker(ballots, undefined, new MailPlaces(this.places));
+    this.insertPlaces = placeInserter(db);
   }
 
   /** One chunk's events in, inside the caller's transaction. */
@@ -105,8 +113,11 @@ abstract class ChunkWriter implements MailEventWriter {
     return this.db.transaction(fn).immediate();
   }
 
-  addChunk(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
-    return this.transaction(() => this.insert(chunk, nearRepeats));
+  addChunk(chunk: PackedChunk | null, nearRepeats: number, places: readonly MailPlace[] = []): BatchCounts {
+    return this.transaction(() => {
+      this.insertPlaces(places);
+      return this.insert(chunk, nearRepeats);
+    });
   }
 
   add(events: readonly MailEvent[]): BatchCounts {
@@ -117,7 +128,9 @@ abstract class ChunkWriter implements MailEventWriter {
     const last = this.packer.take();
     if (last) chunks.push(last);
     const nearRepeats = this.packer.nearRepeats - before;
+    const places = this.packer.places.take();
     return this.transaction(() => {
+      this.insertPlaces(places);
       const c = this.insert(null, nearRepeats);
       for (const chunk of chunks) {
         const d = this.insert(chunk, 0);
@@ -144,7 +157,7 @@ class IncrementalWriter extends ChunkWriter {
     ballots: PieceBallots,
   ) {
     super(db, ballots);
-    this.inserts = chunkInsert(db, 'mail_events', 'ON CONFLICT (mailer_id, serial, dedupe_key) DO NOTHING RETURNING ballot_id IS NULL AS unknown');
+    this.inserts = chunkInsert(db, 'mail_event_rows', 'ON CONFLICT (mailer_id, serial, dedupe_key) DO NOTHING RETURNING ballot_id IS NULL AS unknown');
   }
 
   protected insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
@@ -190,9 +203,9 @@ class BulkWriter extends ChunkWriter {
     };
     db.pragma('synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
-    const table = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'mail_events'").get()?.sql ?? '';
-    const create = table.replace(/^CREATE TABLE "?mail_events"?/, `CREATE TABLE ${LOAD_TABLE}`);
-    if (create === table) throw new Error('unreachable: the mail_events table has no CREATE statement');
+    const table = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'mail_event_rows'").get()?.sql ?? '';
+    const create = table.replace(/^CREATE TABLE "?mail_event_rows"?/, `CREATE TABLE ${LOAD_TABLE}`);
+    if (create === table) throw new Error('unreachable: the mail_event_rows table has no CREATE statement');
     db.exec(create);
     this.inserts = chunkInsert(db, LOAD_TABLE, '');
   }
@@ -229,28 +242,29 @@ class BulkWriter extends ChunkWriter {
 
   /** Repeats out, indexes built, the table in place: inside the caller's transaction. */
   finish(): FinalCounts {
-    if (this.db.prepare('SELECT 1 FROM mail_events LIMIT 1').get() !== undefined)
+    if (this.db.prepare('SELECT 1 FROM mail_event_rows LIMIT 1').get() !== undefined)
       throw new Error('events were imported meanwhile by another way in: import this file again');
-    this.db.exec(`DROP TABLE mail_events; ALTER TABLE ${LOAD_TABLE} RENAME TO mail_events;`);
+    // The view goes while the table is swapped (a rename checks every view over the schema) and comes back as it was.
+    this.db.exec(`DROP VIEW mail_events; DROP TABLE mail_event_rows; ALTER TABLE ${LOAD_TABLE} RENAME TO mail_event_rows; ${MAIL_EVENTS_VIEW};`);
     return withSortThreads(this.db, () => {
       // Most files hold no repeats: try the unique index first, and sort the repeats out only when it fails.
       let duplicates = 0;
       try {
-        this.db.exec(PIECE_INDEX);
+        this.db.exec(MAIL_PIECE_INDEX);
       } catch (e) {
         if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
         duplicates = this.db
           .prepare(
-            `DELETE FROM mail_events WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY mailer_id, serial, dedupe_key ORDER BY id) AS n
-             FROM mail_events) WHERE n > 1)`,
+            `DELETE FROM mail_event_rows WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY mailer_id, serial, dedupe_key ORDER BY id) AS n
+             FROM mail_event_rows) WHERE n > 1)`,
           )
           .run().changes;
-        this.db.exec(PIECE_INDEX);
+        this.db.exec(MAIL_PIECE_INDEX);
       }
-      this.db.exec(BALLOT_INDEX);
-      this.db.exec(DAY_INDEX);
+      this.db.exec(MAIL_BALLOT_INDEX);
+      this.db.exec(MAIL_DAY_INDEX);
       // The events with a ballot, counted from the ballot index just built (it holds only them): the rest carry an unknown IMb.
-      const known = this.db.prepare<[], number>('SELECT count(*) FROM mail_events INDEXED BY mail_events_ballot WHERE ballot_id IS NOT NULL').pluck().get() ?? 0;
+      const known = this.db.prepare<[], number>('SELECT count(*) FROM mail_event_rows INDEXED BY mail_events_ballot WHERE ballot_id IS NOT NULL').pluck().get() ?? 0;
       const imported = this.added - duplicates;
       return { imported, duplicates: duplicates + this.nearRepeats, unknownImbs: imported - known, final: true };
     });

@@ -12,7 +12,8 @@
  */
 import { CHUNK_PAD as PAD, MAX_CHUNK_ROWS, packedChunk, type PackedChunk } from './packed-rows.js';
 import type { PieceBallots } from './mail-ballots.js';
-import { MAIL_CHUNK, MAIL_CHUNK_BALLOT, MAIL_CHUNK_COLUMNS } from './mail-chunk.js';
+import { MAIL_CHUNK, MAIL_CHUNK_BALLOT, MAIL_CHUNK_COLUMNS, MAIL_CHUNK_PLACE } from './mail-chunk.js';
+import { MailPlaces, type PlaceParts } from './mail-places.js';
 
 const COLUMNS = MAIL_CHUNK_COLUMNS.length;
 const DECODER = new TextDecoder();
@@ -110,6 +111,8 @@ export class MailRowPacker {
   private recent = new PairSet();
   private older = new PairSet();
   private batchHadEvents = false;
+  /** The place number's digits. */
+  private readonly digits = new Uint8Array(16);
   /** Events left out as repeats so far. */
   nearRepeats = 0;
 
@@ -117,22 +120,32 @@ export class MailRowPacker {
   constructor(
     private readonly ballots: PieceBallots,
     chunkRows = MAX_CHUNK_ROWS,
+    readonly places = new MailPlaces(),
   ) {
     this.maxRows = Math.max(1, Math.min(chunkRows, MAX_CHUNK_ROWS));
   }
 
   /**
    * One event: left out (and counted) when the pair (hash, piece) was packed in this batch or
-   * the one before, else packed from `row` with the piece's ballot (its column set here); a
-   * chunk that is complete is pushed onto `ready`.
+   * the one before, else packed from `row` with the number of its place (`place`'s columns) and
+   * the piece's ballot (those two columns set here); a chunk that is complete is pushed onto `ready`.
    */
-  add(hash: number, piece: number, row: MailRow, ready: PackedChunk[]): void {
+  add(hash: number, piece: number, row: MailRow, place: PlaceParts, ready: PackedChunk[]): void {
     this.batchHadEvents = true;
     if (this.recent.has(hash, piece) || this.older.has(hash, piece)) {
       this.nearRepeats += 1;
       return;
     }
     this.recent.add(hash, piece);
+    const digits = this.digits;
+    let k = digits.length;
+    let id = this.places.idOf(place);
+    do {
+      const d = id % 10;
+      digits[--k] = 0x30 + d;
+      id = (id - d) / 10;
+    } while (id > 0);
+    row.set(MAIL_CHUNK_PLACE, digits, k, digits.length - k);
     const b = this.ballots.find(piece);
     if (b < 0) row.set(MAIL_CHUNK_BALLOT, row.buf[MAIL_CHUNK_BALLOT] as Uint8Array, 0, 0);
     else row.set(MAIL_CHUNK_BALLOT, this.ballots.data.bytes, this.ballots.start(b), this.ballots.end(b) - this.ballots.start(b));

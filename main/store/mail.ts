@@ -160,7 +160,7 @@ export class MailStore {
   /** How many events are kept, and how many match no ballot. */
   counts(): { events: number; unmatched: number } {
     const r = this.db
-      .prepare<[], { events: number; unmatched: number }>('SELECT count(*) AS events, count(*) - count(ballot_id) AS unmatched FROM mail_events')
+      .prepare<[], { events: number; unmatched: number }>('SELECT count(*) AS events, count(*) - count(ballot_id) AS unmatched FROM mail_event_rows')
       .get();
     return { events: r?.events ?? 0, unmatched: r?.unmatched ?? 0 };
   }

@@ -2,6 +2,7 @@ import { v9County } from './migrations/v9-county.js';
 import { v10Mail } from './migrations/v10-mail.js';
 import { v11Images } from './migrations/v11-images.js';
 import { v12Signatures } from './migrations/v12-signatures.js';
+import { v13MailPlaces } from './migrations/v13-mail-places.js';
 
 /**
  * Forward-only schema migrations. Each runs once, in order, inside one transaction, and is
@@ -323,4 +324,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'USPS mail scan events', sql: v10Mail },
   { version: 11, name: 'envelope images', sql: v11Images },
   { version: 12, name: 'signatures on file and signature review', sql: v12Signatures },
+  { version: 13, name: 'USPS scan events stored narrow: their places kept once', sql: v13MailPlaces },
 ];

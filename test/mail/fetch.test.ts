@@ -112,7 +112,7 @@ describe('intake mail fetch (IV-MTR API)', () => {
 
     // Events of other ballots are kept, so the ingest writes page by page (into an empty table it
     // loads aside and puts the load in place only at the end: a stopped first fetch records nothing).
-    t.store.db.exec(`DELETE FROM mail_events WHERE ballot_id IN ('MB-0001', 'MB-0002'); UPDATE mail_imports SET finished_at = NULL`);
+    t.store.db.exec(`DELETE FROM mail_event_rows WHERE ballot_id IN ('MB-0001', 'MB-0002'); UPDATE mail_imports SET finished_at = NULL`);
     // Page 1 (ballots 1–2) takes 6 requests; the first request of page 2 then fails five times.
     for (let k = 7; k <= 11; k++) server.failAt(k, { kind: 'status', status: 500, body: '{"message":"Internal error"}' });
     await expect(fetchMail(station(t.store), SUPERVISOR, env, fast)).rejects.toThrow(/IV-MTR did not answer the barcodes of mailer ID 123456 serial 000000103 \(ballot MB-0003\) after 5 tries \(last: server-error, HTTP 500: Internal error\); try again later/);

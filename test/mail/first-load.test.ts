@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MailEventPacker } from '../../main/store/mail-chunk.js';
 import { mailEventWriter, recoverMailLoad } from '../../main/store/mail-load.js';
+import { MailPlaces } from '../../main/store/mail-places.js';
 import type { PackedChunk } from '../../main/store/packed-rows.js';
 import type { Store } from '../../main/store/store.js';
 import type { MailEvent } from '../../shared/mail/event.js';
@@ -44,12 +45,12 @@ function load(store: Store, list: MailEvent[]) {
   const id = Number(store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES ('2026-10-25T00:00:00Z', 't', 'ivmtr-delimited', 't')`).run().lastInsertRowid);
   const w = mailEventWriter(store.db, id);
   expect(w.bulk).toBe(true);
-  const packer = new MailEventPacker(w.ballots, 4);
+  const packer = new MailEventPacker(w.ballots, 4, new MailPlaces(w.places));
   const chunks: PackedChunk[] = [];
   for (const e of list) packer.add(e, chunks);
   const last = packer.take();
   if (last) chunks.push(last);
-  for (const c of chunks) w.addChunk(c, 0);
+  for (const c of chunks) w.addChunk(c, 0, packer.places.take());
   expect(store.db.prepare('SELECT count(*) FROM mail_events_load').pluck().get()).toBe(list.length);
   const f = store.write(() => w.finish());
   w.done();
@@ -58,8 +59,15 @@ function load(store: Store, list: MailEvent[]) {
 
 function state(store: Store) {
   return {
-    indexes: store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_events' AND type = 'index' ORDER BY name").pluck().all(),
-    day: store.db.prepare('SELECT scanned_at, direction, mail_phase, ballot_id FROM mail_events INDEXED BY mail_events_day WHERE ballot_id IS NOT NULL ORDER BY scanned_at, direction, mail_phase, ballot_id').all(),
+    indexes: store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_event_rows' AND type = 'index' ORDER BY name").pluck().all(),
+    // Places are numbered in the order first seen: compared by what they hold.
+    day: store.db
+      .prepare(
+        `SELECT e.scanned_at, p.direction, p.mail_phase, e.ballot_id FROM mail_event_rows e INDEXED BY mail_events_day JOIN mail_places p ON p.place = e.place
+         WHERE e.ballot_id IS NOT NULL ORDER BY 1, 2, 3, 4`,
+      )
+      .all(),
+    places: store.db.prepare('SELECT count(*) FROM mail_places').pluck().get(),
     rows: store.db.prepare('SELECT dedupe_key, ballot_id, scanned_at FROM mail_events ORDER BY mailer_id, serial, dedupe_key').all(),
     integrity: store.db.pragma('integrity_check', { simple: true }),
   };
@@ -89,10 +97,10 @@ describe('mail import: the first load into an empty table', () => {
   it('a load killed part way (the station closed under it) leaves nothing once recovered, and the next import loads whole', () => {
     const id = Number(t.store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES ('2026-10-25T00:00:00Z', 't', 'ivmtr-delimited', 't')`).run().lastInsertRowid);
     const w = mailEventWriter(t.store.db, id);
-    const packer = new MailEventPacker(w.ballots, 4);
+    const packer = new MailEventPacker(w.ballots, 4, new MailPlaces(w.places));
     const chunks: PackedChunk[] = [];
     for (const e of events((k) => k * 60).slice(0, 10)) packer.add(e, chunks);
-    for (const c of chunks) w.addChunk(c, 0);
+    for (const c of chunks) w.addChunk(c, 0, packer.places.take());
     expect(t.store.db.prepare('SELECT count(*) FROM mail_events_load').pluck().get()).toBe(8); // two chunks of 4; two events still in the packer
     const store = t.reopen();
     recoverMailLoad(store.db);

@@ -204,7 +204,7 @@ describe('mail import: interrupted', () => {
     expect(t.store.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(t.store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(t.store.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'mail_events_load'").get()).toBeUndefined();
-    expect(t.store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_events' AND type = 'index' ORDER BY name").all()).toEqual([
+    expect(t.store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_event_rows' AND type = 'index' ORDER BY name").all()).toEqual([
       { name: 'mail_events_ballot' },
       { name: 'mail_events_day' },
       { name: 'mail_events_piece' },

@@ -5,7 +5,8 @@ import { generate } from '../../bench/mail.js';
 import { readDelimitedChunks } from '../../main/mail/read-delimited-bytes.js';
 import { packDelimitedStrings, type MailChunk } from '../../main/mail/read-chunks.js';
 import { PieceBallots } from '../../main/store/mail-ballots.js';
-import { MAIL_CHUNK, MAIL_CHUNK_BALLOT } from '../../main/store/mail-chunk.js';
+import { MAIL_CHUNK, MAIL_CHUNK_BALLOT, MAIL_CHUNK_PLACE } from '../../main/store/mail-chunk.js';
+import type { MailPlace } from '../../main/store/mail-places.js';
 import { chunkValue } from '../../main/store/packed-rows.js';
 import { tempDir } from '../helpers/station.js';
 import { HEADER, imb } from './files.js';
@@ -27,21 +28,37 @@ function file(name: string, content: string | Buffer): string {
   return f;
 }
 
-/** Everything a reader's chunks carry, rows decoded. */
+/**
+ * Everything a reader's chunks carry, rows decoded, each row's place number given with the
+ * place's values (a place must come in the row's chunk or one before it).
+ */
 function unpack(chunks: Iterable<MailChunk>) {
   const rows: unknown[][] = [];
   const rejects: MailChunk['rejects'] = [];
+  const places: MailPlace[] = [];
+  const byNumber = new Map<number, string[]>();
   let read = 0;
   let nearRepeats = 0;
   for (const c of chunks) {
     read += c.read;
     nearRepeats += c.nearRepeats;
     rejects.push(...c.rejects);
+    for (const p of c.places) {
+      expect(byNumber.has(p.place)).toBe(false);
+      byNumber.set(p.place, p.values);
+      places.push(p);
+    }
     const b = c.rows;
     if (!b) continue;
-    for (let r = 0; r < b.n; r++) rows.push(Array.from({ length: MAIL_CHUNK.columns }, (_, col) => chunkValue(MAIL_CHUNK, b, r, col)));
+    for (let r = 0; r < b.n; r++) {
+      const row: unknown[] = Array.from({ length: MAIL_CHUNK.columns }, (_, col) => chunkValue(MAIL_CHUNK, b, r, col));
+      const place = byNumber.get(row[MAIL_CHUNK_PLACE] as number);
+      expect(place).toBeDefined();
+      row.push(place);
+      rows.push(row);
+    }
   }
-  return { rows, rejects, read, nearRepeats };
+  return { rows, rejects, read, nearRepeats, places };
 }
 
 async function collect(gen: AsyncIterable<MailChunk>): Promise<MailChunk[]> {
