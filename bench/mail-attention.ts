@@ -99,8 +99,8 @@ export async function benchMailAttention(ctx: { ballots: number; work: string; r
     return bytes;
   });
   fig['stream'] = times(runs, () => mailStreamReport(station, ACTOR, { from: '2026-10-01', to: '2026-10-31' }));
-  fig['floor:count(*) mail_events_ballot'] = times(runs, () => store.db.prepare('SELECT count(*) FROM mail_events WHERE ballot_id IS NOT NULL').get());
-  fig['floor:count(*) mail_events_day range'] = times(runs, () => store.db.prepare(`SELECT count(*) FROM mail_events WHERE ballot_id IS NOT NULL AND scanned_at >= '2026-10-01' AND scanned_at < '2026-10-31T99'`).get());
+  fig['floor:count(*) mail_events_ballot'] = times(runs, () => store.db.prepare('SELECT count(*) FROM mail_event_rows WHERE ballot_id IS NOT NULL').get());
+  fig['floor:count(*) mail_events_day range'] = times(runs, () => store.db.prepare(`SELECT count(*) FROM mail_event_rows WHERE ballot_id IS NOT NULL AND scanned_at >= '2026-10-01' AND scanned_at < '2026-10-31T99'`).get());
   store.close();
   ctx.log(`mail-attention: ${JSON.stringify(fig)}`);
   return Promise.resolve(fig);
