@@ -131,13 +131,9 @@ export class MailPlaces {
     const key = new Uint8Array(RAW_HEAD + to - from);
     key.set(buf.subarray(head, head + RAW_HEAD), 0);
     key.set(buf.subarray(from, to), RAW_HEAD);
-    const i = this.rawKeys.length;
+    bucket(this.rawByHash, h, this.rawKeys.length);
     this.rawKeys.push(key);
     this.rawIds.push(place);
-    const had = this.rawByHash.get(h);
-    if (had === undefined) this.rawByHash.set(h, i);
-    else if (typeof had === 'number') this.rawByHash.set(h, [had, i]);
-    else had.push(i);
     return place;
   }
 
@@ -207,14 +203,18 @@ export class MailPlaces {
   }
 
   private remember(key: Uint8Array, place: number, hash = hashOf(key, key.length)): void {
-    const i = this.keys.length;
+    bucket(this.byHash, hash, this.keys.length);
     this.keys.push(key);
     this.ids.push(place);
-    const had = this.byHash.get(hash);
-    if (had === undefined) this.byHash.set(hash, i);
-    else if (typeof had === 'number') this.byHash.set(hash, [had, i]);
-    else had.push(i);
   }
+}
+
+/** Files index `i` under `hash` (most hashes hold one index: a number, not an array). */
+function bucket(map: Map<number, number | number[]>, hash: number, i: number): void {
+  const had = map.get(hash);
+  if (had === undefined) map.set(hash, i);
+  else if (typeof had === 'number') map.set(hash, [had, i]);
+  else had.push(i);
 }
 
 function hashOf(key: Uint8Array, len: number): number {
