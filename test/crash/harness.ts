@@ -44,8 +44,12 @@ export function prepareRoll(dir: string, ballots: number): string {
   return db;
 }
 
-/** Runs one child until it is killed; resolves with the verdict lines it printed. */
-function runChild(db: string, codes: string[], lifeMs: number): Promise<{ printed: { seq: number; verdict: string; raw: string }[] }> {
+/**
+ * Runs one child until it is killed; resolves with the verdict lines it printed. `fromFirstVerdict`:
+ * the child lives `lifeMs` from its first verdict (killed while scanning, however long a loaded
+ * machine takes to start it), else from its start (some kills land while it starts).
+ */
+function runChild(db: string, codes: string[], lifeMs: number, fromFirstVerdict: boolean): Promise<{ printed: { seq: number; verdict: string; raw: string }[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'scan', '--station', 'CRASH', '--operator', 'harness', '--db', db], { stdio: ['pipe', 'pipe', 'pipe'] });
     const printed: { seq: number; verdict: string; raw: string }[] = [];
@@ -58,17 +62,21 @@ function runChild(db: string, codes: string[], lifeMs: number): Promise<{ printe
         buf = buf.slice(nl + 1);
         if (line.trim()) printed.push(JSON.parse(line) as { seq: number; verdict: string; raw: string });
       }
+      if (fromFirstVerdict && printed.length > 0 && timer === undefined) timer = setTimeout(() => child.kill('SIGKILL'), lifeMs);
     });
     child.stdin.on('error', () => undefined); // EPIPE after the kill
     let i = 0;
     const feed = setInterval(() => {
       for (let k = 0; k < 5 && i < codes.length; k += 1, i += 1) child.stdin.write(`${codes[i] as string}\n`);
     }, 1);
-    const timer = setTimeout(() => child.kill('SIGKILL'), lifeMs);
+    // A child that never scans is killed all the same (its cycle then prints nothing).
+    let timer: NodeJS.Timeout | undefined = fromFirstVerdict ? undefined : setTimeout(() => child.kill('SIGKILL'), lifeMs);
+    const never = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('exit', () => {
       clearInterval(feed);
       clearTimeout(timer);
+      clearTimeout(never);
       resolve({ printed });
     });
   });
@@ -121,7 +129,8 @@ export async function runCrashHarness(opts: CrashOptions): Promise<CrashReport> 
       return `C-${String(Math.floor(rand() * opts.ballots)).padStart(6, '0')}`;
     });
     const life = 400 + Math.floor(rand() * (opts.maxLifeMs ?? 1200));
-    const { printed: lines } = await runChild(db, codes, life);
+    // Three kills in four while scanning, timed from the first verdict; the fourth from the start.
+    const { printed: lines } = await runChild(db, codes, c % 4 === 3 ? life : life - 400, c % 4 !== 3);
     for (const l of lines) {
       if (printed.has(l.seq)) report.failures.push(`seq ${l.seq} printed twice`);
       printed.set(l.seq, { verdict: l.verdict, raw: l.raw });
