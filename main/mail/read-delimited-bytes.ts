@@ -64,15 +64,14 @@ function hashOf(parts: PlaceParts): number {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let p = 0; p < HASHED; p++) {
-    const col = p;
     if (p > 0) {
       a = Math.imul(a ^ 0x7c, 0x01000193);
       b = Math.imul(b ^ 0x7c, 0x5bd1e995);
       b ^= b >>> 15;
     }
-    const src = parts.buf[col] as Uint8Array;
-    const from = parts.start[col] as number;
-    const to = from + (parts.len[col] as number);
+    const src = parts.buf[p] as Uint8Array;
+    const from = parts.start[p] as number;
+    const to = from + (parts.len[p] as number);
     for (let i = from; i < to; i++) {
       const c = src[i] as number;
       a = Math.imul(a ^ c, 0x01000193);

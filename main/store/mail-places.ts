@@ -137,7 +137,8 @@ export class MailPlaces {
     return place;
   }
 
-  private idOfColumns(parts: PlaceParts): number {
+  /** The place's key (each column's length in two bytes, then its bytes) written into this.key; returns its length. */
+  private writeKey(parts: PlaceParts): number {
     const key = this.key;
     let at = 0;
     for (let c = 0; c < PLACE_COLUMNS.length; c++) {
@@ -150,6 +151,12 @@ export class MailPlaces {
       for (let i = 0; i < len; i++) key[at + i] = src[s + i] as number;
       at += len;
     }
+    return at;
+  }
+
+  private idOfColumns(parts: PlaceParts): number {
+    const key = this.key;
+    const at = this.writeKey(parts);
     const hash = hashOf(key, at);
     const found = this.byHash.get(hash);
     if (found !== undefined) {
@@ -166,13 +173,18 @@ export class MailPlaces {
 
   /** The place's number, from its values (PLACE_COLUMNS order). */
   idOfValues(values: readonly string[]): number {
+    return this.idOf(this.partsOf(values));
+  }
+
+  /** The values (PLACE_COLUMNS order) as this.parts, with no raw bytes. */
+  private partsOf(values: readonly string[]): PlaceParts {
     const parts = this.parts;
     parts.rawFrom = -1;
     values.forEach((v, c) => {
       const b = ENCODER.encode(v);
       parts.set(c, b, 0, b.length);
     });
-    return this.idOf(parts);
+    return parts;
   }
 
   /** The places given numbers since the last take, in the order given (the store inserts them before the rows that use them). */
@@ -183,23 +195,7 @@ export class MailPlaces {
   }
 
   private keyOfValues(values: readonly string[]): Uint8Array {
-    const parts = new PlaceParts();
-    values.forEach((v, c) => {
-      const b = ENCODER.encode(v);
-      parts.set(c, b, 0, b.length);
-    });
-    let len = 0;
-    for (let c = 0; c < PLACE_COLUMNS.length; c++) len += 2 + (parts.len[c] as number);
-    const key = new Uint8Array(len);
-    let at = 0;
-    for (let c = 0; c < PLACE_COLUMNS.length; c++) {
-      const l = parts.len[c] as number;
-      key[at++] = l >>> 8;
-      key[at++] = l & 0xff;
-      key.set(parts.buf[c] as Uint8Array, at);
-      at += l;
-    }
-    return key;
+    return this.key.slice(0, this.writeKey(this.partsOf(values)));
   }
 
   private remember(key: Uint8Array, place: number, hash = hashOf(key, key.length)): void {

@@ -130,7 +130,8 @@ export async function runCrashHarness(opts: CrashOptions): Promise<CrashReport> 
     });
     const life = 400 + Math.floor(rand() * (opts.maxLifeMs ?? 1200));
     // Three kills in four while scanning, timed from the first verdict; the fourth from the start.
-    const { printed: lines } = await runChild(db, codes, c % 4 === 3 ? life : life - 400, c % 4 !== 3);
+    const fromStart = c % 4 === 3;
+    const { printed: lines } = await runChild(db, codes, fromStart ? life : life - 400, !fromStart);
     for (const l of lines) {
       if (printed.has(l.seq)) report.failures.push(`seq ${l.seq} printed twice`);
       printed.set(l.seq, { verdict: l.verdict, raw: l.raw });
