@@ -6,6 +6,7 @@
  * processes: a lock file). Mail events never touch a receipt, a scan or a verdict.
  */
 import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { oplog } from '../oplog/index.js';
 import { rejectsPathFor } from '../roll/import.js';
@@ -14,11 +15,11 @@ import { AuditLog } from '../store/audit.js';
 import { checkpointOnce } from '../store/checkpointer.js';
 import { takeLockFile } from '../store/lock-file.js';
 import { mailEventWriter, recoverMailLoad, type MailEventWriter } from '../store/mail-load.js';
-import type { PieceBallots } from '../store/mail-ballots.js';
-import { MailPlaces, type MailPlacesData } from '../store/mail-places.js';
+import { MailPlaces } from '../store/mail-places.js';
 import type { Store } from '../store/store.js';
 import type { ParsedBatch } from './layout.js';
-import { packMailChunks, readMailChunks, type MailChunk, type MailFileFormat } from './read-chunks.js';
+import { mailReaderWorker, packMailChunks, readMailChunks, type MailChunk, type MailFileFormat, type MailWorkerInput } from './read-chunks.js';
+import { splitPoint } from './read-delimited-bytes.js';
 
 export const MAIL_FORMATS = ['ivmtr-delimited', 'ivmtr-json'] as const satisfies readonly MailFileFormat[];
 export type MailFormat = (typeof MAIL_FORMATS)[number];
@@ -63,6 +64,13 @@ export function queued<T>(dbPath: string, run: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/**
+ * A delimited file this size or more, loaded into an empty table (a county's first, state-sized
+ * file), is read by two readers at once, one on each half, when the machine has two cores or
+ * more: one reader takes a core for the whole load (BENCHMARKS.md, "Mail import").
+ */
+export const SPLIT_BYTES = 64 * 1024 * 1024;
+
 export interface MailFileImportOptions extends MailImportOptions {
   format: MailFormat;
   /**
@@ -70,10 +78,28 @@ export interface MailFileImportOptions extends MailImportOptions {
    * this module when there is one (the installed app and CLI); null reads on this thread.
    */
   reader?: URL | null;
+  /** The size from which a file is read in two halves at once (default SPLIT_BYTES; Infinity: never). */
+  splitBytes?: number;
 }
 
 export function importMailFile(store: Store, file: string, opts: MailFileImportOptions): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, (ballots, places) => readMailChunks(file, opts.format, ballots, opts.reader, undefined, places))));
+  return queued(store.path, () => logged(store, file, opts, () => importNow(store, file, opts, (writer) => fileParts(file, opts, writer))));
+}
+
+/** The file's chunks: from one reader, or from two, each on a part of the file (SPLIT_BYTES), the second part's for addChunk's part 1. */
+function fileParts(file: string, opts: MailFileImportOptions, writer: MailEventWriter): AsyncIterable<MailChunk>[] {
+  const worker = opts.reader === undefined ? mailReaderWorker() : opts.reader;
+  const read = (part?: MailWorkerInput['part']) => readMailChunks(file, opts.format, writer.ballots, worker, undefined, writer.places, part);
+  if (!worker || opts.format !== 'ivmtr-delimited' || availableParallelism() < 2) return [read()];
+  let at: number | null = null;
+  try {
+    if (fs.statSync(file).size >= (opts.splitBytes ?? SPLIT_BYTES)) at = splitPoint(file);
+  } catch {
+    // The reader says what is wrong with the file, in its own words.
+  }
+  const firstNewPlace = at === null ? null : writer.splitAt(at);
+  if (at === null || firstNewPlace === null) return [read()];
+  return [read({ bytes: { from: 0, to: at }, firstNewPlace: 1 }), read({ bytes: { from: at, to: Infinity }, firstNewPlace })];
 }
 
 /**
@@ -82,7 +108,7 @@ export function importMailFile(store: Store, file: string, opts: MailFileImportO
  * rejects file (give `rejectsFile`), counts, audit entry and one-at-a-time rule as a file.
  */
 export function importMailRecords(store: Store, label: string, batches: AsyncIterable<ParsedBatch>, opts: MailImportOptions & { rejectsFile: string }): Promise<MailImportSummary> {
-  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, (ballots, places) => packMailChunks(batches, ballots, undefined, 1, new MailPlaces(places)))));
+  return queued(store.path, () => logged(store, label, opts, () => importNow(store, label, opts, (writer) => [packMailChunks(batches, writer.ballots, undefined, 1, new MailPlaces(writer.places))])));
 }
 
 async function logged(store: Store, file: string, opts: MailImportOptions, run: () => Promise<MailImportSummary>): Promise<MailImportSummary> {
@@ -108,23 +134,27 @@ export function takeMailLock(dbPath: string): () => void {
 }
 
 /**
- * `source`: the events' chunks, each event packed with its ballot from `ballots` (the roll's IMbs
- * as the import begins) and its place numbered from `places` (those kept as it begins).
+ * `source`: the events' chunks, from one reader or two (each a part of the file, in file order),
+ * each event packed with its ballot from the writer's `ballots` (the roll's IMbs as the import
+ * begins) and its place numbered from its `places` (those kept as it begins).
  */
 async function importNow(
   store: Store,
   file: string,
   opts: MailImportOptions,
-  source: (ballots: PieceBallots, places: MailPlacesData) => AsyncIterable<MailChunk>,
+  source: (writer: MailEventWriter) => AsyncIterable<MailChunk>[],
 ): Promise<MailImportSummary> {
   const release = takeMailLock(store.path);
   const rejectsFile = opts.rejectsFile ?? rejectsPathFor(file);
   const rejects = new RejectsWriter(rejectsFile);
+  // The second part's rejects, until the first part's are all written (then appended).
+  const partRejects = new RejectsWriter(`${rejectsFile}.part`, false);
   let writer: MailEventWriter | null = null;
   const counts = { read: 0, imported: 0, duplicates: 0, unknownImbs: 0 };
   let importId = 0;
   try {
     fs.rmSync(rejectsFile, { force: true });
+    fs.rmSync(partRejects.path, { force: true });
     recoverMailLoad(store.db);
     importId = store.write(
       () =>
@@ -132,19 +162,34 @@ async function importNow(
           .prepare('INSERT INTO mail_imports (started_at, file, format, operator) VALUES (?, ?, ?, ?)')
           .run(new Date().toISOString(), opts.format === 'ivmtr-api' ? file : path.resolve(file), opts.format, opts.operator).lastInsertRowid,
     ) as number;
-    writer = mailEventWriter(store.db, importId);
-    for await (const chunk of source(writer.ballots, writer.places)) {
-      counts.read += chunk.read;
-      for (const r of chunk.rejects) rejects.add(r.lineNo, r.error, r.raw);
-      add(counts, writer.addChunk(chunk.rows, chunk.nearRepeats, chunk.places));
-      opts.onProgress?.({ records: counts.read });
-      // Let the rejects stream drain between chunks (a file of nothing but bad lines).
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    const w = mailEventWriter(store.db, importId);
+    writer = w;
+    // Both parts at once: each chunk in as it comes; the first failure stops the other part.
+    const failed: unknown[] = [];
+    await Promise.all(
+      source(w).map(async (chunks, part) => {
+        try {
+          for await (const chunk of chunks) {
+            if (failed.length > 0) break;
+            counts.read += chunk.read;
+            for (const r of chunk.rejects) (part === 0 ? rejects : partRejects).add(r.lineNo, r.error, r.raw);
+            add(counts, w.addChunk(chunk.rows, chunk.nearRepeats, chunk.places, part === 0 ? 0 : 1));
+            opts.onProgress?.({ records: counts.read });
+            // Let the rejects stream drain between chunks (a file of nothing but bad lines).
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+        } catch (e) {
+          failed.push(e);
+        }
+      }),
+    );
+    if (failed.length > 0) throw failed[0];
+    await rejects.append(partRejects);
     await rejects.close();
-    return await finish(store, file, opts, importId, writer, counts, rejects.count > 0 ? rejectsFile : null, rejects.count);
+    return await finish(store, file, opts, importId, w, counts, rejects.count > 0 ? rejectsFile : null, rejects.count);
   } catch (e) {
     writer?.abort();
+    await partRejects.discard();
     await rejects.close().catch(() => undefined);
     if (importId > 0) store.write(() => recordCounts(store, importId, counts, rejects.count, null, null));
     throw e;

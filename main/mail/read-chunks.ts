@@ -12,7 +12,7 @@ import type { PackedChunk } from '../store/packed-rows.js';
 import { chunksFromWorker, compiledWorker } from '../worker/chunk-stream.js';
 import { MailFileError, toMailEvent, type ParsedBatch } from './layout.js';
 import { readDelimited } from './read-delimited.js';
-import { readDelimitedChunks } from './read-delimited-bytes.js';
+import { readDelimitedChunks, type FilePart } from './read-delimited-bytes.js';
 import { BATCH_LINES } from './read-lines.js';
 import { readJson } from './read-json.js';
 
@@ -104,15 +104,19 @@ export interface MailWorkerInput {
   /** The places already kept (store/mail-places.ts). */
   places: MailPlacesData;
   chunkRows: number | undefined;
+  /** The part of the file to read (a delimited file read by two readers: mail/import.ts), and the least number its new places get. */
+  part?: { bytes: FilePart; firstNewPlace: number };
 }
 
 /** The chunks of a whole file: a delimited one read as bytes (read-delimited-bytes.ts), a JSON one as packMailChunks reads it. */
 export async function* packMailFile(input: MailWorkerInput): AsyncGenerator<MailChunk> {
   try {
     const ballots = new PieceBallots(input.ballots);
-    const places = new MailPlaces(input.places);
-    if (input.format === 'ivmtr-json') yield* packMailChunks(readJson(input.file), ballots, input.chunkRows, 1, places);
-    else yield* readDelimitedChunks(input.file, ballots, input.chunkRows, places);
+    const places = new MailPlaces(input.places, input.part?.firstNewPlace);
+    if (input.format === 'ivmtr-json') {
+      if (input.part) throw new Error('unreachable: a JSON file is read whole');
+      yield* packMailChunks(readJson(input.file), ballots, input.chunkRows, 1, places);
+    } else yield* readDelimitedChunks(input.file, ballots, input.chunkRows, places, input.part?.bytes);
   } catch (e) {
     // The file system's own error (EACCES, EISDIR, EIO), said as what it stopped.
     if (typeof (e as { code?: unknown }).code === 'string' && !(e instanceof MailFileError)) throw new Error(`cannot read the file: ${(e as Error).message}`);
@@ -136,8 +140,9 @@ export function readMailChunks(
   worker: URL | null = mailReaderWorker(),
   chunkRows?: number,
   places: MailPlacesData = { known: [] },
+  part?: MailWorkerInput['part'],
 ): AsyncGenerator<MailChunk> {
-  const input: MailWorkerInput = { file, format, ballots: ballots.data, places, chunkRows };
+  const input: MailWorkerInput = { file, format, ballots: ballots.data, places, chunkRows, ...(part ? { part } : {}) };
   if (!worker) return packMailFile(input);
   return chunksFromWorker<MailWorkerInput, MailChunk>(worker, input, {
     window: WINDOW,

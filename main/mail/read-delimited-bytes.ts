@@ -236,13 +236,23 @@ class FastLines {
     for (let i = i0 + 5; i < i0 + 20; i++) piece = piece * 10 + ((buf[i] as number) - 0x30);
 
     // The row, in MAIL_CHUNK_COLUMNS order, and its place.
+    // Its decimal digits, in two parts of at most 8 digits each (small-integer arithmetic, not a double's remainder).
     let k = 31;
-    let h = hash;
+    const hi = Math.floor(hash / 1e8);
+    let lo = hash - hi * 1e8;
+    if (hi > 0) {
+      for (let d = 0; d < 8; d++) {
+        const q = (lo / 10) | 0;
+        scratch[k--] = 0x30 + lo - q * 10;
+        lo = q;
+      }
+      lo = hi;
+    }
     do {
-      const digit = h % 10;
-      scratch[k--] = 0x30 + digit;
-      h = (h - digit) / 10;
-    } while (h > 0);
+      const q = (lo / 10) | 0;
+      scratch[k--] = 0x30 + lo - q * 10;
+      lo = q;
+    } while (lo > 0);
     row.set(C_KEY, scratch, k + 1, 31 - k);
     row.set(C_MAILER, buf, i0 + 5, mailerLen);
     row.set(C_SERIAL, buf, i0 + 5 + mailerLen, 15 - mailerLen);
@@ -315,8 +325,68 @@ class SlowRows {
   }
 }
 
-/** The file's chunks, as read-chunks.ts packMailChunks makes them from readDelimited. */
-export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkRows?: number, places = new MailPlaces()): Generator<MailChunk> {
+/**
+ * A stretch of a file read by one of two readers (mail/import.ts): the bytes [from, to), `from`
+ * at the start of a line (0, or just after a LF), `to` just after a LF (or the end of the file).
+ */
+export interface FilePart {
+  from: number;
+  to: number;
+}
+
+/**
+ * Where a delimited file is split between two readers: just after the first LF at or after its
+ * middle. Null when it is not split: the split would leave the second reader nothing, or the
+ * first line, which says the columns, is blank or longer than a line may be (the second reader
+ * reads it first: partStart).
+ */
+export function splitPoint(file: string): number | null {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const probe = Buffer.alloc(Math.min(READ_BYTES, size));
+    const headLen = fs.readSync(fd, probe, 0, Math.min(probe.length, MAX_LINE + 2), 0);
+    const firstEnd = probe.subarray(0, headLen).indexOf(10);
+    if (firstEnd < 0 || probe.toString('utf8', 0, firstEnd).replace(/^\uFEFF/, '').trim() === '') return null;
+    const middle = Math.floor(size / 2);
+    const got = fs.readSync(fd, probe, 0, probe.length, middle);
+    const nl = probe.subarray(0, got).indexOf(10);
+    const at = middle + nl + 1;
+    return nl >= 0 && at > firstEnd + 1 && at < size ? at : null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Where a part that starts at `from` > 0 begins its work: the lines before it are counted (its
+ * line numbers are the file's), and it starts reading at the start of the repeat window before
+ * the one it starts in (`seedAt`, line `seedLine` + 1), so that its repeat window holds what a
+ * reader of the whole file would hold there; what it makes of the lines before `from` is dropped.
+ */
+function partStart(fd: number, from: number, buf: Buffer): { seedAt: number; seedLine: number } {
+  let count = 0;
+  // The starts of the last two windows (a window is BATCH_LINES lines): after LF number k * BATCH_LINES.
+  let lastAt = 0, lastLine = 0, beforeAt = 0, beforeLine = 0;
+  for (let at = 0; at < from; ) {
+    const got = fs.readSync(fd, buf, 0, Math.min(buf.length, from - at), at);
+    if (got === 0) throw new Error('unreachable: the file is shorter than when it was split');
+    for (let i = buf.indexOf(10, 0); i >= 0 && i < got; i = buf.indexOf(10, i + 1)) {
+      count += 1;
+      if (count % BATCH_LINES === 0) {
+        beforeAt = lastAt;
+        beforeLine = lastLine;
+        lastAt = at + i + 1;
+        lastLine = count;
+      }
+    }
+    at += got;
+  }
+  return lastLine === 0 ? { seedAt: 0, seedLine: 0 } : { seedAt: beforeAt, seedLine: beforeLine };
+}
+
+/** The file's chunks (or those of `part` of it), as read-chunks.ts packMailChunks makes them from readDelimited. */
+export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkRows?: number, places = new MailPlaces(), part?: FilePart): Generator<MailChunk> {
   const packer = new MailRowPacker(ballots, chunkRows, places);
   const slow = new SlowRows();
   const lines = new DelimitedLines();
@@ -373,9 +443,30 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
   try {
     let len = 0;
     let lineNo = 0;
+    /** The file offset of buf[0]. */
+    let bufAt = 0;
+    const end = part?.to ?? Infinity;
+    /** Lines before this offset belong to another reader: they only fill the repeat window (partStart). */
+    let seedUntil = 0;
+    if (part && part.from > 0) {
+      const start = partStart(fd, part.from, buf);
+      // The first line says the columns (a header, or the first record's count of cells).
+      if (start.seedAt > 0) {
+        const got = fs.readSync(fd, buf, 0, Math.min(buf.length, start.seedAt), 0);
+        const nl = buf.subarray(0, got).indexOf(10);
+        if (nl < 0) throw new Error('unreachable: a file split with no line before the split');
+        slowLine(1, buf.toString('utf8', 0, nl));
+      }
+      bufAt = start.seedAt;
+      lineNo = start.seedLine;
+      seedUntil = part.from;
+      rejects = [];
+      read = 0;
+    }
+    let seeding = seedUntil > 0;
     let skipping: string | null = null; // the start of a line too long, whose end is still to come
     for (;;) {
-      const got = fs.readSync(fd, buf, len, buf.length - len, null);
+      const got = fs.readSync(fd, buf, len, Math.min(buf.length - len, end - bufAt - len), bufAt + len);
       len += got;
       const view = buf.subarray(0, len);
       let s = 0;
@@ -389,12 +480,23 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
           skipping = null;
         } else line(s, nl, lineNo);
         s = nl + 1;
+        if (seeding) {
+          ready.length = 0;
+          if (bufAt + s >= seedUntil) {
+            // The part's own lines start here: what the lines before made is not this part's.
+            seeding = false;
+            packer.take();
+            rejects = [];
+            read = 0;
+            near = packer.nearRepeats;
+          }
+        }
         for (const rows of ready) yield chunk(rows);
         ready.length = 0;
         if (lineNo % BATCH_LINES === 0) {
           // The window moves on; the rows packed stay for a fuller chunk, the rejects go (they never pile up).
           packer.endBatch();
-          if (rejects.length > 0) yield chunk(null);
+          if (rejects.length > 0 && !seeding) yield chunk(null);
         }
       }
       if (got === 0) {
@@ -412,13 +514,17 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
         if (rest || read > 0) yield chunk(rest);
         return;
       }
-      if (skipping !== null) len = 0;
-      else if (s === 0 && len === buf.length) {
+      if (skipping !== null) {
+        bufAt += len;
+        len = 0;
+      } else if (s === 0 && len === buf.length) {
         // No LF in a full buffer: the line is too long; its first characters are kept for the rejects file.
         skipping = buf.toString('utf8', 0, 1024).slice(0, 200);
+        bufAt += len;
         len = 0;
       } else {
         buf.copyWithin(0, s, len);
+        bufAt += s;
         len -= s;
       }
     }

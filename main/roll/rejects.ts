@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseCell } from '../csv/safe.js';
@@ -12,19 +13,43 @@ export class RejectsWriter {
   private out: fs.WriteStream | null = null;
   private n = 0;
 
-  constructor(readonly path: string) {}
+  /** `header: false`: rows only (a part of a file's rejects, for another writer's `append`). */
+  constructor(
+    readonly path: string,
+    private readonly header = true,
+  ) {}
 
   get count(): number {
     return this.n;
   }
 
-  add(rowNo: number, reason: string, raw: string): void {
+  private opened(): fs.WriteStream {
     if (!this.out) {
       this.out = fs.createWriteStream(this.path, { fd: openPrivateSync(this.path) });
-      this.out.write(stringify([['row', 'reason', 'raw']]));
+      if (this.header) this.out.write(stringify([['row', 'reason', 'raw']]));
     }
+    return this.out;
+  }
+
+  add(rowNo: number, reason: string, raw: string): void {
     this.n += 1;
-    this.out.write(stringify([[String(rowNo), neutraliseCell(reason), neutraliseCell(raw)]]));
+    this.opened().write(stringify([[String(rowNo), neutraliseCell(reason), neutraliseCell(raw)]]));
+  }
+
+  /** The rows of `part` (made with `header: false`) after this writer's, its file then removed. */
+  async append(part: RejectsWriter): Promise<void> {
+    await part.close();
+    if (part.count === 0) return;
+    const out = this.opened();
+    for await (const bytes of fs.createReadStream(part.path)) if (!out.write(bytes)) await once(out, 'drain');
+    this.n += part.count;
+    fs.rmSync(part.path, { force: true });
+  }
+
+  /** Closes the file and removes it (a part of a failed import). */
+  async discard(): Promise<void> {
+    await this.close().catch(() => undefined);
+    fs.rmSync(this.path, { force: true });
   }
 
   async close(): Promise<void> {

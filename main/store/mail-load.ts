@@ -23,9 +23,11 @@ import type { MailEvent } from '../../shared/mail/event.js';
 import type { Db } from './db.js';
 import { pieceBallots, type PieceBallots } from './mail-ballots.js';
 import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS, MailEventPacker } from './mail-chunk.js';
-import { keptMailPlaces, MailPlaces, placeInserter, type MailPlace, type MailPlacesData } from './mail-places.js';
+import type { Statement } from 'better-sqlite3';
+import { keptMailPlaces, MailPlaces, PLACE_COLUMNS, placeInserter, type MailPlace, type MailPlacesData } from './mail-places.js';
 import { MAIL_BALLOT_INDEX, MAIL_DAY_INDEX, MAIL_EVENTS_VIEW, MAIL_PIECE_INDEX } from './migrations/v13-mail-places.js';
 import { CHUNK_FROM, ChunkStatements, ensureChunkSeq, type PackedChunk } from './packed-rows.js';
+import { renumberPlaces } from './mail-rows.js';
 import { withSortThreads } from './sort-threads.js';
 
 const LOAD_TABLE = 'mail_events_load';
@@ -39,6 +41,16 @@ function chunkInsert(db: Db, table: string, tail: string): ChunkStatements {
     db,
     MAIL_CHUNK,
     (exprs) => `INSERT INTO ${table} (import_id, ${MAIL_CHUNK_COLUMNS.join(', ')}) SELECT @imp, ${exprs.join(', ')} ${CHUNK_FROM} ${tail}`,
+    MAIL_CHUNK_COLUMNS.map((_, i) => i),
+  );
+}
+
+/** As chunkInsert, each row given its ID: the chunk's first row @id, the next @id + 1, and so on. */
+function chunkInsertWithIds(db: Db, table: string): ChunkStatements {
+  return new ChunkStatements(
+    db,
+    MAIL_CHUNK,
+    (exprs) => `INSERT INTO ${table} (id, import_id, ${MAIL_CHUNK_COLUMNS.join(', ')}) SELECT @id + i, @imp, ${exprs.join(', ')} ${CHUNK_FROM}`,
     MAIL_CHUNK_COLUMNS.map((_, i) => i),
   );
 }
@@ -71,7 +83,13 @@ export interface MailEventWriter {
    * in a write transaction of its own, or in the caller's. The load into an empty table counts
    * only at the end (zeros until finish).
    */
-  addChunk(chunk: PackedChunk | null, nearRepeats: number, places?: readonly MailPlace[]): BatchCounts;
+  addChunk(chunk: PackedChunk | null, nearRepeats: number, places?: readonly MailPlace[], part?: 0 | 1): BatchCounts;
+  /**
+   * Readies the writer for a second reader of the file, reading from byte `from` on (the load
+   * into an empty table only: null otherwise). Its chunks come to addChunk as part 1; its new
+   * places are numbered from the number returned (none of the first reader's can reach it).
+   */
+  splitAt(from: number): number | null;
   /** Events as objects (the IV-MTR API's): packed, then as addChunk, in one write transaction. */
   add(events: readonly MailEvent[]): BatchCounts;
   /** Inside the import's closing transaction. */
@@ -94,7 +112,7 @@ abstract class ChunkWriter implements MailEventWriter {
   abstract readonly bulk: boolean;
   readonly places: MailPlacesData;
   private readonly packer: MailEventPacker;
-  private readonly insertPlaces: (places: readonly MailPlace[]) => void;
+  protected readonly insertPlaces: (places: readonly MailPlace[]) => void;
 
   constructor(
     protected readonly db: Db,
@@ -113,7 +131,8 @@ abstract class ChunkWriter implements MailEventWriter {
     return this.db.transaction(fn).immediate();
   }
 
-  addChunk(chunk: PackedChunk | null, nearRepeats: number, places: readonly MailPlace[] = []): BatchCounts {
+  addChunk(chunk: PackedChunk | null, nearRepeats: number, places: readonly MailPlace[] = [], part: 0 | 1 = 0): BatchCounts {
+    if (part !== 0) throw new Error('unreachable: a second part of a file, with no split');
     return this.transaction(() => {
       this.insertPlaces(places);
       return this.insert(chunk, nearRepeats);
@@ -140,6 +159,10 @@ abstract class ChunkWriter implements MailEventWriter {
       }
       return c;
     });
+  }
+
+  splitAt(_from: number): number | null {
+    return null;
   }
 
   abstract finish(): FinalCounts;
@@ -179,12 +202,25 @@ class IncrementalWriter extends ChunkWriter {
   abort(): void {}
 }
 
+/**
+ * A part of the file, as the load writes it (BulkWriter.splitAt): the ID its next event gets, and
+ * the place numbers its reader gave that the store already holds under another number (the other
+ * reader met the place first), with that number.
+ */
+interface Part {
+  nextId: number;
+  renumber: Map<number, number>;
+}
+
 class BulkWriter extends ChunkWriter {
   readonly bulk = true;
   private readonly inserts;
   private readonly settings: { synchronous: unknown; autocheckpoint: unknown; foreignKeys: unknown };
   private added = 0;
   private nearRepeats = 0;
+  private readonly parts: Part[] = [{ nextId: 1, renumber: new Map() }];
+  /** A place kept, by its values (when the file is read in two parts). */
+  private findPlace: Statement | null = null;
 
   constructor(
     db: Db,
@@ -207,7 +243,7 @@ class BulkWriter extends ChunkWriter {
     const create = table.replace(/^CREATE TABLE "?mail_event_rows"?/, `CREATE TABLE ${LOAD_TABLE}`);
     if (create === table) throw new Error('unreachable: the mail_event_rows table has no CREATE statement');
     db.exec(create);
-    this.inserts = chunkInsert(db, LOAD_TABLE, '');
+    this.inserts = chunkInsertWithIds(db, LOAD_TABLE);
   }
 
   /**
@@ -228,11 +264,47 @@ class BulkWriter extends ChunkWriter {
   }
 
   protected insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
+    return this.insertPart(this.parts[0] as Part, chunk, nearRepeats);
+  }
+
+  /** The events of a chunk of `part`, with the IDs that come next in it and the store's numbers for their places. */
+  private insertPart(part: Part, chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
     this.nearRepeats += nearRepeats;
     if (chunk) {
-      this.added += this.inserts.run(chunk, { imp: this.importId });
+      if (part.renumber.size > 0) renumberPlaces(chunk, part.renumber);
+      this.added += this.inserts.run(chunk, { imp: this.importId, id: part.nextId });
+      part.nextId += chunk.n;
     }
     return zero();
+  }
+
+  /**
+   * The second part's events take IDs from `from` + 1: the first part holds fewer than `from`
+   * lines, so its events' IDs stay below, and IDs follow the file (the first of two repeats is
+   * the one kept: finish). Each reader numbers the places it meets; a place both meet is kept
+   * under the number that came first, and the other reader's rows are given it as they go in.
+   */
+  override splitAt(from: number): number {
+    if (this.parts.length > 1) throw new Error('unreachable: a file split twice');
+    this.parts.push({ nextId: from + 1, renumber: new Map() });
+    this.findPlace = this.db.prepare(`SELECT place FROM mail_places WHERE ${PLACE_COLUMNS.map((c) => `${c} = ?`).join(' AND ')}`).pluck();
+    // The first reader numbers at most one new place a line, and its part holds fewer than `from` lines.
+    return this.places.known.reduce((max, p) => Math.max(max, p.place), 0) + 1 + from;
+  }
+
+  override addChunk(chunk: PackedChunk | null, nearRepeats: number, places: readonly MailPlace[] = [], part: 0 | 1 = 0): BatchCounts {
+    const find = this.findPlace;
+    if (!find) return super.addChunk(chunk, nearRepeats, places, part);
+    const into = this.parts[part];
+    if (!into) throw new Error('unreachable: a second part of a file, with no split');
+    return this.transaction(() => {
+      for (const p of places) {
+        const kept = find.get(...p.values) as number | undefined;
+        if (kept === undefined) this.insertPlaces([p]);
+        else into.renumber.set(p.place, kept);
+      }
+      return this.insertPart(into, chunk, nearRepeats);
+    });
   }
 
   private restore(): void {

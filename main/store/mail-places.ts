@@ -89,12 +89,14 @@ export class MailPlaces {
   private rawKeys: Uint8Array[] = [];
   private rawIds: number[] = [];
 
-  constructor(data: MailPlacesData = { known: [] }) {
+  /** `firstNew`: the least number a new place may get (a second reader's places: store/mail-load.ts). */
+  constructor(data: MailPlacesData = { known: [] }, firstNew = 1) {
     for (const p of data.known) {
       if (p.values.length !== PLACE_COLUMNS.length || !Number.isSafeInteger(p.place) || p.place < 1) throw new Error('the kept mail places are out of shape');
       this.remember(this.keyOfValues(p.values), p.place);
       if (p.place >= this.next) this.next = p.place + 1;
     }
+    if (firstNew > this.next) this.next = firstNew;
   }
 
   /** Places known (kept, and given since). */

@@ -16,6 +16,8 @@ import { MAIL_CHUNK, MAIL_CHUNK_BALLOT, MAIL_CHUNK_COLUMNS, MAIL_CHUNK_PLACE } f
 import { MailPlaces, type PlaceParts } from './mail-places.js';
 
 const COLUMNS = MAIL_CHUNK_COLUMNS.length;
+/** The width of a packed row's place number (every safe integer fits). */
+export const PLACE_DIGITS = 16;
 const DECODER = new TextDecoder();
 
 /** A set of (hash, piece) pairs, both whole numbers below 2^53, of at most `capacity / 4` entries before it grows. */
@@ -112,7 +114,7 @@ export class MailRowPacker {
   private older = new PairSet();
   private batchHadEvents = false;
   /** The place number's digits. */
-  private readonly digits = new Uint8Array(16);
+  private readonly digits = new Uint8Array(PLACE_DIGITS);
   /** Events left out as repeats so far. */
   nearRepeats = 0;
 
@@ -137,6 +139,8 @@ export class MailRowPacker {
       return;
     }
     this.recent.add(hash, piece);
+    // The place number in PLACE_DIGITS digits, zero first: a fixed width, so that the store can
+    // give a row another number where the bytes lie (store/mail-load.ts, a file read in two parts).
     const digits = this.digits;
     let k = digits.length;
     let id = this.places.idOf(place);
@@ -145,7 +149,8 @@ export class MailRowPacker {
       digits[--k] = 0x30 + d;
       id = (id - d) / 10;
     } while (id > 0);
-    row.set(MAIL_CHUNK_PLACE, digits, k, digits.length - k);
+    while (k > digits.length - PLACE_DIGITS) digits[--k] = 0x30;
+    row.set(MAIL_CHUNK_PLACE, digits, k, PLACE_DIGITS);
     const b = this.ballots.find(piece);
     if (b < 0) row.set(MAIL_CHUNK_BALLOT, row.buf[MAIL_CHUNK_BALLOT] as Uint8Array, 0, 0);
     else row.set(MAIL_CHUNK_BALLOT, this.ballots.data.bytes, this.ballots.start(b), this.ballots.end(b) - this.ballots.start(b));
@@ -242,5 +247,31 @@ export class MailRowPacker {
       if (l > (this.maxLen[c] as number)) this.maxLen[c] = l;
     }
     this.n += 1;
+  }
+}
+
+/**
+ * Gives rows of a chunk packed here other place numbers (`renumber`: from, to), where the bytes
+ * lie: each row's number is PLACE_DIGITS digits wide (or one number for the whole chunk).
+ */
+export function renumberPlaces(chunk: PackedChunk, renumber: ReadonlyMap<number, number>): void {
+  const kind = chunk.kinds[MAIL_CHUNK_PLACE];
+  if (kind === 'c') {
+    const to = renumber.get(chunk.constants[MAIL_CHUNK_PLACE] as number);
+    if (to !== undefined) chunk.constants[MAIL_CHUNK_PLACE] = to;
+    return;
+  }
+  if (kind !== 'e' || chunk.widths[MAIL_CHUNK_PLACE] !== PLACE_DIGITS) throw new Error('unreachable: a chunk whose place numbers are not of one width');
+  const data = chunk.data;
+  for (let r = 0, at = chunk.offsets[MAIL_CHUNK_PLACE] as number; r < chunk.n; r++, at += chunk.rowWidth) {
+    let from = 0;
+    for (let k = 0; k < PLACE_DIGITS; k++) from = from * 10 + ((data[at + k] as number) - 0x30);
+    let to = renumber.get(from);
+    if (to === undefined) continue;
+    for (let k = PLACE_DIGITS - 1; k >= 0; k--) {
+      const d: number = to % 10;
+      data[at + k] = 0x30 + d;
+      to = (to - d) / 10;
+    }
   }
 }

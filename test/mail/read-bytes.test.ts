@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from '../../bench/mail.js';
-import { readDelimitedChunks } from '../../main/mail/read-delimited-bytes.js';
+import { readDelimitedChunks, splitPoint } from '../../main/mail/read-delimited-bytes.js';
 import { packDelimitedStrings, type MailChunk } from '../../main/mail/read-chunks.js';
 import { PieceBallots } from '../../main/store/mail-ballots.js';
 import { MAIL_CHUNK, MAIL_CHUNK_BALLOT, MAIL_CHUNK_PLACE } from '../../main/store/mail-chunk.js';
-import type { MailPlace } from '../../main/store/mail-places.js';
+import { MailPlaces, type MailPlace } from '../../main/store/mail-places.js';
 import { chunkValue } from '../../main/store/packed-rows.js';
 import { tempDir } from '../helpers/station.js';
 import { HEADER, imb } from './files.js';
@@ -229,5 +229,86 @@ describe('mail file reader: the byte path and the string path agree', () => {
     const r = await same(file('spliced.txt', spliced.join('\n')));
     expect(r.rejects.map((x) => x.lineNo)).toContain(9001);
     expect(r.nearRepeats).toBeGreaterThan(150);
+  });
+});
+
+/** The file read in two parts split at byte `at` (a line's start), as the two readers of an import read it: their rows, rejects and counts, one after the other. */
+function inParts(f: string, at: number, chunkRows?: number) {
+  const first = unpack(readDelimitedChunks(f, BALLOTS, chunkRows, new MailPlaces(), { from: 0, to: at }));
+  const second = unpack(readDelimitedChunks(f, BALLOTS, chunkRows, new MailPlaces(undefined, 1_000_000_000), { from: at, to: Infinity }));
+  expect(second.places.every((p) => p.place >= 1_000_000_000)).toBe(true);
+  // Place numbers differ between the two (the store maps the second's): each row is compared by its place's values.
+  const rows = [...first.rows, ...second.rows].map((r) => r.filter((_, i) => i !== MAIL_CHUNK_PLACE));
+  return { rows, rejects: [...first.rejects, ...second.rejects], read: first.read + second.read, nearRepeats: first.nearRepeats + second.nearRepeats };
+}
+
+function whole(f: string, chunkRows?: number) {
+  const w = unpack(readDelimitedChunks(f, BALLOTS, chunkRows));
+  return { rows: w.rows.map((r) => r.filter((_, i) => i !== MAIL_CHUNK_PLACE)), rejects: w.rejects, read: w.read, nearRepeats: w.nearRepeats };
+}
+
+/** The offsets of the starts of lines 2… of a file. */
+function lineStarts(f: string): number[] {
+  const b = fs.readFileSync(f);
+  const out: number[] = [];
+  for (let i = b.indexOf(10); i >= 0 && i + 1 < b.length; i = b.indexOf(10, i + 1)) out.push(i + 1);
+  return out;
+}
+
+describe('mail file reader: a file read by two readers, each a part', () => {
+  it('reads what one reader reads, split at its middle, either side of repeat windows (lines 8,192 and 16,384), inside a window, with a repeat across the split, in LF and CRLF', async () => {
+    const bench = file('bench.txt', '');
+    generate(bench, 18_000);
+    const text = fs.readFileSync(bench, 'utf8').split('\n');
+    // Repeats that straddle each split below: a line copied a few lines later.
+    const lines = [...text.slice(0, 8190), text[8185] as string, ...text.slice(8190, 16380), text[16375] as string, text[16376] as string, ...text.slice(16380)];
+    expect(lines.length).toBeGreaterThan(16_390);
+    for (const eol of ['\n', '\r\n']) {
+      const f = file('split.txt', lines.join(eol));
+      const all = whole(f);
+      expect(all.nearRepeats).toBeGreaterThan(80);
+      const starts = lineStarts(f);
+      const mid = splitPoint(f);
+      expect(mid).not.toBeNull();
+      const at = eol === '\n' ? [mid, starts[8189], starts[8191], starts[8192], starts[16384], starts[1], starts.at(-1)] : [mid, starts[8191]];
+      for (const a of at) expect(inParts(f, a as number)).toEqual(all);
+    }
+  }, 120_000);
+
+  it('reads what one reader reads in small chunks', () => {
+    const f = file('small-chunks.txt', '');
+    generate(f, 3_000);
+    expect(inParts(f, splitPoint(f) as number, 7)).toEqual(whole(f, 7));
+  });
+
+  it('reads what one reader reads on every kind of odd line (rejects keep the file\'s line numbers), and on headerless, comma, BOM and reordered files', async () => {
+    const lines = oddLines();
+    const texts = [
+      [HEADER.join('|'), ...lines].join('\n'),
+      lines.join('\n'),
+      [HEADER.join(','), ...lines.map((l) => l.split('|').join(','))].join('\r\n'),
+      ['\uFEFF' + HEADER.join('|'), ...lines].join('\n'),
+      [[HEADER[12], HEADER[1], HEADER[0], ...HEADER.slice(2, 12)].join('|'), ...lines.map((l) => { const c = l.split('|'); return [c[12], c[1], c[0], ...c.slice(2, 12)].join('|'); })].join('\n'),
+    ];
+    for (const text of texts) {
+      const f = file('odd.txt', text);
+      const all = whole(f);
+      expect(all.rejects.length).toBeGreaterThan(300);
+      const starts = lineStarts(f);
+      for (const at of [splitPoint(f) as number, starts[2], starts[Math.floor(starts.length / 3)], starts.at(-3)]) expect(inParts(f, at as number)).toEqual(all);
+    }
+  });
+
+  it('is not split when it cannot be: a first line blank or too long, one line, nothing after the middle but the last line', () => {
+    const one = line(cells(1));
+    expect(splitPoint(file('a.txt', ''))).toBeNull();
+    expect(splitPoint(file('b.txt', `${one}\n`))).toBeNull();
+    expect(splitPoint(file('c.txt', `\n${one}\n${one}\n${one}\n`))).toBeNull();
+    expect(splitPoint(file('d.txt', `${'x'.repeat(70_000)}\n${one}\n${one}\n`))).toBeNull();
+    expect(splitPoint(file('e.txt', `${HEADER.join('|')}\n${one}\n${'y'.repeat(5_000)}`))).toBeNull();
+    const f = file('f.txt', `${HEADER.join('|')}\n${one}\n${one}\n${one}\n`);
+    const at = splitPoint(f) as number;
+    expect(fs.readFileSync(f).subarray(at - 1, at).toString()).toBe('\n');
+    expect(inParts(f, at)).toEqual(whole(f));
   });
 });

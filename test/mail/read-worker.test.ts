@@ -194,3 +194,89 @@ describe('mail file reader: a file that fails leaves the events as they were', (
     expect(s).toMatchObject({ read: scanLines().filter((l) => l !== '').length, rejected: 3 });
   });
 });
+
+describe('mail file reader: a file read in two halves at once (two workers) gives the import one reader gives', () => {
+  /** Imports `file` with a reader worker, in two halves (splitBytes 0) or whole; what it leaves, each event without its ID. */
+  async function imported(file: string, splitBytes: number) {
+    const t = station();
+    const rejectsFile = path.join(t.dir, 'rejects.csv');
+    const summary = await importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue', rejectsFile, reader: WORKER, splitBytes });
+    const c = contents(t.store, rejectsFile);
+    const top = t.store.db.prepare('SELECT max(id) FROM mail_event_rows').pluck().get() as number;
+    return {
+      split: top > summary.read + 1, // the second half's IDs start after the first half's bytes (one reader's follow the lines)
+      summary: { ...summary, rejectsFile: summary.rejectsFile && path.basename(summary.rejectsFile) },
+      events: c.events.map((e) => (e as unknown[]).slice(1)),
+      imports: c.imports,
+      rejects: c.rejects,
+      places: t.store.db.prepare(`SELECT ${'direction, barcode_id, stid, operation_code, event_code, handling, handling_code, mail_phase, machine_name, facility_name, facility_city, facility_state, facility_zip'} FROM mail_places ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`).raw().all(),
+      leftovers: fs.readdirSync(t.dir).filter((f) => f.endsWith('.part')),
+      integrity: t.store.db.pragma('integrity_check', { simple: true }),
+      foreignKeys: t.store.db.pragma('foreign_key_check'),
+    };
+  }
+
+  it('on a headed pipe file with near repeats, far repeats (the second half repeating the first), unknown IMbs, bad lines on both sides of the middle, in LF, CRLF and headerless', async () => {
+    const dir = folder();
+    const lines = scanLines();
+    // Bad lines in the second half too: their line numbers are the file's.
+    lines.splice(15_000, 0, 'not|an|imb|either', `${imb('700', MID, '000000002')}|2026-13-01 08:00:00|SD|918|A|x|m|t|f|l|c|NC|27676`);
+    const files = [
+      write(dir, 'lf.txt', [HEADER.join('|'), ...lines].join('\n') + '\n'),
+      write(dir, 'crlf.txt', [HEADER.join('|'), ...lines].join('\r\n')),
+      write(dir, 'headerless.txt', lines.join('\n')),
+      // One place in every line: each half's chunks name it once for all their rows.
+      write(dir, 'one-place.txt', [HEADER.join('|'), ...Array.from({ length: 6000 }, (_, k) => `${imb('700', MID, String(1 + (k % 500)).padStart(9, '0'))}|2026-10-${String(1 + (k % 28)).padStart(2, '0')} 08:${String(k % 60).padStart(2, '0')}:00|SD|918|A|Phase 4c - Delivery|DBCS-1|DBCS|RALEIGH|L1|RALEIGH|NC|27676`), 'bad|line', 'bad|line|2'].join('\n')),
+    ];
+    for (const file of files) {
+      const [two, one] = [await imported(file, 0), await imported(file, Infinity)];
+      expect(two.split, file).toBe(true);
+      expect(one.split, file).toBe(false);
+      expect({ ...two, split: null }, file).toEqual({ ...one, split: null });
+      expect(two.summary.rejected, file).toBe(file.endsWith('one-place.txt') ? 2 : 5);
+      expect(two.places.length, file).toBe(file.endsWith('one-place.txt') ? 1 : two.places.length); // each place kept once, though both halves met it
+      if (!file.endsWith('one-place.txt')) expect(two.places.length, file).toBeGreaterThan(100);
+      expect(two.leftovers).toEqual([]);
+      expect(two.integrity).toBe('ok');
+      expect(two.foreignKeys).toEqual([]);
+    }
+  });
+
+  it('a second file, into the events the split import kept, adds only its new events and keeps places once', async () => {
+    const dir = folder();
+    const t = station();
+    const first = write(dir, 'first.txt', [HEADER.join('|'), ...scanLines()].join('\n'));
+    await importMailFile(t.store, first, { format: 'ivmtr-delimited', operator: 'sue', reader: WORKER, splitBytes: 0 });
+    const places = t.store.db.prepare('SELECT count(*) FROM mail_places').pluck().get() as number;
+    const second = write(dir, 'second.txt', [HEADER.join('|'), ...scanLines().slice(100, 200), `${imb('700', MID, '000000007')}|2026-11-30 10:00:00|SD|918|A|Phase 4c - Delivery|DBCS-1|DBCS|RALEIGH|L1|RALEIGH|NC|27676`].join('\n'));
+    const s = await importMailFile(t.store, second, { format: 'ivmtr-delimited', operator: 'sue', reader: WORKER, splitBytes: 0 });
+    expect(s).toMatchObject({ imported: 1, duplicates: 100 });
+    expect(t.store.db.prepare('SELECT count(*) FROM mail_places').pluck().get()).toBe(places + 1);
+    expect(t.store.db.prepare('SELECT count(*) FROM mail_events').pluck().get()).toBe(t.store.db.prepare('SELECT count(*) FROM mail_event_rows').pluck().get());
+  });
+
+  it('two reader workers that die half way are reported in words and leave nothing behind (no part of the rejects), and the next import runs', async () => {
+    const t = station();
+    const file = write(t.dir, 'feed.txt', [HEADER.join('|'), ...scanLines()].join('\n'));
+    const dying = write(
+      t.dir,
+      'dying-worker.mjs',
+      `import { parentPort, workerData } from 'node:worker_threads';
+       const post = parentPort.postMessage.bind(parentPort);
+       let sent = 0;
+       // The second half's reader dies after its first chunk, the first half's reads on.
+       parentPort.postMessage = (m, transfer) => { post(m, transfer); if (m.type === 'chunk' && workerData.input.part?.bytes.from > 0 && ++sent === 1) process.exit(4); };
+       await import(${JSON.stringify(WORKER.href)});`,
+    );
+    const before = t.store.db.prepare('SELECT count(*) FROM mail_event_rows').pluck().get();
+    await expect(importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue', reader: pathToFileURL(dying), splitBytes: 0 })).rejects.toThrow(
+      'the reader of the mail file stopped before the end of the file (exit code 4)',
+    );
+    expect(t.store.db.prepare('SELECT count(*) FROM mail_event_rows').pluck().get()).toBe(before);
+    expect(t.store.db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'mail_events_load'").pluck().get()).toBe(0);
+    expect(fs.readdirSync(t.dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect(fs.existsSync(`${t.dbPath}.mail-import-lock`)).toBe(false);
+    const s = await importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue', reader: WORKER, splitBytes: 0 });
+    expect(s).toMatchObject({ read: scanLines().filter((l) => l !== '').length, rejected: 3 });
+  });
+});
