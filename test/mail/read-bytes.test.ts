@@ -256,7 +256,7 @@ function lineStarts(f: string): number[] {
 }
 
 describe('mail file reader: a file read by two readers, each a part', () => {
-  it('reads what one reader reads, split at its middle, either side of repeat windows (lines 8,192 and 16,384), inside a window, with a repeat across the split, in LF and CRLF', async () => {
+  it('reads what one reader reads, split at its middle, either side of repeat windows (lines 8,192 and 16,384), inside a window, with a repeat across the split, in LF and CRLF', () => {
     const bench = file('bench.txt', '');
     generate(bench, 18_000);
     const text = fs.readFileSync(bench, 'utf8').split('\n');
@@ -281,7 +281,7 @@ describe('mail file reader: a file read by two readers, each a part', () => {
     expect(inParts(f, splitPoint(f) as number, 7)).toEqual(whole(f, 7));
   });
 
-  it('reads what one reader reads on every kind of odd line (rejects keep the file\'s line numbers), and on headerless, comma, BOM and reordered files', async () => {
+  it('reads what one reader reads on every kind of odd line (rejects keep the file\'s line numbers), and on headerless, comma, BOM and reordered files', () => {
     const lines = oddLines();
     const texts = [
       [HEADER.join('|'), ...lines].join('\n'),
