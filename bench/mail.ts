@@ -100,6 +100,9 @@ export async function benchMail(ctx: MailBenchContext): Promise<Figure> {
     fs.mkdirSync(ctx.data, { recursive: true });
     generate(file, ctx.events);
   }
+  // The same import with one reader worker (INTAKE_MAIL_READERS=1, as before two), just before: the gain of the second, same machine, same hour.
+  ctx.log('mail: intake mail import, one reader…');
+  const one = timed('env', ['INTAKE_MAIL_READERS=1', process.execPath, ctx.bin, 'mail', 'import', file, '--format', 'ivmtr-delimited', '--db', ctx.roll()]);
   const db = ctx.roll();
   ctx.log('mail: intake mail import…');
   const ours = timed(process.execPath, [ctx.bin, 'mail', 'import', file, '--format', 'ivmtr-delimited', '--db', db]);
@@ -119,10 +122,11 @@ export async function benchMail(ctx: MailBenchContext): Promise<Figure> {
     peakRssMB: ours.peakRssMB,
     summary: JSON.parse(ours.stdout) as unknown,
     target: { seconds: 60 * (ctx.events / 10_000_000), peakRssMB: 500, statusP99ms: 2 },
+    oneReader: { what: 'the same import with one reader worker (INTAKE_MAIL_READERS=1), run just before', seconds: one.seconds, cpuSeconds: one.cpuSeconds, peakRssMB: one.peakRssMB },
     floor: { what: 'sqlite3 CLI: .mode list, .separator |, .import into a bare table (no validation, no matching, no indexes)', seconds: floor.seconds, cpuSeconds: floor.cpuSeconds, peakRssMB: floor.peakRssMB },
     statusLookup: lookup,
   };
-  ctx.log(`mail: ${ours.seconds} s (CPU ${ours.cpuSeconds} s), ${ours.peakRssMB} MB; floor ${floor.seconds} s (CPU ${floor.cpuSeconds} s); status p99 ${String(lookup['p99ms'])} ms`);
+  ctx.log(`mail: ${ours.seconds} s (CPU ${ours.cpuSeconds} s), ${ours.peakRssMB} MB; one reader ${one.seconds} s (CPU ${one.cpuSeconds} s); floor ${floor.seconds} s (CPU ${floor.cpuSeconds} s); status p99 ${String(lookup['p99ms'])} ms`);
   return Promise.resolve(figure);
 }
 

@@ -68,6 +68,7 @@ export function queued<T>(dbPath: string, run: () => Promise<T>): Promise<T> {
  * A delimited file this size or more, loaded into an empty table (a county's first, state-sized
  * file), is read by two readers at once, one on each half, when the machine has two cores or
  * more: one reader takes a core for the whole load (BENCHMARKS.md, "Mail import").
+ * `INTAKE_MAIL_READERS=1` keeps to one reader.
  */
 export const SPLIT_BYTES = 64 * 1024 * 1024;
 
@@ -90,7 +91,7 @@ export function importMailFile(store: Store, file: string, opts: MailFileImportO
 function fileParts(file: string, opts: MailFileImportOptions, writer: MailEventWriter): AsyncIterable<MailChunk>[] {
   const worker = opts.reader === undefined ? mailReaderWorker() : opts.reader;
   const read = (part?: MailWorkerInput['part']) => readMailChunks(file, opts.format, writer.ballots, worker, undefined, writer.places, part);
-  if (!worker || opts.format !== 'ivmtr-delimited' || availableParallelism() < 2) return [read()];
+  if (!worker || opts.format !== 'ivmtr-delimited' || availableParallelism() < 2 || process.env['INTAKE_MAIL_READERS'] === '1') return [read()];
   let at: number | null = null;
   try {
     if (fs.statSync(file).size >= (opts.splitBytes ?? SPLIT_BYTES)) at = splitPoint(file);

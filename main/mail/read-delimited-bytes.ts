@@ -17,7 +17,7 @@ import type { PieceBallots } from '../store/mail-ballots.js';
 import { MailPlaces, PlaceParts } from '../store/mail-places.js';
 import { MailRow, MailRowPacker } from '../store/mail-rows.js';
 import type { PackedChunk } from '../store/packed-rows.js';
-import { FIELDS, toMailEvent, type Field, type Parsed } from './layout.js';
+import { FIELDS, MailFileError, toMailEvent, type Field, type Parsed } from './layout.js';
 import type { MailChunk } from './read-chunks.js';
 import { DelimitedLines, tooLongError, type Columns } from './read-delimited.js';
 import { BATCH_LINES, MAX_LINE } from './read-lines.js';
@@ -358,6 +358,9 @@ export function splitPoint(file: string): number | null {
   }
 }
 
+/** A file shorter than when it was split, or not the same file (still being written, or replaced). */
+const CHANGED = 'the file changed while it was being imported: import it again once it is complete';
+
 /**
  * Where a part that starts at `from` > 0 begins its work: the lines before it are counted (its
  * line numbers are the file's), and it starts reading at the start of the repeat window before
@@ -370,7 +373,7 @@ function partStart(fd: number, from: number, buf: Buffer): { seedAt: number; see
   let lastAt = 0, lastLine = 0, beforeAt = 0, beforeLine = 0;
   for (let at = 0; at < from; ) {
     const got = fs.readSync(fd, buf, 0, Math.min(buf.length, from - at), at);
-    if (got === 0) throw new Error('unreachable: the file is shorter than when it was split');
+    if (got === 0) throw new MailFileError(CHANGED);
     for (let i = buf.indexOf(10, 0); i >= 0 && i < got; i = buf.indexOf(10, i + 1)) {
       count += 1;
       if (count % BATCH_LINES === 0) {
@@ -454,7 +457,7 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
       if (start.seedAt > 0) {
         const got = fs.readSync(fd, buf, 0, Math.min(buf.length, start.seedAt), 0);
         const nl = buf.subarray(0, got).indexOf(10);
-        if (nl < 0) throw new Error('unreachable: a file split with no line before the split');
+        if (nl < 0) throw new MailFileError(CHANGED);
         slowLine(1, buf.toString('utf8', 0, nl));
       }
       bufAt = start.seedAt;

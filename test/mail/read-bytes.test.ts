@@ -310,5 +310,9 @@ describe('mail file reader: a file read by two readers, each a part', () => {
     const at = splitPoint(f) as number;
     expect(fs.readFileSync(f).subarray(at - 1, at).toString()).toBe('\n');
     expect(inParts(f, at)).toEqual(whole(f));
+    // The file cut short after it was split (still being written, or replaced): refused in words.
+    const size = fs.statSync(f).size;
+    for (const from of [size + 10, 3 * 1024 * 1024])
+      expect(() => [...readDelimitedChunks(f, BALLOTS, undefined, new MailPlaces(), { from, to: Infinity })]).toThrow('the file changed while it was being imported: import it again once it is complete');
   });
 });
