@@ -255,6 +255,19 @@ describe('mail file reader: a file read in two halves at once (two workers) give
     expect(t.store.db.prepare('SELECT count(*) FROM mail_events').pluck().get()).toBe(t.store.db.prepare('SELECT count(*) FROM mail_event_rows').pluck().get());
   });
 
+  it('40 split imports of one file at once: the first loads it, the other 39 find every event already kept; places kept once', async () => {
+    const t = station();
+    const file = write(t.dir, 'feed.txt', [HEADER.join('|'), ...scanLines().slice(0, 300)].join('\n'));
+    const all = await Promise.all(Array.from({ length: 40 }, () => importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue', reader: WORKER, splitBytes: 0 })));
+    const kept = t.store.db.prepare('SELECT count(*) FROM mail_event_rows').pluck().get() as number;
+    expect(all.filter((s) => s.imported > 0)).toHaveLength(1);
+    expect(all.map((s) => s.imported + s.duplicates).every((n) => n === all[0]?.read)).toBe(true);
+    expect(all.slice(1).every((s) => s.duplicates === s.read)).toBe(true);
+    expect(kept).toBe(all[0]?.imported);
+    const places = t.store.db.prepare('SELECT count(*) AS n, count(DISTINCT direction || stid || operation_code || handling_code || mail_phase || machine_name || facility_name || facility_zip) AS distinctValues FROM mail_places').get() as { n: number; distinctValues: number };
+    expect(places.n).toBe(places.distinctValues);
+  }, 120_000);
+
   it('two reader workers that die half way are reported in words and leave nothing behind (no part of the rejects), and the next import runs', async () => {
     const t = station();
     const file = write(t.dir, 'feed.txt', [HEADER.join('|'), ...scanLines()].join('\n'));
