@@ -79,6 +79,25 @@ function write(dir: string, name: string, text: string): string {
   return file;
 }
 
+/**
+ * The real reader worker, made to exit with `code` after posting a chunk when `when` holds (a
+ * JavaScript condition over `workerData` and `sent`, the chunks it has posted): as a crash or a
+ * kill would end it.
+ */
+function dyingReader(dir: string, code: number, when: string): URL {
+  return pathToFileURL(
+    write(
+      dir,
+      'dying-worker.mjs',
+      `import { parentPort, workerData } from 'node:worker_threads';
+       const post = parentPort.postMessage.bind(parentPort);
+       let sent = 0;
+       parentPort.postMessage = (m, transfer) => { post(m, transfer); if (m.type === 'chunk' && ${when}) process.exit(${code}); };
+       await import(${JSON.stringify(WORKER.href)});`,
+    ),
+  );
+}
+
 /** Everything an import leaves: every event as stored, the import rows' counts, the rejects file. */
 function contents(store: Store, rejectsFile: string) {
   return {
@@ -169,18 +188,10 @@ describe('mail file reader: a file that fails leaves the events as they were', (
     const t = station();
     const file = write(t.dir, 'feed.txt', [HEADER.join('|'), ...scanLines()].join('\n'));
     // The real reader, made to die after its second chunk (as a crash or a kill would end it).
-    const dying = write(
-      t.dir,
-      'dying-worker.mjs',
-      `import { parentPort } from 'node:worker_threads';
-       const post = parentPort.postMessage.bind(parentPort);
-       let sent = 0;
-       parentPort.postMessage = (m, transfer) => { post(m, transfer); if (m.type === 'chunk' && ++sent === 2) process.exit(3); };
-       await import(${JSON.stringify(WORKER.href)});`,
-    );
+    const dying = dyingReader(t.dir, 3, '++sent === 2');
     const throwing = write(t.dir, 'throwing-worker.mjs', `throw new Error('out of memory, say');`);
     const before = snapshot(t.store);
-    await expect(importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue', reader: pathToFileURL(dying) })).rejects.toThrow(
+    await expect(importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue', reader: dying })).rejects.toThrow(
       'the reader of the mail file stopped before the end of the file (exit code 3)',
     );
     expect(snapshot(t.store)).toEqual(before);
@@ -271,18 +282,10 @@ describe('mail file reader: a file read in two halves at once (two workers) give
   it('two reader workers that die half way are reported in words and leave nothing behind (no part of the rejects), and the next import runs', async () => {
     const t = station();
     const file = write(t.dir, 'feed.txt', [HEADER.join('|'), ...scanLines()].join('\n'));
-    const dying = write(
-      t.dir,
-      'dying-worker.mjs',
-      `import { parentPort, workerData } from 'node:worker_threads';
-       const post = parentPort.postMessage.bind(parentPort);
-       let sent = 0;
-       // The second half's reader dies after its first chunk, the first half's reads on.
-       parentPort.postMessage = (m, transfer) => { post(m, transfer); if (m.type === 'chunk' && workerData.input.part?.bytes.from > 0 && ++sent === 1) process.exit(4); };
-       await import(${JSON.stringify(WORKER.href)});`,
-    );
+    // The second half's reader dies after its first chunk, the first half's reads on.
+    const dying = dyingReader(t.dir, 4, 'workerData.input.part?.bytes.from > 0 && ++sent === 1');
     const before = t.store.db.prepare('SELECT count(*) FROM mail_event_rows').pluck().get();
-    await expect(importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue', reader: pathToFileURL(dying), splitBytes: 0 })).rejects.toThrow(
+    await expect(importMailFile(t.store, file, { format: 'ivmtr-delimited', operator: 'sue', reader: dying, splitBytes: 0 })).rejects.toThrow(
       'the reader of the mail file stopped before the end of the file (exit code 4)',
     );
     expect(t.store.db.prepare('SELECT count(*) FROM mail_event_rows').pluck().get()).toBe(before);
