@@ -347,7 +347,7 @@ export function splitPoint(file: string): number | null {
     const probe = Buffer.alloc(Math.min(READ_BYTES, size));
     const headLen = fs.readSync(fd, probe, 0, Math.min(probe.length, MAX_LINE + 2), 0);
     const firstEnd = probe.subarray(0, headLen).indexOf(10);
-    if (firstEnd < 0 || probe.toString('utf8', 0, firstEnd).replace(/^\uFEFF/, '').trim() === '') return null;
+    if (firstEnd < 0 || firstEnd > MAX_LINE || probe.toString('utf8', 0, firstEnd).replace(/^\uFEFF/, '').trim() === '') return null;
     const middle = Math.floor(size / 2);
     const got = fs.readSync(fd, probe, 0, probe.length, middle);
     const nl = probe.subarray(0, got).indexOf(10);
@@ -405,6 +405,13 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
     return c;
   };
   const ready: PackedChunk[] = [];
+  /** The fast path, once the columns are known. */
+  const useColumns = () => {
+    if (!fast && lines.columns) {
+      fast = new FastLines(lines.columns, lines.delimiter.charCodeAt(0));
+      if (!fast.usable) fast = null;
+    }
+  };
   /** A line by the string path (the text without its LF; a final CR is dropped here). */
   const slowLine = (lineNo: number, text: string) => {
     if (text.length > MAX_LINE) {
@@ -414,19 +421,13 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
     }
     const p = lines.parse(lineNo, text.endsWith('\r') ? text.slice(0, -1) : text);
     if (!p) {
-      if (!fast && lines.columns) {
-        fast = new FastLines(lines.columns, lines.delimiter.charCodeAt(0));
-        if (!fast.usable) fast = null;
-      }
+      useColumns();
       return;
     }
     read += 1;
     if ('error' in p) rejects.push({ lineNo: p.lineNo, error: p.error, raw: p.raw });
     else slow.add(p, packer, ready, rejects);
-    if (!fast && lines.columns) {
-      fast = new FastLines(lines.columns, lines.delimiter.charCodeAt(0));
-      if (!fast.usable) fast = null;
-    }
+    useColumns();
   };
   const buf = Buffer.allocUnsafe(READ_BYTES);
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length); // the same bytes: one kind of array on the fast path
@@ -453,18 +454,20 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
     let seedUntil = 0;
     if (part && part.from > 0) {
       const start = partStart(fd, part.from, buf);
-      // The first line says the columns (a header, or the first record's count of cells).
+      // The first line says the columns (a header, or the first record's count of cells): only
+      // that is taken from it here (the record it may be is the first part's, and must not enter
+      // the repeat window).
       if (start.seedAt > 0) {
         const got = fs.readSync(fd, buf, 0, Math.min(buf.length, start.seedAt), 0);
         const nl = buf.subarray(0, got).indexOf(10);
-        if (nl < 0) throw new MailFileError(CHANGED);
-        slowLine(1, buf.toString('utf8', 0, nl));
+        if (nl < 0 || nl > MAX_LINE) throw new MailFileError(CHANGED);
+        const text = buf.toString('utf8', 0, nl);
+        lines.parse(1, text.endsWith('\r') ? text.slice(0, -1) : text);
+        useColumns();
       }
       bufAt = start.seedAt;
       lineNo = start.seedLine;
       seedUntil = part.from;
-      rejects = [];
-      read = 0;
     }
     let seeding = seedUntil > 0;
     let skipping: string | null = null; // the start of a line too long, whose end is still to come

@@ -275,6 +275,17 @@ describe('mail file reader: a file read by two readers, each a part', () => {
     }
   }, 120_000);
 
+  it('reads what one reader reads on a headerless file split after line 16,384, its first record repeated just after the split (one reader, whose window no longer holds line 1, keeps it)', () => {
+    const bench = file('bench.txt', '');
+    generate(bench, 17_000);
+    const text = fs.readFileSync(bench, 'utf8').split('\n').slice(1);
+    const lines = [...text.slice(0, 16_400), text[0] as string, ...text.slice(16_400)];
+    const f = file('headerless.txt', lines.join('\n'));
+    const starts = lineStarts(f);
+    const all = whole(f);
+    for (const at of [starts[16_390], starts[16_399], starts[16_400]]) expect(inParts(f, at as number)).toEqual(all);
+  });
+
   it('reads what one reader reads in small chunks', () => {
     const f = file('small-chunks.txt', '');
     generate(f, 3_000);
