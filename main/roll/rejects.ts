@@ -49,7 +49,11 @@ export class RejectsWriter {
   /** Closes the file and removes it (a part of a failed import). */
   async discard(): Promise<void> {
     await this.close().catch(() => undefined);
-    fs.rmSync(this.path, { force: true });
+    try {
+      fs.rmSync(this.path, { force: true });
+    } catch {
+      // left behind: the import's own error is the one to tell
+    }
   }
 
   async close(): Promise<void> {
