@@ -94,7 +94,7 @@ function fileParts(file: string, opts: MailFileImportOptions, writer: MailEventW
   if (!worker || opts.format !== 'ivmtr-delimited' || availableParallelism() < 2 || process.env['INTAKE_MAIL_READERS'] === '1') return [read()];
   let at: number | null = null;
   try {
-    if (fs.statSync(file).size >= (opts.splitBytes ?? SPLIT_BYTES)) at = splitPoint(file);
+    at = splitPoint(file, opts.splitBytes ?? SPLIT_BYTES);
   } catch {
     // The reader says what is wrong with the file, in its own words.
   }

@@ -336,14 +336,15 @@ export interface FilePart {
 
 /**
  * Where a delimited file is split between two readers: just after the first LF at or after its
- * middle. Null when it is not split: the split would leave the second reader nothing, or the
- * first line, which says the columns, is blank or longer than a line may be (the second reader
- * reads it first: partStart).
+ * middle. Null when it is not split: it is smaller than `minBytes`, the split would leave the
+ * second reader nothing, or the first line, which says the columns, is blank or longer than a
+ * line may be (the second reader reads it first: partStart).
  */
-export function splitPoint(file: string): number | null {
+export function splitPoint(file: string, minBytes = 0): number | null {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
+    if (size < minBytes) return null;
     const probe = Buffer.alloc(Math.min(READ_BYTES, size));
     const headLen = fs.readSync(fd, probe, 0, Math.min(probe.length, MAX_LINE + 2), 0);
     const firstEnd = probe.subarray(0, headLen).indexOf(10);
@@ -490,6 +491,7 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
           ready.length = 0;
           if (bufAt + s >= seedUntil) {
             // The part's own lines start here: what the lines before made is not this part's.
+            // (The places numbered meanwhile stay listed for its first chunk: its rows may name them.)
             seeding = false;
             packer.take();
             rejects = [];

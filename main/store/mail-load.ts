@@ -34,23 +34,15 @@ const LOAD_TABLE = 'mail_events_load';
 
 /**
  * One chunk's events into `table`, each with this import's ID (each carries its ballot: the
- * packer found it). `tail`: the rest of the statement.
+ * packer found it). `tail`: the rest of the statement. `ids`: each row given its ID, the chunk's
+ * first row @id, the next @id + 1, and so on (else SQLite gives them).
  */
-function chunkInsert(db: Db, table: string, tail: string): ChunkStatements {
+function chunkInsert(db: Db, table: string, tail: string, ids = false): ChunkStatements {
+  const [idColumn, idValue] = ids ? ['id, ', '@id + i, '] : ['', ''];
   return new ChunkStatements(
     db,
     MAIL_CHUNK,
-    (exprs) => `INSERT INTO ${table} (import_id, ${MAIL_CHUNK_COLUMNS.join(', ')}) SELECT @imp, ${exprs.join(', ')} ${CHUNK_FROM} ${tail}`,
-    MAIL_CHUNK_COLUMNS.map((_, i) => i),
-  );
-}
-
-/** As chunkInsert, each row given its ID: the chunk's first row @id, the next @id + 1, and so on. */
-function chunkInsertWithIds(db: Db, table: string): ChunkStatements {
-  return new ChunkStatements(
-    db,
-    MAIL_CHUNK,
-    (exprs) => `INSERT INTO ${table} (id, import_id, ${MAIL_CHUNK_COLUMNS.join(', ')}) SELECT @id + i, @imp, ${exprs.join(', ')} ${CHUNK_FROM}`,
+    (exprs) => `INSERT INTO ${table} (${idColumn}import_id, ${MAIL_CHUNK_COLUMNS.join(', ')}) SELECT ${idValue}@imp, ${exprs.join(', ')} ${CHUNK_FROM} ${tail}`,
     MAIL_CHUNK_COLUMNS.map((_, i) => i),
   );
 }
@@ -112,7 +104,7 @@ abstract class ChunkWriter implements MailEventWriter {
   abstract readonly bulk: boolean;
   readonly places: MailPlacesData;
   private readonly packer: MailEventPacker;
-  protected readonly insertPlaces: (places: readonly MailPlace[]) => void;
+  private readonly insertPlaces: (places: readonly MailPlace[]) => void;
 
   constructor(
     protected readonly db: Db,
@@ -123,8 +115,14 @@ abstract class ChunkWriter implements MailEventWriter {
     this.insertPlaces = placeInserter(db);
   }
 
-  /** One chunk's events in, inside the caller's transaction. */
-  protected abstract insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts;
+  /** One chunk's events in (of `part` of the file: splitAt), inside the caller's transaction. */
+  protected abstract insert(chunk: PackedChunk | null, nearRepeats: number, part?: 0 | 1): BatchCounts;
+
+  /** A chunk's new places (of `part` of the file: splitAt), kept before its rows, inside the caller's transaction. */
+  protected keepPlaces(places: readonly MailPlace[], part: 0 | 1): void {
+    if (part !== 0) throw new Error('unreachable: a second part of a file, with no split');
+    this.insertPlaces(places);
+  }
 
   /** A write transaction (or a savepoint in the caller's). */
   protected transaction<T>(fn: () => T): T {
@@ -132,10 +130,9 @@ abstract class ChunkWriter implements MailEventWriter {
   }
 
   addChunk(chunk: PackedChunk | null, nearRepeats: number, places: readonly MailPlace[] = [], part: 0 | 1 = 0): BatchCounts {
-    if (part !== 0) throw new Error('unreachable: a second part of a file, with no split');
     return this.transaction(() => {
-      this.insertPlaces(places);
-      return this.insert(chunk, nearRepeats);
+      this.keepPlaces(places, part);
+      return this.insert(chunk, nearRepeats, part);
     });
   }
 
@@ -149,7 +146,7 @@ abstract class ChunkWriter implements MailEventWriter {
     const nearRepeats = this.packer.nearRepeats - before;
     const places = this.packer.places.take();
     return this.transaction(() => {
-      this.insertPlaces(places);
+      this.keepPlaces(places, 0);
       const c = this.insert(null, nearRepeats);
       for (const chunk of chunks) {
         const d = this.insert(chunk, 0);
@@ -243,7 +240,7 @@ class BulkWriter extends ChunkWriter {
     const create = table.replace(/^CREATE TABLE "?mail_event_rows"?/, `CREATE TABLE ${LOAD_TABLE}`);
     if (create === table) throw new Error('unreachable: the mail_event_rows table has no CREATE statement');
     db.exec(create);
-    this.inserts = chunkInsertWithIds(db, LOAD_TABLE);
+    this.inserts = chunkInsert(db, LOAD_TABLE, '', true);
   }
 
   /**
@@ -263,19 +260,22 @@ class BulkWriter extends ChunkWriter {
     }
   }
 
-  protected insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
-    return this.insertPart(this.parts[0] as Part, chunk, nearRepeats);
-  }
-
-  /** The events of a chunk of `part`, with the IDs that come next in it and the store's numbers for their places. */
-  private insertPart(part: Part, chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
+  /** Each event with the ID that comes next in its part, and its place under the store's number. */
+  protected insert(chunk: PackedChunk | null, nearRepeats: number, part: 0 | 1 = 0): BatchCounts {
+    const into = this.partOf(part);
     this.nearRepeats += nearRepeats;
     if (chunk) {
-      if (part.renumber.size > 0) renumberPlaces(chunk, part.renumber);
-      this.added += this.inserts.run(chunk, { imp: this.importId, id: part.nextId });
-      part.nextId += chunk.n;
+      if (into.renumber.size > 0) renumberPlaces(chunk, into.renumber);
+      this.added += this.inserts.run(chunk, { imp: this.importId, id: into.nextId });
+      into.nextId += chunk.n;
     }
     return zero();
+  }
+
+  private partOf(part: 0 | 1): Part {
+    const into = this.parts[part];
+    if (!into) throw new Error('unreachable: a second part of a file, with no split');
+    return into;
   }
 
   /**
@@ -292,19 +292,16 @@ class BulkWriter extends ChunkWriter {
     return this.places.known.reduce((max, p) => Math.max(max, p.place), 0) + 1 + from;
   }
 
-  override addChunk(chunk: PackedChunk | null, nearRepeats: number, places: readonly MailPlace[] = [], part: 0 | 1 = 0): BatchCounts {
+  /** When the file is split: a place the store holds already (the other reader met it first) is renumbered, not kept again. */
+  protected override keepPlaces(places: readonly MailPlace[], part: 0 | 1): void {
     const find = this.findPlace;
-    if (!find) return super.addChunk(chunk, nearRepeats, places, part);
-    const into = this.parts[part];
-    if (!into) throw new Error('unreachable: a second part of a file, with no split');
-    return this.transaction(() => {
-      for (const p of places) {
-        const kept = find.get(...p.values) as number | undefined;
-        if (kept === undefined) this.insertPlaces([p]);
-        else into.renumber.set(p.place, kept);
-      }
-      return this.insertPart(into, chunk, nearRepeats);
-    });
+    if (!find) return super.keepPlaces(places, part);
+    const into = this.partOf(part);
+    for (const p of places) {
+      const kept = find.get(...p.values) as number | undefined;
+      if (kept === undefined) super.keepPlaces([p], 0);
+      else into.renumber.set(p.place, kept);
+    }
   }
 
   private restore(): void {

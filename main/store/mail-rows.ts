@@ -139,18 +139,10 @@ export class MailRowPacker {
       return;
     }
     this.recent.add(hash, piece);
-    // The place number in PLACE_DIGITS digits, zero first: a fixed width, so that the store can
-    // give a row another number where the bytes lie (store/mail-load.ts, a file read in two parts).
-    const digits = this.digits;
-    let k = digits.length;
-    let id = this.places.idOf(place);
-    do {
-      const d = id % 10;
-      digits[--k] = 0x30 + d;
-      id = (id - d) / 10;
-    } while (id > 0);
-    while (k > digits.length - PLACE_DIGITS) digits[--k] = 0x30;
-    row.set(MAIL_CHUNK_PLACE, digits, k, PLACE_DIGITS);
+    // A fixed width, so that the store can give a row another number where the bytes lie
+    // (renumberPlaces: a file read in two parts).
+    writePlaceDigits(this.digits, 0, this.places.idOf(place));
+    row.set(MAIL_CHUNK_PLACE, this.digits, 0, PLACE_DIGITS);
     const b = this.ballots.find(piece);
     if (b < 0) row.set(MAIL_CHUNK_BALLOT, row.buf[MAIL_CHUNK_BALLOT] as Uint8Array, 0, 0);
     else row.set(MAIL_CHUNK_BALLOT, this.ballots.data.bytes, this.ballots.start(b), this.ballots.end(b) - this.ballots.start(b));
@@ -266,12 +258,19 @@ export function renumberPlaces(chunk: PackedChunk, renumber: ReadonlyMap<number,
   for (let r = 0, at = chunk.offsets[MAIL_CHUNK_PLACE] as number; r < chunk.n; r++, at += chunk.rowWidth) {
     let from = 0;
     for (let k = 0; k < PLACE_DIGITS; k++) from = from * 10 + ((data[at + k] as number) - 0x30);
-    let to = renumber.get(from);
-    if (to === undefined) continue;
-    for (let k = PLACE_DIGITS - 1; k >= 0; k--) {
-      const d: number = to % 10;
-      data[at + k] = 0x30 + d;
-      to = (to - d) / 10;
-    }
+    const to = renumber.get(from);
+    if (to !== undefined) writePlaceDigits(data, at, to);
   }
+}
+
+/** `place` as PLACE_DIGITS decimal digits at buf[at], zeros first. */
+function writePlaceDigits(buf: Uint8Array, at: number, place: number): void {
+  let k = at + PLACE_DIGITS;
+  let n = place;
+  do {
+    const d = n % 10;
+    buf[--k] = 0x30 + d;
+    n = (n - d) / 10;
+  } while (n > 0);
+  while (k > at) buf[--k] = 0x30;
 }
