@@ -42,31 +42,46 @@ const NOT_RECEIVED = `NOT EXISTS (SELECT 1 FROM receipts r WHERE r.ballot_id = b
 const OPEN = `b.status = 'ISSUED' AND b.vote_method = 'MAIL' AND ${NOT_RECEIVED}`;
 const EVENT_COLS = `e.id, e.import_id, e.ballot_id, e.direction, e.barcode_id, e.stid, e.mailer_id, e.serial, e.routing_zip, e.scanned_at, e.scanned_at_utc,
   e.operation_code, e.event_code, e.handling, e.handling_code, e.mail_phase, e.machine_name, e.facility_name, e.facility_city, e.facility_state, e.facility_zip`;
-/** chronological() in shared/mail/status.ts, then the store's own order (scanned_at, id) that its stable sort keeps. */
-const CHRONO = `coalesce(substr(e.scanned_at_utc, 1, 19), e.scanned_at), e.operation_code || '|' || e.event_code || '|' || e.facility_zip || '|' || e.machine_name, e.scanned_at, e.id`;
-const CHRONO_DESC = `coalesce(substr(e.scanned_at_utc, 1, 19), e.scanned_at) DESC, e.operation_code || '|' || e.event_code || '|' || e.facility_zip || '|' || e.machine_name DESC, e.scanned_at DESC, e.id DESC`;
 const BALLOT_COLS = 'b.voter_id, b.last_name, b.first_name, b.precinct, b.issued_at';
 
-// Cheap LIKE tests that every scan the rule's regular expressions accept also passes (LIKE is
-// case-blind for ASCII, as the rule is), so the JS functions run on a few scans, not all of them.
-const ARRIVAL_SUPERSET = `e.mail_phase LIKE '%4c%' OR e.mail_phase LIKE '%deliver%' OR substr(e.facility_zip, 1, 5) IN (SELECT value FROM json_each(@opts, '$.officeZips'))`;
-const TERMINAL_SUPERSET = `e.mail_phase LIKE '%4c%' OR e.mail_phase LIKE '%deliver%' OR e.mail_phase LIKE '%to sender%' OR e.mail_phase LIKE '%UAA%'
-  OR e.mail_phase LIKE '%nixie%' OR e.operation_code IN (SELECT value FROM json_each(@opts, '$.undeliverableOpCodes'))`;
+/**
+ * The places (store/mail-places.ts: a few thousand at most, however many scans), each with what
+ * the rule makes of it, decided once per place instead of once per scan:
+ *  - tie: chronological()'s second key (operation|event|ZIP|machine) as a rank, in SQLite's own
+ *    text order, so the scans' sort carries a small integer instead of a joined string;
+ *  - arrival: a back scan at the office's facility or delivering it (backStatus);
+ *  - terminal: an out scan that is delivery (1) or undeliverable (2) (outStatus).
+ */
+const PLACES = `places AS MATERIALIZED (
+  SELECT p.place, p.direction,
+    dense_rank() OVER (ORDER BY p.operation_code || '|' || p.event_code || '|' || p.facility_zip || '|' || p.machine_name) AS tie,
+    p.direction = 'back' AND mail_arrival(p.mail_phase, p.facility_zip, @opts) = 1 AS arrival,
+    CASE WHEN p.direction = 'out' THEN mail_terminal(p.mail_phase, p.operation_code, @opts) ELSE 0 END AS terminal
+  FROM mail_places p)`;
+/** chronological() in shared/mail/status.ts, then the store's own order (scanned_at, id) that its stable sort keeps. */
+const CHRONO = (dir: '' | ' DESC') =>
+  ['coalesce(substr(e.scanned_at_utc, 1, 19), e.scanned_at)', 'p.tie', 'e.scanned_at', 'e.id'].map((k) => k + dir).join(', ');
+
+// Each list reads the narrow event rows (no join to their places' text), sorts only the scans
+// that can decide it, and reads the whole event for the one scan picked per ballot. The rows are
+// read in table order (NOT INDEXED): through the ballot index would be a random read per scan.
+// The picked scans drive the rest (CROSS JOIN keeps them the outer loop): looked up from each of
+// the roll's ballots instead, every ballot would be tested, scanned or not.
 
 /** The first back scan that is an arrival, per open ballot. */
 export const NOT_RECEIVED_SQL = `
-  WITH a AS (SELECT ${EVENT_COLS}, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO}) AS rn
-             FROM mail_events e WHERE e.ballot_id IS NOT NULL AND e.direction = 'back'
-               AND (${ARRIVAL_SUPERSET}) AND mail_arrival(e.mail_phase, e.facility_zip, @opts) = 1)
-  SELECT e.*, ${BALLOT_COLS} FROM a e JOIN ballots b ON b.ballot_id = e.ballot_id
-  WHERE e.rn = 1 AND ${OPEN} ORDER BY b.ballot_id`;
+  WITH ${PLACES},
+  a AS (SELECT e.ballot_id, e.id, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO('')}) AS rn
+        FROM mail_event_rows e NOT INDEXED JOIN places p ON p.place = e.place WHERE e.ballot_id IS NOT NULL AND p.arrival)
+  SELECT ${EVENT_COLS}, ${BALLOT_COLS} FROM a CROSS JOIN ballots b ON b.ballot_id = a.ballot_id CROSS JOIN mail_events e ON e.id = a.id
+  WHERE a.rn = 1 AND ${OPEN} ORDER BY b.ballot_id`;
 
 /** The latest delivery-or-undeliverable out scan, per open ballot with no back scan, when it is undeliverable. */
 export const UNDELIVERABLE_SQL = `
-  WITH t AS (SELECT ${EVENT_COLS}, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO_DESC}) AS rn
-             FROM mail_events e WHERE e.ballot_id IS NOT NULL AND e.direction = 'out'
-               AND (${TERMINAL_SUPERSET}) AND mail_terminal(e.mail_phase, e.operation_code, @opts) > 0)
-  SELECT e.*, ${BALLOT_COLS} FROM t e JOIN ballots b ON b.ballot_id = e.ballot_id
-  WHERE e.rn = 1 AND mail_terminal(e.mail_phase, e.operation_code, @opts) = 2 AND ${OPEN}
-    AND NOT EXISTS (SELECT 1 FROM mail_events k WHERE k.ballot_id = b.ballot_id AND k.direction = 'back')
+  WITH ${PLACES},
+  t AS (SELECT e.ballot_id, e.id, p.terminal, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO(' DESC')}) AS rn
+        FROM mail_event_rows e NOT INDEXED JOIN places p ON p.place = e.place WHERE e.ballot_id IS NOT NULL AND p.terminal > 0)
+  SELECT ${EVENT_COLS}, ${BALLOT_COLS} FROM t CROSS JOIN ballots b ON b.ballot_id = t.ballot_id CROSS JOIN mail_events e ON e.id = t.id
+  WHERE t.rn = 1 AND t.terminal = 2 AND ${OPEN}
+    AND NOT EXISTS (SELECT 1 FROM mail_event_rows k JOIN mail_places kp ON kp.place = k.place WHERE k.ballot_id = b.ballot_id AND kp.direction = 'back')
   ORDER BY b.ballot_id`;
