@@ -48,6 +48,6 @@ export function authorize(actor: Actor | null, action: ActionName): Actor {
 }
 
 /** Today's date stamp for file names. */
-export function dateStamp(ctx: ActionContext): string {
+export function dateStamp(ctx: Pick<ActionContext, 'clock'>): string {
   return ctx.clock().toISOString().slice(0, 10);
 }

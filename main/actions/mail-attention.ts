@@ -11,18 +11,25 @@ import { mailStatusOptions } from './mail.js';
 export const DEFAULT_NO_SCAN_DAYS = 7;
 export const DEFAULT_NOT_RECEIVED_HOURS = 48;
 
+/**
+ * What the attention lists and the mail stream read: the store and the clock, no more, so they run
+ * as well on a read-only connection on a thread of their own (mail/reads-worker.ts) as on the
+ * station's.
+ */
+export type ReadContext = Pick<ActionContext, 'store' | 'clock'>;
+
 export interface AttentionInput {
   list: AttentionList;
   days?: number | undefined;
   hours?: number | undefined;
 }
 
-function options(ctx: ActionContext, input: { days?: number | undefined; hours?: number | undefined }): AttentionOptions {
+function options(ctx: ReadContext, input: { days?: number | undefined; hours?: number | undefined }): AttentionOptions {
   return { ...mailStatusOptions(ctx), now: ctx.clock(), days: input.days ?? DEFAULT_NO_SCAN_DAYS, hours: input.hours ?? DEFAULT_NOT_RECEIVED_HOURS };
 }
 
 /** One list with its count; the rows on screen stop at `limit` (the CSV has them all). */
-export function mailAttention(ctx: ActionContext, actor: Actor | null, input: AttentionInput & { limit?: number }) {
+export function mailAttention(ctx: ReadContext, actor: Actor | null, input: AttentionInput & { limit?: number }) {
   authorize(actor, 'mail.attention');
   const o = options(ctx, input);
   if (input.list === 'not-received' && o.officeZips.length === 0)
@@ -37,7 +44,7 @@ export function mailAttention(ctx: ActionContext, actor: Actor | null, input: At
   return { list: input.list, days: o.days, hours: o.hours, count, rows, truncated: count > rows.length };
 }
 
-export function mailAttentionCounts(ctx: ActionContext, actor: Actor | null, input: { days?: number | undefined; hours?: number | undefined }) {
+export function mailAttentionCounts(ctx: ReadContext, actor: Actor | null, input: { days?: number | undefined; hours?: number | undefined }) {
   authorize(actor, 'mail.attentionCounts');
   const o = options(ctx, input);
   return { days: o.days, hours: o.hours, officeZipsSet: o.officeZips.length > 0, counts: attentionCounts(ctx.store, o) };
@@ -55,7 +62,7 @@ export function* attentionCsvChunks(rows: Iterable<AttentionRow>, list: Attentio
   }
 }
 
-export function mailAttentionCsv(ctx: ActionContext, actor: Actor | null, input: AttentionInput): { filename: string; chunks: Generator<string> } {
+export function mailAttentionCsv(ctx: ReadContext, actor: Actor | null, input: AttentionInput): { filename: string; chunks: Generator<string> } {
   authorize(actor, 'mail.attentionCsv');
   const o = options(ctx, input);
   return { filename: `mail-${input.list}-${dateStamp(ctx)}.csv`, chunks: attentionCsvChunks(attentionRows(ctx.store, input.list, o), input.list) };
@@ -85,7 +92,7 @@ export function ballotMailView(ctx: ActionContext, actor: Actor | null, input: {
 }
 
 /** Ballots per mail phase per day, out and back (Reports screen). */
-export function mailStreamReport(ctx: ActionContext, actor: Actor | null, input: { from: string; to: string }): StreamRow[] {
+export function mailStreamReport(ctx: ReadContext, actor: Actor | null, input: { from: string; to: string }): StreamRow[] {
   authorize(actor, 'mail.stream');
   return mailStream(ctx.store, input.from, input.to);
 }

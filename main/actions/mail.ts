@@ -38,7 +38,7 @@ export async function importMail(ctx: ActionContext, actor: Actor | null, input:
 }
 
 /** The office's settings the status rules need (config keys mailOfficeZips, mailUndeliverableOpCodes). */
-export function mailStatusOptions(ctx: ActionContext): MailStatusOptions {
+export function mailStatusOptions(ctx: Pick<ActionContext, 'store'>): MailStatusOptions {
   return {
     officeZips: ctx.store.config.get('mailOfficeZips') ?? [],
     undeliverableOpCodes: ctx.store.config.get('mailUndeliverableOpCodes') ?? [],

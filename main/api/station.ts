@@ -1,3 +1,4 @@
+import { MailReads } from '../mail/reads-off-thread.js';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { ApiEvent, EventName, EventPayload } from '../../shared/api/events.js';
@@ -33,6 +34,7 @@ export class Station implements ActionContext {
   private readonly statuses = new Map<string, ScannerStatus>();
   private testUntil = 0;
   private county: Replicator | null = null;
+  private reads: MailReads | null = null;
   /** Every window the router has served (the transports remove them when they close). */
   readonly sessions = new Set<Session>();
 
@@ -44,6 +46,18 @@ export class Station implements ActionContext {
     this.auth = new Auth(store, clock);
     this.uploadsDir = uploadsDir ?? path.join(path.dirname(store.path), 'uploads');
     this.bus.setMaxListeners(100);
+  }
+
+  /** The heavy mail reads (attention lists, mail stream), on a thread of their own (mail/reads-off-thread.ts). */
+  get mailReads(): MailReads {
+    this.reads ??= new MailReads(this);
+    return this.reads;
+  }
+
+  async stopMailReads(): Promise<void> {
+    const r = this.reads;
+    this.reads = null;
+    await r?.close();
   }
 
   /** The station name: configured, else the host name (a fresh station still works). */

@@ -53,6 +53,7 @@ export async function serveCommand(io: Io, args: string[]): Promise<number> {
   sorter?.stop();
   await station.stopScanners();
   await station.stopCounty();
+  await station.stopMailReads();
   oplog.event(store, 'station.stopped', 'success', 'intake serve stopped');
   store.close();
   release();
