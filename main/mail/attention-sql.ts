@@ -68,20 +68,36 @@ const CHRONO = (dir: '' | ' DESC') =>
 // The picked scans drive the rest (CROSS JOIN keeps them the outer loop): looked up from each of
 // the roll's ballots instead, every ballot would be tested, scanned or not.
 
+/**
+ * What a list's query gives for each ballot on it: the whole scan and the ballot (`rows`, in
+ * ballot order), or for the counts only the scan's time (`instants`: not-received, whose hours
+ * are counted from it) or nothing but the count (`count`).
+ */
+type Shape = 'rows' | 'instants' | 'count';
+const select = (shape: Shape, alias: string) =>
+  shape === 'rows' ? `${EVENT_COLS}, ${BALLOT_COLS}` : shape === 'instants' ? `${alias}.scanned_at, ${alias}.scanned_at_utc` : 'count(*) AS n';
+// The whole event through the view (its place's text), for rows only: the scan's time comes with
+// the picked scan itself, and reading each event again by its ID is a random read per ballot.
+const picked = (shape: Shape, alias: string) => (shape === 'rows' ? `CROSS JOIN mail_events e ON e.id = ${alias}.id` : '');
+const ordered = (shape: Shape) => (shape === 'rows' ? 'ORDER BY b.ballot_id' : '');
+
 /** The first back scan that is an arrival, per open ballot. */
-export const NOT_RECEIVED_SQL = `
+export const notReceivedSql = (shape: Shape) => `
   WITH ${PLACES},
-  a AS (SELECT e.ballot_id, e.id, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO('')}) AS rn
+  a AS (SELECT e.ballot_id, e.id, e.scanned_at, e.scanned_at_utc, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO('')}) AS rn
         FROM mail_event_rows e NOT INDEXED JOIN places p ON p.place = e.place WHERE e.ballot_id IS NOT NULL AND p.arrival)
-  SELECT ${EVENT_COLS}, ${BALLOT_COLS} FROM a CROSS JOIN ballots b ON b.ballot_id = a.ballot_id CROSS JOIN mail_events e ON e.id = a.id
-  WHERE a.rn = 1 AND ${OPEN} ORDER BY b.ballot_id`;
+  SELECT ${select(shape, 'a')} FROM a CROSS JOIN ballots b ON b.ballot_id = a.ballot_id ${picked(shape, 'a')}
+  WHERE a.rn = 1 AND ${OPEN} ${ordered(shape)}`;
 
 /** The latest delivery-or-undeliverable out scan, per open ballot with no back scan, when it is undeliverable. */
-export const UNDELIVERABLE_SQL = `
+export const undeliverableSql = (shape: Shape) => `
   WITH ${PLACES},
   t AS (SELECT e.ballot_id, e.id, p.terminal, row_number() OVER (PARTITION BY e.ballot_id ORDER BY ${CHRONO(' DESC')}) AS rn
         FROM mail_event_rows e NOT INDEXED JOIN places p ON p.place = e.place WHERE e.ballot_id IS NOT NULL AND p.terminal > 0)
-  SELECT ${EVENT_COLS}, ${BALLOT_COLS} FROM t CROSS JOIN ballots b ON b.ballot_id = t.ballot_id CROSS JOIN mail_events e ON e.id = t.id
+  SELECT ${select(shape, 't')} FROM t CROSS JOIN ballots b ON b.ballot_id = t.ballot_id ${picked(shape, 't')}
   WHERE t.rn = 1 AND t.terminal = 2 AND ${OPEN}
     AND NOT EXISTS (SELECT 1 FROM mail_event_rows k JOIN mail_places kp ON kp.place = k.place WHERE k.ballot_id = b.ballot_id AND kp.direction = 'back')
-  ORDER BY b.ballot_id`;
+  ${ordered(shape)}`;
+
+export const NOT_RECEIVED_SQL = notReceivedSql('rows');
+export const UNDELIVERABLE_SQL = undeliverableSql('rows');

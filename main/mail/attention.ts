@@ -1,7 +1,7 @@
 import type { MailEvent } from '../../shared/mail/event.js';
 import { MAIL_STATUS_WORDS, type MailStatusOptions } from '../../shared/mail/status.js';
 import { toStoredEvent, type EventRow } from '../store/mail.js';
-import { NOT_RECEIVED_SQL, registerMailFunctions, UNDELIVERABLE_SQL } from './attention-sql.js';
+import { NOT_RECEIVED_SQL, notReceivedSql, registerMailFunctions, UNDELIVERABLE_SQL, undeliverableSql } from './attention-sql.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -95,8 +95,7 @@ function* noScan(store: Store, o: AttentionOptions): Generator<AttentionRow> {
  *    is undeliverable.
  */
 function* fromEvents(store: Store, list: 'undeliverable' | 'not-received', o: AttentionOptions): Generator<AttentionRow> {
-  registerMailFunctions(store.db);
-  const opts = JSON.stringify({ officeZips: o.officeZips, undeliverableOpCodes: o.undeliverableOpCodes ?? [] });
+  const opts = ruleOptions(store, o);
   const stmt = store.db.prepare<[{ opts: string }], BallotRow & EventRow>(list === 'undeliverable' ? UNDELIVERABLE_SQL : NOT_RECEIVED_SQL);
   const newer = store.db.prepare<[string, string, string], { n: number }>(
     `SELECT count(*) AS n FROM ballots WHERE voter_id = ? AND ballot_id <> ? AND vote_method = 'MAIL' AND status = 'ISSUED' AND coalesce(issued_at, '') >= ?`,
@@ -107,16 +106,28 @@ function* fromEvents(store: Store, list: 'undeliverable' | 'not-received', o: At
     if (list === 'undeliverable') {
       const reissued = (newer.get(r.voter_id, r.ballot_id, r.issued_at ?? '')?.n ?? 0) > 0;
       yield { ...person(r), status: MAIL_STATUS_WORDS['returned-undeliverable'], event: eventOut(e), waited: Math.max(0, Math.floor((o.now.getTime() - at) / 86_400_000)), reissued };
-    } else if (o.now.getTime() - at >= o.hours * 3_600_000)
+    } else if (waitedLongEnough(o, at))
       yield { ...person(r), status: MAIL_STATUS_WORDS.arrived, event: eventOut(e), waited: Math.floor((o.now.getTime() - at) / 3_600_000), reissued: false };
   }
 }
 
-/** The three counts for the Attention panel. */
+/** not-received: a return that arrived at `at` (eventInstant) has waited the list's hours. */
+const waitedLongEnough = (o: AttentionOptions, at: number) => o.now.getTime() - at >= o.hours * 3_600_000;
+
+/** The status rule's options as the lists' SQL takes them (attention-sql.ts), its functions registered on the connection. */
+function ruleOptions(store: Store, o: AttentionOptions): string {
+  registerMailFunctions(store.db);
+  return JSON.stringify({ officeZips: o.officeZips, undeliverableOpCodes: o.undeliverableOpCodes ?? [] });
+}
+
+/** The three counts for the Attention panel: the lists' own queries, reading no more of each scan picked than the count needs. */
 export function attentionCounts(store: Store, o: AttentionOptions): Record<AttentionList, number> {
   // The no-scan list can be most of a county's roll before the first USPS file: counted in SQL.
   const noScanCount = store.db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ballots b WHERE ${NO_SCAN_WHERE}`).get(noScanCutoff(o))?.n ?? 0;
-  const out = { 'no-scan': noScanCount, undeliverable: 0, 'not-received': 0 };
-  for (const list of ['undeliverable', 'not-received'] as const) for (const _ of attentionRows(store, list, o)) out[list] += 1;
-  return out;
+  const opts = ruleOptions(store, o);
+  const undeliverable = store.db.prepare<[{ opts: string }], number>(undeliverableSql('count')).pluck().get({ opts }) ?? 0;
+  let notReceived = 0;
+  const arrivals = store.db.prepare<[{ opts: string }], { scanned_at: string; scanned_at_utc: string | null }>(notReceivedSql('instants'));
+  for (const r of arrivals.iterate({ opts })) if (waitedLongEnough(o, eventInstant({ scannedAt: r.scanned_at, scannedAtUtc: r.scanned_at_utc }))) notReceived += 1;
+  return { 'no-scan': noScanCount, undeliverable, 'not-received': notReceived };
 }
