@@ -1,10 +1,16 @@
 // USPS mail-tracking import (issue 18): an IV-MTR delimited file of `events` scans (~10 a piece,
 // pieces = events / 10) imported by `intake mail import` into a station holding a roll with IMb
 // serials, beside the floor of `sqlite3 .import` of the same file into a bare table; then a
-// ballot's mail-status lookup, p99. Registered in bench/run.ts as `mail`.
+// ballot's mail-status lookup, p99; then the supervisor's reports over the ten million scans (the
+// attention counts, the 30-day mail stream): each one's time, and how long the station's thread
+// was held while the app read them on its reads thread. Registered in bench/run.ts as `mail`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Station } from '../main/api/station.js';
+import { MailReads } from '../main/mail/reads-off-thread.js';
+import { runMailRead, type MailRead } from '../main/mail/reads.js';
 import { Store } from '../main/store/store.js';
 
 type Figure = Record<string, unknown>;
@@ -112,6 +118,8 @@ export async function benchMail(ctx: MailBenchContext): Promise<Figure> {
   const floor = timed('sqlite3', [floorDb, '-cmd', '.mode list', '-cmd', '.separator |', `.import ${file} scans`]);
   fs.rmSync(floorDb, { force: true });
   const lookup = statusLookups(db, ctx.ballots);
+  ctx.log('mail: the attention counts and the mail stream…');
+  const reports = await reportReads(db);
   const figure: Figure = {
     events: ctx.events,
     roll: ctx.ballots,
@@ -125,9 +133,10 @@ export async function benchMail(ctx: MailBenchContext): Promise<Figure> {
     oneReader: { what: 'the same import with one reader worker (INTAKE_MAIL_READERS=1), run just before', seconds: one.seconds, cpuSeconds: one.cpuSeconds, peakRssMB: one.peakRssMB },
     floor: { what: 'sqlite3 CLI: .mode list, .separator |, .import into a bare table (no validation, no matching, no indexes)', seconds: floor.seconds, cpuSeconds: floor.cpuSeconds, peakRssMB: floor.peakRssMB },
     statusLookup: lookup,
+    reports,
   };
-  ctx.log(`mail: ${ours.seconds} s (CPU ${ours.cpuSeconds} s), ${ours.peakRssMB} MB; one reader ${one.seconds} s (CPU ${one.cpuSeconds} s); floor ${floor.seconds} s (CPU ${floor.cpuSeconds} s); status p99 ${String(lookup['p99ms'])} ms`);
-  return Promise.resolve(figure);
+  ctx.log(`mail: ${ours.seconds} s (CPU ${ours.cpuSeconds} s), ${ours.peakRssMB} MB; one reader ${one.seconds} s (CPU ${one.cpuSeconds} s); floor ${floor.seconds} s (CPU ${floor.cpuSeconds} s); status p99 ${String(lookup['p99ms'])} ms; reports ${JSON.stringify(reports)}`);
+  return figure;
 }
 
 /** 10,000 ballots' mail status (events by ballot, the receipt, the rules), each timed. */
@@ -148,6 +157,49 @@ function statusLookups(db: string, ballots: number): Figure {
     const at = (p: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN) * 1000) / 1000;
     return { n: lat.length, withStatus: found, p50ms: at(0.5), p99ms: at(0.99), maxms: at(1) };
   } finally {
+    store.close();
+  }
+}
+
+const SUPERVISOR = { name: 'bench', role: 'supervisor', via: 'cli-setup' } as const;
+const REPORTS: Record<string, MailRead> = {
+  attentionCounts: { kind: 'attentionCounts', input: {} },
+  stream30Days: { kind: 'stream', input: { from: '2026-09-20', to: '2026-10-20' } },
+};
+
+/**
+ * The reports a supervisor opens, over the events just imported: each read's time on the station's
+ * thread (runMailRead), then the same reads through the app's reads thread (the compiled worker,
+ * dist/), with the longest the station's thread went without running a 5 ms timer meanwhile.
+ */
+async function reportReads(db: string): Promise<Figure> {
+  const store = Store.open(db);
+  const now = new Date('2026-10-22T12:00:00Z');
+  store.config.set('mailOfficeZips', ['27610'], 'bench', now.toISOString());
+  const station = new Station(store, () => now);
+  const reads = new MailReads(station, pathToFileURL(path.join(import.meta.dirname, '..', 'dist', 'main', 'mail', 'reads-worker.js')));
+  try {
+    const figure: Figure = {};
+    for (const [name, read] of Object.entries(REPORTS)) {
+      const t = performance.now();
+      runMailRead(station, SUPERVISOR, read);
+      figure[`${name}Seconds`] = Math.round(performance.now() - t) / 1000;
+    }
+    if (!reads.offThread) throw new Error('the reads thread is not built: npm run build first');
+    let longest = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const n = performance.now();
+      longest = Math.max(longest, n - last);
+      last = n;
+    }, 5);
+    const t = performance.now();
+    await Promise.all(Object.values(REPORTS).map((r) => reads.run(SUPERVISOR, r)));
+    clearInterval(timer);
+    figure['offThread'] = { what: 'both reads on the reads thread, at once', seconds: Math.round(performance.now() - t) / 1000, longestStationThreadPauseMs: Math.round(longest) };
+    return figure;
+  } finally {
+    await reads.close();
     store.close();
   }
 }
