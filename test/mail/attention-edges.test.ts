@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailAttention, mailAttentionCounts } from '../../main/actions/mail-attention.js';
 import { Station } from '../../main/api/station.js';
 import { eventInstant } from '../../main/mail/attention.js';
-import { mailEventWriter } from '../../main/store/mail-load.js';
 import type { Store } from '../../main/store/store.js';
 import type { MailEvent } from '../../shared/mail/event.js';
 import { apiFor } from '../helpers/api.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { MID, serialOf, SUPERVISOR } from './fetch-helpers.js';
+import { mailEvent as event, recordEvents as record } from './recorded.js';
 
 // The lists are one SQL query each (main/mail/attention-sql.ts); these are the edges where a
 // query could drift from the status rule (shared/mail/status.ts), checked against the rule itself.
@@ -16,24 +16,9 @@ const iso = (msBeforeNow: number) => new Date(NOW.getTime() - msBeforeNow).toISO
 const H = 3_600_000;
 let t: ReturnType<typeof tempStore>;
 
-function event(n: number, over: Partial<MailEvent>): MailEvent {
-  return {
-    barcodeId: '00', stid: '700', mailerId: MID, serial: serialOf(n), routingZip: '27601',
-    scannedAt: '2026-10-05T08:12:00', scannedAtUtc: null, operationCode: '', eventCode: 'SD', handling: 'actual', handlingCode: 'A',
-    mailPhase: 'Phase 1 - Origin Processing', machineName: 'DBCS-012', facilityName: 'RALEIGH P&DC', facilityCity: 'RALEIGH', facilityState: 'NC', facilityZip: '27676',
-    ...over,
-  };
-}
 const UNDELIVERABLE = { scannedAt: '2026-10-09T10:00:00', mailPhase: 'Undeliverable as Addressed - Return to Sender', facilityZip: '27330' };
 const back = (n: number, over: Partial<MailEvent>) => event(n, { stid: '777', routingZip: '27699', mailPhase: 'Phase 3 - Destination Processing', facilityZip: '27699', ...over });
 const utc = (ms: number) => ({ scannedAt: iso(ms).slice(0, 19), scannedAtUtc: iso(ms) });
-
-function record(store: Store, events: MailEvent[]): void {
-  const id = Number(store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES ('2026-10-25T00:00:00Z', 't', 'ivmtr-json', 't')`).run().lastInsertRowid);
-  const w = mailEventWriter(store.db, id);
-  w.add(events);
-  store.write(() => w.finish());
-}
 
 beforeEach(() => {
   t = tempStore();

@@ -5,13 +5,13 @@ import { Station } from '../../main/api/station.js';
 import { eventInstant } from '../../main/mail/attention.js';
 import { mailStream, phaseOf } from '../../main/mail/stream.js';
 import { NOT_RECEIVED_SQL, registerMailFunctions, UNDELIVERABLE_SQL } from '../../main/mail/attention-sql.js';
-import { mailEventWriter } from '../../main/store/mail-load.js';
 import { migrate } from '../../main/store/db.js';
-import type { Store } from '../../main/store/store.js';
 import type { MailEvent } from '../../shared/mail/event.js';
 import { apiFor } from '../helpers/api.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
+import { seededRandom as random } from '../state-server/faults.js';
 import { MID, serialOf, SUPERVISOR } from './fetch-helpers.js';
+import { recordEvents as record } from './recorded.js';
 
 // The attention lists and the mail stream are set-based SQL (main/mail/attention-sql.ts,
 // main/mail/stream.ts) written for a county's ten million scans; the lookup screen decides one
@@ -20,18 +20,6 @@ import { MID, serialOf, SUPERVISOR } from './fetch-helpers.js';
 
 const NOW = new Date('2026-10-17T20:00:00Z');
 const BALLOTS = 300;
-
-/** A small seeded generator (mulberry32), so a failure can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PHASES = [
   'Phase 1 - Origin Processing',
@@ -69,13 +57,6 @@ function randomEvents(rand: () => number): MailEvent[] {
     }
   }
   return events;
-}
-
-function record(store: Store, events: MailEvent[]): void {
-  const id = Number(store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES ('2026-10-25T00:00:00Z', 't', 'ivmtr-json', 't')`).run().lastInsertRowid);
-  const w = mailEventWriter(store.db, id);
-  w.add(events);
-  store.write(() => w.finish());
 }
 
 let t: ReturnType<typeof tempStore>;

@@ -6,32 +6,16 @@ import { mailAttention, mailAttentionCounts } from '../../main/actions/mail-atte
 import { Station } from '../../main/api/station.js';
 import { mailAttentionCommand } from '../../main/cli/commands/mail-attention.js';
 import { terminalIo, type Io } from '../../main/cli/context.js';
-import { mailEventWriter } from '../../main/store/mail-load.js';
 import type { Store } from '../../main/store/store.js';
 import type { MailEvent } from '../../shared/mail/event.js';
 import { apiFor } from '../helpers/api.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { MID, serialOf, SUPERVISOR } from './fetch-helpers.js';
+import { mailEvent as event, recordEvents as record } from './recorded.js';
 
 const NOW = new Date('2026-10-25T12:00:00Z');
 let t: ReturnType<typeof tempStore>;
 let station: Station;
-
-function event(n: number, over: Partial<MailEvent>): MailEvent {
-  return {
-    barcodeId: '00', stid: '700', mailerId: MID, serial: serialOf(n), routingZip: '27601',
-    scannedAt: '2026-10-05T08:12:00', scannedAtUtc: null, operationCode: '', eventCode: 'SD', handling: 'actual', handlingCode: 'A',
-    mailPhase: 'Phase 1 - Origin Processing', machineName: 'DBCS-012', facilityName: 'RALEIGH P&DC', facilityCity: 'RALEIGH', facilityState: 'NC', facilityZip: '27676',
-    ...over,
-  };
-}
-
-function record(store: Store, events: MailEvent[]): void {
-  const id = Number(store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES ('2026-10-25T00:00:00Z', 't', 'ivmtr-json', 't')`).run().lastInsertRowid);
-  const w = mailEventWriter(store.db, id);
-  w.add(events);
-  store.write(() => w.finish());
-}
 
 const back = (n: number, over: Partial<MailEvent>) => event(n, { stid: '777', routingZip: '27699', mailPhase: 'Phase 3 - Destination Processing', facilityZip: '27699', ...over });
 

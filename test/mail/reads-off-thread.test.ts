@@ -4,13 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Station } from '../../main/api/station.js';
 import { MailReads } from '../../main/mail/reads-off-thread.js';
 import { runMailRead, type MailRead } from '../../main/mail/reads.js';
-import { mailEventWriter } from '../../main/store/mail-load.js';
 import type { Store } from '../../main/store/store.js';
 import type { MailEvent } from '../../shared/mail/event.js';
 import { ServiceError } from '../../shared/errors.js';
 import { ROOT } from '../helpers/cli.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { MID, serialOf, SUPERVISOR } from './fetch-helpers.js';
+import { mailEvent, recordEvents as record } from './recorded.js';
 
 // The heavy mail reads on a thread of their own (main/mail/reads-off-thread.ts), through the
 // compiled worker the app runs (dist/: `npm run build` first, as the test command does).
@@ -18,21 +18,7 @@ const WORKER = pathToFileURL(path.join(ROOT, 'dist', 'main', 'mail', 'reads-work
 const NOW = new Date('2026-10-25T12:00:00Z');
 const CLERK = { name: 'clara', role: 'clerk', via: 'cli-pin' } as const;
 
-function event(n: number, day: number, over: Partial<MailEvent> = {}): MailEvent {
-  return {
-    barcodeId: '00', stid: '700', mailerId: MID, serial: serialOf(n), routingZip: '27601',
-    scannedAt: `2026-10-${String(day).padStart(2, '0')}T08:12:00`, scannedAtUtc: null, operationCode: '', eventCode: 'SD', handling: 'actual', handlingCode: 'A',
-    mailPhase: 'Phase 1 - Origin Processing', machineName: 'DBCS-012', facilityName: 'RALEIGH P&DC', facilityCity: 'RALEIGH', facilityState: 'NC', facilityZip: '27676',
-    ...over,
-  };
-}
-
-function record(store: Store, events: MailEvent[]): void {
-  const id = Number(store.db.prepare(`INSERT INTO mail_imports (started_at, file, format, operator) VALUES ('2026-10-25T00:00:00Z', 't', 'ivmtr-json', 't')`).run().lastInsertRowid);
-  const w = mailEventWriter(store.db, id);
-  w.add(events);
-  store.write(() => w.finish());
-}
+const event = (n: number, day: number, over: Partial<MailEvent> = {}) => mailEvent(n, { scannedAt: `2026-10-${String(day).padStart(2, '0')}T08:12:00`, ...over });
 
 /** `ballots` ballots, each mailed, most delivered, some undeliverable, some back at the office. */
 function seed(store: Store, ballots: number): void {
