@@ -1,4 +1,3 @@
-import { MailReads } from '../mail/reads-off-thread.js';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { ApiEvent, EventName, EventPayload } from '../../shared/api/events.js';
@@ -10,6 +9,7 @@ import { ensurePrivateDir } from '../store/private-file.js';
 import { Intake } from '../intake/intake.js';
 import { outcomeJson } from '../intake/outcome-json.js';
 import { feedScanners } from '../intake/scanner-feed.js';
+import { MailReads } from '../mail/reads-off-thread.js';
 import type { ScannerHub, ScannerStatus } from '../scanners/index.js';
 import type { ScannerConfig } from '../../shared/scanner/config.js';
 import type { Store } from '../store/store.js';

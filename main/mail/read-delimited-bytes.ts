@@ -20,7 +20,7 @@ import type { PackedChunk } from '../store/packed-rows.js';
 import { FIELDS, MailFileError, toMailEvent, type Field, type Parsed } from './layout.js';
 import type { MailChunk } from './read-chunks.js';
 import { DelimitedLines, tooLongError, type Columns } from './read-delimited.js';
-import { BATCH_LINES, MAX_LINE } from './read-lines.js';
+import { BATCH_LINES, MAX_LINE, withoutCr } from './read-lines.js';
 
 /** Bytes read at a time; a line that does not fit is far longer than MAX_LINE (3 bytes a character at most). */
 const READ_BYTES = 1 << 20;
@@ -420,7 +420,7 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
       rejects.push({ lineNo, error: tooLongError, raw: text.slice(0, 200) });
       return;
     }
-    const p = lines.parse(lineNo, text.endsWith('\r') ? text.slice(0, -1) : text);
+    const p = lines.parse(lineNo, withoutCr(text));
     if (!p) {
       useColumns();
       return;
@@ -463,7 +463,7 @@ export function* readDelimitedChunks(file: string, ballots: PieceBallots, chunkR
         const nl = buf.subarray(0, got).indexOf(10);
         if (nl < 0 || nl > MAX_LINE) throw new MailFileError(CHANGED);
         const text = buf.toString('utf8', 0, nl);
-        lines.parse(1, text.endsWith('\r') ? text.slice(0, -1) : text);
+        lines.parse(1, withoutCr(text));
         useColumns();
       }
       bufAt = start.seedAt;

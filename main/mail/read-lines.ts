@@ -9,6 +9,9 @@ export const MAX_LINE = 64 * 1024;
 /** Lines per batch handed to the importer (one write transaction's worth, or part of one). */
 export const BATCH_LINES = 8192;
 
+/** A line's text without the CR of a CRLF ending (its LF is already gone). */
+export const withoutCr = (text: string): string => (text.endsWith('\r') ? text.slice(0, -1) : text);
+
 export type Line = { lineNo: number; text: string } | { lineNo: number; tooLong: true; start: string };
 
 export async function* readLines(source: string | NodeJS.ReadableStream, batchLines = BATCH_LINES): AsyncGenerator<Line[]> {
@@ -34,7 +37,7 @@ export async function* readLines(source: string | NodeJS.ReadableStream, batchLi
         const whole = carry ? carry + piece : piece;
         carry = '';
         if (whole.length > MAX_LINE) batch.push({ lineNo, tooLong: true, start: whole.slice(0, 200) });
-        else batch.push({ lineNo, text: whole.endsWith('\r') ? whole.slice(0, -1) : whole });
+        else batch.push({ lineNo, text: withoutCr(whole) });
       }
       if (batch.length >= batchLines) {
         yield batch;
@@ -51,6 +54,6 @@ export async function* readLines(source: string | NodeJS.ReadableStream, batchLi
     }
   }
   if (skipping) batch.push({ lineNo: lineNo + 1, tooLong: true, start: skipStart });
-  else if (carry.length > 0) batch.push({ lineNo: lineNo + 1, text: carry.endsWith('\r') ? carry.slice(0, -1) : carry });
+  else if (carry.length > 0) batch.push({ lineNo: lineNo + 1, text: withoutCr(carry) });
   if (batch.length > 0) yield batch;
 }

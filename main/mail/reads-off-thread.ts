@@ -11,15 +11,15 @@ import { ServiceError, type ServiceErrorCode } from '../../shared/errors.js';
 import type { Actor } from '../actions/context.js';
 import type { ReadContext } from '../actions/mail-attention.js';
 import { builtFile } from '../worker/chunk-stream.js';
-import { runMailRead, type MailRead } from './reads.js';
+import { runMailRead, type MailRead, type MailReadKind, type MailReadResult } from './reads.js';
 
-export interface ReadRequest {
+export interface ReadRequest<K extends MailReadKind = MailReadKind> {
   id: number;
   file: string;
   /** The station's clock at the request, as an ISO instant (the lists count hours and days from it). */
   now: string;
   actor: Actor | null;
-  read: MailRead;
+  read: MailRead<K>;
 }
 
 export type ReadResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; service: boolean; code: ServiceErrorCode | 'internal'; message: string };
@@ -44,22 +44,23 @@ export class MailReads {
     return this.file !== null && this.ctx.store.path !== ':memory:';
   }
 
-  run(actor: Actor | null, read: MailRead): Promise<unknown> {
+  /** The read's answer: the same function's on either side of the thread (the router checks it against the contract, as any answer). */
+  run<K extends MailReadKind>(actor: Actor | null, read: MailRead<K>): Promise<MailReadResult<K>> {
     if (!this.offThread) return Promise.resolve().then(() => runMailRead(this.ctx, actor, read));
     const now = this.ctx.clock();
     const key = JSON.stringify([actor?.name ?? null, actor?.role ?? null, now.toISOString().slice(0, 16), read]);
-    const same = this.shared.get(key);
+    const same = this.shared.get(key) as Promise<MailReadResult<K>> | undefined;
     if (same) return same;
-    const p = this.send({ id: this.nextId++, file: this.ctx.store.path, now: now.toISOString(), actor, read }).finally(() => this.shared.delete(key));
+    const p = this.send<K>({ id: this.nextId++, file: this.ctx.store.path, now: now.toISOString(), actor, read }).finally(() => this.shared.delete(key));
     this.shared.set(key, p);
     return p;
   }
 
-  private send(req: ReadRequest): Promise<unknown> {
+  private send<K extends MailReadKind>(req: ReadRequest<K>): Promise<MailReadResult<K>> {
     const worker = this.start();
     this.sent += 1;
     return new Promise((resolve, reject) => {
-      this.waiting.set(req.id, { resolve, reject });
+      this.waiting.set(req.id, { resolve: (v) => resolve(v as MailReadResult<K>), reject });
       worker.postMessage(req);
     });
   }

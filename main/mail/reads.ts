@@ -8,24 +8,39 @@
 import { mailAttention, mailAttentionCounts, mailAttentionCsv, mailStreamReport, type AttentionInput, type ReadContext } from '../actions/mail-attention.js';
 import type { Actor } from '../actions/context.js';
 
-export type MailRead =
-  | { kind: 'attention'; input: AttentionInput & { limit?: number } }
-  | { kind: 'attentionCounts'; input: { days?: number | undefined; hours?: number | undefined } }
-  | { kind: 'attentionCsv'; input: AttentionInput }
-  | { kind: 'stream'; input: { from: string; to: string } };
+/** What each read is asked. */
+interface Inputs {
+  attention: AttentionInput & { limit?: number };
+  attentionCounts: { days?: number | undefined; hours?: number | undefined };
+  attentionCsv: AttentionInput;
+  stream: { from: string; to: string };
+}
 
-/** One read, answered as the API answers it (the CSV as one string). */
-export function runMailRead(ctx: ReadContext, actor: Actor | null, read: MailRead): unknown {
-  switch (read.kind) {
-    case 'attention':
-      return mailAttention(ctx, actor, read.input);
-    case 'attentionCounts':
-      return mailAttentionCounts(ctx, actor, read.input);
-    case 'attentionCsv': {
-      const { filename, chunks } = mailAttentionCsv(ctx, actor, read.input);
-      return { filename, content: [...chunks].join('') };
-    }
-    case 'stream':
-      return mailStreamReport(ctx, actor, read.input);
-  }
+/** What each read answers, as the API answers it (the CSV as one string). */
+interface Results {
+  attention: ReturnType<typeof mailAttention>;
+  attentionCounts: ReturnType<typeof mailAttentionCounts>;
+  attentionCsv: { filename: string; content: string };
+  stream: ReturnType<typeof mailStreamReport>;
+}
+
+export type MailReadKind = keyof Inputs;
+export type MailReadResult<K extends MailReadKind> = Results[K];
+/** One read: its kind and what it is asked. */
+export type MailRead<K extends MailReadKind = MailReadKind> = { [P in K]: { kind: P; input: Inputs[P] } }[K];
+
+const READS: { [K in MailReadKind]: (ctx: ReadContext, actor: Actor | null, input: Inputs[K]) => Results[K] } = {
+  attention: mailAttention,
+  attentionCounts: mailAttentionCounts,
+  attentionCsv: (ctx, actor, input) => {
+    const { filename, chunks } = mailAttentionCsv(ctx, actor, input);
+    return { filename, content: [...chunks].join('') };
+  },
+  stream: mailStreamReport,
+};
+
+/** One read, answered as the API answers it. */
+export function runMailRead<K extends MailReadKind>(ctx: ReadContext, actor: Actor | null, read: MailRead<K>): Results[K] {
+  const run: (ctx: ReadContext, actor: Actor | null, input: Inputs[K]) => Results[K] = READS[read.kind];
+  return run(ctx, actor, read.input);
 }

@@ -1,4 +1,3 @@
-import type { Output } from '../../../shared/api/contract.js';
 import type { mailMethods } from '../../../shared/api/methods/mail.js';
 import { ballotMailView } from '../../actions/mail-attention.js';
 import type { HandlersFor } from '../router.js';
@@ -7,8 +6,8 @@ import { sessionActor as actor } from './actor.js';
 export const mailHandlers: HandlersFor<typeof mailMethods> = {
   'mail.ballot': (station, session, input) => ballotMailView(station, actor(session), input),
   // The heavy reads run on the station's reads thread (mail/reads.ts): a scan never waits on them.
-  'mail.attention': (station, session, input) => station.mailReads.run(actor(session), { kind: 'attention', input }) as Promise<Output<'mail.attention'>>,
-  'mail.attentionCounts': (station, session, input) => station.mailReads.run(actor(session), { kind: 'attentionCounts', input }) as Promise<Output<'mail.attentionCounts'>>,
-  'mail.attentionCsv': (station, session, input) => station.mailReads.run(actor(session), { kind: 'attentionCsv', input }) as Promise<Output<'mail.attentionCsv'>>,
-  'mail.stream': (station, session, input) => station.mailReads.run(actor(session), { kind: 'stream', input }) as Promise<Output<'mail.stream'>>,
+  'mail.attention': (station, session, input) => station.mailReads.run(actor(session), { kind: 'attention', input }),
+  'mail.attentionCounts': (station, session, input) => station.mailReads.run(actor(session), { kind: 'attentionCounts', input }),
+  'mail.attentionCsv': (station, session, input) => station.mailReads.run(actor(session), { kind: 'attentionCsv', input }),
+  'mail.stream': (station, session, input) => station.mailReads.run(actor(session), { kind: 'stream', input }),
 };
