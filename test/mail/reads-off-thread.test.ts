@@ -7,6 +7,7 @@ import { runMailRead, type MailRead } from '../../main/mail/reads.js';
 import type { Store } from '../../main/store/store.js';
 import type { MailEvent } from '../../shared/mail/event.js';
 import { ServiceError } from '../../shared/errors.js';
+import { apiFor } from '../helpers/api.js';
 import { ROOT } from '../helpers/cli.js';
 import { rollRow, seedRoll, tempStore } from '../helpers/station.js';
 import { MID, serialOf, SUPERVISOR } from './fetch-helpers.js';
@@ -132,6 +133,39 @@ describe('mail reads on a thread of their own', () => {
     const failed = expect(reads.run(SUPERVISOR, READS[3] as MailRead)).rejects.toThrow('the station closed before the mail report was read');
     await reads.close();
     await failed;
+  });
+
+  it('through the router: refuses malformed, oversized and hostile input before any read reaches the thread, and answers 40 calls at once', async () => {
+    seed(t.store, 100);
+    const api = apiFor(t.store, () => NOW);
+    // The router's station reads on the compiled thread, as the app's does.
+    Object.defineProperty(api.station, 'mailReads', { value: reads });
+    const sue = api.as('sue', 'supervisor');
+    const bad: [string, unknown][] = [
+      ['mail.stream', { from: '2026-10-20', to: '2026-10-01' }],
+      ['mail.stream', { from: '2026-01-01', to: '2026-12-31' }],
+      ['mail.stream', { from: 'x'.repeat(100_000), to: '2026-10-01' }],
+      ['mail.stream', { from: '2026-10-01', to: '2026-10-02', extra: 1 }],
+      ['mail.attention', { list: 'lost' }],
+      ['mail.attention', { list: 'undeliverable', limit: 10_000_000 }],
+      ['mail.attention', { list: 'undeliverable', days: -1 }],
+      ['mail.attentionCounts', { hours: 'forty' }],
+      ['mail.attentionCsv', JSON.parse('{"list":"no-scan","__proto__":{"list":"x"}}')],
+      ['mail.attentionCounts', []],
+    ];
+    for (const [method, input] of bad) {
+      const r = (await api.callRaw(sue, method, input)) as { ok: boolean; error?: { code: string; message: string } };
+      expect([method, r.ok]).toEqual([method, false]);
+      expect(r.error?.code).toBe('invalid-input');
+      expect(r.error?.message).not.toMatch(/[{}[\]]|ZodError|at Object/);
+    }
+    expect(reads.sent).toBe(0);
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? api.call(sue, 'mail.stream', { from: '2026-10-01', to: '2026-10-25' }) : api.call(sue, 'mail.attentionCounts', {}))),
+    );
+    for (const a of answers) expect(a.ok).toBe(true);
+    expect(reads.sent).toBe(2); // two kinds of request: one query each
+    expect(answers[1]).toEqual(await api.call(sue, 'mail.stream', { from: '2026-10-01', to: '2026-10-25' }));
   });
 
   it('runs on the station thread for a database in memory and when INTAKE_READ_THREADS=0', () => {
