@@ -25,8 +25,9 @@ function build(dbPath: string, ballots: number, log: (s: string) => void): numbe
   const newPlace = db.prepare(`INSERT INTO mail_places (direction, barcode_id, stid, operation_code, event_code, handling, handling_code, mail_phase, machine_name,
     facility_name, facility_city, facility_state, facility_zip) VALUES (?, '00', ?, '919', 'SD', 'actual', 'A', ?, 'DBCS-012', 'RALEIGH P&DC', 'RALEIGH', 'NC', ?)`);
   const places = new Map<string, number>();
-  const row = db.prepare(`INSERT INTO mail_event_rows (dedupe_key, import_id, ballot_id, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc, place)
-    VALUES (?, 1, ?, '123456', ?, '27601', ?, NULL, ?)`);
+  // The piece: mailer ID 123456 and the serial, as one number (store migration 14).
+  const row = db.prepare(`INSERT INTO mail_event_rows (dedupe_key, import_id, ballot_id, piece, routing_zip, scanned_at, scanned_at_utc, place)
+    VALUES (?, 1, ?, CAST('123456' || ? AS INTEGER), '27601', ?, NULL, ?)`);
   const e = {
     run(key: number, ballot: string, direction: string, stid: string, serial: string, at: string, phase: string, zip: string): void {
       const k = [direction, stid, phase, zip].join('|');

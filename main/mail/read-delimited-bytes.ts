@@ -35,7 +35,7 @@ if (FIELDS.join() !== 'imb,scanDateTime,eventCode,operationCode,handling,mailPha
 const MAX_LEN = { eventCode: 10, operationCode: 10, handling: 20, mailPhase: 100, machineName: 60, facilityName: 100, facilityCity: 60 } as const;
 
 // Columns of MAIL_CHUNK_COLUMNS (the packer sets the place and the ballot).
-const C_KEY = 0, C_MAILER = 1, C_SERIAL = 2, C_ROUTING = 3, C_AT = 4, C_AT_UTC = 5;
+const C_KEY = 0, C_PIECE = 1, C_ROUTING = 2, C_AT = 3, C_AT_UTC = 4;
 // Columns of a place (store/mail-places.ts PLACE_COLUMNS).
 const P_DIRECTION = 0, P_BARCODE = 1, P_STID = 2, P_OP = 3, P_EVENT = 4, P_HANDLING = 5, P_HANDLING_CODE = 6, P_PHASE = 7, P_MACHINE = 8, P_FNAME = 9, P_FCITY = 10,
   P_FSTATE = 11, P_FZIP = 12;
@@ -168,7 +168,6 @@ class FastLines {
     if (imbLen !== 20 && imbLen !== 25 && imbLen !== 29 && imbLen !== 31) return false;
     for (let i = i0; i < i0 + imbLen; i++) if (!isDigit(buf[i] as number)) return false;
     if ((buf[i0 + 1] as number) > 0x34) return false;
-    const mailerLen = buf[i0 + 5] === 0x39 ? 9 : 6;
 
     // The date-time: YYYY-MM-DD HH:MM:SS (or a T), a real one.
     const w = fs[F_SCANDATETIME] as number;
@@ -254,8 +253,7 @@ class FastLines {
       lo = q;
     } while (lo > 0);
     row.set(C_KEY, scratch, k + 1, 31 - k);
-    row.set(C_MAILER, buf, i0 + 5, mailerLen);
-    row.set(C_SERIAL, buf, i0 + 5 + mailerLen, 15 - mailerLen);
+    row.set(C_PIECE, buf, i0 + 5, 15);
     row.set(C_ROUTING, buf, i0 + 20, imbLen - 20);
     row.set(C_AT, scratch, 32, 19);
     row.set(C_AT_UTC, scratch, 0, 0);

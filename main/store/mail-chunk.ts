@@ -13,7 +13,8 @@ import { pieceOf, type PieceBallots } from './mail-ballots.js';
 import { MailPlaces } from './mail-places.js';
 import { MAX_CHUNK_ROWS, type ChunkShape, type PackedChunk } from './packed-rows.js';
 
-export const MAIL_CHUNK_COLUMNS = ['dedupe_key', 'mailer_id', 'serial', 'routing_zip', 'scanned_at', 'scanned_at_utc', 'place', 'ballot_id'] as const;
+/** `piece`: the IMb's mailer ID and serial as one number (migration 14; store/mail-ballots.ts pieceOf). */
+export const MAIL_CHUNK_COLUMNS = ['dedupe_key', 'piece', 'routing_zip', 'scanned_at', 'scanned_at_utc', 'place', 'ballot_id'] as const;
 
 /** The place's column, before the ballot's: the packers fill it from their MailPlaces. */
 export const MAIL_CHUNK_PLACE = MAIL_CHUNK_COLUMNS.indexOf('place');
@@ -22,7 +23,8 @@ export const MAIL_CHUNK_PLACE = MAIL_CHUNK_COLUMNS.indexOf('place');
 export const MAIL_CHUNK_BALLOT = MAIL_CHUNK_COLUMNS.length - 1;
 const NULLABLE = new Set<number>([MAIL_CHUNK_COLUMNS.indexOf('scanned_at_utc'), MAIL_CHUNK_BALLOT]);
 const DEDUPE_KEY = 0;
-const INTEGERS = new Set<number>([DEDUPE_KEY, MAIL_CHUNK_PLACE]);
+const PIECE = MAIL_CHUNK_COLUMNS.indexOf('piece');
+const INTEGERS = new Set<number>([DEDUPE_KEY, PIECE, MAIL_CHUNK_PLACE]);
 
 export const MAIL_CHUNK: ChunkShape = {
   name: 'mail event',
@@ -37,7 +39,8 @@ export const MAIL_CHUNK_ROWS = 4096;
 
 /** An event's values in MAIL_CHUNK_COLUMNS order, but for the place and the ballot (the packer's). */
 export function mailEventValues(e: MailEvent, hash: number): (string | number | null)[] {
-  return [hash, e.mailerId, e.serial, e.routingZip, e.scannedAt, e.scannedAtUtc];
+  // mailEventSchema holds the two to 15 digits together.
+  return [hash, Number(e.mailerId + e.serial), e.routingZip, e.scannedAt, e.scannedAtUtc];
 }
 
 /** An event's place, in PLACE_COLUMNS order (store/mail-places.ts). */

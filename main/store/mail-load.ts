@@ -2,7 +2,7 @@
  * Writing an import's scan events, two ways (the caller holds the mail-import lock):
  *
  * - **Into events already kept** (a daily feed file): each chunk in one write transaction, each
- *   event inserted unless the unique (mailer_id, serial, dedupe_key) already holds it.
+ *   event inserted unless the unique (piece, dedupe_key) already holds it.
  * - **Into an empty table** (the first, state-sized import): events are appended to a table of
  *   their own with no index, committed chunk by chunk, and at the end one transaction removes the
  *   repeats, builds the indexes with SQLite's sorter and puts the table in place of the empty
@@ -25,7 +25,7 @@ import { pieceBallots, type PieceBallots } from './mail-ballots.js';
 import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS, MailEventPacker } from './mail-chunk.js';
 import type { Statement } from 'better-sqlite3';
 import { keptMailPlaces, MailPlaces, PLACE_COLUMNS, placeInserter, type MailPlace, type MailPlacesData } from './mail-places.js';
-import { MAIL_BALLOT_INDEX, MAIL_DAY_INDEX, MAIL_EVENTS_VIEW, MAIL_PIECE_INDEX } from './migrations/v13-mail-places.js';
+import { MAIL_BALLOT_INDEX, MAIL_DAY_INDEX, MAIL_EVENTS_VIEW, MAIL_PIECE_INDEX } from './migrations/v14-mail-piece.js';
 import { CHUNK_FROM, ChunkStatements, ensureChunkSeq, type PackedChunk } from './packed-rows.js';
 import { renumberPlaces } from './mail-rows.js';
 import { withSortThreads } from './sort-threads.js';
@@ -177,7 +177,7 @@ class IncrementalWriter extends ChunkWriter {
     ballots: PieceBallots,
   ) {
     super(db, ballots);
-    this.inserts = chunkInsert(db, 'mail_event_rows', 'ON CONFLICT (mailer_id, serial, dedupe_key) DO NOTHING RETURNING ballot_id IS NULL AS unknown');
+    this.inserts = chunkInsert(db, 'mail_event_rows', 'ON CONFLICT (piece, dedupe_key) DO NOTHING RETURNING ballot_id IS NULL AS unknown');
   }
 
   protected insert(chunk: PackedChunk | null, nearRepeats: number): BatchCounts {
@@ -324,7 +324,7 @@ class BulkWriter extends ChunkWriter {
         if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
         duplicates = this.db
           .prepare(
-            `DELETE FROM mail_event_rows WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY mailer_id, serial, dedupe_key ORDER BY id) AS n
+            `DELETE FROM mail_event_rows WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY piece, dedupe_key ORDER BY id) AS n
              FROM mail_event_rows) WHERE n > 1)`,
           )
           .run().changes;

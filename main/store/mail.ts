@@ -6,6 +6,7 @@
 import type { MailEvent } from '../../shared/mail/event.js';
 import { mailStatusOf, type MailStatusOptions, type MailStatusResult } from '../../shared/mail/status.js';
 import type { Db } from './db.js';
+import { pieceOf } from './mail-ballots.js';
 
 /** A stored event: the scan, which ballot it belongs to (null: no ballot has its IMb), and where it came from. */
 export interface StoredMailEvent extends MailEvent {
@@ -124,7 +125,7 @@ export class MailStore {
   constructor(private readonly db: Db) {
     // Events are sorted by the status rules (shared/mail/status.ts chronological); the order here is for a stable listing.
     this.byBallot = db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM mail_events WHERE ballot_id = ? ORDER BY scanned_at, id`);
-    this.byPiece = db.prepare<[string, string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM mail_events WHERE mailer_id = ? AND serial = ? ORDER BY scanned_at, id`);
+    this.byPiece = db.prepare<[number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM mail_events WHERE piece = ? ORDER BY scanned_at, id`);
     this.receiptOf = db.prepare<[string], { at: string }>(
       'SELECT s.scanned_at AS at FROM receipts r JOIN scans s ON s.seq = r.scan_seq WHERE r.ballot_id = ?',
     );
@@ -138,7 +139,8 @@ export class MailStore {
 
   /** Every scan of one mail piece by its IMb's mailer ID and serial (out and back), matched to a ballot or not. */
   eventsOfPiece(mailerId: string, serial: string): StoredMailEvent[] {
-    return this.byPiece.all(mailerId, serial).map(toStoredEvent);
+    const piece = pieceOf(mailerId, serial);
+    return Number.isNaN(piece) ? [] : this.byPiece.all(piece).map(toStoredEvent);
   }
 
   /** A ballot's mail status from its own events and its current receipt; null: no scan yet (never "lost"). */

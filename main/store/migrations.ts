@@ -3,6 +3,7 @@ import { v10Mail } from './migrations/v10-mail.js';
 import { v11Images } from './migrations/v11-images.js';
 import { v12Signatures } from './migrations/v12-signatures.js';
 import { v13MailPlaces } from './migrations/v13-mail-places.js';
+import { v14MailPiece } from './migrations/v14-mail-piece.js';
 
 /**
  * Forward-only schema migrations. Each runs once, in order, inside one transaction, and is
@@ -325,4 +326,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'envelope images', sql: v11Images },
   { version: 12, name: 'signatures on file and signature review', sql: v12Signatures },
   { version: 13, name: 'USPS scan events stored narrow: their places kept once', sql: v13MailPlaces },
+  { version: 14, name: 'USPS scan events: the mail piece as one number', sql: v14MailPiece },
 ];

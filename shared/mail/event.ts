@@ -82,7 +82,9 @@ export const mailEventSchema = z
     facilityState: text(2),
     facilityZip: z.string().regex(/^(\d{5}(\d{4})?)?$/),
   })
-  .strict();
+  .strict()
+  // USPS-B-3200: a 6-digit mailer ID has a 9-digit serial, a 9-digit one a 6-digit serial.
+  .refine((e) => e.mailerId.length + e.serial.length === 15, { message: 'the mailer ID and serial are not 15 digits together', path: ['serial'] });
 
 export type MailEvent = z.infer<typeof mailEventSchema>;
 

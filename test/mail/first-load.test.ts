@@ -68,7 +68,7 @@ function state(store: Store) {
       )
       .all(),
     places: store.db.prepare('SELECT count(*) FROM mail_places').pluck().get(),
-    rows: store.db.prepare('SELECT dedupe_key, ballot_id, scanned_at FROM mail_events ORDER BY mailer_id, serial, dedupe_key').all(),
+    rows: store.db.prepare('SELECT dedupe_key, ballot_id, scanned_at FROM mail_events ORDER BY piece, dedupe_key').all(),
     integrity: store.db.pragma('integrity_check', { simple: true }),
   };
 }

@@ -197,7 +197,8 @@ describe('mail places: migration 13 from a station with events kept the wide way
 
     const store = Store.open(file);
     try {
-      expect(store.db.prepare('SELECT * FROM mail_events ORDER BY id').raw().all()).toEqual(before);
+      // Migration 10's columns as they were (migration 14 adds the piece after them).
+      expect(store.db.prepare('SELECT * FROM mail_events ORDER BY id').raw().all().map((r) => (r as unknown[]).slice(0, -1))).toEqual(before);
       expect(store.db.prepare('SELECT count(*) FROM mail_places').pluck().get()).toBe(distinct);
       expect(store.db.prepare("SELECT type FROM sqlite_schema WHERE name = 'mail_events'").pluck().get()).toBe('view');
       expect(store.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'mail_events_load'").get()).toBeUndefined();
@@ -213,7 +214,7 @@ describe('mail places: migration 13 from a station with events kept the wide way
       expect(s).toMatchObject({ imported: 1, unknownImbs: 0 });
       expect(store.db.prepare('SELECT count(*) FROM mail_places').pluck().get()).toBe((distinct as number) + 1);
       expect(store.mail.eventsOf('B-9')).toHaveLength(1);
-      expect(store.db.prepare('SELECT * FROM mail_events WHERE id <= 600 ORDER BY id').raw().all()).toEqual(before);
+      expect(store.db.prepare('SELECT * FROM mail_events WHERE id <= 600 ORDER BY id').raw().all().map((r) => (r as unknown[]).slice(0, -1))).toEqual(before);
     } finally {
       store.close();
     }

@@ -7,9 +7,10 @@
  * (store/mail-load.ts) writes the tables.
  */
 import { PLACE_COLUMNS } from '../mail-places.js';
+import { MAIL_BALLOT_INDEX, MAIL_DAY_INDEX } from './v14-mail-piece.js';
 
-/** The view every reader reads events through (migration 10's table, column for column). */
-export const MAIL_EVENTS_VIEW = `CREATE VIEW mail_events AS
+/** The view as this migration made it (migration 14 makes it again over a one-number piece: v14-mail-piece.ts). */
+const V13_EVENTS_VIEW = `CREATE VIEW mail_events AS
 SELECT e.id AS id, e.dedupe_key AS dedupe_key, e.import_id AS import_id, e.ballot_id AS ballot_id, p.direction AS direction,
   p.barcode_id AS barcode_id, p.stid AS stid, e.mailer_id AS mailer_id, e.serial AS serial, e.routing_zip AS routing_zip,
   e.scanned_at AS scanned_at, e.scanned_at_utc AS scanned_at_utc, p.operation_code AS operation_code, p.event_code AS event_code,
@@ -17,13 +18,8 @@ SELECT e.id AS id, e.dedupe_key AS dedupe_key, e.import_id AS import_id, e.ballo
   p.facility_name AS facility_name, p.facility_city AS facility_city, p.facility_state AS facility_state, p.facility_zip AS facility_zip
 FROM mail_event_rows e JOIN mail_places p ON p.place = e.place`;
 
-/** The event rows' indexes (names kept from migration 10), built after a first bulk load (store/mail-load.ts). */
-export const MAIL_PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_event_rows(mailer_id, serial, dedupe_key)';
-export const MAIL_BALLOT_INDEX = 'CREATE INDEX mail_events_ballot ON mail_event_rows(ballot_id) WHERE ballot_id IS NOT NULL';
-// The mail-stream chart (main/mail/stream.ts) groups by day, direction and phase over a date
-// range: this index answers it in scanned_at order without reading the table (the place's
-// direction and phase come from mail_places by its key).
-export const MAIL_DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_event_rows(scanned_at, place, ballot_id) WHERE ballot_id IS NOT NULL';
+/** The piece index as this migration made it (migration 14: one number for mailer ID and serial). */
+const V13_PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_event_rows(mailer_id, serial, dedupe_key)';
 
 const placeColumns = PLACE_COLUMNS.join(', ');
 
@@ -67,8 +63,8 @@ INSERT INTO mail_event_rows (id, dedupe_key, import_id, ballot_id, mailer_id, se
   FROM mail_events e JOIN mail_places p ON ${PLACE_COLUMNS.map((c) => `p.${c} = e.${c}`).join(' AND ')}
   ORDER BY e.id;
 DROP TABLE mail_events;
-${MAIL_PIECE_INDEX};
+${V13_PIECE_INDEX};
 ${MAIL_BALLOT_INDEX};
 ${MAIL_DAY_INDEX};
-${MAIL_EVENTS_VIEW};
+${V13_EVENTS_VIEW};
 `;
