@@ -105,66 +105,93 @@ export function pieceOf(mailerId: string, serial: string): number {
   return /^[0-9]{15}$/.test(digits) ? Number(digits) : NaN;
 }
 
-const VALID_IMB = `imb_serial IS NOT NULL AND imb_mailer_id IS NOT NULL
-  AND length(imb_mailer_id) = CASE WHEN substr(imb_mailer_id, 1, 1) = '9' THEN 9 ELSE 6 END
-  AND length(imb_mailer_id) + length(imb_serial) = 15 AND imb_mailer_id || imb_serial NOT GLOB '*[^0-9]*'`;
-
 /**
- * The roll's IMbs and ballots, now. A roll of a million ballots in about a second: three strings
- * from one pass over the table (the pieces' digits, each ballot ID's length in UTF-8 bytes, the
- * IDs one after another), not a row object per ballot; then, from the IMb index, the few pieces
- * two ballots share, each with its newest ballot, put last so that they win.
+ * The roll's IMbs and ballots, now, in about a second for a million ballots: three strings from
+ * one pass over the table in row order (each IMb's 15 characters, its mailer ID's length, each
+ * ballot ID's length in UTF-8 bytes; then the IDs one after another), not a row object per ballot.
+ * The rows come oldest first, so where two ballots share an IMb the newest is given last and
+ * takes the piece over (PieceBallots). Only the lengths are tested in SQL (a test of every
+ * character there took longer than the rest together); each IMb's digits and its mailer ID's
+ * first digit are tested here, and one that fails is left out.
  */
 export function pieceBallots(db: Db): PieceBallots {
   const all = db
-    .prepare<[], { p: string | null; l: string | null; b: string | null }>(
-      `SELECT group_concat(imb_mailer_id || imb_serial, '') AS p, group_concat(length(CAST(ballot_id AS BLOB)), ',') AS l, group_concat(ballot_id, '') AS b
-       FROM ballots NOT INDEXED WHERE ${VALID_IMB}`,
+    .prepare<[], { p: string | null; m: string | null; l: string | null; b: string | null }>(
+      `SELECT group_concat(p, '') AS p, group_concat(m, '') AS m, group_concat(l, ',') AS l, group_concat(b, '') AS b
+       FROM (SELECT imb_mailer_id || imb_serial AS p, length(imb_mailer_id) AS m, length(CAST(ballot_id AS BLOB)) AS l, ballot_id AS b
+             FROM ballots NOT INDEXED
+             WHERE imb_serial IS NOT NULL AND imb_mailer_id IS NOT NULL AND length(imb_mailer_id) IN (6, 9) AND length(imb_mailer_id) + length(imb_serial) = 15
+             ORDER BY id)`,
     )
     .get();
-  const shared = db
-    .prepare<[], { p: string; b: string }>(
-      `SELECT o.imb_mailer_id || o.imb_serial AS p,
-         (SELECT n.ballot_id FROM ballots n WHERE n.imb_serial = o.imb_serial AND n.imb_mailer_id = o.imb_mailer_id ORDER BY n.id DESC LIMIT 1) AS b
-       FROM ballots o INDEXED BY ballots_imb WHERE ${VALID_IMB} GROUP BY o.imb_serial, o.imb_mailer_id HAVING count(*) > 1`,
-    )
-    .all();
-  const digits = (all?.p ?? '') + shared.map((r) => r.p).join('');
+  const digits = all?.p ?? '';
+  const mailerLengths = all?.m ?? '';
   const lengths = all?.l ?? '';
-  const n = digits.length / 15;
+  const n = mailerLengths.length;
+  // 15 characters an IMb, as SQLite counts them; JavaScript counts a character beyond the BMP twice.
+  if (digits.length !== n * 15) return pieceBallotsCharByChar(db);
+  const ids = ENCODER.encode(all?.b ?? '');
   const pieces = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let v = 0;
-    for (let j = i * 15; j < i * 15 + 15; j++) v = v * 10 + (digits.charCodeAt(j) - 0x30);
-    pieces[i] = v;
-  }
   const starts = new Uint32Array(n + 1);
-  let at = 0;
-  let k = 0;
-  // "11,11,…": a comma closes each length, and the end closes the last.
-  if (lengths !== '')
-    for (let j = 0, len = 0; j <= lengths.length; j++) {
-      const c = j < lengths.length ? lengths.charCodeAt(j) : 0x2c;
-      if (c !== 0x2c) {
-        len = len * 10 + (c - 0x30);
-        continue;
-      }
-      at += len;
-      starts[++k] = at;
-      len = 0;
+  let bytes: Uint8Array = ids;
+  let kept = 0;
+  /** Where the next ballot ID lies in `ids`. */
+  let from = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    let len = 0;
+    for (let c = lengths.charCodeAt(j); j < lengths.length && c !== 0x2c; c = lengths.charCodeAt(++j)) len = len * 10 + (c - 0x30);
+    j += 1;
+    let v = 0;
+    let ok = (digits.charCodeAt(i * 15) === 0x39) === (mailerLengths.charCodeAt(i) === 0x39);
+    for (let k = i * 15; k < i * 15 + 15; k++) {
+      const d = digits.charCodeAt(k) - 0x30;
+      if (d < 0 || d > 9) ok = false;
+      v = v * 10 + d;
     }
-  const tail = shared.map((r) => ENCODER.encode(r.b));
-  for (const b of tail) {
-    at += b.length;
-    starts[++k] = at;
+    if (!ok) {
+      // Not an IMb: the ballot IDs after it move up over its ID (a copy, made at the first one).
+      if (bytes === ids) bytes = ids.slice(0, starts[kept]);
+      from += len;
+      continue;
+    }
+    pieces[kept] = v;
+    if (bytes !== ids) bytes = appended(bytes, starts[kept] as number, ids.subarray(from, from + len));
+    from += len;
+    starts[kept + 1] = (starts[kept] as number) + len;
+    kept += 1;
   }
-  if (k !== n) throw new Error(`the roll\u2019s IMbs did not read back whole (${k} ballots for ${n} IMbs)`);
-  const bytes = new Uint8Array(at);
-  const head = ENCODER.encodeInto(all?.b ?? '', bytes);
-  let to = head.written;
-  for (const b of tail) {
-    bytes.set(b, to);
-    to += b.length;
+  if (j < lengths.length || from !== ids.length) throw new Error(`the roll\u2019s IMbs did not read back whole (${n} IMbs, ${from} of ${ids.length} bytes of ballot IDs)`);
+  if (kept === n) return new PieceBallots({ pieces, starts, bytes });
+  return new PieceBallots({ pieces: pieces.slice(0, kept), starts: starts.slice(0, kept + 1), bytes: bytes.slice(0, starts[kept]) });
+}
+
+/** `add` written at `at` of `into` (grown as needed). */
+function appended(into: Uint8Array, at: number, add: Uint8Array): Uint8Array {
+  let out = into;
+  if (at + add.length > out.length) {
+    out = new Uint8Array(Math.max(at + add.length, out.length * 2, 1024));
+    out.set(into.subarray(0, at));
   }
-  return new PieceBallots({ pieces, starts, bytes });
+  out.set(add, at);
+  return out;
+}
+
+/** The same, a row at a time: for a roll whose IMb columns hold characters beyond the BMP (never a real IMb). */
+function pieceBallotsCharByChar(db: Db): PieceBallots {
+  const pieces: number[] = [];
+  const ids: Uint8Array[] = [];
+  for (const r of db
+    .prepare<[], { m: string; s: string; b: string }>('SELECT imb_mailer_id AS m, imb_serial AS s, ballot_id AS b FROM ballots WHERE imb_serial IS NOT NULL AND imb_mailer_id IS NOT NULL ORDER BY id')
+    .iterate()) {
+    const piece = pieceOf(r.m, r.s);
+    if (Number.isNaN(piece)) continue;
+    pieces.push(piece);
+    ids.push(ENCODER.encode(r.b));
+  }
+  const starts = new Uint32Array(ids.length + 1);
+  ids.forEach((id, i) => (starts[i + 1] = (starts[i] as number) + id.length));
+  const bytes = new Uint8Array(starts[ids.length] as number);
+  ids.forEach((id, i) => bytes.set(id, starts[i]));
+  return new PieceBallots({ pieces: Float64Array.from(pieces), starts, bytes });
 }

@@ -23,9 +23,12 @@ describe('the roll\u2019s IMbs for the mail import', () => {
       rollRow({ ballotId: 'B-letters', voterId: 'V6', imbMailerId: '12345X', imbSerial: '000000006' }),
       rollRow({ ballotId: 'B-none', voterId: 'V7', imbMailerId: null, imbSerial: null }),
       rollRow({ ballotId: 'B-\u00e9t\u00e9', voterId: 'V8', imbMailerId: '123456', imbSerial: '000000008' }),
+      rollRow({ ballotId: 'B-long', voterId: 'V9', imbMailerId: '1234567890', imbSerial: '12345' }),
+      rollRow({ ballotId: 'B-9-digits', voterId: 'V10', imbMailerId: '9234567', imbSerial: '00000010' }),
+      rollRow({ ballotId: 'B-after', voterId: 'V11', imbMailerId: '123456', imbSerial: '000000011' }),
     ]);
     const b = pieceBallots(t.store.db);
-    // Five IMbs of 15 digits (B-old's and B-new's the same), and that shared piece again, its newest ballot last.
+    // Six IMbs of 15 digits (B-old's and B-new's the same: the newer, later in the roll, takes it over).
     expect(b.size).toBe(6);
     expect(b.ballotOf(pieceOf('123456', '000000001'))).toBe('B-1');
     expect(b.ballotOf(pieceOf('912345678', '000002'))).toBe('B-2');
@@ -37,6 +40,22 @@ describe('the roll\u2019s IMbs for the mail import', () => {
     expect(b.ballotOf(pieceOf('123456', '000000004'))).toBeNull();
     expect(b.ballotOf(pieceOf('923456', '000000005'))).toBeNull();
     expect(b.ballotOf(pieceOf('123456', '000000009'))).toBeNull();
+    // A ballot after IMbs left out keeps its own ID (the IDs after one left out move up).
+    expect(b.ballotOf(pieceOf('123456', '000000011'))).toBe('B-after');
+    expect(b.ballotOf(1234567890_12345)).toBeNull();
+  });
+
+  it('a roll whose IMb columns hold a character beyond the BMP (an emoji: one character to SQLite, two to JavaScript) is read row by row, with the same answers', () => {
+    t = tempStore();
+    seedRoll(t.store, [
+      rollRow({ ballotId: 'B-1', voterId: 'V1', imbMailerId: '123456', imbSerial: '000000001' }),
+      rollRow({ ballotId: 'B-emoji', voterId: 'V2', imbMailerId: '12345\u{1F600}', imbSerial: '000000002' }),
+      rollRow({ ballotId: 'B-\u{1F600}', voterId: 'V3', imbMailerId: '912345678', imbSerial: '000003' }),
+    ]);
+    const b = pieceBallots(t.store.db);
+    expect(b.size).toBe(2);
+    expect(b.ballotOf(pieceOf('123456', '000000001'))).toBe('B-1');
+    expect(b.ballotOf(pieceOf('912345678', '000003'))).toBe('B-\u{1F600}');
   });
 
   it('pieceOf refuses what is not an IMb\u2019s mailer ID + serial (NaN finds nothing)', () => {
