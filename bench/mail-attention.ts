@@ -101,7 +101,8 @@ export async function benchMailAttention(ctx: { ballots: number; work: string; r
   });
   fig['stream'] = times(runs, () => mailStreamReport(station, ACTOR, { from: '2026-10-01', to: '2026-10-31' }));
   fig['floor:count(*) mail_events_ballot'] = times(runs, () => store.db.prepare('SELECT count(*) FROM mail_event_rows WHERE ballot_id IS NOT NULL').get());
-  fig['floor:count(*) mail_events_day range'] = times(runs, () => store.db.prepare(`SELECT count(*) FROM mail_event_rows WHERE ballot_id IS NOT NULL AND scanned_at >= '2026-10-01' AND scanned_at < '2026-10-31T99'`).get());
+  // The chart reads the rows in table order (no day index since store migration 14): its floor counts the same rows the same way.
+  fig['floor:count(*) October, a scan of the rows'] = times(runs, () => store.db.prepare(`SELECT count(*) FROM mail_event_rows NOT INDEXED WHERE ballot_id IS NOT NULL AND scanned_at >= '2026-10-01' AND scanned_at < '2026-10-31T99'`).get());
   store.close();
   ctx.log(`mail-attention: ${JSON.stringify(fig)}`);
   return Promise.resolve(fig);

@@ -25,7 +25,7 @@ import { pieceBallots, type PieceBallots } from './mail-ballots.js';
 import { MAIL_CHUNK, MAIL_CHUNK_COLUMNS, MailEventPacker } from './mail-chunk.js';
 import type { Statement } from 'better-sqlite3';
 import { keptMailPlaces, MailPlaces, PLACE_COLUMNS, placeInserter, type MailPlace, type MailPlacesData } from './mail-places.js';
-import { MAIL_BALLOT_INDEX, MAIL_DAY_INDEX, MAIL_EVENTS_VIEW, MAIL_PIECE_INDEX } from './migrations/v14-mail-piece.js';
+import { MAIL_BALLOT_INDEX, MAIL_EVENTS_VIEW, MAIL_PIECE_INDEX } from './migrations/v14-mail-piece.js';
 import { CHUNK_FROM, ChunkStatements, ensureChunkSeq, type PackedChunk } from './packed-rows.js';
 import { renumberPlaces } from './mail-rows.js';
 import { withSortThreads } from './sort-threads.js';
@@ -331,7 +331,6 @@ class BulkWriter extends ChunkWriter {
         this.db.exec(MAIL_PIECE_INDEX);
       }
       this.db.exec(MAIL_BALLOT_INDEX);
-      this.db.exec(MAIL_DAY_INDEX);
       // The events with a ballot, counted from the ballot index just built (it holds only them): the rest carry an unknown IMb.
       const known = this.db.prepare<[], number>('SELECT count(*) FROM mail_event_rows INDEXED BY mail_events_ballot WHERE ballot_id IS NOT NULL').pluck().get() ?? 0;
       const imported = this.added - duplicates;

@@ -206,7 +206,6 @@ describe('mail import: interrupted', () => {
     expect(t.store.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'mail_events_load'").get()).toBeUndefined();
     expect(t.store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_event_rows' AND type = 'index' ORDER BY name").all()).toEqual([
       { name: 'mail_events_ballot' },
-      { name: 'mail_events_day' },
       { name: 'mail_events_piece' },
     ]);
   });

@@ -204,7 +204,6 @@ describe('mail places: migration 13 from a station with events kept the wide way
       expect(store.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'mail_events_load'").get()).toBeUndefined();
       expect(store.db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'mail_event_rows' AND type = 'index' ORDER BY name").pluck().all()).toEqual([
         'mail_events_ballot',
-        'mail_events_day',
         'mail_events_piece',
       ]);
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');

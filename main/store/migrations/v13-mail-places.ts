@@ -7,7 +7,6 @@
  * (store/mail-load.ts) writes the tables.
  */
 import { PLACE_COLUMNS } from '../mail-places.js';
-import { MAIL_BALLOT_INDEX, MAIL_DAY_INDEX } from './v14-mail-piece.js';
 
 /** The view as this migration made it (migration 14 makes it again over a one-number piece: v14-mail-piece.ts). */
 const V13_EVENTS_VIEW = `CREATE VIEW mail_events AS
@@ -20,6 +19,9 @@ FROM mail_event_rows e JOIN mail_places p ON p.place = e.place`;
 
 /** The piece index as this migration made it (migration 14: one number for mailer ID and serial). */
 const V13_PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_event_rows(mailer_id, serial, dedupe_key)';
+const V13_BALLOT_INDEX = 'CREATE INDEX mail_events_ballot ON mail_event_rows(ballot_id) WHERE ballot_id IS NOT NULL';
+/** The mail-stream chart's index as this migration made it (migration 14 drops it). */
+const V13_DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_event_rows(scanned_at, place, ballot_id) WHERE ballot_id IS NOT NULL';
 
 const placeColumns = PLACE_COLUMNS.join(', ');
 
@@ -64,7 +66,7 @@ INSERT INTO mail_event_rows (id, dedupe_key, import_id, ballot_id, mailer_id, se
   ORDER BY e.id;
 DROP TABLE mail_events;
 ${V13_PIECE_INDEX};
-${MAIL_BALLOT_INDEX};
-${MAIL_DAY_INDEX};
+${V13_BALLOT_INDEX};
+${V13_DAY_INDEX};
 ${V13_EVENTS_VIEW};
 `;

@@ -3,7 +3,7 @@
  * must take a minute): the IMb's 15 digits of mailer ID and serial, as the roll's IMbs are looked
  * up already (store/mail-ballots.ts pieceOf). A 6-digit mailer ID never starts with 9 and a
  * 9-digit one always does (USPS-B-3200), so the number names one pair, and the view gives both
- * back, with their leading zeros. The unique index that finds a repeat is two integers wide instead
+ * back, with their leading zeros. The day index goes (see MAIL_BALLOT_INDEX). The unique index that finds a repeat is two integers wide instead
  * of two strings and an integer: built from a first bulk load in 10.1 s instead of 15.7 s on
  * ten million events (BENCHMARKS.md), and each row is about ten bytes narrower.
  */
@@ -29,10 +29,10 @@ FROM mail_event_rows e JOIN mail_places p ON p.place = e.place`;
 /** The event rows' indexes (names kept from migration 10), built after a first bulk load (store/mail-load.ts). */
 export const MAIL_PIECE_INDEX = 'CREATE UNIQUE INDEX mail_events_piece ON mail_event_rows(piece, dedupe_key)';
 export const MAIL_BALLOT_INDEX = 'CREATE INDEX mail_events_ballot ON mail_event_rows(ballot_id) WHERE ballot_id IS NOT NULL';
-// The mail-stream chart (main/mail/stream.ts) groups by day, direction and phase over a date
-// range: this index answers it in scanned_at order without reading the table (the place's
-// direction and phase come from mail_places by its key).
-export const MAIL_DAY_INDEX = 'CREATE INDEX mail_events_day ON mail_event_rows(scanned_at, place, ballot_id) WHERE ballot_id IS NOT NULL';
+// Migrations 10-13's day index (scanned_at, place, ballot_id) is not made again. Only the
+// mail-stream chart read it, and it reads the table as fast within 10-15% (main/mail/stream.ts),
+// while a first load of ten million events spent 8 s of its minute building it, and every later
+// event kept it up to date (BENCHMARKS.md, issue 18).
 
 /** The event rows' table (a bulk load's own table is made like it: store/mail-load.ts). */
 const EVENT_ROWS = (name: string) => `CREATE TABLE ${name} (
@@ -63,6 +63,5 @@ DROP TABLE mail_event_rows;
 ALTER TABLE mail_event_rows_v14 RENAME TO mail_event_rows;
 ${MAIL_PIECE_INDEX};
 ${MAIL_BALLOT_INDEX};
-${MAIL_DAY_INDEX};
 ${MAIL_EVENTS_VIEW};
 `;
