@@ -227,11 +227,14 @@ function same(kept: Uint8Array, key: Uint8Array, len: number): boolean {
   return true;
 }
 
+/** Node's memcmp over two byte ranges, with no view made of either (Buffer.prototype.compare takes any Uint8Array). */
+const compareBytes = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number;
+
+/** The raw bytes kept (RAW_HEAD bytes, then the rest) against buf's: about a hundred bytes a line, compared natively. */
 function sameRaw(kept: Uint8Array, buf: Uint8Array, head: number, from: number, to: number): boolean {
   if (kept.length !== RAW_HEAD + to - from) return false;
   for (let i = 0; i < RAW_HEAD; i++) if (kept[i] !== buf[head + i]) return false;
-  for (let i = from, k = RAW_HEAD; i < to; i++, k++) if (kept[k] !== buf[i]) return false;
-  return true;
+  return compareBytes.call(kept, buf, from, to, RAW_HEAD, kept.length) === 0;
 }
 
 function valuesOf(key: Uint8Array): string[] {
