@@ -174,6 +174,9 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   for (const m of migrations) {
     if (m.version <= current) continue;
     db.transaction(() => {
+      const refused = m.refuses?.(db) ?? null;
+      if (refused !== null)
+        throw new StoreOpenError(`this station's database cannot be brought up to date (step ${m.version}, ${m.name}): ${refused}. Nothing in it was changed; use the station version that made it`, 'open-failed');
       db.exec(m.sql);
       record.run(m.version, m.name, new Date().toISOString());
     }).immediate();

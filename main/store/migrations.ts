@@ -3,7 +3,8 @@ import { v10Mail } from './migrations/v10-mail.js';
 import { v11Images } from './migrations/v11-images.js';
 import { v12Signatures } from './migrations/v12-signatures.js';
 import { v13MailPlaces } from './migrations/v13-mail-places.js';
-import { v14MailPiece } from './migrations/v14-mail-piece.js';
+import type Database from 'better-sqlite3';
+import { v14MailPiece, v14Refuses } from './migrations/v14-mail-piece.js';
 
 /**
  * Forward-only schema migrations. Each runs once, in order, inside one transaction, and is
@@ -15,6 +16,11 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * What in the database this migration cannot carry over, in plain words (null: nothing), asked
+   * inside its transaction before its SQL runs; an answer stops the migration with the database as it was.
+   */
+  readonly refuses?: (db: Database.Database) => string | null;
 }
 
 const v1 = `
@@ -326,5 +332,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'envelope images', sql: v11Images },
   { version: 12, name: 'signatures on file and signature review', sql: v12Signatures },
   { version: 13, name: 'USPS scan events stored narrow: their places kept once', sql: v13MailPlaces },
-  { version: 14, name: 'USPS scan events: the mail piece as one number', sql: v14MailPiece },
+  { version: 14, name: 'USPS scan events: the mail piece as one number', sql: v14MailPiece, refuses: v14Refuses },
 ];

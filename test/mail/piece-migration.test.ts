@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { importMail } from '../../main/actions/mail.js';
 import type { Actor } from '../../main/actions/context.js';
 import { Station } from '../../main/api/station.js';
-import { migrate } from '../../main/store/db.js';
+import { migrate, StoreOpenError } from '../../main/store/db.js';
 import { MIGRATIONS } from '../../main/store/migrations.js';
 import { Store } from '../../main/store/store.js';
 import { mailEventSchema } from '../../shared/mail/event.js';
@@ -65,6 +65,39 @@ describe('mail events: migration 14 keeps the mail piece as one number', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('an old station holding an event whose mailer ID and serial are not an IMb (edited by hand, a terminal escape in it) is not brought up to date: it says which event in words, and nothing in it changes', () => {
+    d = tempDir();
+    const file = path.join(d.dir, 'v13-bad.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 13));
+    old.exec(`INSERT INTO mail_imports (import_id, started_at, file, format, operator) VALUES (1, 'x', 'f', 'ivmtr-delimited', 'sue');
+      INSERT INTO mail_places (place, direction, barcode_id, stid, operation_code, event_code, handling, handling_code, mail_phase, machine_name, facility_name,
+        facility_city, facility_state, facility_zip) VALUES (1, 'out', '00', '700', '918', 'SD', 'actual', 'A', 'Phase 1', 'DBCS-1', 'RALEIGH P&DC', 'RALEIGH', 'NC', '27676')`);
+    const ins = old.prepare(`INSERT INTO mail_event_rows (id, dedupe_key, import_id, ballot_id, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc, place)
+      VALUES (?, ?, 1, NULL, ?, ?, '27610', '2026-10-01T08:00:00', NULL, 1)`);
+    ins.run(1, 1, '123456', '000000001');
+    ins.run(7, 2, '12345\u001b[2J', '6789');
+    ins.run(9, 3, '923456', '000000005');
+    const before = old.prepare('SELECT * FROM mail_event_rows ORDER BY id').raw().all();
+    old.close();
+
+    let message = '';
+    try {
+      Store.open(file).close();
+    } catch (e) {
+      expect(e).toBeInstanceOf(StoreOpenError);
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      "this station's database cannot be brought up to date (step 14, USPS scan events: the mail piece as one number): 2 USPS scan events have a mailer ID and serial that are not an IMb's 15 digits (the first: event 7, mailer ID \"12345\\u001b[2J\" and serial \"6789\"). Nothing in it was changed; use the station version that made it",
+    );
+    expect(message).not.toContain('\u001b');
+    const after = new Database(file, { readonly: true });
+    expect(after.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(13);
+    expect(after.prepare('SELECT * FROM mail_event_rows ORDER BY id').raw().all()).toEqual(before);
+    after.close();
   });
 
   it('an event whose mailer ID and serial are not 15 digits together is refused before it is stored', () => {

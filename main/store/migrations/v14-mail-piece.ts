@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /**
  * A scan event's mail piece kept as one number (issue 18: the first import of ten million scans
  * must take a minute): the IMb's 15 digits of mailer ID and serial, as the roll's IMbs are looked
@@ -46,6 +48,24 @@ const EVENT_ROWS = (name: string) => `CREATE TABLE ${name} (
   scanned_at_utc TEXT,
   place INTEGER NOT NULL REFERENCES mail_places(place)
 ) STRICT`;
+
+/**
+ * Events this migration cannot carry over: a mailer ID and serial that are not an IMb's 15 digits
+ * (the readers never kept one; an old station edited by hand might hold one). None is dropped or
+ * guessed: the station says which and stays as it was.
+ */
+export function v14Refuses(db: Database.Database): string | null {
+  const bad = db
+    .prepare<[], { n: number; id: number; mailer_id: string; serial: string }>(
+      `SELECT count(*) OVER () AS n, id, mailer_id, serial FROM mail_event_rows
+       WHERE NOT (length(mailer_id) = CASE WHEN substr(mailer_id, 1, 1) = '9' THEN 9 ELSE 6 END AND length(mailer_id) + length(serial) = 15
+                  AND mailer_id || serial NOT GLOB '*[^0-9]*') ORDER BY id LIMIT 1`,
+    )
+    .get();
+  if (!bad) return null;
+  const what = `mailer ID ${JSON.stringify(bad.mailer_id)} and serial ${JSON.stringify(bad.serial)}`;
+  return `${bad.n.toLocaleString('en-US')} USPS scan ${bad.n === 1 ? 'event has' : 'events have'} a mailer ID and serial that are not an IMb's 15 digits (the first: event ${bad.id}, ${what})`;
+}
 
 // Every stored event came through an IMb of 20 to 31 digits (layout.ts, read-delimited-bytes.ts),
 // so its mailer ID and serial are 15 digits together; a row that is not would stop the migration
