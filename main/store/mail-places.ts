@@ -86,7 +86,8 @@ export class MailPlaces {
   private next = 1;
   /** Raw spellings seen (PlaceParts.setRaw): by hash, the indexes into rawKeys and rawIds. */
   private rawByHash = new Map<number, number | number[]>();
-  private rawKeys: Uint8Array[] = [];
+  /** Buffers, for their native compare (sameRaw). */
+  private rawKeys: Buffer[] = [];
   private rawIds: number[] = [];
 
   /** `firstNew`: the least number a new place may get (a second reader's places: store/mail-load.ts). */
@@ -121,8 +122,8 @@ export class MailPlaces {
     const found = this.rawByHash.get(h);
     if (found !== undefined) {
       if (typeof found === 'number') {
-        if (sameRaw(this.rawKeys[found] as Uint8Array, buf, head, from, to)) return this.rawIds[found] as number;
-      } else for (const i of found) if (sameRaw(this.rawKeys[i] as Uint8Array, buf, head, from, to)) return this.rawIds[i] as number;
+        if (sameRaw(this.rawKeys[found] as Buffer, buf, head, from, to)) return this.rawIds[found] as number;
+      } else for (const i of found) if (sameRaw(this.rawKeys[i] as Buffer, buf, head, from, to)) return this.rawIds[i] as number;
     }
     const place = this.idOfColumns(parts);
     if (this.rawKeys.length >= MAX_RAW) {
@@ -130,7 +131,7 @@ export class MailPlaces {
       this.rawKeys = [];
       this.rawIds = [];
     }
-    const key = new Uint8Array(RAW_HEAD + to - from);
+    const key = Buffer.alloc(RAW_HEAD + to - from);
     key.set(buf.subarray(head, head + RAW_HEAD), 0);
     key.set(buf.subarray(from, to), RAW_HEAD);
     bucket(this.rawByHash, h, this.rawKeys.length);
@@ -227,14 +228,11 @@ function same(kept: Uint8Array, key: Uint8Array, len: number): boolean {
   return true;
 }
 
-/** Node's memcmp over two byte ranges, with no view made of either (Buffer.prototype.compare takes any Uint8Array). */
-const compareBytes = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number;
-
-/** The raw bytes kept (RAW_HEAD bytes, then the rest) against buf's: about a hundred bytes a line, compared natively. */
-function sameRaw(kept: Uint8Array, buf: Uint8Array, head: number, from: number, to: number): boolean {
+/** The raw bytes kept (RAW_HEAD bytes, then the rest) against buf's: about a hundred bytes a line, the rest compared by Node's native compare. */
+function sameRaw(kept: Buffer, buf: Uint8Array, head: number, from: number, to: number): boolean {
   if (kept.length !== RAW_HEAD + to - from) return false;
   for (let i = 0; i < RAW_HEAD; i++) if (kept[i] !== buf[head + i]) return false;
-  return compareBytes.call(kept, buf, from, to, RAW_HEAD, kept.length) === 0;
+  return kept.compare(buf, from, to, RAW_HEAD, kept.length) === 0;
 }
 
 function valuesOf(key: Uint8Array): string[] {
