@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { dedupeHash } from '../../shared/mail/event.js';
 import { mailEventValues, mailPlaceValues } from '../store/mail-chunk.js';
-import type { PieceBallots } from '../store/mail-ballots.js';
+import { pieceOf, type PieceBallots } from '../store/mail-ballots.js';
 import { MailPlaces, PlaceParts } from '../store/mail-places.js';
 import { MailRow, MailRowPacker } from '../store/mail-rows.js';
 import type { PackedChunk } from '../store/packed-rows.js';
@@ -317,9 +317,10 @@ class SlowRows {
       set(this.scratch, at, len);
       at += len;
     };
-    mailEventValues(e.value, hash).forEach((v, c) => put(v, (b, s, l) => this.row.set(c, b, s, l)));
+    const piece = pieceOf(e.value.mailerId, e.value.serial);
+    mailEventValues(e.value, hash, piece).forEach((v, c) => put(v, (b, s, l) => this.row.set(c, b, s, l)));
     mailPlaceValues(e.value).forEach((v, c) => put(v, (b, s, l) => this.place.set(c, b, s, l)));
-    packer.add(hash, Number(e.value.mailerId + e.value.serial), this.row, this.place, ready);
+    packer.add(hash, piece, this.row, this.place, ready);
   }
 }
 

@@ -37,10 +37,9 @@ export const MAIL_CHUNK: ChunkShape = {
 /** Events per chunk: one statement's overhead is nothing per row, and a chunk stays in the young generation. */
 export const MAIL_CHUNK_ROWS = 4096;
 
-/** An event's values in MAIL_CHUNK_COLUMNS order, but for the place and the ballot (the packer's). */
-export function mailEventValues(e: MailEvent, hash: number): (string | number | null)[] {
-  // mailEventSchema holds the two to 15 digits together.
-  return [hash, Number(e.mailerId + e.serial), e.routingZip, e.scannedAt, e.scannedAtUtc];
+/** An event's values in MAIL_CHUNK_COLUMNS order, but for the place and the ballot (the packer's); `piece`: its pieceOf. */
+export function mailEventValues(e: MailEvent, hash: number, piece: number): (string | number | null)[] {
+  return [hash, piece, e.routingZip, e.scannedAt, e.scannedAtUtc];
 }
 
 /** An event's place, in PLACE_COLUMNS order (store/mail-places.ts). */
@@ -90,9 +89,11 @@ export class MailEventPacker {
     if (same === undefined) this.recent.set(hash, piece);
     else if (typeof same === 'string') this.recent.set(hash, [same, piece]);
     else same.push(piece);
+    // mailEventSchema holds the mailer ID and serial to an IMb's 15 digits together.
+    const pieceNumber = pieceOf(e.mailerId, e.serial);
+    const values = mailEventValues(e, hash, pieceNumber);
+    values.push(this.places.idOfValues(mailPlaceValues(e)), this.ballots.ballotOf(pieceNumber));
     // Text is packed as ASCII, and as UTF-8 where it turns out not to be.
-    const values = mailEventValues(e, hash);
-    values.push(this.places.idOfValues(mailPlaceValues(e)), this.ballots.ballotOf(pieceOf(e.mailerId, e.serial)));
     const early = this.encoder.add(values, true);
     if (early) ready.push(early);
     if (this.encoder.full) ready.push(this.encoder.take() as PackedChunk);

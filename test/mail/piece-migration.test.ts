@@ -20,6 +20,19 @@ const PIECES = [
   { mid: '999999999', serial: '999999' },
 ];
 
+/** A station at version 13 in `file`, holding the events given (id, dedupe key, ballot, mailer ID, serial, scan time), each at one place. */
+function v13Station(file: string, events: readonly [number, number, string | null, string, string, string][]): void {
+  const old = new Database(file);
+  migrate(old, MIGRATIONS.filter((m) => m.version <= 13));
+  old.exec(`INSERT INTO mail_imports (import_id, started_at, file, format, operator) VALUES (1, 'x', 'f', 'ivmtr-delimited', 'sue');
+    INSERT INTO mail_places (place, direction, barcode_id, stid, operation_code, event_code, handling, handling_code, mail_phase, machine_name, facility_name,
+      facility_city, facility_state, facility_zip) VALUES (1, 'out', '00', '700', '918', 'SD', 'actual', 'A', 'Phase 1', 'DBCS-1', 'RALEIGH P&DC', 'RALEIGH', 'NC', '27676')`);
+  const ins = old.prepare(`INSERT INTO mail_event_rows (id, dedupe_key, import_id, ballot_id, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc, place)
+    VALUES (?, ?, 1, ?, ?, ?, '27610', ?, NULL, 1)`);
+  for (const e of events) ins.run(...e);
+  old.close();
+}
+
 describe('mail events: migration 14 keeps the mail piece as one number', () => {
   let d: ReturnType<typeof tempDir>;
   afterEach(() => d.cleanup());
@@ -27,17 +40,14 @@ describe('mail events: migration 14 keeps the mail piece as one number', () => {
   it('moves events of 6- and 9-digit mailer IDs (leading zeros too), gives each mailer ID and serial back as it was, finds a piece by the unique index, and a file imported after it twice keeps each scan once', async () => {
     d = tempDir();
     const file = path.join(d.dir, 'v13.db');
-    const old = new Database(file);
-    migrate(old, MIGRATIONS.filter((m) => m.version <= 13));
-    old.exec(`INSERT INTO mail_imports (import_id, started_at, file, format, operator) VALUES (1, 'x', 'f', 'ivmtr-delimited', 'sue');
-      INSERT INTO mail_places (place, direction, barcode_id, stid, operation_code, event_code, handling, handling_code, mail_phase, machine_name, facility_name,
-        facility_city, facility_state, facility_zip) VALUES (1, 'out', '00', '700', '918', 'SD', 'actual', 'A', 'Phase 1', 'DBCS-1', 'RALEIGH P&DC', 'RALEIGH', 'NC', '27676')`);
-    const ins = old.prepare(`INSERT INTO mail_event_rows (id, dedupe_key, import_id, ballot_id, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc, place)
-      VALUES (?, ?, 1, ?, ?, ?, '27610', ?, NULL, 1)`);
-    PIECES.forEach((p, i) => {
-      ins.run(i * 2 + 1, 1000 + i, `B-${i}`, p.mid, p.serial, '2026-10-01T08:00:00');
-      ins.run(i * 2 + 2, 2000 + i, null, p.mid, p.serial, '2026-10-02T08:00:00');
-    });
+    v13Station(
+      file,
+      PIECES.flatMap((p, i) => [
+        [i * 2 + 1, 1000 + i, `B-${i}`, p.mid, p.serial, '2026-10-01T08:00:00'] as const,
+        [i * 2 + 2, 2000 + i, null, p.mid, p.serial, '2026-10-02T08:00:00'] as const,
+      ]),
+    );
+    const old = new Database(file, { readonly: true });
     const before = old.prepare('SELECT * FROM mail_events ORDER BY id').raw().all();
     old.close();
 
@@ -70,16 +80,12 @@ describe('mail events: migration 14 keeps the mail piece as one number', () => {
   it('an old station holding an event whose mailer ID and serial are not an IMb (edited by hand, a terminal escape in it) is not brought up to date: it says which event in words, and nothing in it changes', () => {
     d = tempDir();
     const file = path.join(d.dir, 'v13-bad.db');
-    const old = new Database(file);
-    migrate(old, MIGRATIONS.filter((m) => m.version <= 13));
-    old.exec(`INSERT INTO mail_imports (import_id, started_at, file, format, operator) VALUES (1, 'x', 'f', 'ivmtr-delimited', 'sue');
-      INSERT INTO mail_places (place, direction, barcode_id, stid, operation_code, event_code, handling, handling_code, mail_phase, machine_name, facility_name,
-        facility_city, facility_state, facility_zip) VALUES (1, 'out', '00', '700', '918', 'SD', 'actual', 'A', 'Phase 1', 'DBCS-1', 'RALEIGH P&DC', 'RALEIGH', 'NC', '27676')`);
-    const ins = old.prepare(`INSERT INTO mail_event_rows (id, dedupe_key, import_id, ballot_id, mailer_id, serial, routing_zip, scanned_at, scanned_at_utc, place)
-      VALUES (?, ?, 1, NULL, ?, ?, '27610', '2026-10-01T08:00:00', NULL, 1)`);
-    ins.run(1, 1, '123456', '000000001');
-    ins.run(7, 2, '12345\u001b[2J', '6789');
-    ins.run(9, 3, '923456', '000000005');
+    v13Station(file, [
+      [1, 1, null, '123456', '000000001', '2026-10-01T08:00:00'],
+      [7, 2, null, '12345\u001b[2J', '6789', '2026-10-01T08:00:00'],
+      [9, 3, null, '923456', '000000005', '2026-10-01T08:00:00'],
+    ]);
+    const old = new Database(file, { readonly: true });
     const before = old.prepare('SELECT * FROM mail_event_rows ORDER BY id').raw().all();
     old.close();
 
